@@ -1,0 +1,67 @@
+"""Scenario parameters: one frozen, validated value object shared by CLI, UI and files."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+# Defaults are the joint-venture announcement: 2,800 sites, 17,000 service outlets.
+DEFAULT_SITES = 2800
+DEFAULT_OUTLETS = 17000
+STRATEGIES = ("population", "towns", "uniform")
+MAX_SITES = 50_000
+MAX_OUTLETS = 500_000
+
+
+class ParameterError(ValueError):
+    """A parameter a user typed is out of range; the message is shown as is."""
+
+
+@dataclass(frozen=True)
+class ScenarioParams:
+    """Everything that determines a simulated scenario; same params + seed = same result."""
+
+    seed: int = 2024
+    sites: int = DEFAULT_SITES
+    outlets: int = DEFAULT_OUTLETS
+    radius_km: float = 30.0  # installation: a service outlet reaches this far
+    site_radius_km: float = 100.0  # delivery: a distribution site reaches this far
+    strategy: str = "population"
+    rural_bias: float = 0.6  # share of outlets placed by rural (vs urban) population
+    cell_km: float = 10.0  # hex grid spacing (centre to centre) of the demand model
+
+    def __post_init__(self) -> None:
+        _check_int("seed", self.seed, 0, 2**32 - 1)
+        _check_int("sites", self.sites, 0, MAX_SITES)
+        _check_int("outlets", self.outlets, 0, MAX_OUTLETS)
+        _check_num("radius_km", self.radius_km, 0.1, 1000.0)
+        _check_num("site_radius_km", self.site_radius_km, 0.1, 3000.0)
+        _check_num("rural_bias", self.rural_bias, 0.0, 1.0)
+        _check_num("cell_km", self.cell_km, 2.0, 100.0)
+        if self.strategy not in STRATEGIES:
+            raise ParameterError(
+                f"strategy must be one of {', '.join(STRATEGIES)}, got {self.strategy!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ScenarioParams:
+        known = {f.name for f in fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise ParameterError(f"unknown scenario parameter(s): {', '.join(sorted(unknown))}")
+        return cls(**d)
+
+
+def _check_int(name: str, value: object, lo: int, hi: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ParameterError(f"{name} must be a whole number, got {value!r}")
+    if not lo <= value <= hi:
+        raise ParameterError(f"{name} must be between {lo:,} and {hi:,}, got {value:,}")
+
+
+def _check_num(name: str, value: object, lo: float, hi: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise ParameterError(f"{name} must be a number, got {value!r}")
+    if not lo <= float(value) <= hi:
+        raise ParameterError(f"{name} must be between {lo:g} and {hi:g}, got {value:g}")

@@ -1,0 +1,57 @@
+"""One call from parameters to every result: the pipeline the CLI and the UI share."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from geo.coverage import Coverage, compute_coverage
+from geo.demand import Demand, build_demand
+from geo.gaps import Gaps, find_gaps
+from geo.network import Network
+from geo.params import ScenarioParams
+from geo.simulate import simulate_network
+from geo.summary import Summary, summarise
+
+Progress = Callable[[int, str], None]
+
+
+class Cancelled(Exception):
+    """Raised from a progress callback to abandon a run between stages."""
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioResult:
+    params: ScenarioParams
+    network: Network
+    demand: Demand
+    coverage: Coverage
+    gaps: Gaps
+    summary: Summary
+
+
+def _noop(_pct: int, _msg: str) -> None:
+    return None
+
+
+def run_scenario(params: ScenarioParams | None = None, network: Network | None = None,
+                 progress: Progress = _noop) -> ScenarioResult:
+    """Simulate (unless a network is given) and analyse a scenario.
+
+    ``progress(percent, stage)`` is called between stages; it may raise
+    :class:`Cancelled` to stop the run early.
+    """
+    params = params or ScenarioParams()
+    progress(5, "Building the demand model")
+    demand = build_demand(params.cell_km)
+    if network is None:
+        progress(30, "Simulating the network")
+        network = simulate_network(params, demand)
+    progress(60, "Measuring coverage")
+    coverage = compute_coverage(demand, network, params.radius_km, params.site_radius_km)
+    progress(80, "Finding gaps")
+    gaps = find_gaps(demand, coverage)
+    progress(95, "Summarising")
+    summary = summarise(params, network, demand, coverage, gaps)
+    progress(100, "Done")
+    return ScenarioResult(params=params, network=network, demand=demand, coverage=coverage,
+                          gaps=gaps, summary=summary)

