@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command or "gui"](args)
-    except (ParameterError, UserError, ValueError, OSError) as exc:
+    except (ParameterError, UserError, ValueError, OSError, RuntimeError) as exc:
         print(f"reach-planner: error: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, ParameterError) else 1
 

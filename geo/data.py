@@ -12,6 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 DATA_DIR = RESOURCES / "data"
@@ -61,4 +62,7 @@ def load_china() -> ChinaData:
                                                          "feature_code": str},
                          keep_default_na=False)
     places["population"] = places["population"].astype(np.int64)
+    # Prepared once here: preparing shared geometries lazily from several worker
+    # threads would race inside GEOS.
+    shapely.prepare(prov.geometry.to_numpy())
     return ChinaData(provinces=prov, outline=outline, places=places)

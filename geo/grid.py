@@ -14,23 +14,25 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from pyproj import Transformer
 
-from geo.data import CHINA_ALBERS, WGS84, load_china
+from geo.albers import FROM_ALBERS, TO_ALBERS, _Forward
+from geo.data import load_china
 
 SQRT3 = float(np.sqrt(3.0))
 # The six axial neighbour offsets; the first three suffice to enumerate each edge once.
+# Corners of a pointy-top hexagon in lattice units, closed ring.
+HEX_DX = np.array([1, 0, -1, -1, 0, 1, 1])
+HEX_DY = np.array([1, 2, 1, -1, -2, -1, 1])
 NEIGHBOURS = ((1, 0), (0, 1), (-1, 1), (-1, 0), (0, -1), (1, -1))
 
 
-@functools.cache
-def to_albers() -> Transformer:
-    return Transformer.from_crs(WGS84, CHINA_ALBERS, always_xy=True)
+def to_albers() -> _Forward:
+    """lon/lat -> China Albers metres (thread-safe, no PROJ database)."""
+    return TO_ALBERS
 
 
-@functools.cache
-def from_albers() -> Transformer:
-    return Transformer.from_crs(CHINA_ALBERS, WGS84, always_xy=True)
+def from_albers() -> _Forward:
+    return FROM_ALBERS
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,11 +59,13 @@ class HexGrid:
     def polygons(self, index: NDArray[np.int64] | None = None) -> NDArray[np.object_]:
         """Hexagon polygons (lon/lat) for the given cells, for maps and exports."""
         idx = np.arange(self.size) if index is None else np.asarray(index)
-        radius = self.spacing_km * 1000.0 / SQRT3
-        ang = np.radians(30.0 + 60.0 * np.arange(7))
-        vx = self.x[idx, None] + radius * np.cos(ang)[None, :]
-        vy = self.y[idx, None] + radius * np.sin(ang)[None, :]
-        lon, lat = from_albers().transform(vx.ravel(), vy.ravel())
+        # Vertices on an integer lattice (units of d/2 across, R/2 up) so neighbouring
+        # hexagons share bit-identical corners and can be dissolved as a coverage.
+        d = self.spacing_km * 1000.0
+        half_r = d / SQRT3 / 2.0
+        ix = (2 * self.q[idx] + self.r[idx])[:, None] + HEX_DX[None, :]
+        iy = (3 * self.r[idx])[:, None] + HEX_DY[None, :]
+        lon, lat = from_albers().transform((ix * (d / 2.0)).ravel(), (iy * half_r).ravel())
         coords = np.stack([lon, lat], axis=-1).reshape(len(idx), 7, 2)
         return shapely.polygons(coords)
 
@@ -90,8 +94,9 @@ def _key(q: NDArray[np.int64], r: NDArray[np.int64]) -> NDArray[np.int64]:
 def build_grid(spacing_km: float = 10.0) -> HexGrid:
     """Hex cells whose centres fall inside one of the 31 provinces."""
     china = load_china()
-    prov = china.provinces.to_crs(CHINA_ALBERS)
-    minx, miny, maxx, maxy = prov.total_bounds
+    xy = shapely.get_coordinates(china.provinces.geometry.to_numpy())
+    px, py = to_albers().transform(xy[:, 0], xy[:, 1])
+    minx, miny, maxx, maxy = px.min(), py.min(), px.max(), py.max()
     d = spacing_km * 1000.0
     h = d * SQRT3 / 2.0
     r_lo, r_hi = int(np.floor(miny / h)) - 1, int(np.ceil(maxy / h)) + 1
@@ -129,6 +134,5 @@ def province_of(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[n
         x0, y0, x1, y1 = geom.bounds
         cand = np.flatnonzero((lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1) & (gb == 0))
         if len(cand):
-            shapely.prepare(geom)
             gb[cand[shapely.contains_xy(geom, lon[cand], lat[cand])]] = code
     return gb

@@ -27,8 +27,16 @@ JV_CONTEXT = {
 }
 
 
+class _Plain:
+    """Mixin: after init, every numpy scalar field becomes a Python int/float."""
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            object.__setattr__(self, name, _py(value))
+
+
 @dataclass(frozen=True)
-class GapSummary:
+class GapSummary(_Plain):
     rank: int
     gb_code: int
     province: str
@@ -42,7 +50,7 @@ class GapSummary:
 
 
 @dataclass(frozen=True)
-class ProvinceSummary:
+class ProvinceSummary(_Plain):
     gb_code: int
     name_en: str
     name_zh: str
@@ -63,7 +71,7 @@ class ProvinceSummary:
 
 
 @dataclass(frozen=True)
-class Summary:
+class Summary(_Plain):
     schema_version: int
     params: dict[str, Any]
     distribution_sites: int
@@ -95,7 +103,12 @@ class Summary:
 
 
 def pct(part: float, whole: float) -> float:
-    return round(100.0 * part / whole, 2) if whole > 0 else 0.0
+    return round(100.0 * float(part) / float(whole), 2) if whole > 0 else 0.0
+
+
+def _py(value: Any) -> Any:
+    """numpy scalars -> Python numbers, so results are plain data for JSON and Qt."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def summarise(params: ScenarioParams, network: Network, demand: Demand, coverage: Coverage,
@@ -189,4 +202,4 @@ def format_table(s: Summary) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Summary", "ProvinceSummary", "GapSummary", "summarise", "format_table", "np"]
+__all__ = ["Summary", "ProvinceSummary", "GapSummary", "summarise", "format_table"]

@@ -209,3 +209,19 @@ def test_geo_never_imports_qt():
             "print(bad); sys.exit(1 if bad else 0)")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_numpy_albers_matches_proj():
+    from pyproj import Transformer
+
+    from geo.albers import CHINA
+    from geo.data import CHINA_ALBERS
+
+    rng = np.random.default_rng(1)
+    lon, lat = rng.uniform(73, 135, 2000), rng.uniform(18, 54, 2000)
+    t = Transformer.from_crs("EPSG:4326", CHINA_ALBERS, always_xy=True)
+    px, py = t.transform(lon, lat)
+    x, y = CHINA.forward(lon, lat)
+    assert np.abs(x - px).max() < 1e-3 and np.abs(y - py).max() < 1e-3
+    blon, blat = CHINA.inverse(x, y)
+    assert np.abs(blon - lon).max() < 1e-9 and np.abs(blat - lat).max() < 1e-9

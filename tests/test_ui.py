@@ -1,0 +1,220 @@
+"""The window as a planner uses it: real scenario, real map drawn offscreen."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from geo.network import DISTRIBUTION, make_layer
+from geo.params import ScenarioParams
+from geo.scenario import run_scenario
+from tests.conftest import ROOT
+from tests.qt_helpers import (colour_share, distinct_colours, dominant_share, image_array,
+                              wait_until)
+
+pytestmark = pytest.mark.qt
+EVIL = '<img src=x onerror="window.__xss=1">'
+
+
+@pytest.fixture(scope="module")
+def window(qapp):
+    from ui.mainwindow import MainWindow
+
+    w = MainWindow()
+    w.resize(1400, 900)
+    w.show()
+    w.start(ScenarioParams())
+    assert wait_until(lambda: w.state.result is not None and w.map.is_drawn, 90)
+    yield w
+    w.close()
+
+
+def test_window_opens_with_panels_filled_from_the_real_scenario(window):
+    s = window.state.result.summary
+    assert s.service_outlets == 17000 and s.distribution_sites == 2800
+    assert window.reach.values["outlets"].text() == "17,000"
+    assert window.reach.values["rural_cov"].text().startswith(f"{s.rural_covered:,}")
+    assert window.provinces.model().rowCount() == 31
+    assert "360 million" in window.reach.context.text()
+    assert "announcement" in window.docks["reach"].findChild(type(window.reach)).context.parent().title()
+    menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert menus == ["File", "View", "Help"]
+
+
+def test_the_map_is_really_drawn_with_outlets(window):
+    arr = image_array(window.map.grab().toImage())
+    assert distinct_colours(arr) > 50 and dominant_share(arr) < 0.8
+    from ui.webmap import OUTLET
+    assert colour_share(arr, OUTLET, tol=30) > 0.0001
+    from ui.webmap import SEA
+    assert colour_share(arr, SEA, tol=3) > 0.05
+    n = window.map.run_js("rp.layers.outlet.getLayers().length")
+    assert n == 17000
+
+
+def test_province_table_sorts_numerically(window):
+    table = window.provinces
+    table.sortByColumn(2, __import__("PySide6.QtCore").QtCore.Qt.SortOrder.AscendingOrder)
+    vals = [float(table.proxy.index(r, 2).data()) for r in range(31)]
+    assert vals == sorted(vals)
+
+
+def test_clicking_a_province_row_zooms_the_map_there(window):
+    from geo.data import load_china
+
+    before = window.map.current_view()
+    table = window.provinces
+    row = next(r for r in range(31) if table.gb_code_at(r) == 46)  # Hainan
+    table.clicked.emit(table.proxy.index(row, 0))
+    assert wait_until(lambda: window.map.current_view()["zoom"] > before["zoom"] + 1, 10)
+    v = window.map.current_view()
+    w, s, e, n = load_china().provinces.set_index("gb_code").geometry.loc[46].bounds
+    assert s <= v["lat"] <= n and w <= v["lon"] <= e
+    assert "Hainan" in window.details.values().get("Name", "")
+
+
+def test_clicking_a_site_on_the_map_shows_its_details(window):
+    window.map.page().runJavaScript("rp.layers.site.getLayers()[5].fire('click');")
+    expected = window.state.result.network.sites.iloc[5]
+    assert wait_until(lambda: window.details.values().get("ID") == expected["site_id"], 10)
+    assert window.details.values()["Name"] == expected["name"]
+
+
+def test_clicking_a_gap_shows_the_region(window):
+    window.map.page().runJavaScript("rp.layers.gaps.getLayers()[0].fire('click');")
+    assert wait_until(lambda: window.details.values().get("Type", "").startswith("Gap region"), 10)
+    assert "Rural people unreached" in window.details.values()
+
+
+def test_recompute_from_the_controls_updates_panels_and_keeps_the_view(window):
+    window.map.run_js("rp.setView(30.0, 103.0, 7); true")
+    window.controls.outlets.setValue(5000)
+    window.controls.radius.setValue(25.0)
+    old = window.state.result
+    window.controls.recompute.click()
+    assert window.state.busy
+    assert wait_until(lambda: window.state.result is not old and not window.state.busy, 60)
+    assert window.reach.values["outlets"].text() == "5,000"
+    assert window.state.result.params.radius_km == 25.0
+    assert wait_until(lambda: window.map.is_drawn, 30)
+    v = window.map.current_view()
+    assert abs(v["lat"] - 30.0) < 0.01 and abs(v["lon"] - 103.0) < 0.01 and v["zoom"] == 7
+
+
+def test_cancel_keeps_the_previous_result(window):
+    old = window.state.result
+    window.controls.outlets.setValue(9000)
+    window.controls.recompute.click()
+    window.controls.cancel.click()
+    assert not window.state.busy
+    wait_until(lambda: False, 2)  # let the worker finish in the background
+    assert window.state.result is old
+    assert window.reach.values["outlets"].text() == f"{old.summary.service_outlets:,}"
+
+
+def test_invalid_parameters_show_a_message_and_keep_the_work(window):
+    old = window.state.result
+    window.controls.sites.setValue(0)
+    window.controls.outlets.setValue(0)
+    window.controls.radius.setValue(0.1)
+    window.controls.recompute.click()
+    assert wait_until(lambda: not window.state.busy, 60)
+    assert window.state.result is not None
+
+
+def test_exported_png_has_the_requested_size_and_is_a_real_map(window, tmp_path):
+    from ui.export import render_page, save_image
+    from ui.webmap import OUTLET, MapOptions, write_map
+
+    result = run_scenario(ScenarioParams())
+    page = write_map(result, tmp_path / "m.html", MapOptions(title="Test export"))
+    img = render_page(page, 800, 500, 2)
+    out = save_image(img, tmp_path / "map.png", "PNG")
+    from PySide6.QtGui import QImage
+
+    back = QImage(str(out))
+    assert (back.width(), back.height()) == (1600, 1000)
+    arr = image_array(back)
+    assert distinct_colours(arr) > 100
+    assert dominant_share(arr) < 0.6
+    assert colour_share(arr, OUTLET, tol=30) > 0.0005
+    # the legend (bottom-left) and the title (top-left) are in the picture: white boxes
+    assert (arr[-400:-40, 20:300] > 245).all(axis=2).mean() > 0.3
+    assert (arr[20:80, 20:400] > 245).all(axis=2).mean() > 0.3
+    assert not list(tmp_path.glob(".map.png.*"))
+
+
+def test_export_pdf_and_jpeg(window, tmp_path):
+    from ui.export import render_page, save_image
+
+    page = window.state.page
+    img = render_page(page, 400, 300, 1)
+    pdf = save_image(img, tmp_path / "m.pdf", "PDF")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    jpg = save_image(img, tmp_path / "m.jpg", "JPEG")
+    assert jpg.read_bytes()[:2] == b"\xff\xd8"
+
+
+def test_site_names_are_shown_as_text_not_run(qapp, tmp_path):
+    from ui.mapview import MapView
+    from ui.webmap import write_map
+
+    base = run_scenario(ScenarioParams(outlets=200, sites=40))
+    sites = make_layer(DISTRIBUTION, np.array([116.4]), np.array([39.9]), np.array([11]),
+                       [EVIL], {11: "Beijing"})
+    result = run_scenario(base.params, network=base.network.with_layers(sites=sites))
+    page = write_map(result, tmp_path / "evil.html")
+    view = MapView()
+    view.resize(800, 600)
+    view.show()
+    view.load_page(page)
+    assert view.wait_drawn(60000)
+    opened = view.run_js("(function(){var l = rp.layers.site.getLayers()[0];"
+                         " l.openTooltip(); return l.isTooltipOpen();})()")
+    assert opened is True
+    text = view.run_js("document.querySelector('.leaflet-tooltip').textContent")
+    assert text == EVIL
+    assert view.run_js("typeof window.__xss") == "undefined"
+    assert view.run_js("document.querySelectorAll('img[src=\"x\"]').length") == 0
+    view.close()
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=180)
+
+
+def test_headless_export_cli_writes_the_requested_image(tmp_path):
+    out = tmp_path / "map.png"
+    p = run_cli("export", "--out", str(out), "--width", "640", "--height", "400", "--scale", "2",
+                "--outlets", "3000")
+    assert p.returncode == 0, p.stderr
+    from PIL import Image
+
+    with Image.open(out) as im:
+        assert im.size == (1280, 800)
+        arr = np.asarray(im.convert("RGB"))
+    assert distinct_colours(arr) > 50 and dominant_share(arr) < 0.7
+
+
+@pytest.mark.parametrize("out,needle", [("/nonexistent-dir/x.png", "does not exist"),
+                                        ("map.gif", "unsupported image format")])
+def test_headless_export_cli_rejects_bad_paths(tmp_path, out, needle):
+    target = out if out.startswith("/") else str(tmp_path / out)
+    p = run_cli("export", "--out", target)
+    assert p.returncode != 0
+    assert needle in p.stderr and "Traceback" not in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1
+
+
+def test_details_are_json_friendly(window):
+    from ui.details import describe
+
+    d = describe(window.state.result, "province", 54)
+    assert json.loads(json.dumps(d))["Name"].endswith("Tibet (Xizang)")
+    assert describe(window.state.result, "site", 10**9) is None
+    assert Path(window.state.page).is_file()

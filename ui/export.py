@@ -1,0 +1,117 @@
+"""Map images for reports: PNG, JPEG or PDF of a map view at 1x-3x pixel scale.
+
+The page is re-rendered in an off-screen view whose CSS size equals the requested
+view and whose zoom factor is the pixel scale: Leaflet sees the same viewport (same
+framing, legend and title) and draws at ``scale`` device pixels per CSS pixel.
+Files are written to a temporary name and renamed, so a failed export never leaves
+a truncated image behind or clobbers the previous one.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QMarginsF, QSizeF, Qt
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+
+from ui.mapview import MapView
+
+FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".pdf": "PDF"}
+MAX_PIXELS = 12000
+
+
+def check_output(path: str | os.PathLike[str]) -> tuple[Path, str]:
+    """Validate an output path before any work is done; message names the problem."""
+    p = Path(path).expanduser()
+    fmt = FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"{p}: unsupported image format {p.suffix or '(none)'!r}; "
+                         "use .png, .jpg, .jpeg or .pdf")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise ValueError(f"{p}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise ValueError(f"{p}: folder {parent} is not writable")
+    if p.is_dir():
+        raise ValueError(f"{p}: is a folder, not a file name")
+    return p, fmt
+
+
+def check_size(width: int, height: int, scale: int) -> None:
+    if not (100 <= width <= 6000 and 100 <= height <= 6000):
+        raise ValueError(f"image size {width}x{height} is out of range (100-6000 pixels)")
+    if scale not in (1, 2, 3):
+        raise ValueError(f"pixel scale must be 1, 2 or 3, got {scale}")
+    if max(width, height) * scale > MAX_PIXELS:
+        raise ValueError(f"{width}x{height} at {scale}x exceeds {MAX_PIXELS} pixels a side")
+
+
+def render_page(page: Path, width: int, height: int, scale: int,
+                view: dict | None = None, timeout_ms: int = 60000) -> QImage:
+    """Render a map page off screen and return the picture (width*scale x height*scale)."""
+    v = MapView()
+    v.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    v.resize(width * scale, height * scale)
+    v.setZoomFactor(float(scale))
+    v.show()
+    try:
+        v.load_page(page, view, export=True)
+        if not v.wait_drawn(timeout_ms):
+            raise RuntimeError("the map did not finish drawing in time")
+        img = v.grab().toImage()
+    finally:
+        dispose(v)
+    if img.isNull():
+        raise RuntimeError("the map view produced an empty picture")
+    return img
+
+
+def dispose(view: MapView) -> None:
+    """Delete a view and its page now: a page outliving its profile crashes at exit."""
+    view.close()
+    view.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+
+
+def save_image(img: QImage, path: Path, fmt: str, quality: int = 92) -> Path:
+    """Write atomically: temp file in the same folder, then rename over the target."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        # Qt's PNG "quality" is inverse compression: keep the default (-1) for PNG.
+        q = quality if fmt == "JPEG" else -1
+        ok = _write_pdf(img, tmp) if fmt == "PDF" else img.save(tmp, fmt, q)
+        if not ok:
+            raise OSError(f"{path}: could not write the {fmt} file")
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _write_pdf(img: QImage, tmp: str) -> bool:
+    """One page the shape of the picture, image at 300 dpi (vector text is not needed)."""
+    writer = QPdfWriter(tmp)
+    writer.setResolution(300)
+    size_mm = QSizeF(img.width() / 300 * 25.4 / 1.0, img.height() / 300 * 25.4)
+    writer.setPageLayout(QPageLayout(QPageSize(size_mm, QPageSize.Unit.Millimeter),
+                                     QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    painter = QPainter()
+    if not painter.begin(writer):
+        return False
+    try:
+        target = painter.viewport()
+        painter.drawImage(target, img)
+    finally:
+        painter.end()
+    return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

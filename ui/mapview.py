@@ -1,0 +1,133 @@
+"""The map widget: a QWebEngineView showing the folium page, with a click bridge.
+
+Maps are loaded from a file (``QUrl.fromLocalFile``) because ``setHtml`` silently
+fails above 2 MB. The QWebChannel is registered before every load so the page can
+connect on start. ``drawn`` is only reported once Leaflet has painted and a few
+more frames have passed; grabbing at ``loadFinished`` can give a blank picture.
+"""
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QObject, QTimer, QUrl, Signal, Slot
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineSettings
+from PySide6.QtWebEngineWidgets import QWebEngineView
+
+
+class MapBridge(QObject):
+    """Receives clicks from the page (``rp.select(kind, index)``)."""
+
+    selected = Signal(str, int)
+
+    @Slot(str, int)
+    def select(self, kind: str, index: int) -> None:
+        self.selected.emit(kind, index)
+
+
+class _QuietPage(QWebEnginePage):
+    """Keeps page console noise out of the terminal; errors still reach the log."""
+
+    def javaScriptConsoleMessage(self, level, message, line, source):  # noqa: N802
+        if level == QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel:
+            print(f"map page: {message} ({source}:{line})")
+
+
+class MapView(QWebEngineView):
+    """Shows a map page file and tells when it has been drawn."""
+
+    drawn = Signal()
+    loadFailed = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setPage(_QuietPage(self))
+        s = self.settings()
+        s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
+        s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, False)
+        self.bridge = MapBridge(self)
+        self._channel = QWebChannel(self.page())
+        self._channel.registerObject("bridge", self.bridge)
+        self.page().setWebChannel(self._channel)
+        self._tmpdir = tempfile.TemporaryDirectory(prefix="reach-planner-map-")
+        self._poll = QTimer(self)
+        self._poll.setInterval(60)
+        self._poll.timeout.connect(self._check_drawn)
+        self._polls = 0
+        self.is_drawn = False
+        self.loadFinished.connect(self._on_load_finished)
+
+    @property
+    def page_path(self) -> Path:
+        return Path(self._tmpdir.name) / "map.html"
+
+    def load_page(self, path: Path, view: dict | None = None, export: bool = False) -> None:
+        """Show a page file, optionally at a given centre/zoom (kept across recomputes);
+        ``export`` shows the title and hides the interactive controls."""
+        self.is_drawn = False
+        url = QUrl.fromLocalFile(str(Path(path).resolve()))
+        parts = []
+        if view:
+            parts.append(f"view={view['lat']:.6f},{view['lon']:.6f},{view['zoom']:.2f}")
+        if export:
+            parts.append("export=1")
+        if parts:
+            url.setFragment("&".join(parts))
+        self.load(url)
+
+    def _on_load_finished(self, ok: bool) -> None:
+        if not ok:
+            self.loadFailed.emit("the map page could not be loaded")
+            return
+        self._polls = 0
+        self._poll.start()
+
+    def _check_drawn(self) -> None:
+        self._polls += 1
+        if self._polls > 500:  # ~30 s: give up rather than poll forever
+            self._poll.stop()
+            self.loadFailed.emit("the map did not finish drawing")
+            return
+        self.page().runJavaScript("!!(window.rp && window.rp.drawn)", 0, self._on_drawn_answer)
+
+    def _on_drawn_answer(self, value) -> None:
+        if value and self._poll.isActive():
+            self._poll.stop()
+            self.is_drawn = True
+            self.drawn.emit()
+
+    def run_js(self, code: str, timeout_ms: int = 5000):
+        """Run JavaScript and wait for its (JSON-compatible) result."""
+        loop = QEventLoop()
+        box: list = []
+
+        def done(value) -> None:
+            box.append(value)
+            loop.quit()
+
+        self.page().runJavaScript(code, 0, done)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        return box[0] if box else None
+
+    def current_view(self) -> dict | None:
+        value = self.run_js("window.rp && rp.map ? JSON.stringify(rp.getView()) : null")
+        return json.loads(value) if value else None
+
+    def fit_bounds(self, south: float, west: float, north: float, east: float) -> None:
+        self.page().runJavaScript(f"rp.fitBounds({south}, {west}, {north}, {east});")
+
+    def wait_drawn(self, timeout_ms: int = 30000) -> bool:
+        """Block (running the event loop) until the map has drawn."""
+        if self.is_drawn:
+            return True
+        loop = QEventLoop()
+        self.drawn.connect(loop.quit)
+        self.loadFailed.connect(loop.quit)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        self.drawn.disconnect(loop.quit)
+        self.loadFailed.disconnect(loop.quit)
+        return self.is_drawn

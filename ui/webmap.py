@@ -1,0 +1,392 @@
+"""The interactive map page (folium/Leaflet), built from a scenario result. Qt-free.
+
+Why this shape:
+- Offline: the page loads Leaflet from ``resources/web`` by ``file://`` URL, never
+  from a CDN (folium's defaults are replaced per instance, not on the shared class).
+- Fast and small: points are one ``L.geoJSON`` layer per kind drawn as circle markers
+  on a canvas renderer, built in the page from compact coordinate arrays; gap cells
+  and the covered area are dissolved hexagons. The default scenario is ~1.5 MB.
+- Safe: every value that may come from a user file (site names) is embedded as JSON
+  with ``<``, ``>`` and ``&`` escaped, and shown through ``textContent``; the page
+  never turns data into markup or code.
+- Clicks reach the host through ``rp.select(kind, index)``, which uses the Qt
+  ``QWebChannel`` bridge when present and is a no-op in a plain browser.
+"""
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import folium
+import numpy as np
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geo.atomic import atomic_write_bytes
+from geo.data import RESOURCES, load_china
+from geo.scenario import ScenarioResult
+
+LEAFLET_DIR = RESOURCES / "web" / "leaflet"
+# Colours shared with the legend, the exporters and the tests.
+SEA = "#d4e4ee"
+LAND = "#f6f3ec"
+BORDER = "#8c8c8c"
+COVERED = "#74c69d"
+SITE = "#1f5fbf"
+OUTLET = "#7b2cbf"
+RECOMMENDED = "#e07000"
+GAP_COLOURS = ("#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
+ATTRIBUTION = ("Boundaries: Natural Earth · Places: GeoNames (CC-BY 4.0) · "
+               "Population: NBS 2020 census · Network simulated")
+CHINA_BOUNDS = ((18.0, 73.5), (53.6, 135.1))
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """What the page shows; the same options drive the window and the image export."""
+
+    title: str = "Goodaymart rural reach"
+    subtitle: str = ""
+    show_outlets: bool = True
+    show_sites: bool = True
+    show_covered: bool = True
+    show_gaps: bool = True
+    label_top_gaps: int = 10
+    lang: str = "en"
+
+
+def safe_json(obj: Any) -> str:
+    """JSON that can sit inside a <script> element without ending it or injecting markup."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text
+
+
+def file_url(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
+def gap_classes(values: np.ndarray) -> np.ndarray:
+    """Upper bounds of the five gap colour classes (people per 86.6 km2 cell)."""
+    pos = values[values > 0]
+    if len(pos) == 0:
+        return np.array([1, 2, 3, 4, np.inf])
+    qs = np.quantile(pos, [0.2, 0.4, 0.6, 0.8])
+    bounds = np.unique(np.maximum(_nice(qs), 1))
+    while len(bounds) < 4:
+        bounds = np.append(bounds, bounds[-1] * 2)
+    return np.append(bounds[:4], np.inf)
+
+
+def _nice(v: np.ndarray) -> np.ndarray:
+    mag = 10 ** np.floor(np.log10(np.maximum(v, 1)))
+    return np.round(v / mag) * mag
+
+
+class DataLayer(folium.map.Layer):
+    """A layer whose data and Leaflet code come from a small JS template."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function(map){ {{ this.js }} })({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, name: str, js: str, show: bool = True) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "DataLayer"
+        self.js = js
+
+
+def _points_js(kind: str, lon: np.ndarray, lat: np.ndarray, names: list[str], colour: str,
+               radius: float, stroke: bool) -> str:
+    data = {"lon": np.round(lon, 4).tolist(), "lat": np.round(lat, 4).tolist(), "name": names}
+    style = {"radius": radius, "color": "#ffffff", "weight": 1 if stroke else 0,
+             "stroke": stroke, "fillColor": colour, "fillOpacity": 0.95}
+    return f"return rp.pointLayer(map, {safe_json(kind)}, {safe_json(data)}, {safe_json(style)});"
+
+
+def _geojson(geoms: list, props: list[dict[str, Any]], decimals: int = 3) -> str:
+    """A FeatureCollection as safe JSON text, built without a parse/dump round trip."""
+    arr = np.array([g for g in geoms], dtype=object)
+    keep = [i for i, g in enumerate(arr) if g is not None and not g.is_empty]
+    rounded = shapely.transform(arr[keep], lambda xy: np.round(xy, decimals)) if keep else []
+    texts = shapely.to_geojson(rounded) if keep else []
+    feats = ",".join(f'{{"type":"Feature","properties":{safe_json(props[i])},"geometry":{t}}}'
+                     for i, t in zip(keep, texts))
+    return '{"type":"FeatureCollection","features":[' + feats + "]}"
+
+
+def _covered_js(result: ScenarioResult) -> str:
+    g = result.demand.grid
+    cells = np.flatnonzero(result.coverage.covered)
+    union = shapely.coverage_union_all(g.polygons(cells)) if len(cells) else None
+    geo = _geojson([shapely.simplify(union, 0.02)] if union is not None else [], [{}], 2)
+    style = {"stroke": False, "fillColor": COVERED, "fillOpacity": 0.35}
+    return f"return L.geoJSON({geo}, {{style: {safe_json(style)}, interactive: false}}).addTo(map);"
+
+
+def _gaps_js(result: ScenarioResult) -> tuple[str, np.ndarray]:
+    g, gaps = result.demand.grid, result.gaps
+    cells = np.flatnonzero(gaps.is_gap)
+    people = result.demand.rural[cells]
+    bounds = gap_classes(people)
+    cls = np.searchsorted(bounds, people, side="left")
+    region = gaps.region[cells]
+    polys = g.polygons(cells)
+    key = region * 8 + cls
+    order = np.argsort(key, kind="stable")
+    uniq, start = np.unique(key[order], return_index=True)
+    groups = np.split(order, start[1:])
+    geoms = [shapely.coverage_union_all(polys[grp]) for grp in groups]
+    props = [{"r": int(k // 8) + 1, "c": int(k % 8)} for k in uniq]
+    geo = _geojson(geoms, props, 2)
+    js = f"return rp.gapLayer(map, {geo}, {safe_json(list(GAP_COLOURS))});"
+    return js, bounds
+
+
+def _labels_js(result: ScenarioResult, top: int) -> str:
+    regs = result.gaps.regions.head(top)
+    names = load_china().province_names()
+    data = [{"r": int(r.rank), "lat": round(float(r.lat), 4), "lon": round(float(r.lon), 4),
+             "p": int(round(r.rural_unreached)), "prov": names.get(int(r.gb_code), ("", ""))[0]}
+            for r in regs.itertuples()]
+    return f"return rp.gapLabels(map, {safe_json(data)});"
+
+
+def _provinces_js(result: ScenarioResult) -> str:
+    prov = load_china().provinces
+    by_code = {p.gb_code: p for p in result.summary.provinces}
+    props = [{"en": r.name_en, "zh": r.name_zh, "gb": int(r.gb_code),
+              "cov": by_code[int(r.gb_code)].rural_covered_pct if int(r.gb_code) in by_code else None}
+             for r in prov.itertuples()]
+    geo = _geojson(list(prov.geometry), props)
+    return f"return rp.provinceLayer(map, {geo});"
+
+
+def _legend_html(bounds: np.ndarray, opts: MapOptions) -> str:
+    rows = []
+    lo = 0
+    for colour, hi in zip(GAP_COLOURS, bounds):
+        label = (f"over {lo:,.0f}" if np.isinf(hi) else
+                 f"up to {hi:,.0f}" if lo == 0 else f"{lo:,.0f} – {hi:,.0f}")
+        rows.append(f'<div><i style="background:{colour}"></i>{label}</div>')
+        lo = hi
+    sym = (f'<div><i class="dot" style="background:{SITE};border:1.5px solid #fff;'
+           f'box-shadow:0 0 0 1px {SITE}"></i>Distribution site</div>'
+           f'<div><i class="dot small" style="background:{OUTLET}"></i>Service outlet</div>'
+           f'<div><i style="background:{COVERED};opacity:.6"></i>Within service radius</div>')
+    return (f'<div class="rp-legend"><b>Legend</b>{sym}'
+            f'<div class="rp-sub">Unreached rural people per cell</div>{"".join(rows)}</div>')
+
+
+def build_map(result: ScenarioResult, opts: MapOptions | None = None) -> folium.Map:
+    opts = opts or MapOptions()
+    m = folium.Map(location=[35.5, 104.0], zoom_start=4, tiles=None, prefer_canvas=True,
+                   control_scale=False, min_zoom=3, max_zoom=13, zoom_snap=0.25,
+                   zoom_delta=0.5, world_copy_jump=False)
+    m.options["max_zoom"] = 13
+    m.default_js = [("leaflet", file_url(LEAFLET_DIR / "leaflet.js"))]
+    m.default_css = [("leaflet_css", file_url(LEAFLET_DIR / "leaflet.css"))]
+    m.get_root().header.add_child(Element(_head_html()), name="rp_head")
+    m.get_root().html.add_child(Element(_page_html(opts)), name="rp_page")
+    m.get_root().html.add_child(Element(f"<script>{_RP_JS}</script>"), name="rp_lib")
+    DataLayer("Provinces", _provinces_js(result)).add_to(m)
+    DataLayer("Covered area", _covered_js(result), show=opts.show_covered).add_to(m)
+    gaps_js, bounds = _gaps_js(result)
+    DataLayer("Rural gap cells", gaps_js, show=opts.show_gaps).add_to(m)
+    net = result.network
+    DataLayer("Distribution sites", _points_js(
+        "site", net.sites["lon"].to_numpy(), net.sites["lat"].to_numpy(),
+        net.sites["name"].astype(str).tolist(), SITE, 3.2, True),
+        show=opts.show_sites).add_to(m)
+    DataLayer("Service outlets", _points_js(
+        "outlet", net.outlets["lon"].to_numpy(), net.outlets["lat"].to_numpy(),
+        net.outlets["name"].astype(str).tolist(), OUTLET, 2.0, False),
+        show=opts.show_outlets).add_to(m)
+    if opts.label_top_gaps:
+        DataLayer("Top gap regions", _labels_js(result, opts.label_top_gaps)).add_to(m)
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    m.get_root().html.add_child(Element(
+        f'<div id="rp-legend-src" hidden>{_legend_html(bounds, opts)}</div>'), name="rp_legend")
+    _Finish().add_to(m)
+    return m
+
+
+def render_html(result: ScenarioResult, opts: MapOptions | None = None) -> str:
+    return build_map(result, opts).get_root().render()
+
+
+def write_map(result: ScenarioResult, path: Path, opts: MapOptions | None = None) -> Path:
+    """Write the page next to nothing else: assets are referenced by absolute file URL."""
+    return atomic_write_bytes(path, render_html(result, opts).encode("utf-8"))
+
+
+def _head_html() -> str:
+    return (
+        '<script src="qrc:///qtwebchannel/qwebchannel.js"></script>\n'
+        "<style>"
+        f"html,body{{margin:0;padding:0;background:{SEA}}}"
+        f"html body .leaflet-container{{background:{SEA};font:13px/1.35 'Noto Sans CJK SC','Noto Sans',"
+        "'DejaVu Sans',sans-serif}"
+        ".rp-title{background:rgba(255,255,255,.92);padding:6px 12px;border-radius:4px;"
+        "box-shadow:0 1px 4px rgba(0,0,0,.3);text-align:center}"
+        ".rp-title h1{font-size:17px;margin:0;color:#222}.rp-title div{font-size:12px;color:#555}"
+        ".rp-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:4px;"
+        "box-shadow:0 1px 4px rgba(0,0,0,.3);line-height:18px;color:#222;min-width:170px}"
+        ".rp-legend i{width:16px;height:12px;float:left;margin:3px 7px 0 0;opacity:.95}"
+        ".rp-legend i.dot{width:10px;height:10px;border-radius:50%;margin:4px 9px 0 3px}"
+        ".rp-legend i.dot.small{width:6px;height:6px;margin:6px 11px 0 5px}"
+        ".rp-legend .rp-sub{margin-top:6px;font-weight:600;font-size:12px}"
+        ".rp-gaplabel{background:#fff;border:2px solid #bd0026;border-radius:11px;color:#bd0026;"
+        "font-weight:700;font-size:12px;text-align:center;line-height:18px;width:22px!important;"
+        "height:18px!important;margin-left:-13px!important;margin-top:-11px!important}"
+        ".rp-export .leaflet-control-zoom,.rp-export .leaflet-control-layers{display:none}"
+        ".leaflet-container .leaflet-control-layers,.leaflet-container .rp-legend{font-size:12.5px}"
+        ".leaflet-container .leaflet-control-attribution{font-size:10.5px}"
+        ".leaflet-container .leaflet-control-scale-line{font-size:11px}"
+        "</style>")
+
+
+def _page_html(opts: MapOptions) -> str:
+    title = html.escape(opts.title)
+    sub = html.escape(opts.subtitle)
+    return (f'<div id="rp-title-src" hidden><div class="rp-title"><h1>{title}</h1>'
+            f'<div>{sub}</div></div></div>')
+
+
+class _Finish(MacroElement):
+    """Glue run after every layer exists: controls, view from the URL, the host bridge."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+rp.finish({{ this._parent.get_name() }}, {{ this.attribution }}, {{ this.bounds }});
+{% endmacro %}
+""")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Finish"
+        self.attribution = safe_json(ATTRIBUTION)
+        self.bounds = safe_json(CHINA_BOUNDS)
+
+
+_RP_JS = r"""
+var rp = window.rp = window.rp || {};
+rp.drawn = false; rp.bridge = null; rp.layers = {};
+rp.canvas = L.canvas({padding: 0.5, tolerance: 4});
+rp.select = function(kind, index) { if (rp.bridge) { rp.bridge.select(kind, index); } };
+rp.textTip = function(text) { var s = document.createElement('span'); s.textContent = text; return s; };
+rp.pointLayer = function(map, kind, d, style) {
+  var feats = new Array(d.lon.length);
+  for (var i = 0; i < d.lon.length; i++) {
+    feats[i] = {type: 'Feature', properties: {i: i},
+                geometry: {type: 'Point', coordinates: [d.lon[i], d.lat[i]]}};
+  }
+  var layer = L.geoJSON({type: 'FeatureCollection', features: feats}, {
+    pointToLayer: function(f, ll) {
+      var o = Object.assign({renderer: rp.canvas}, style);
+      return L.circleMarker(ll, o);
+    },
+    onEachFeature: function(f, l) {
+      l.bindTooltip(function() { return rp.textTip(d.name[f.properties.i]); });
+      l.on('click', function() { rp.select(kind, f.properties.i); });
+    }
+  }).addTo(map);
+  rp.layers[kind] = layer;
+  return layer;
+};
+rp.gapLayer = function(map, geo, colours) {
+  var layer = L.geoJSON(geo, {
+    renderer: rp.canvas,
+    style: function(f) { return {stroke: false, fillColor: colours[f.properties.c], fillOpacity: 0.8}; },
+    onEachFeature: function(f, l) {
+      l.bindTooltip(rp.textTip('Gap region #' + f.properties.r + ' (click for details)'), {sticky: true});
+      l.on('click', function() { rp.select('gap', f.properties.r); });
+    }
+  }).addTo(map);
+  rp.layers.gaps = layer;
+  return layer;
+};
+rp.gapLabels = function(map, data) {
+  var g = L.layerGroup();
+  data.forEach(function(d) {
+    var icon = L.divIcon({className: 'rp-gaplabel', html: String(d.r)});
+    var mk = L.marker([d.lat, d.lon], {icon: icon, keyboard: false});
+    mk.bindTooltip(rp.textTip('Gap #' + d.r + ' · ' + d.prov + ' · ' +
+                              d.p.toLocaleString('en') + ' rural people unreached'));
+    mk.on('click', function() { rp.select('gap', d.r); });
+    g.addLayer(mk);
+  });
+  return g.addTo(map);
+};
+rp.provinceLayer = function(map, geo) {
+  var layer = L.geoJSON(geo, {
+    renderer: rp.canvas,
+    style: {color: '#8c8c8c', weight: 0.8, fillColor: '#f6f3ec', fillOpacity: 1},
+    onEachFeature: function(f, l) {
+      var p = f.properties;
+      var text = p.zh + ' ' + p.en + (p.cov === null ? '' : ' · rural covered ' + p.cov.toFixed(1) + '%');
+      l.bindTooltip(rp.textTip(text), {sticky: true});
+      l.on('click', function() { rp.select('province', p.gb); });
+    }
+  }).addTo(map);
+  rp.layers.provinces = layer;
+  return layer;
+};
+rp.control = function(map, srcId, position) {
+  var src = document.getElementById(srcId);
+  if (!src) { return; }
+  var C = L.Control.extend({options: {position: position}, onAdd: function() {
+    var div = L.DomUtil.create('div', '');
+    while (src.firstChild) { div.appendChild(src.firstChild); }
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+  }});
+  new C().addTo(map);
+};
+rp.getView = function() {
+  var c = rp.map.getCenter();
+  return {lat: c.lat, lon: c.lng, zoom: rp.map.getZoom()};
+};
+rp.setView = function(lat, lon, zoom) { rp.map.setView([lat, lon], zoom, {animate: false}); };
+rp.fitBounds = function(s, w, n, e) { rp.map.fitBounds([[s, w], [n, e]], {animate: false, padding: [20, 20]}); };
+rp.afterFrames = function(n, fn) {
+  if (n <= 0) { fn(); return; }
+  requestAnimationFrame(function() { rp.afterFrames(n - 1, fn); });
+};
+rp.finish = function(map, attribution, bounds) {
+  rp.map = map;
+  map.attributionControl.setPrefix('Leaflet');
+  map.attributionControl.addAttribution(attribution);
+  var exporting = /export=1/.test(window.location.hash);
+  if (exporting) {
+    // Report images: title on, interactive controls off.
+    rp.control(map, 'rp-title-src', 'topleft');
+    document.body.classList.add('rp-export');
+  }
+  L.control.scale({imperial: false, maxWidth: 160, position: 'bottomleft'}).addTo(map);
+  rp.control(map, 'rp-legend-src', 'bottomleft');
+  var m = /view=([-0-9.]+),([-0-9.]+),([0-9.]+)/.exec(window.location.hash);
+  if (m) { map.setView([+m[1], +m[2]], +m[3], {animate: false}); }
+  else { map.fitBounds(bounds, {animate: false}); }
+  if (typeof QWebChannel !== 'undefined' && typeof qt !== 'undefined') {
+    new QWebChannel(qt.webChannelTransport, function(ch) { rp.bridge = ch.objects.bridge || null; });
+  }
+  rp.afterFrames(3, function() { rp.drawn = true; });
+};
+"""
+
+
+def subtitle_for(result: ScenarioResult) -> str:
+    """One line of scenario parameters and headline figures for titles and exports."""
+    p, s = result.params, result.summary
+    return (f"{s.distribution_sites:,} distribution sites · {s.service_outlets:,} service outlets"
+            f" · service radius {p.radius_km:g} km · rural covered {s.rural_covered_pct:.1f}%"
+            f" · seed {p.seed}")

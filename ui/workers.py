@@ -1,0 +1,108 @@
+"""Long jobs off the GUI thread (QThreadPool), reporting through Qt signals.
+
+A task computes the scenario *and* writes the map page, so the GUI thread only
+swaps a finished page in. Cancelling sets a flag that the core's progress callback
+turns into :class:`geo.scenario.Cancelled` between stages.
+"""
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Signal
+
+from geo.scenario import Cancelled
+
+
+_PINNED: dict[int, object] = {}
+
+
+def pin_thread_resources() -> None:
+    """Keep this OS thread's PROJ context alive across Qt pool tasks.
+
+    pyproj stores the context pointer per OS thread but frees the context together
+    with the *Python* thread state. Qt pool threads get a fresh Python thread state
+    for every task, so the second task on a reused thread used a freed context and
+    crashed (reproduced: two sequential tasks on a one-thread pool). Holding the
+    manager keeps the context valid for as long as the thread lives.
+    """
+    try:
+        from pyproj._context import get_context_manager
+    except ImportError:  # pragma: no cover - a pyproj without per-thread contexts
+        return
+    manager = get_context_manager()
+    if manager is not None:
+        _PINNED[threading.get_native_id()] = manager
+
+
+class TaskSignals(QObject):
+    progress = Signal(int, str)
+    done = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+
+class Task(QRunnable):
+    """Runs ``job(progress)`` in the pool; ``progress(pct, text)`` may raise Cancelled."""
+
+    def __init__(self, job: Callable[[Callable[[int, str], None]], Any]) -> None:
+        super().__init__()
+        # autoDelete stays on: the pool owns and frees the C++ runnable after run().
+        # Freeing it from Python (when the owner drops its reference) while the pool
+        # thread still touches it crashed the process.
+        self.signals = TaskSignals()
+        self._job = job
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def _progress(self, pct: int, text: str) -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+        self.signals.progress.emit(pct, text)
+
+    def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            pin_thread_resources()
+
+    def _run(self) -> None:
+        try:
+            value = self._job(self._progress)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except Exception as exc:  # shown to the user as one line, logged in full
+            traceback.print_exc()
+            self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
+        else:
+            if self._cancel.is_set():
+                self.signals.cancelled.emit()
+            else:
+                self.signals.done.emit(value)
+
+
+def scenario_job(params, network, page: Path, map_options) -> Callable:
+    """The recompute job: analyse, then build the map page file for the view."""
+    from geo.scenario import run_scenario
+    from ui.webmap import MapOptions, subtitle_for, write_map
+
+    def job(progress: Callable[[int, str], None]):
+        scaled = lambda pct, text: progress(int(pct * 0.7), text)  # noqa: E731
+        result = run_scenario(params, network=network, progress=scaled)
+        progress(75, "Drawing the map")
+        opts = map_options or MapOptions()
+        opts = MapOptions(**{**opts.__dict__, "subtitle": subtitle_for(result)})
+        write_map(result, page, opts)
+        progress(100, "Map ready")
+        return result, page
+
+    return job
