@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="reach-planner", description="Goodaymart rural reach planner")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     scen = _scenario_options()
-    sub.add_parser("gui", parents=[scen], help="open the window (the default)")
+    g = sub.add_parser("gui", parents=[scen], help="open the window (the default)")
+    g.add_argument("--quit-when-drawn", action="store_true", help=argparse.SUPPRESS)
     s = sub.add_parser("summary", parents=[scen], help="print the reach summary")
     s.add_argument("--json", action="store_true", help="machine-readable JSON")
     e = sub.add_parser("export", parents=[scen], help="render the map to an image, headless")
@@ -80,7 +81,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from ui.app import run_app
 
-    return run_app(params_from(args))
+    return run_app(params_from(args), quit_when_drawn=getattr(args, "quit_when_drawn", False))
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -58,7 +58,13 @@ class HexGrid:
 
     def polygons(self, index: NDArray[np.int64] | None = None) -> NDArray[np.object_]:
         """Hexagon polygons (lon/lat) for the given cells, for maps and exports."""
-        idx = np.arange(self.size) if index is None else np.asarray(index)
+        allp = self._all_polygons
+        return allp if index is None else allp[np.asarray(index, dtype=np.int64)]
+
+    @functools.cached_property
+    def _all_polygons(self) -> NDArray[np.object_]:
+        """Built once per grid: every map redraw and export reuses them."""
+        idx = np.arange(self.size)
         # Vertices on an integer lattice (units of d/2 across, R/2 up) so neighbouring
         # hexagons share bit-identical corners and can be dissolved as a coverage.
         d = self.spacing_km * 1000.0

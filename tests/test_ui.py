@@ -218,3 +218,27 @@ def test_details_are_json_friendly(window):
     assert json.loads(json.dumps(d))["Name"].endswith("Tibet (Xizang)")
     assert describe(window.state.result, "site", 10**9) is None
     assert Path(window.state.page).is_file()
+
+
+def test_export_from_the_window_remembers_the_folder(window, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from ui.export_dialog import SETTINGS_KEY, ExportDialog, last_folder
+
+    QSettings().setValue(SETTINGS_KEY, str(tmp_path))
+    dlg = ExportDialog(window, "My report map")
+    assert dlg.path.text().startswith(str(tmp_path))
+    dlg.path.setText(str(tmp_path / "sub" / "x.png"))
+    with pytest.raises(ValueError, match="does not exist"):
+        dlg.choice()
+    out_dir = tmp_path / "reports"
+    out_dir.mkdir()
+    dlg.path.setText(str(out_dir / "reach.png"))
+    dlg.scale.setCurrentIndex(0)
+    path, fmt, scale, title = dlg.choice()
+    window._export_to(path, fmt, scale, title)
+    from PySide6.QtGui import QImage
+
+    img = QImage(str(path))
+    assert (img.width(), img.height()) == (window.map.width(), window.map.height())
+    assert last_folder() == str(out_dir)

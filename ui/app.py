@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import sys
+import time
+
+START = time.perf_counter()
 
 from geo.params import ScenarioParams
 from ui.qt_env import prepare_qt_environment
 
 
-def run_app(params: ScenarioParams | None = None) -> int:
+def run_app(params: ScenarioParams | None = None, quit_when_drawn: bool = False) -> int:
+    """Open the window on ``params``; ``quit_when_drawn`` is for benchmarks and smoke tests."""
     prepare_qt_environment()
     from PySide6.QtWidgets import QApplication
 
@@ -19,6 +23,12 @@ def run_app(params: ScenarioParams | None = None) -> int:
     window = MainWindow()
     window.show()
     window.start(params or ScenarioParams())
+    if quit_when_drawn:
+        def report() -> None:
+            print(f"map drawn {time.perf_counter() - START:.2f} s after start", flush=True)
+            app.quit()
+
+        window.map.drawn.connect(report)
     code = app.exec()
     window.map.deleteLater()
     return code

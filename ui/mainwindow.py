@@ -43,7 +43,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.resize(1500, 920)
         self.resizeDocks([self.docks["reach"]], [420], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["controls"]], [250], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["controls"]], [290], Qt.Orientation.Horizontal)
 
     # -- construction -------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -104,8 +104,10 @@ class MainWindow(QMainWindow):
 
     # -- reactions ----------------------------------------------------------------
     def _show_result(self, _result, page: Path) -> None:
-        view = self.map.current_view() if self.map.is_drawn else None
-        self.map.load_page(page, view)
+        if self.map.is_drawn and self.state.update_js:
+            self.map.apply_update(self.state.update_js)  # same view, no page reload
+        else:
+            self.map.load_page(page)
 
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)

@@ -77,6 +77,12 @@ class MapView(QWebEngineView):
             url.setFragment("&".join(parts))
         self.load(url)
 
+    def apply_update(self, script: str) -> None:
+        """Swap new data layers into the page on screen, then report ``drawn`` again."""
+        self.is_drawn = False
+        self._polls = 0
+        self.page().runJavaScript(script, 0, lambda _ok: self._poll.start())
+
     def _on_load_finished(self, ok: bool) -> None:
         if not ok:
             self.loadFailed.emit("the map page could not be loaded")

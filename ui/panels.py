@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QPushButton, QSpinBox, QTableView,
+                               QHeaderView, QLabel, QPushButton, QScrollArea, QSpinBox, QTableView,
                                QVBoxLayout, QWidget)
 
 from geo.params import MAX_OUTLETS, MAX_SITES, STRATEGIES, ParameterError, ScenarioParams
@@ -247,12 +247,22 @@ class DetailsPanel(QWidget):
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.form = QFormLayout()
+        # Long values (names, "12,345 (67.8%)") go below their label instead of being cut.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.hint = plain_label("Click a site, an outlet, a gap or a province on the map.")
         self.hint.setWordWrap(True)
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.addWidget(self.hint)
+        inner.addLayout(self.form)
+        inner.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
         lay = QVBoxLayout(self)
-        lay.addWidget(self.hint)
-        lay.addLayout(self.form)
-        lay.addStretch(1)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(scroll)
         state.selectionChanged.connect(self.show_details)
 
     def show_details(self, details: dict[str, str] | None) -> None:
@@ -261,7 +271,6 @@ class DetailsPanel(QWidget):
         self.hint.setVisible(not details)
         for key, value in (details or {}).items():
             val = plain_label(value)
-            val.setWordWrap(True)
             self.form.addRow(plain_label(key), val)
 
     def values(self) -> dict[str, str]:

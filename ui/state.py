@@ -33,6 +33,7 @@ class AppState(QObject):
         self.network = None  # an imported/accepted network overrides the simulation
         self.result: ScenarioResult | None = None
         self.page: Path | None = None
+        self.update_js: str | None = None  # swaps the new layers into the page on screen
         self._page_dir = Path(page_dir)
         self._pool = pool or QThreadPool.globalInstance()
         self._task: Task | None = None
@@ -70,7 +71,7 @@ class AppState(QObject):
             return  # a superseded run finished late: ignore it
         self._task = None
         old = self.page
-        self.result, self.page = value
+        self.result, self.page, self.update_js = value
         self.busyChanged.emit(False)
         self.resultChanged.emit(self.result, self.page)
         s = self.result.summary

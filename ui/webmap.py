@@ -94,7 +94,7 @@ class DataLayer(folium.map.Layer):
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = (function(map){ {{ this.js }} })({{ this._parent.get_name() }});
+var {{ this.get_name() }} = rp.named[{{ this.key }}] = (function(map){ {{ this.js }} })({{ this._parent.get_name() }});
 {% endmacro %}
 """)
 
@@ -102,6 +102,7 @@ var {{ this.get_name() }} = (function(map){ {{ this.js }} })({{ this._parent.get
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "DataLayer"
         self.js = js
+        self.key = safe_json(name)
 
 
 def _points_js(kind: str, lon: np.ndarray, lat: np.ndarray, names: list[str], colour: str,
@@ -129,7 +130,7 @@ def _covered_js(result: ScenarioResult) -> str:
     union = shapely.coverage_union_all(g.polygons(cells)) if len(cells) else None
     geo = _geojson([shapely.simplify(union, 0.02)] if union is not None else [], [{}], 2)
     style = {"stroke": False, "fillColor": COVERED, "fillOpacity": 0.35}
-    return f"return L.geoJSON({geo}, {{style: {safe_json(style)}, interactive: false}}).addTo(map);"
+    return f"return L.geoJSON({geo}, {{style: {safe_json(style)}, interactive: false}});"
 
 
 def _gaps_js(result: ScenarioResult) -> tuple[str, np.ndarray]:
@@ -186,46 +187,78 @@ def _legend_html(bounds: np.ndarray, opts: MapOptions) -> str:
             f'<div class="rp-sub">Unreached rural people per cell</div>{"".join(rows)}</div>')
 
 
-def build_map(result: ScenarioResult, opts: MapOptions | None = None) -> folium.Map:
+@dataclass(frozen=True)
+class MapPayload:
+    """Everything scenario-dependent on the page: layer code, legend, subtitle.
+
+    Built once per recompute (in the worker); it becomes either a whole page (first
+    show, exports) or an in-place update of the page already on screen.
+    """
+
+    layers: tuple[tuple[str, str, bool], ...]  # (name, JS body returning a layer, shown)
+    legend_html: str
+
+
+def build_payload(result: ScenarioResult, opts: MapOptions | None = None) -> MapPayload:
     opts = opts or MapOptions()
+    net = result.network
+    gaps_js, bounds = _gaps_js(result)
+    layers = [
+        ("Provinces", _provinces_js(result), True),
+        ("Covered area", _covered_js(result), opts.show_covered),
+        ("Rural gap cells", gaps_js, opts.show_gaps),
+        ("Distribution sites", _points_js(
+            "site", net.sites["lon"].to_numpy(), net.sites["lat"].to_numpy(),
+            net.sites["name"].astype(str).tolist(), SITE, 3.2, True), opts.show_sites),
+        ("Service outlets", _points_js(
+            "outlet", net.outlets["lon"].to_numpy(), net.outlets["lat"].to_numpy(),
+            net.outlets["name"].astype(str).tolist(), OUTLET, 2.0, False), opts.show_outlets),
+    ]
+    if opts.label_top_gaps:
+        layers.append(("Top gap regions", _labels_js(result, opts.label_top_gaps), True))
+    return MapPayload(layers=tuple(layers), legend_html=_legend_html(bounds, opts))
+
+
+def build_map(result: ScenarioResult, opts: MapOptions | None = None,
+              payload: MapPayload | None = None) -> folium.Map:
+    opts = opts or MapOptions()
+    payload = payload or build_payload(result, opts)
     m = folium.Map(location=[35.5, 104.0], zoom_start=4, tiles=None, prefer_canvas=True,
                    control_scale=False, min_zoom=3, max_zoom=13, zoom_snap=0.25,
                    zoom_delta=0.5, world_copy_jump=False)
     m.options["max_zoom"] = 13
     m.default_js = [("leaflet", file_url(LEAFLET_DIR / "leaflet.js"))]
     m.default_css = [("leaflet_css", file_url(LEAFLET_DIR / "leaflet.css"))]
-    m.get_root().header.add_child(Element(_head_html()), name="rp_head")
-    m.get_root().html.add_child(Element(_page_html(opts)), name="rp_page")
-    m.get_root().html.add_child(Element(f"<script>{_RP_JS}</script>"), name="rp_lib")
-    DataLayer("Provinces", _provinces_js(result)).add_to(m)
-    DataLayer("Covered area", _covered_js(result), show=opts.show_covered).add_to(m)
-    gaps_js, bounds = _gaps_js(result)
-    DataLayer("Rural gap cells", gaps_js, show=opts.show_gaps).add_to(m)
-    net = result.network
-    DataLayer("Distribution sites", _points_js(
-        "site", net.sites["lon"].to_numpy(), net.sites["lat"].to_numpy(),
-        net.sites["name"].astype(str).tolist(), SITE, 3.2, True),
-        show=opts.show_sites).add_to(m)
-    DataLayer("Service outlets", _points_js(
-        "outlet", net.outlets["lon"].to_numpy(), net.outlets["lat"].to_numpy(),
-        net.outlets["name"].astype(str).tolist(), OUTLET, 2.0, False),
-        show=opts.show_outlets).add_to(m)
-    if opts.label_top_gaps:
-        DataLayer("Top gap regions", _labels_js(result, opts.label_top_gaps)).add_to(m)
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    m.get_root().html.add_child(Element(
-        f'<div id="rp-legend-src" hidden>{_legend_html(bounds, opts)}</div>'), name="rp_legend")
-    _Finish().add_to(m)
+    root = m.get_root()
+    root.header.add_child(Element(_head_html()), name="rp_head")
+    root.html.add_child(Element(_page_html(opts)), name="rp_page")
+    root.html.add_child(Element(f"<script>{_RP_JS}</script>"), name="rp_lib")
+    for name, js, shown in payload.layers:
+        DataLayer(name, js, show=shown).add_to(m)
+    control = folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    root.html.add_child(Element(f'<div id="rp-legend-src" hidden>{payload.legend_html}</div>'),
+                        name="rp_legend")
+    _Finish(control).add_to(m)
     return m
 
 
-def render_html(result: ScenarioResult, opts: MapOptions | None = None) -> str:
-    return build_map(result, opts).get_root().render()
+def update_script(payload: MapPayload) -> str:
+    """JavaScript that swaps the data layers of the page on screen for new ones,
+    keeping the view, the layer order and which layers are switched on."""
+    specs = ",".join(f"[{safe_json(name)}, function(map){{ {js} }}]"
+                     for name, js, _ in payload.layers)
+    return f"rp.update([{specs}], {safe_json(payload.legend_html)}); true"
 
 
-def write_map(result: ScenarioResult, path: Path, opts: MapOptions | None = None) -> Path:
+def render_html(result: ScenarioResult, opts: MapOptions | None = None,
+                payload: MapPayload | None = None) -> str:
+    return build_map(result, opts, payload).get_root().render()
+
+
+def write_map(result: ScenarioResult, path: Path, opts: MapOptions | None = None,
+              payload: MapPayload | None = None) -> Path:
     """Write the page next to nothing else: assets are referenced by absolute file URL."""
-    return atomic_write_bytes(path, render_html(result, opts).encode("utf-8"))
+    return atomic_write_bytes(path, render_html(result, opts, payload).encode("utf-8"))
 
 
 def _head_html() -> str:
@@ -266,20 +299,21 @@ class _Finish(MacroElement):
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-rp.finish({{ this._parent.get_name() }}, {{ this.attribution }}, {{ this.bounds }});
+rp.finish({{ this._parent.get_name() }}, {{ this.control.get_name() }}, {{ this.attribution }}, {{ this.bounds }});
 {% endmacro %}
 """)
 
-    def __init__(self) -> None:
+    def __init__(self, control: folium.LayerControl) -> None:
         super().__init__()
         self._name = "Finish"
+        self.control = control
         self.attribution = safe_json(ATTRIBUTION)
         self.bounds = safe_json(CHINA_BOUNDS)
 
 
 _RP_JS = r"""
 var rp = window.rp = window.rp || {};
-rp.drawn = false; rp.bridge = null; rp.layers = {};
+rp.drawn = false; rp.bridge = null; rp.layers = {}; rp.named = {};
 rp.canvas = L.canvas({padding: 0.5, tolerance: 4});
 rp.select = function(kind, index) { if (rp.bridge) { rp.bridge.select(kind, index); } };
 rp.textTip = function(text) { var s = document.createElement('span'); s.textContent = text; return s; };
@@ -298,7 +332,7 @@ rp.pointLayer = function(map, kind, d, style) {
       l.bindTooltip(function() { return rp.textTip(d.name[f.properties.i]); });
       l.on('click', function() { rp.select(kind, f.properties.i); });
     }
-  }).addTo(map);
+  });
   rp.layers[kind] = layer;
   return layer;
 };
@@ -310,7 +344,7 @@ rp.gapLayer = function(map, geo, colours) {
       l.bindTooltip(rp.textTip('Gap region #' + f.properties.r + ' (click for details)'), {sticky: true});
       l.on('click', function() { rp.select('gap', f.properties.r); });
     }
-  }).addTo(map);
+  });
   rp.layers.gaps = layer;
   return layer;
 };
@@ -324,7 +358,7 @@ rp.gapLabels = function(map, data) {
     mk.on('click', function() { rp.select('gap', d.r); });
     g.addLayer(mk);
   });
-  return g.addTo(map);
+  return g;
 };
 rp.provinceLayer = function(map, geo) {
   var layer = L.geoJSON(geo, {
@@ -336,7 +370,7 @@ rp.provinceLayer = function(map, geo) {
       l.bindTooltip(rp.textTip(text), {sticky: true});
       l.on('click', function() { rp.select('province', p.gb); });
     }
-  }).addTo(map);
+  });
   rp.layers.provinces = layer;
   return layer;
 };
@@ -361,8 +395,26 @@ rp.afterFrames = function(n, fn) {
   if (n <= 0) { fn(); return; }
   requestAnimationFrame(function() { rp.afterFrames(n - 1, fn); });
 };
-rp.finish = function(map, attribution, bounds) {
+rp.update = function(specs, legendHtml) {
+  // Replace every data layer in order, so drawing order and control order stay put.
+  rp.drawn = false;
+  var map = rp.map, ctl = rp.layerControl;
+  specs.forEach(function(spec) {
+    var name = spec[0], old = rp.named[name];
+    var shown = old ? map.hasLayer(old) : true;
+    if (old) { ctl.removeLayer(old); map.removeLayer(old); }
+    var layer = spec[1](map);
+    rp.named[name] = layer;
+    ctl.addOverlay(layer, name);
+    if (shown) { layer.addTo(map); }
+  });
+  var legend = document.querySelector('.rp-legend');
+  if (legend) { legend.outerHTML = legendHtml; }
+  rp.afterFrames(3, function() { rp.drawn = true; });
+};
+rp.finish = function(map, control, attribution, bounds) {
   rp.map = map;
+  rp.layerControl = control;
   map.attributionControl.setPrefix('Leaflet');
   map.attributionControl.addAttribution(attribution);
   var exporting = /export=1/.test(window.location.hash);

@@ -91,18 +91,21 @@ class Task(QRunnable):
 
 
 def scenario_job(params, network, page: Path, map_options) -> Callable:
-    """The recompute job: analyse, then build the map page file for the view."""
+    """The recompute job: analyse, then build the map layers once and turn them into
+    both a page file (first show, exports) and an in-place update script."""
     from geo.scenario import run_scenario
-    from ui.webmap import MapOptions, subtitle_for, write_map
+    from ui.webmap import MapOptions, build_payload, subtitle_for, update_script, write_map
 
     def job(progress: Callable[[int, str], None]):
-        scaled = lambda pct, text: progress(int(pct * 0.7), text)  # noqa: E731
+        scaled = lambda pct, text: progress(int(pct * 0.6), text)  # noqa: E731
         result = run_scenario(params, network=network, progress=scaled)
-        progress(75, "Drawing the map")
+        progress(65, "Drawing the map")
         opts = map_options or MapOptions()
         opts = MapOptions(**{**opts.__dict__, "subtitle": subtitle_for(result)})
-        write_map(result, page, opts)
+        payload = build_payload(result, opts)
+        progress(85, "Writing the map page")
+        write_map(result, page, opts, payload)
         progress(100, "Map ready")
-        return result, page
+        return result, page, update_script(payload)
 
     return job
