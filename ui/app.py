@@ -20,6 +20,9 @@ def run_app(params: ScenarioParams | None = None, quit_when_drawn: bool = False)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Reach Planner")
     app.setOrganizationName("ReachPlanner")
+    from ui.i18n import saved_language, set_language
+
+    set_language(saved_language(), remember=False)
     window = MainWindow()
     window.show()
     window.start(params or ScenarioParams())

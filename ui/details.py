@@ -1,55 +1,73 @@
 """Plain-text details of a clicked site, outlet, gap region or province. Qt-free.
 
 Values are returned as strings and shown as plain text (never as rich text), so a
-site name from a user's file can't inject markup into the panel either.
+site name from a user's file can't inject markup into the panel either. ``tr`` is
+the caller's translator (the UI passes Qt's), so this module stays Qt-free.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from geo.scenario import ScenarioResult
 
+Translate = Callable[[str], str]
 
-def describe(result: ScenarioResult, kind: str, index: int) -> dict[str, str] | None:
+
+def _same(text: str) -> str:
+    return text
+
+
+def describe(result: ScenarioResult, kind: str, index: int,
+             tr: Translate = _same, count: Callable[[float], str] = "{:,.0f}".format
+             ) -> dict[str, str] | None:
     fn = {"site": _site, "outlet": _outlet, "gap": _gap, "province": _province}.get(kind)
     try:
-        return fn(result, index) if fn else None
-    except (IndexError, KeyError):
+        return fn(result, index, tr, count) if fn else None
+    except (IndexError, KeyError, StopIteration):
         return None
 
 
-def _site(result: ScenarioResult, i: int) -> dict[str, str]:
+def _site(result: ScenarioResult, i: int, tr: Translate, count) -> dict[str, str]:
     r = result.network.sites.iloc[i]
     children = int((result.network.outlets["parent_id"] == r["site_id"]).sum())
-    return {"Type": "Distribution site", "Name": str(r["name"]), "ID": str(r["site_id"]),
-            "Province": str(r["province"]), "Location": f"{r['lat']:.4f}N, {r['lon']:.4f}E",
-            "Service outlets served": f"{children:,}", "Source": str(r["source"])}
+    return {tr("Type"): tr("Distribution site"), tr("Name"): str(r["name"]),
+            tr("ID"): str(r["site_id"]), tr("Province"): str(r["province"]),
+            tr("Location"): f"{r['lat']:.4f}N, {r['lon']:.4f}E",
+            tr("Service outlets served"): count(children), tr("Source"): tr(str(r["source"]))}
 
 
-def _outlet(result: ScenarioResult, i: int) -> dict[str, str]:
+def _outlet(result: ScenarioResult, i: int, tr: Translate, count) -> dict[str, str]:
     r = result.network.outlets.iloc[i]
-    return {"Type": "Service outlet", "Name": str(r["name"]), "ID": str(r["site_id"]),
-            "Province": str(r["province"]), "Location": f"{r['lat']:.4f}N, {r['lon']:.4f}E",
-            "Parent distribution site": str(r["parent_id"]), "Source": str(r["source"])}
+    return {tr("Type"): tr("Service outlet"), tr("Name"): str(r["name"]),
+            tr("ID"): str(r["site_id"]), tr("Province"): str(r["province"]),
+            tr("Location"): f"{r['lat']:.4f}N, {r['lon']:.4f}E",
+            tr("Parent distribution site"): str(r["parent_id"]),
+            tr("Source"): tr(str(r["source"]))}
 
 
-def _gap(result: ScenarioResult, rank: int) -> dict[str, str]:
+def _gap(result: ScenarioResult, rank: int, tr: Translate, count) -> dict[str, str]:
     g = result.gaps.regions
     r = g[g["rank"] == rank].iloc[0]
     names = {p.gb_code: p for p in result.summary.provinces}
     p = names.get(int(r["gb_code"]))
-    return {"Type": f"Gap region #{rank} of {len(g):,}",
-            "Province": f"{p.name_zh} {p.name_en}" if p else "",
-            "Rural people unreached": f"{round(r['rural_unreached']):,}",
-            "Area": f"{r['area_km2']:,.0f} km²", "Cells": f"{int(r['cells']):,}",
-            "Centre": f"{r['lat']:.3f}N, {r['lon']:.3f}E",
-            "Farthest from an outlet": f"{r['max_dist_km']:.0f} km"}
+    return {tr("Type"): tr("Gap region #{rank} of {n}").format(rank=rank, n=f"{len(g):,}"),
+            tr("Province"): f"{p.name_zh} {p.name_en}" if p else "",
+            tr("Rural people unreached"): count(r["rural_unreached"]),
+            tr("Area"): f"{r['area_km2']:,.0f} km²", tr("Cells"): f"{int(r['cells']):,}",
+            tr("Centre"): f"{r['lat']:.3f}N, {r['lon']:.3f}E",
+            tr("Farthest from an outlet"): f"{r['max_dist_km']:.0f} km"}
 
 
-def _province(result: ScenarioResult, gb: int) -> dict[str, str]:
+def _province(result: ScenarioResult, gb: int, tr: Translate, count) -> dict[str, str]:
     p = next(p for p in result.summary.provinces if p.gb_code == gb)
-    return {"Type": "Province", "Name": f"{p.name_zh} {p.name_en}",
-            "Distribution sites": f"{p.sites:,}", "Service outlets": f"{p.outlets:,}",
-            "Rural population": f"{p.rural_population:,}",
-            "Rural covered": f"{p.rural_covered:,} ({p.rural_covered_pct:.1f}%)",
-            "Outlets per 100k rural": f"{p.outlets_per_100k_rural:.1f}",
-            "Gap regions": f"{p.gap_regions:,}",
-            "Largest gap": f"{p.largest_gap_population:,} people"}
+    return {tr("Type"): tr("Province"), tr("Name"): f"{p.name_zh} {p.name_en}",
+            tr("Distribution sites"): f"{p.sites:,}", tr("Service outlets"): f"{p.outlets:,}",
+            tr("Rural population"): count(p.rural_population),
+            tr("Rural covered"): f"{count(p.rural_covered)} ({p.rural_covered_pct:.1f}%)",
+            tr("Outlets per 100k rural"): f"{p.outlets_per_100k_rural:.1f}",
+            tr("Gap regions"): f"{p.gap_regions:,}",
+            tr("Largest gap"): tr("{n} people").format(n=count(p.largest_gap_population))}
+
+
+# Source labels shown through tr(); listed so the translation extractor sees them.
+SOURCE_LABELS = ("simulated", "imported", "recommended")

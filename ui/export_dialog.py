@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QHBoxLayout, QLineEdit, QPushButton, QWidget)
 
 from ui.export import check_output
+from ui.i18n import tr
 
 SETTINGS_KEY = "export/last_folder"
 
@@ -24,9 +25,9 @@ def remember_folder(path: Path) -> None:
 class ExportDialog(QDialog):
     def __init__(self, parent: QWidget | None, title: str) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export map image")
+        self.setWindowTitle(tr("Export map image"))
         self.path = QLineEdit(str(Path(last_folder()) / "reach-map.png"))
-        browse = QPushButton("Browse…")
+        browse = QPushButton(tr("Browse…"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
@@ -36,9 +37,9 @@ class ExportDialog(QDialog):
         self.scale.setCurrentIndex(1)
         self.title = QLineEdit(title)
         form = QFormLayout(self)
-        form.addRow("File (.png, .jpg, .pdf)", row)
-        form.addRow("Pixel scale", self.scale)
-        form.addRow("Title", self.title)
+        form.addRow(tr("File (.png, .jpg, .pdf)"), row)
+        form.addRow(tr("Pixel scale"), self.scale)
+        form.addRow(tr("Title"), self.title)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -48,8 +49,8 @@ class ExportDialog(QDialog):
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
-            self, "Export map image", self.path.text(),
-            "PNG image (*.png);;JPEG image (*.jpg *.jpeg);;PDF document (*.pdf)")
+            self, tr("Export map image"), self.path.text(),
+            tr("PNG image (*.png);;JPEG image (*.jpg *.jpeg);;PDF document (*.pdf)"))
         if name:
             self.path.setText(name)
 

@@ -4,20 +4,19 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox,
                                QProgressBar, QPushButton, QWidget)
 
 from geo.params import ScenarioParams
 from ui.export import render_page, save_image
 from ui.export_dialog import ExportDialog, remember_folder
+from ui.i18n import LANGUAGES, current_language, set_language, tr
 from ui.mapview import MapView
 from ui.panels import ControlsPanel, DetailsPanel, ProvinceTable, ReachPanel
 from ui.state import AppState
 from ui.webmap import ATTRIBUTION, MapOptions, subtitle_for, write_map
-
-APP_TITLE = "Reach Planner — Goodaymart rural delivery & installation network"
 
 
 class MainWindow(QMainWindow):
@@ -25,30 +24,29 @@ class MainWindow(QMainWindow):
         super().__init__()
         self._tmp = tempfile.TemporaryDirectory(prefix="reach-planner-")
         self.state = state or AppState(Path(self._tmp.name))
-        self.setWindowTitle(APP_TITLE)
         self.map = MapView(self)
         self.setCentralWidget(self.map)
         self.reach = ReachPanel(self.state)
         self.provinces = ProvinceTable(self.state)
         self.controls = ControlsPanel(self.state)
         self.details = DetailsPanel(self.state)
-        self.docks = {
-            "reach": self._dock("Joint-venture reach", self.reach, Qt.DockWidgetArea.RightDockWidgetArea),
-            "provinces": self._dock("Provinces", self.provinces, Qt.DockWidgetArea.RightDockWidgetArea),
-            "controls": self._dock("Scenario", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea),
-            "details": self._dock("Details", self.details, Qt.DockWidgetArea.LeftDockWidgetArea),
-        }
+        right, left = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.LeftDockWidgetArea
+        self.docks = {"reach": self._dock("reach", self.reach, right),
+                      "provinces": self._dock("provinces", self.provinces, right),
+                      "controls": self._dock("controls", self.controls, left),
+                      "details": self._dock("details", self.details, left)}
         self._status_bar()
         self._menus()
         self._connect()
+        self.retranslate()
         self.resize(1500, 920)
         self.resizeDocks([self.docks["reach"]], [420], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["controls"]], [290], Qt.Orientation.Horizontal)
 
     # -- construction -------------------------------------------------------------
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(title)
+    def _dock(self, key: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(self)
+        dock.setObjectName(f"dock_{key}")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
@@ -59,7 +57,7 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 100)
         self.progress.setVisible(False)
         self.stage = QLabel()
-        self.cancel_btn = QPushButton("Cancel")
+        self.cancel_btn = QPushButton()
         self.cancel_btn.setVisible(False)
         self.cancel_btn.clicked.connect(self.state.cancel)
         sb = self.statusBar()
@@ -67,29 +65,42 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.progress)
         sb.addPermanentWidget(self.cancel_btn)
 
+    def _action(self, slot, shortcut=None) -> QAction:
+        action = QAction(self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
     def _menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.export_action = QAction("&Export map image…", self)
-        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.export_action.triggered.connect(self.export_image)
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        view = self.menuBar().addMenu("&View")
-        reset = QAction("&Whole country", self)
-        reset.setShortcut(QKeySequence("Ctrl+0"))
-        reset.triggered.connect(lambda: self.map.fit_bounds(18.0, 73.5, 53.6, 135.1))
-        view.addAction(reset)
-        view.addSeparator()
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.export_action = self._action(self.export_image, "Ctrl+E")
+        self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
+        self.file_menu.addAction(self.export_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.view_menu = bar.addMenu("")
+        self.reset_action = self._action(lambda: self.map.fit_bounds(18.0, 73.5, 53.6, 135.1),
+                                         "Ctrl+0")
+        self.view_menu.addAction(self.reset_action)
+        self.view_menu.addSeparator()
         for dock in self.docks.values():
-            view.addAction(dock.toggleViewAction())
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About Reach Planner", self)
-        about.triggered.connect(self.about)
-        help_menu.addAction(about)
+            self.view_menu.addAction(dock.toggleViewAction())
+        self.view_menu.addSeparator()
+        self.language_menu = self.view_menu.addMenu("")
+        group = QActionGroup(self)
+        self.language_actions = {}
+        for code, name in LANGUAGES.items():
+            act = QAction(name, self, checkable=True)
+            act.setChecked(code == current_language())
+            act.triggered.connect(lambda _c=False, lang=code: self.switch_language(lang))
+            group.addAction(act)
+            self.language_menu.addAction(act)
+            self.language_actions[code] = act
+        self.help_menu = bar.addMenu("")
+        self.about_action = self._action(self.about)
+        self.help_menu.addAction(self.about_action)
 
     def _connect(self) -> None:
         s = self.state
@@ -102,17 +113,52 @@ class MainWindow(QMainWindow):
         self.map.bridge.selected.connect(s.select)
         self.map.loadFailed.connect(self._error)
 
+    # -- language -----------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("Reach Planner — Goodaymart rural delivery & installation network"))
+        titles = {"reach": tr("Joint-venture reach"), "provinces": tr("Provinces"),
+                  "controls": tr("Scenario"), "details": tr("Details")}
+        for key, dock in self.docks.items():
+            dock.setWindowTitle(titles[key])
+        self.file_menu.setTitle(tr("&File"))
+        self.view_menu.setTitle(tr("&View"))
+        self.help_menu.setTitle(tr("&Help"))
+        self.language_menu.setTitle(tr("&Language"))
+        self.export_action.setText(tr("&Export map image…"))
+        self.quit_action.setText(tr("&Quit"))
+        self.reset_action.setText(tr("&Whole country"))
+        self.about_action.setText(tr("&About Reach Planner"))
+        self.cancel_btn.setText(tr("Cancel"))
+        for panel in (self.reach, self.provinces, self.controls, self.details):
+            panel.retranslate()
+
+    def switch_language(self, lang: str) -> None:
+        """Apply a language now and remember it; the map is redrawn in it too."""
+        if lang == current_language() or not set_language(lang):
+            return
+        self.language_actions[lang].setChecked(True)
+        if self.state.result is not None:
+            self.map.is_drawn = False  # layer names change: load a fresh page, same view
+            self._keep_view = self.map.current_view()
+            self.state.recompute()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
     # -- reactions ----------------------------------------------------------------
     def _show_result(self, _result, page: Path) -> None:
         if self.map.is_drawn and self.state.update_js:
             self.map.apply_update(self.state.update_js)  # same view, no page reload
         else:
-            self.map.load_page(page)
+            self.map.load_page(page, getattr(self, "_keep_view", None))
+            self._keep_view = None
 
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
         self.cancel_btn.setVisible(busy)
-        self.controls.recompute.setText("Recompute (restart)" if busy else "Recompute")
+        self.controls.recompute.setText(tr("Recompute (restart)") if busy else tr("Recompute"))
         if not busy:
             self.stage.setText("")
 
@@ -121,23 +167,24 @@ class MainWindow(QMainWindow):
         self.stage.setText(text)
 
     def _error(self, message: str) -> None:
-        QMessageBox.warning(self, "Reach Planner", message)
+        QMessageBox.warning(self, tr("Reach Planner"), message)
 
     def about(self) -> None:
-        QMessageBox.about(self, "About Reach Planner",
-                          "Reach Planner maps a simulated Goodaymart delivery-and-installation "
-                          "network and the rural people it does not reach.\n\n" + ATTRIBUTION)
+        QMessageBox.about(self, tr("About Reach Planner"),
+                          tr("Reach Planner maps a simulated Goodaymart delivery-and-installation "
+                             "network and the rural people it does not reach.") + "\n\n"
+                          + tr(ATTRIBUTION))
 
     # -- export -------------------------------------------------------------------
     def export_image(self) -> None:
         if self.state.result is None:
             return
-        dlg = ExportDialog(self, MapOptions.title)
+        dlg = ExportDialog(self, tr(MapOptions.title))
         while dlg.exec():
             try:
                 path, fmt, scale, title = dlg.choice()
             except ValueError as exc:
-                QMessageBox.warning(self, "Export map image", str(exc))
+                QMessageBox.warning(self, tr("Export map image"), str(exc))
                 continue
             self._export_to(path, fmt, scale, title)
             return
@@ -146,17 +193,21 @@ class MainWindow(QMainWindow):
         result = self.state.result
         view = self.map.current_view()
         self.export_action.setEnabled(False)
-        self.statusBar().showMessage(f"Exporting {path.name}…")
+        self.statusBar().showMessage(tr("Exporting {name}…").format(name=path.name))
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            opts = MapOptions(title=title or MapOptions.title, subtitle=subtitle_for(result))
+            base = self.state.map_options()
+            opts = MapOptions(**{**base.__dict__, "title": title or MapOptions.title,
+                                 "subtitle": subtitle_for(result, base)})
             page = write_map(result, Path(self._tmp.name) / "export.html", opts)
             img = render_page(page, self.map.width(), self.map.height(), scale, view)
             save_image(img, path, fmt)
             remember_folder(path)
-            self.statusBar().showMessage(f"Exported {path} ({img.width()}×{img.height()})", 10000)
+            self.statusBar().showMessage(tr("Exported {path} ({w}×{h})").format(
+                path=path, w=img.width(), h=img.height()), 10000)
         except (OSError, RuntimeError, ValueError) as exc:
-            QMessageBox.warning(self, "Export map image", f"Could not export the map:\n{exc}")
+            QMessageBox.warning(self, tr("Export map image"),
+                                tr("Could not export the map:") + f"\n{exc}")
         finally:
             QApplication.restoreOverrideCursor()
             self.export_action.setEnabled(True)

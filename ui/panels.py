@@ -1,16 +1,20 @@
-"""Side panels: the joint venture's reach, the province table, scenario controls, details."""
+"""Side panels: the joint venture's reach, the province table, scenario controls, details.
+
+Every panel has ``retranslate()``: it is called on a language change and re-renders
+its static texts and its last figures in the new language.
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QPushButton, QScrollArea, QSpinBox, QTableView,
-                               QVBoxLayout, QWidget)
+                               QHeaderView, QLabel, QPushButton, QScrollArea, QSpinBox,
+                               QTableView, QVBoxLayout, QWidget)
 
 from geo.params import MAX_OUTLETS, MAX_SITES, STRATEGIES, ParameterError, ScenarioParams
 from geo.summary import Summary
+from ui.i18n import current_language, fmt_count, tr
 from ui.state import AppState
-
 
 SORT_ROLE = 256  # Qt.UserRole: the numeric value a column sorts by
 CODE_ROLE = 257  # the row's province GB code
@@ -24,56 +28,81 @@ def plain_label(text: str = "") -> QLabel:
     return lab
 
 
+def province_name(name_zh: str, name_en: str) -> str:
+    return name_zh if current_language() == "zh" else f"{name_zh} {name_en}"
+
+
 class ReachPanel(QWidget):
     """Headline figures of the simulated joint-venture network."""
 
-    FIELDS = [("sites", "Distribution sites"), ("outlets", "Service outlets"),
-              ("rural", "Rural population"), ("rural_cov", "Rural covered"),
-              ("unreached", "Rural still unreached"), ("delivery", "Rural within delivery"),
-              ("urban_cov", "Urban covered"), ("area", "Area covered"),
-              ("gaps", "Gap regions")]
+    KEYS = ("sites", "outlets", "rural", "rural_cov", "unreached", "delivery", "urban_cov",
+            "area", "gaps")
 
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.values: dict[str, QLabel] = {}
+        self.labels: dict[str, QLabel] = {}
         form = QFormLayout()
-        for key, label in self.FIELDS:
+        for key in self.KEYS:
+            self.labels[key] = QLabel()
             self.values[key] = plain_label("–")
-            self.values[key].setObjectName(f"reach_{key}")
-            form.addRow(label, self.values[key])
-        figures = QGroupBox("Reach (this scenario)")
-        figures.setLayout(form)
+            form.addRow(self.labels[key], self.values[key])
+        self.figures = QGroupBox()
+        self.figures.setLayout(form)
         self.context = plain_label()
         self.context.setWordWrap(True)
-        ctx = QGroupBox("Joint venture (from the announcement)")
-        lay = QVBoxLayout(ctx)
-        lay.addWidget(self.context)
+        self.ctx_box = QGroupBox()
+        QVBoxLayout(self.ctx_box).addWidget(self.context)
         outer = QVBoxLayout(self)
-        outer.addWidget(figures)
-        outer.addWidget(ctx)
+        outer.addWidget(self.figures)
+        outer.addWidget(self.ctx_box)
         outer.addStretch(1)
+        self.summary: Summary | None = None
         state.resultChanged.connect(lambda r, _p: self.show_summary(r.summary))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        names = [tr("Distribution sites"), tr("Service outlets"), tr("Rural population"),
+                 tr("Rural covered"), tr("Rural still unreached"), tr("Rural within delivery"),
+                 tr("Urban covered"), tr("Area covered"), tr("Gap regions")]
+        for key, text in zip(self.KEYS, names):
+            self.labels[key].setText(text)
+        self.figures.setTitle(tr("Reach (this scenario)"))
+        self.ctx_box.setTitle(tr("Joint venture (from the announcement)"))
+        if self.summary is not None:
+            self.show_summary(self.summary)
 
     def show_summary(self, s: Summary) -> None:
-        p = s.params
-        v = self.values
+        self.summary = s
+        p, v = s.params, self.values
         v["sites"].setText(f"{s.distribution_sites:,}")
         v["outlets"].setText(f"{s.service_outlets:,}")
-        v["rural"].setText(f"{s.rural_population:,}")
-        v["rural_cov"].setText(f"{s.rural_covered:,} ({s.rural_covered_pct:.2f}%)")
-        v["unreached"].setText(f"{s.rural_unreached:,}")
-        v["delivery"].setText(f"{s.rural_delivery_pct:.2f}% (≤ {p['site_radius_km']:g} km of a site)")
-        v["urban_cov"].setText(f"{s.urban_covered:,} ({s.urban_covered_pct:.2f}%)")
-        v["area"].setText(f"{s.area_covered_km2:,.0f} km² ({s.area_covered_pct:.1f}% of land)")
-        v["gaps"].setText(f"{s.gap_regions:,} (service radius {p['radius_km']:g} km)")
+        v["rural"].setText(fmt_count(s.rural_population))
+        v["rural_cov"].setText(f"{fmt_count(s.rural_covered)} ({s.rural_covered_pct:.2f}%)")
+        v["unreached"].setText(fmt_count(s.rural_unreached))
+        v["delivery"].setText(tr("{pct}% (within {km} km of a site)").format(
+            pct=f"{s.rural_delivery_pct:.2f}", km=f"{p['site_radius_km']:g}"))
+        v["urban_cov"].setText(f"{fmt_count(s.urban_covered)} ({s.urban_covered_pct:.2f}%)")
+        v["area"].setText(tr("{area} km² ({pct}% of land)").format(
+            area=fmt_count(s.area_covered_km2), pct=f"{s.area_covered_pct:.1f}"))
+        v["gaps"].setText(tr("{n} (service radius {km} km)").format(
+            n=fmt_count(s.gap_regions), km=f"{p['radius_km']:g}"))
         c = s.context
-        self.context.setText(
-            f"Alibaba invested about USD {c['alibaba_investment_usd'] / 1e6:,.0f} million in "
-            f"Haier's logistics arm Goodaymart so that about {c['tmall_merchants']:,} Tmall "
-            f"merchants can deliver and install large appliances in rural China. Announced "
-            f"network: ~{c['announced_distribution_sites']:,} distribution sites and "
-            f"~{c['announced_service_outlets']:,} service outlets. The sites on this map are "
-            "simulated from those counts.")
+        self.context.setText(tr(
+            "Alibaba invested about {usd} in Haier's logistics arm Goodaymart so "
+            "that about {merchants} Tmall merchants can deliver and install large appliances "
+            "in rural China. Announced network: ~{sites} distribution sites and ~{outlets} "
+            "service outlets. The sites on this map are simulated from those counts.").format(
+            usd=fmt_usd(c["alibaba_investment_usd"]),
+            merchants=f"{c['tmall_merchants']:,}",
+            sites=f"{c['announced_distribution_sites']:,}",
+            outlets=f"{c['announced_service_outlets']:,}"))
+
+
+def fmt_usd(amount: float) -> str:
+    if current_language() == "zh":
+        return f"{amount / 1e8:.1f}亿美元"
+    return f"USD {amount / 1e6:,.0f} million"
 
 
 class _NumericSort(QSortFilterProxyModel):
@@ -90,22 +119,10 @@ class _NumericSort(QSortFilterProxyModel):
 class ProvinceTable(QTableView):
     """Sortable per-province figures; clicking a row zooms the map there."""
 
-    COLUMNS = ["Province", "Rural pop.", "Covered %", "Outlets/100k", "Largest gap",
-               "Outlets", "Sites", "Gaps"]
-    TIPS = ["Province (Chinese and English name)", "Rural population, 2020 census",
-            "Rural population within the service radius of an outlet",
-            "Service outlets per 100,000 rural people",
-            "Rural people in the province's largest gap region", "Service outlets",
-            "Distribution sites", "Gap regions"]
-
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
-        self.model_ = QStandardItemModel(0, len(self.COLUMNS), self)
-        self.model_.setHorizontalHeaderLabels(self.COLUMNS)
-        for i, tip in enumerate(self.TIPS):
-            self.model_.horizontalHeaderItem(i).setToolTip(tip)
-        self._sorted = False
+        self.model_ = QStandardItemModel(0, 8, self)
         self.proxy = _NumericSort(self)
         self.proxy.setSourceModel(self.model_)
         self.proxy.setSortRole(SORT_ROLE)
@@ -117,33 +134,55 @@ class ProvinceTable(QTableView):
         self.verticalHeader().hide()
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.clicked.connect(self._on_clicked)
+        self._sorted = False
+        self.summary: Summary | None = None
         state.resultChanged.connect(lambda r, _p: self.show_summary(r.summary))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        heads = [tr("Province"), tr("Rural pop."), tr("Covered %"), tr("Outlets/100k"),
+                 tr("Largest gap"), tr("Outlets"), tr("Sites"), tr("Gaps")]
+        tips = [tr("Province (Chinese and English name)"), tr("Rural population, 2020 census"),
+                tr("Rural population within the service radius of an outlet"),
+                tr("Service outlets per 100,000 rural people"),
+                tr("Rural people in the province's largest gap region"),
+                tr("Service outlets"), tr("Distribution sites"), tr("Gap regions")]
+        self.model_.setHorizontalHeaderLabels(heads)
+        for i, tip in enumerate(tips):
+            self.model_.horizontalHeaderItem(i).setToolTip(tip)
+        if self.summary is not None:
+            self.show_summary(self.summary)
 
     def show_summary(self, s: Summary) -> None:
+        self.summary = s
         header = self.horizontalHeader()
         col, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
         self.model_.setRowCount(0)
         for p in s.provinces:
-            cells = [(f"{p.name_zh} {p.name_en}", p.name_en),
-                     (f"{p.rural_population:,}", p.rural_population),
-                     (f"{p.rural_covered_pct:.1f}", p.rural_covered_pct),
-                     (f"{p.outlets_per_100k_rural:.1f}", p.outlets_per_100k_rural),
-                     (f"{p.largest_gap_population:,}", p.largest_gap_population),
-                     (f"{p.outlets:,}", p.outlets), (f"{p.sites:,}", p.sites),
-                     (f"{p.gap_regions:,}", p.gap_regions)]
-            row = []
-            for i, (text, key) in enumerate(cells):
-                item = QStandardItem(text)
-                item.setData(key, SORT_ROLE)
-                item.setData(p.gb_code, CODE_ROLE)
-                if i:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                row.append(item)
-            self.model_.appendRow(row)
+            self.model_.appendRow(self._row(p))
         if not self._sorted:  # first time: the least-covered provinces on top
             col, order = 2, Qt.SortOrder.AscendingOrder
             self._sorted = True
         self.sortByColumn(col, order)
+
+    @staticmethod
+    def _row(p) -> list[QStandardItem]:
+        cells = [(province_name(p.name_zh, p.name_en), p.name_en),
+                 (fmt_count(p.rural_population), p.rural_population),
+                 (f"{p.rural_covered_pct:.1f}", p.rural_covered_pct),
+                 (f"{p.outlets_per_100k_rural:.1f}", p.outlets_per_100k_rural),
+                 (fmt_count(p.largest_gap_population), p.largest_gap_population),
+                 (f"{p.outlets:,}", p.outlets), (f"{p.sites:,}", p.sites),
+                 (f"{p.gap_regions:,}", p.gap_regions)]
+        row = []
+        for i, (text, key) in enumerate(cells):
+            item = QStandardItem(text)
+            item.setData(key, SORT_ROLE)
+            item.setData(p.gb_code, CODE_ROLE)
+            if i:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            row.append(item)
+        return row
 
     def gb_code_at(self, row: int) -> int:
         return int(self.proxy.index(row, 0).data(CODE_ROLE))
@@ -165,19 +204,16 @@ class ControlsPanel(QWidget):
         self.radius = self._dspin(0.1, 1000, " km")
         self.site_radius = self._dspin(0.1, 3000, " km")
         self.strategy = QComboBox()
-        self.strategy.addItems(list(STRATEGIES))
         self.rural_bias = QDoubleSpinBox()
         self.rural_bias.setRange(0, 1)
         self.rural_bias.setSingleStep(0.1)
-        form = QFormLayout()
-        for label, w in [("Seed", self.seed), ("Distribution sites", self.sites),
-                         ("Service outlets", self.outlets), ("Service radius", self.radius),
-                         ("Delivery radius", self.site_radius), ("Placement", self.strategy),
-                         ("Rural bias", self.rural_bias)]:
-            form.addRow(label, w)
-        self.recompute = QPushButton("Recompute")
+        self.form = QFormLayout()
+        for w in (self.seed, self.sites, self.outlets, self.radius, self.site_radius,
+                  self.strategy, self.rural_bias):
+            self.form.addRow(QLabel(), w)
+        self.recompute = QPushButton()
         self.recompute.setDefault(True)
-        self.cancel = QPushButton("Cancel")
+        self.cancel = QPushButton()
         self.cancel.setEnabled(False)
         self.recompute.clicked.connect(self.apply)
         self.cancel.clicked.connect(state.cancel)
@@ -188,12 +224,31 @@ class ControlsPanel(QWidget):
         self.error.setStyleSheet("color:#b00020")
         self.error.setWordWrap(True)
         lay = QVBoxLayout(self)
-        lay.addLayout(form)
+        lay.addLayout(self.form)
         lay.addLayout(buttons)
         lay.addWidget(self.error)
         lay.addStretch(1)
         state.busyChanged.connect(self._busy)
+        self.retranslate()
         self.show_params(state.params)
+
+    def retranslate(self) -> None:
+        names = [tr("Seed"), tr("Distribution sites"), tr("Service outlets"),
+                 tr("Service radius"), tr("Delivery radius"), tr("Placement"), tr("Rural bias")]
+        for row, text in enumerate(names):
+            self.form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().setText(text)
+        current = self.strategy.currentData() or ScenarioParams.strategy
+        self.strategy.clear()
+        labels = {"population": tr("by population"), "towns": tr("at towns"),
+                  "uniform": tr("uniform")}
+        for key in STRATEGIES:
+            self.strategy.addItem(labels[key], key)
+        self.strategy.setCurrentIndex(STRATEGIES.index(current))
+        self.recompute.setText(tr("Recompute"))
+        self.cancel.setText(tr("Cancel"))
+        self.strategy.setToolTip(tr("Where simulated service outlets are placed"))
+        self.rural_bias.setToolTip(tr("Share of outlets placed by rural rather than urban "
+                                      "population"))
 
     @staticmethod
     def _spin(lo: int, hi: int, step: int = 1) -> QSpinBox:
@@ -217,14 +272,14 @@ class ControlsPanel(QWidget):
         self.outlets.setValue(p.outlets)
         self.radius.setValue(p.radius_km)
         self.site_radius.setValue(p.site_radius_km)
-        self.strategy.setCurrentText(p.strategy)
+        self.strategy.setCurrentIndex(STRATEGIES.index(p.strategy))
         self.rural_bias.setValue(p.rural_bias)
 
     def params(self) -> ScenarioParams:
         return ScenarioParams(seed=self.seed.value(), sites=self.sites.value(),
                               outlets=self.outlets.value(), radius_km=self.radius.value(),
                               site_radius_km=self.site_radius.value(),
-                              strategy=self.strategy.currentText(),
+                              strategy=str(self.strategy.currentData()),
                               rural_bias=round(self.rural_bias.value(), 3),
                               cell_km=self.state.params.cell_km)
 
@@ -249,7 +304,7 @@ class DetailsPanel(QWidget):
         self.form = QFormLayout()
         # Long values (names, "12,345 (67.8%)") go below their label instead of being cut.
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.hint = plain_label("Click a site, an outlet, a gap or a province on the map.")
+        self.hint = plain_label()
         self.hint.setWordWrap(True)
         body = QWidget()
         inner = QVBoxLayout(body)
@@ -264,14 +319,17 @@ class DetailsPanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(scroll)
         state.selectionChanged.connect(self.show_details)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.hint.setText(tr("Click a site, an outlet, a gap or a province on the map."))
 
     def show_details(self, details: dict[str, str] | None) -> None:
         while self.form.rowCount():
             self.form.removeRow(0)
         self.hint.setVisible(not details)
         for key, value in (details or {}).items():
-            val = plain_label(value)
-            self.form.addRow(plain_label(key), val)
+            self.form.addRow(plain_label(key), plain_label(value))
 
     def values(self) -> dict[str, str]:
         out = {}

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from geo.params import ScenarioParams
 from geo.scenario import ScenarioResult
 from ui.details import describe
+from ui.i18n import current_language, fmt_count, tr
 from ui.workers import Task, scenario_job
 
 
@@ -49,22 +50,29 @@ class AppState(QObject):
             self.params = params
         self.cancel()
         page = self._page_dir / f"map-{next(self._serial)}.html"
-        task = Task(scenario_job(self.params, self.network, page, None))
+        task = Task(scenario_job(self.params, self.network, page, self.map_options()))
         task.signals.progress.connect(self.progressChanged)
         task.signals.done.connect(lambda value, t=task: self._finished(t, value))
         task.signals.failed.connect(lambda msg, t=task: self._failed(t, msg))
         task.signals.cancelled.connect(lambda t=task: self._cancelled(t))
         self._task = task
         self.busyChanged.emit(True)
-        self.progressChanged.emit(0, "Starting")
+        self.progressChanged.emit(0, tr("Starting"))
         self._pool.start(task)
+
+    def map_options(self):
+        """Map texts in the current language, taken from Qt's translator (main thread)."""
+        from ui.webmap import MAP_TEXT_LABELS, MapOptions
+
+        return MapOptions(lang=current_language(),
+                          texts=tuple((k, tr(k)) for k in MAP_TEXT_LABELS))
 
     def cancel(self) -> None:
         if self._task is not None:
             self._task.cancel()
             self._task = None
             self.busyChanged.emit(False)
-            self.statusMessage.emit("Recompute cancelled; the previous result is kept")
+            self.statusMessage.emit(tr("Recompute cancelled; the previous result is kept"))
 
     def _finished(self, task: Task, value: Any) -> None:
         if task is not self._task:
@@ -75,8 +83,8 @@ class AppState(QObject):
         self.busyChanged.emit(False)
         self.resultChanged.emit(self.result, self.page)
         s = self.result.summary
-        self.statusMessage.emit(f"Rural covered {s.rural_covered_pct:.2f}% · "
-                                f"{s.gap_regions:,} gap regions")
+        self.statusMessage.emit(tr("Rural covered {pct}% · {n} gap regions").format(
+            pct=f"{s.rural_covered_pct:.2f}", n=fmt_count(s.gap_regions)))
         if old is not None and old != self.page:
             old.unlink(missing_ok=True)
 
@@ -85,7 +93,8 @@ class AppState(QObject):
             return
         self._task = None
         self.busyChanged.emit(False)
-        self.errorRaised.emit(f"Recompute failed, the previous result is kept.\n{message}")
+        self.errorRaised.emit(tr("Recompute failed, the previous result is kept.") + "\n"
+                              + message)
 
     def _cancelled(self, task: Task) -> None:
         if task is self._task:
@@ -95,7 +104,7 @@ class AppState(QObject):
     def select(self, kind: str, index: int) -> None:
         if self.result is None:
             return
-        self.selectionChanged.emit(describe(self.result, kind, index))
+        self.selectionChanged.emit(describe(self.result, kind, index, tr, fmt_count))
 
     def zoom_to_province(self, gb_code: int) -> None:
         from geo.data import load_china

@@ -15,6 +15,7 @@ Why this shape:
 from __future__ import annotations
 
 import html
+from html import escape as esc
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,8 @@ GAP_COLOURS = ("#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
 ATTRIBUTION = ("Boundaries: Natural Earth · Places: GeoNames (CC-BY 4.0) · "
                "Population: NBS 2020 census · Network simulated")
 CHINA_BOUNDS = ((18.0, 73.5), (53.6, 135.1))
+JS_TEXTS = ("Gap region #{r} (click for details)",
+            "Gap #{r} · {prov} · {n} rural people unreached", "rural covered {pct}%")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,30 @@ class MapOptions:
     show_gaps: bool = True
     label_top_gaps: int = 10
     lang: str = "en"
+    texts: tuple[tuple[str, str], ...] = ()  # (English, translation) from the UI's translator
+
+    def t(self, text: str) -> str:
+        return dict(self.texts).get(text, text)
+
+
+SUBTITLE = ("{sites} distribution sites · {outlets} service outlets · service radius {km} km"
+            " · rural covered {pct}% · seed {seed}")
+# Every English string the page shows; the UI passes their translations in MapOptions.
+MAP_TEXT_LABELS = (
+    "Goodaymart rural reach", "Provinces", "Covered area", "Rural gap cells",
+    "Distribution sites", "Service outlets", "Top gap regions", "Legend",
+    "Distribution site", "Service outlet", "Within service radius",
+    "Unreached rural people per cell", "up to {hi}", "over {lo}",
+    "Gap region #{r} (click for details)", "Gap #{r} · {prov} · {n} rural people unreached",
+    "rural covered {pct}%",
+    # progress messages of the background job (geo stages and map drawing)
+    "Building the demand model", "Simulating the network", "Measuring coverage",
+    "Finding gaps", "Summarising", "Done", "Drawing the map", "Writing the map page",
+    "Map ready",
+    SUBTITLE,
+    "Boundaries: Natural Earth · Places: GeoNames (CC-BY 4.0) · Population: NBS 2020 "
+    "census · Network simulated",
+)
 
 
 def safe_json(obj: Any) -> str:
@@ -152,11 +179,13 @@ def _gaps_js(result: ScenarioResult) -> tuple[str, np.ndarray]:
     return js, bounds
 
 
-def _labels_js(result: ScenarioResult, top: int) -> str:
-    regs = result.gaps.regions.head(top)
+def _labels_js(result: ScenarioResult, opts: MapOptions) -> str:
+    regs = result.gaps.regions.head(opts.label_top_gaps)
     names = load_china().province_names()
+    pick = 1 if opts.lang == "zh" else 0
     data = [{"r": int(r.rank), "lat": round(float(r.lat), 4), "lon": round(float(r.lon), 4),
-             "p": int(round(r.rural_unreached)), "prov": names.get(int(r.gb_code), ("", ""))[0]}
+             "p": int(round(r.rural_unreached)),
+             "prov": names.get(int(r.gb_code), ("", ""))[pick]}
             for r in regs.itertuples()]
     return f"return rp.gapLabels(map, {safe_json(data)});"
 
@@ -175,16 +204,20 @@ def _legend_html(bounds: np.ndarray, opts: MapOptions) -> str:
     rows = []
     lo = 0
     for colour, hi in zip(GAP_COLOURS, bounds):
-        label = (f"over {lo:,.0f}" if np.isinf(hi) else
-                 f"up to {hi:,.0f}" if lo == 0 else f"{lo:,.0f} – {hi:,.0f}")
+        label = esc(opts.t("over {lo}").format(lo=f"{lo:,.0f}") if np.isinf(hi) else
+                    opts.t("up to {hi}").format(hi=f"{hi:,.0f}") if lo == 0 else
+                    f"{lo:,.0f} – {hi:,.0f}")
         rows.append(f'<div><i style="background:{colour}"></i>{label}</div>')
         lo = hi
     sym = (f'<div><i class="dot" style="background:{SITE};border:1.5px solid #fff;'
-           f'box-shadow:0 0 0 1px {SITE}"></i>Distribution site</div>'
-           f'<div><i class="dot small" style="background:{OUTLET}"></i>Service outlet</div>'
-           f'<div><i style="background:{COVERED};opacity:.6"></i>Within service radius</div>')
-    return (f'<div class="rp-legend"><b>Legend</b>{sym}'
-            f'<div class="rp-sub">Unreached rural people per cell</div>{"".join(rows)}</div>')
+           f'box-shadow:0 0 0 1px {SITE}"></i>{esc(opts.t("Distribution site"))}</div>'
+           f'<div><i class="dot small" style="background:{OUTLET}"></i>'
+           f'{esc(opts.t("Service outlet"))}</div>'
+           f'<div><i style="background:{COVERED};opacity:.6"></i>'
+           f'{esc(opts.t("Within service radius"))}</div>')
+    return (f'<div class="rp-legend"><b>{esc(opts.t("Legend"))}</b>{sym}'
+            f'<div class="rp-sub">{esc(opts.t("Unreached rural people per cell"))}</div>'
+            f'{"".join(rows)}</div>')
 
 
 @dataclass(frozen=True)
@@ -204,18 +237,18 @@ def build_payload(result: ScenarioResult, opts: MapOptions | None = None) -> Map
     net = result.network
     gaps_js, bounds = _gaps_js(result)
     layers = [
-        ("Provinces", _provinces_js(result), True),
-        ("Covered area", _covered_js(result), opts.show_covered),
-        ("Rural gap cells", gaps_js, opts.show_gaps),
-        ("Distribution sites", _points_js(
+        (opts.t("Provinces"), _provinces_js(result), True),
+        (opts.t("Covered area"), _covered_js(result), opts.show_covered),
+        (opts.t("Rural gap cells"), gaps_js, opts.show_gaps),
+        (opts.t("Distribution sites"), _points_js(
             "site", net.sites["lon"].to_numpy(), net.sites["lat"].to_numpy(),
             net.sites["name"].astype(str).tolist(), SITE, 3.2, True), opts.show_sites),
-        ("Service outlets", _points_js(
+        (opts.t("Service outlets"), _points_js(
             "outlet", net.outlets["lon"].to_numpy(), net.outlets["lat"].to_numpy(),
             net.outlets["name"].astype(str).tolist(), OUTLET, 2.0, False), opts.show_outlets),
     ]
     if opts.label_top_gaps:
-        layers.append(("Top gap regions", _labels_js(result, opts.label_top_gaps), True))
+        layers.append((opts.t("Top gap regions"), _labels_js(result, opts), True))
     return MapPayload(layers=tuple(layers), legend_html=_legend_html(bounds, opts))
 
 
@@ -233,12 +266,14 @@ def build_map(result: ScenarioResult, opts: MapOptions | None = None,
     root.header.add_child(Element(_head_html()), name="rp_head")
     root.html.add_child(Element(_page_html(opts)), name="rp_page")
     root.html.add_child(Element(f"<script>{_RP_JS}</script>"), name="rp_lib")
+    texts = safe_json({k: opts.t(k) for k in JS_TEXTS})
+    root.html.add_child(Element(f"<script>rp.text = {texts};</script>"), name="rp_text")
     for name, js, shown in payload.layers:
         DataLayer(name, js, show=shown).add_to(m)
     control = folium.LayerControl(collapsed=False, position="topright").add_to(m)
     root.html.add_child(Element(f'<div id="rp-legend-src" hidden>{payload.legend_html}</div>'),
                         name="rp_legend")
-    _Finish(control).add_to(m)
+    _Finish(control, opts).add_to(m)
     return m
 
 
@@ -288,7 +323,7 @@ def _head_html() -> str:
 
 
 def _page_html(opts: MapOptions) -> str:
-    title = html.escape(opts.title)
+    title = html.escape(opts.t(opts.title))
     sub = html.escape(opts.subtitle)
     return (f'<div id="rp-title-src" hidden><div class="rp-title"><h1>{title}</h1>'
             f'<div>{sub}</div></div></div>')
@@ -303,11 +338,12 @@ rp.finish({{ this._parent.get_name() }}, {{ this.control.get_name() }}, {{ this.
 {% endmacro %}
 """)
 
-    def __init__(self, control: folium.LayerControl) -> None:
+    def __init__(self, control: folium.LayerControl, opts: MapOptions) -> None:
         super().__init__()
         self._name = "Finish"
         self.control = control
-        self.attribution = safe_json(ATTRIBUTION)
+        self.attribution = safe_json(opts.t(ATTRIBUTION))
+
         self.bounds = safe_json(CHINA_BOUNDS)
 
 
@@ -315,6 +351,12 @@ _RP_JS = r"""
 var rp = window.rp = window.rp || {};
 rp.drawn = false; rp.bridge = null; rp.layers = {}; rp.named = {};
 rp.canvas = L.canvas({padding: 0.5, tolerance: 4});
+rp.text = rp.text || {};
+rp.fmt = function(key, values) {
+  var s = rp.text[key] || key;
+  Object.keys(values).forEach(function(k) { s = s.split('{' + k + '}').join(String(values[k])); });
+  return s;
+};
 rp.select = function(kind, index) { if (rp.bridge) { rp.bridge.select(kind, index); } };
 rp.textTip = function(text) { var s = document.createElement('span'); s.textContent = text; return s; };
 rp.pointLayer = function(map, kind, d, style) {
@@ -341,7 +383,7 @@ rp.gapLayer = function(map, geo, colours) {
     renderer: rp.canvas,
     style: function(f) { return {stroke: false, fillColor: colours[f.properties.c], fillOpacity: 0.8}; },
     onEachFeature: function(f, l) {
-      l.bindTooltip(rp.textTip('Gap region #' + f.properties.r + ' (click for details)'), {sticky: true});
+      l.bindTooltip(rp.textTip(rp.fmt('Gap region #{r} (click for details)', {r: f.properties.r})), {sticky: true});
       l.on('click', function() { rp.select('gap', f.properties.r); });
     }
   });
@@ -353,8 +395,8 @@ rp.gapLabels = function(map, data) {
   data.forEach(function(d) {
     var icon = L.divIcon({className: 'rp-gaplabel', html: String(d.r)});
     var mk = L.marker([d.lat, d.lon], {icon: icon, keyboard: false});
-    mk.bindTooltip(rp.textTip('Gap #' + d.r + ' · ' + d.prov + ' · ' +
-                              d.p.toLocaleString('en') + ' rural people unreached'));
+    mk.bindTooltip(rp.textTip(rp.fmt('Gap #{r} · {prov} · {n} rural people unreached',
+                                     {r: d.r, prov: d.prov, n: d.p.toLocaleString('en')})));
     mk.on('click', function() { rp.select('gap', d.r); });
     g.addLayer(mk);
   });
@@ -366,7 +408,7 @@ rp.provinceLayer = function(map, geo) {
     style: {color: '#8c8c8c', weight: 0.8, fillColor: '#f6f3ec', fillOpacity: 1},
     onEachFeature: function(f, l) {
       var p = f.properties;
-      var text = p.zh + ' ' + p.en + (p.cov === null ? '' : ' · rural covered ' + p.cov.toFixed(1) + '%');
+      var text = p.zh + ' ' + p.en + (p.cov === null ? '' : ' · ' + rp.fmt('rural covered {pct}%', {pct: p.cov.toFixed(1)}));
       l.bindTooltip(rp.textTip(text), {sticky: true});
       l.on('click', function() { rp.select('province', p.gb); });
     }
@@ -436,9 +478,10 @@ rp.finish = function(map, control, attribution, bounds) {
 """
 
 
-def subtitle_for(result: ScenarioResult) -> str:
+def subtitle_for(result: ScenarioResult, opts: MapOptions | None = None) -> str:
     """One line of scenario parameters and headline figures for titles and exports."""
+    opts = opts or MapOptions()
     p, s = result.params, result.summary
-    return (f"{s.distribution_sites:,} distribution sites · {s.service_outlets:,} service outlets"
-            f" · service radius {p.radius_km:g} km · rural covered {s.rural_covered_pct:.1f}%"
-            f" · seed {p.seed}")
+    return opts.t(SUBTITLE).format(
+        sites=f"{s.distribution_sites:,}", outlets=f"{s.service_outlets:,}",
+        km=f"{p.radius_km:g}", pct=f"{s.rural_covered_pct:.1f}", seed=p.seed)

@@ -97,15 +97,16 @@ def scenario_job(params, network, page: Path, map_options) -> Callable:
     from ui.webmap import MapOptions, build_payload, subtitle_for, update_script, write_map
 
     def job(progress: Callable[[int, str], None]):
-        scaled = lambda pct, text: progress(int(pct * 0.6), text)  # noqa: E731
+        opts0 = map_options or MapOptions()
+        scaled = lambda pct, text: progress(int(pct * 0.6), opts0.t(text))  # noqa: E731
         result = run_scenario(params, network=network, progress=scaled)
-        progress(65, "Drawing the map")
         opts = map_options or MapOptions()
-        opts = MapOptions(**{**opts.__dict__, "subtitle": subtitle_for(result)})
+        progress(65, opts.t("Drawing the map"))
+        opts = MapOptions(**{**opts.__dict__, "subtitle": subtitle_for(result, opts)})
         payload = build_payload(result, opts)
-        progress(85, "Writing the map page")
+        progress(85, opts.t("Writing the map page"))
         write_map(result, page, opts, payload)
-        progress(100, "Map ready")
+        progress(100, opts.t("Map ready"))
         return result, page, update_script(payload)
 
     return job

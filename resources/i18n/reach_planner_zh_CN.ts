@@ -1,0 +1,463 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+  <context>
+    <name>ReachPlanner</name>
+    <message>
+      <source>Type</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>ID</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <source>Province</source>
+      <translation>省份</translation>
+    </message>
+    <message>
+      <source>Location</source>
+      <translation>位置</translation>
+    </message>
+    <message>
+      <source>Service outlets served</source>
+      <translation>下辖服务网点</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <source>Distribution site</source>
+      <translation>配送中心</translation>
+    </message>
+    <message>
+      <source>Parent distribution site</source>
+      <translation>所属配送中心</translation>
+    </message>
+    <message>
+      <source>Service outlet</source>
+      <translation>服务网点</translation>
+    </message>
+    <message>
+      <source>Rural people unreached</source>
+      <translation>未覆盖农村人口</translation>
+    </message>
+    <message>
+      <source>Area</source>
+      <translation>面积</translation>
+    </message>
+    <message>
+      <source>Cells</source>
+      <translation>网格数</translation>
+    </message>
+    <message>
+      <source>Centre</source>
+      <translation>中心</translation>
+    </message>
+    <message>
+      <source>Farthest from an outlet</source>
+      <translation>距最近网点最远</translation>
+    </message>
+    <message>
+      <source>Distribution sites</source>
+      <translation>配送中心</translation>
+    </message>
+    <message>
+      <source>Service outlets</source>
+      <translation>服务网点</translation>
+    </message>
+    <message>
+      <source>Rural population</source>
+      <translation>农村人口</translation>
+    </message>
+    <message>
+      <source>Rural covered</source>
+      <translation>农村覆盖人口</translation>
+    </message>
+    <message>
+      <source>Outlets per 100k rural</source>
+      <translation>每十万农村人口网点数</translation>
+    </message>
+    <message>
+      <source>Gap regions</source>
+      <translation>空白区域</translation>
+    </message>
+    <message>
+      <source>Largest gap</source>
+      <translation>最大空白区</translation>
+    </message>
+    <message>
+      <source>Gap region #{rank} of {n}</source>
+      <translation>空白区域 第{rank}名（共{n}个）</translation>
+    </message>
+    <message>
+      <source>{n} people</source>
+      <translation>{n}人</translation>
+    </message>
+    <message>
+      <source>Export map image</source>
+      <translation>导出地图图片</translation>
+    </message>
+    <message>
+      <source>Browse…</source>
+      <translation>浏览…</translation>
+    </message>
+    <message>
+      <source>File (.png, .jpg, .pdf)</source>
+      <translation>文件（.png、.jpg、.pdf）</translation>
+    </message>
+    <message>
+      <source>Pixel scale</source>
+      <translation>像素倍数</translation>
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>标题</translation>
+    </message>
+    <message>
+      <source>PNG image (*.png);;JPEG image (*.jpg *.jpeg);;PDF document (*.pdf)</source>
+      <translation>PNG 图片 (*.png);;JPEG 图片 (*.jpg *.jpeg);;PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+      <source>Reach Planner — Goodaymart rural delivery &amp; installation network</source>
+      <translation>Reach Planner — 日日顺农村配送安装网络规划</translation>
+    </message>
+    <message>
+      <source>Joint-venture reach</source>
+      <translation>合资网络覆盖</translation>
+    </message>
+    <message>
+      <source>Provinces</source>
+      <translation>省份</translation>
+    </message>
+    <message>
+      <source>Scenario</source>
+      <translation>情景</translation>
+    </message>
+    <message>
+      <source>Details</source>
+      <translation>详情</translation>
+    </message>
+    <message>
+      <source>&amp;File</source>
+      <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+      <source>&amp;View</source>
+      <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+      <source>&amp;Help</source>
+      <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+      <source>&amp;Language</source>
+      <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+      <source>&amp;Export map image…</source>
+      <translation>导出地图图片(&amp;E)…</translation>
+    </message>
+    <message>
+      <source>&amp;Quit</source>
+      <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+      <source>&amp;Whole country</source>
+      <translation>全国视图(&amp;W)</translation>
+    </message>
+    <message>
+      <source>&amp;About Reach Planner</source>
+      <translation>关于 Reach Planner(&amp;A)</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Reach Planner</source>
+      <translation>Reach Planner</translation>
+    </message>
+    <message>
+      <source>About Reach Planner</source>
+      <translation>关于 Reach Planner</translation>
+    </message>
+    <message>
+      <source>Recompute (restart)</source>
+      <translation>重新计算（重启）</translation>
+    </message>
+    <message>
+      <source>Recompute</source>
+      <translation>重新计算</translation>
+    </message>
+    <message>
+      <source>Reach Planner maps a simulated Goodaymart delivery-and-installation network and the rural people it does not reach.</source>
+      <translation>Reach Planner 绘制模拟的日日顺配送安装网络，并标出其尚未覆盖的农村人口。</translation>
+    </message>
+    <message>
+      <source>Exporting {name}…</source>
+      <translation>正在导出 {name}…</translation>
+    </message>
+    <message>
+      <source>Exported {path} ({w}×{h})</source>
+      <translation>已导出 {path}（{w}×{h}）</translation>
+    </message>
+    <message>
+      <source>Could not export the map:</source>
+      <translation>无法导出地图：</translation>
+    </message>
+    <message>
+      <source>Rural still unreached</source>
+      <translation>仍未覆盖的农村人口</translation>
+    </message>
+    <message>
+      <source>Rural within delivery</source>
+      <translation>配送范围内农村人口</translation>
+    </message>
+    <message>
+      <source>Urban covered</source>
+      <translation>城镇覆盖人口</translation>
+    </message>
+    <message>
+      <source>Area covered</source>
+      <translation>覆盖面积</translation>
+    </message>
+    <message>
+      <source>Reach (this scenario)</source>
+      <translation>覆盖情况（当前情景）</translation>
+    </message>
+    <message>
+      <source>Joint venture (from the announcement)</source>
+      <translation>合资背景（据公告）</translation>
+    </message>
+    <message>
+      <source>Rural pop.</source>
+      <translation>农村人口</translation>
+    </message>
+    <message>
+      <source>Covered %</source>
+      <translation>覆盖率 %</translation>
+    </message>
+    <message>
+      <source>Outlets/100k</source>
+      <translation>网点/十万人</translation>
+    </message>
+    <message>
+      <source>Outlets</source>
+      <translation>网点</translation>
+    </message>
+    <message>
+      <source>Sites</source>
+      <translation>配送中心</translation>
+    </message>
+    <message>
+      <source>Gaps</source>
+      <translation>空白区</translation>
+    </message>
+    <message>
+      <source>Province (Chinese and English name)</source>
+      <translation>省份（中英文名称）</translation>
+    </message>
+    <message>
+      <source>Rural population, 2020 census</source>
+      <translation>农村人口（2020年人口普查）</translation>
+    </message>
+    <message>
+      <source>Rural population within the service radius of an outlet</source>
+      <translation>位于网点服务半径内的农村人口</translation>
+    </message>
+    <message>
+      <source>Service outlets per 100,000 rural people</source>
+      <translation>每十万农村人口拥有的服务网点数</translation>
+    </message>
+    <message>
+      <source>Rural people in the province's largest gap region</source>
+      <translation>该省最大空白区域内的农村人口</translation>
+    </message>
+    <message>
+      <source>Seed</source>
+      <translation>随机种子</translation>
+    </message>
+    <message>
+      <source>Service radius</source>
+      <translation>服务半径</translation>
+    </message>
+    <message>
+      <source>Delivery radius</source>
+      <translation>配送半径</translation>
+    </message>
+    <message>
+      <source>Placement</source>
+      <translation>布点方式</translation>
+    </message>
+    <message>
+      <source>Rural bias</source>
+      <translation>农村倾向</translation>
+    </message>
+    <message>
+      <source>by population</source>
+      <translation>按人口</translation>
+    </message>
+    <message>
+      <source>at towns</source>
+      <translation>位于城镇</translation>
+    </message>
+    <message>
+      <source>uniform</source>
+      <translation>均匀分布</translation>
+    </message>
+    <message>
+      <source>Where simulated service outlets are placed</source>
+      <translation>模拟服务网点的布设方式</translation>
+    </message>
+    <message>
+      <source>Share of outlets placed by rural rather than urban population</source>
+      <translation>按农村（而非城镇）人口布设的网点比例</translation>
+    </message>
+    <message>
+      <source>Click a site, an outlet, a gap or a province on the map.</source>
+      <translation>点击地图上的配送中心、服务网点、空白区域或省份查看详情。</translation>
+    </message>
+    <message>
+      <source>{pct}% (within {km} km of a site)</source>
+      <translation>{pct}%（距配送中心 {km} 公里内）</translation>
+    </message>
+    <message>
+      <source>{area} km² ({pct}% of land)</source>
+      <translation>{area} 平方公里（占陆地 {pct}%）</translation>
+    </message>
+    <message>
+      <source>{n} (service radius {km} km)</source>
+      <translation>{n}（服务半径 {km} 公里）</translation>
+    </message>
+    <message>
+      <source>Alibaba invested about {usd} in Haier's logistics arm Goodaymart so that about {merchants} Tmall merchants can deliver and install large appliances in rural China. Announced network: ~{sites} distribution sites and ~{outlets} service outlets. The sites on this map are simulated from those counts.</source>
+      <translation>阿里巴巴向海尔旗下物流企业日日顺投资约 {usd}，使约 {merchants} 家天猫商家能够在中国农村配送并安装大家电。公告中的网络规模：约 {sites} 个配送中心和约 {outlets} 个服务网点。本地图上的站点按上述数量模拟生成。</translation>
+    </message>
+    <message>
+      <source>Starting</source>
+      <translation>正在开始</translation>
+    </message>
+    <message>
+      <source>Recompute cancelled; the previous result is kept</source>
+      <translation>已取消重新计算，保留之前的结果</translation>
+    </message>
+    <message>
+      <source>Rural covered {pct}% · {n} gap regions</source>
+      <translation>农村覆盖率 {pct}% · {n} 个空白区域</translation>
+    </message>
+    <message>
+      <source>Recompute failed, the previous result is kept.</source>
+      <translation>重新计算失败，保留之前的结果。</translation>
+    </message>
+    <message>
+      <source>Goodaymart rural reach</source>
+      <translation>日日顺农村覆盖</translation>
+    </message>
+    <message>
+      <source>Covered area</source>
+      <translation>覆盖区域</translation>
+    </message>
+    <message>
+      <source>Rural gap cells</source>
+      <translation>农村空白网格</translation>
+    </message>
+    <message>
+      <source>Top gap regions</source>
+      <translation>主要空白区域</translation>
+    </message>
+    <message>
+      <source>Legend</source>
+      <translation>图例</translation>
+    </message>
+    <message>
+      <source>Within service radius</source>
+      <translation>服务半径内</translation>
+    </message>
+    <message>
+      <source>Unreached rural people per cell</source>
+      <translation>每网格未覆盖农村人口</translation>
+    </message>
+    <message>
+      <source>up to {hi}</source>
+      <translation>{hi} 以下</translation>
+    </message>
+    <message>
+      <source>over {lo}</source>
+      <translation>{lo} 以上</translation>
+    </message>
+    <message>
+      <source>Gap region #{r} (click for details)</source>
+      <translation>空白区域 第{r}名（点击查看详情）</translation>
+    </message>
+    <message>
+      <source>Gap #{r} · {prov} · {n} rural people unreached</source>
+      <translation>空白区 第{r}名 · {prov} · 未覆盖农村人口 {n}</translation>
+    </message>
+    <message>
+      <source>rural covered {pct}%</source>
+      <translation>农村覆盖率 {pct}%</translation>
+    </message>
+    <message>
+      <source>Building the demand model</source>
+      <translation>正在构建需求模型</translation>
+    </message>
+    <message>
+      <source>Simulating the network</source>
+      <translation>正在模拟网络</translation>
+    </message>
+    <message>
+      <source>Measuring coverage</source>
+      <translation>正在计算覆盖</translation>
+    </message>
+    <message>
+      <source>Finding gaps</source>
+      <translation>正在查找空白区域</translation>
+    </message>
+    <message>
+      <source>Summarising</source>
+      <translation>正在汇总</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>完成</translation>
+    </message>
+    <message>
+      <source>Drawing the map</source>
+      <translation>正在绘制地图</translation>
+    </message>
+    <message>
+      <source>Writing the map page</source>
+      <translation>正在写入地图页面</translation>
+    </message>
+    <message>
+      <source>Map ready</source>
+      <translation>地图已就绪</translation>
+    </message>
+    <message>
+      <source>{sites} distribution sites · {outlets} service outlets · service radius {km} km · rural covered {pct}% · seed {seed}</source>
+      <translation>{sites} 个配送中心 · {outlets} 个服务网点 · 服务半径 {km} 公里 · 农村覆盖率 {pct}% · 种子 {seed}</translation>
+    </message>
+    <message>
+      <source>Boundaries: Natural Earth · Places: GeoNames (CC-BY 4.0) · Population: NBS 2020 census · Network simulated</source>
+      <translation>边界：Natural Earth · 地名：GeoNames (CC-BY 4.0) · 人口：国家统计局 2020 年人口普查 · 网络为模拟</translation>
+    </message>
+    <message>
+      <source>simulated</source>
+      <translation>模拟</translation>
+    </message>
+    <message>
+      <source>imported</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <source>recommended</source>
+      <translation>推荐</translation>
+    </message>
+  </context>
+</TS>

@@ -1,0 +1,95 @@
+"""Update the Chinese translation file and compile it for Qt.
+
+    python resources/tools/make_translations.py          # update .ts, build .qm
+    python resources/tools/make_translations.py --check  # exit 1 if a string lacks Chinese
+
+Strings are found the way the app uses them: first arguments of ``tr("...")`` calls
+in ``ui/*.py`` plus the map's ``MAP_TEXT_LABELS`` and the details' ``SOURCE_LABELS``.
+Existing translations in the .ts file are kept (it is the file translators edit,
+e.g. in Qt Linguist); new strings are added as unfinished. The .qm is compiled with
+``pyside6-lrelease`` from the PySide6 wheel.
+"""
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TS = ROOT / "resources" / "i18n" / "reach_planner_zh_CN.ts"
+QM = TS.with_suffix(".qm")
+CONTEXT = "ReachPlanner"
+
+
+def source_strings() -> list[str]:
+    found: list[str] = []
+    for path in sorted((ROOT / "ui").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            f = node.func
+            name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+            arg = node.args[0]
+            if name == "tr" and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found.append(arg.value)
+    sys.path.insert(0, str(ROOT))
+    from ui.details import SOURCE_LABELS
+    from ui.webmap import MAP_TEXT_LABELS, MapOptions
+
+    found += [*MAP_TEXT_LABELS, *SOURCE_LABELS, MapOptions.title]
+    return list(dict.fromkeys(found))
+
+
+def read_ts(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    out = {}
+    for msg in ET.parse(path).getroot().iter("message"):
+        tr = msg.find("translation")
+        if tr is not None and tr.text and tr.get("type") != "unfinished":
+            out[msg.findtext("source")] = tr.text
+    return out
+
+
+def write_ts(path: Path, strings: list[str], known: dict[str, str]) -> None:
+    root = ET.Element("TS", version="2.1", language="zh_CN", sourcelanguage="en")
+    ctx = ET.SubElement(root, "context")
+    ET.SubElement(ctx, "name").text = CONTEXT
+    for s in strings:
+        msg = ET.SubElement(ctx, "message")
+        ET.SubElement(msg, "source").text = s
+        t = ET.SubElement(msg, "translation")
+        if s in known:
+            t.text = known[s]
+        else:
+            t.set("type", "unfinished")
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode")
+    path.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n",
+                    encoding="utf-8")
+
+
+def lrelease() -> str:
+    exe = shutil.which("pyside6-lrelease") or str(Path(sys.executable).parent / "pyside6-lrelease")
+    return exe
+
+
+def main() -> int:
+    strings = source_strings()
+    known = read_ts(TS)
+    missing = [s for s in strings if s not in known]
+    if "--check" in sys.argv:
+        for s in missing:
+            print(f"untranslated: {s!r}")
+        return 1 if missing else 0
+    write_ts(TS, strings, known)
+    subprocess.run([lrelease(), str(TS), "-qm", str(QM)], check=True, capture_output=True)
+    print(f"{len(strings)} strings, {len(missing)} untranslated -> {QM.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
