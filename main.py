@@ -26,7 +26,8 @@ def _scenario_options() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
     g = p.add_argument_group("scenario")
     g.add_argument("--seed", type=int, default=ScenarioParams.seed)
-    g.add_argument("--sites", type=int, default=DEFAULT_SITES, help="distribution sites")
+    g.add_argument("--sites", type=_count_or_file, default=DEFAULT_SITES, metavar="N|FILE",
+                   help="number of simulated distribution sites, or a file of your own sites")
     g.add_argument("--outlets", type=int, default=DEFAULT_OUTLETS, help="service outlets")
     g.add_argument("--radius-km", type=float, default=ScenarioParams.radius_km,
                    help="service (installation) radius of an outlet")
@@ -34,13 +35,56 @@ def _scenario_options() -> argparse.ArgumentParser:
                    help="delivery radius of a distribution site")
     g.add_argument("--strategy", choices=STRATEGIES, default=ScenarioParams.strategy)
     g.add_argument("--rural-bias", type=float, default=ScenarioParams.rural_bias)
+    i = p.add_argument_group("own sites (CSV, XLSX, GeoJSON, GeoPackage)")
+    i.add_argument("--sites-file", dest="sites_file", metavar="FILE",
+                   help="same as --sites FILE")
+    for col in ("lat", "lon", "name", "type", "province", "id"):
+        i.add_argument(f"--{col}-col", metavar="COLUMN", help=f"column holding the {col}")
+    i.add_argument("--kind", choices=("outlet", "distribution"), default="outlet",
+                   help="type of rows without a type column/value (default: outlet)")
+    i.add_argument("--swap-latlon", action="store_true",
+                   help="swap latitude/longitude in rows where they look swapped")
+    i.add_argument("--other", choices=("keep", "empty"), default="keep",
+                   help="the layer the file lacks: keep it simulated or leave it empty")
     return p
 
 
+def _count_or_file(value: str) -> int | str:
+    """``--sites 2800`` is a count; ``--sites my_sites.csv`` is a file to import."""
+    try:
+        return int(value)
+    except ValueError:
+        if not value.strip():
+            raise argparse.ArgumentTypeError("expected a number or a file name") from None
+        return value
+
+
+def sites_file(args: argparse.Namespace) -> str | None:
+    return args.sites if isinstance(args.sites, str) else getattr(args, "sites_file", None)
+
+
 def params_from(args: argparse.Namespace) -> ScenarioParams:
-    return ScenarioParams(seed=args.seed, sites=args.sites, outlets=args.outlets,
+    count = args.sites if isinstance(args.sites, int) else DEFAULT_SITES
+    return ScenarioParams(seed=args.seed, sites=count, outlets=args.outlets,
                           radius_km=args.radius_km, site_radius_km=args.site_radius_km,
                           strategy=args.strategy, rural_bias=args.rural_bias)
+
+
+def overlay_from_args(args: argparse.Namespace):
+    """Read --sites-file (if any); print the validation report of skipped rows to stderr."""
+    path = sites_file(args)
+    if not path:
+        return None
+    from geo.sites_io import ColumnMap, format_report, overlay_from, read_sites
+
+    mapping = ColumnMap(lat=args.lat_col, lon=args.lon_col, name=args.name_col,
+                        type=args.type_col, province=args.province_col, id=args.id_col)
+    result = read_sites(path, mapping, default_kind=args.kind, swap_latlon=args.swap_latlon)
+    if result.issues or result.swapped:
+        print(format_report(result), file=sys.stderr)
+    if result.imported == 0:
+        raise UserError(f"{path}: no valid rows to import")
+    return overlay_from(result, args.other)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,14 +101,29 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--height", type=int, default=1000, help="view height in CSS pixels")
     e.add_argument("--scale", type=int, default=2, choices=(1, 2, 3), help="pixel scale")
     e.add_argument("--title", default=None, help="title printed on the image")
+    d = sub.add_parser("export-data", parents=[scen],
+                       help="write sites, outlets, gaps and the province summary to files")
+    d.add_argument("--out", required=True, help="output folder (created if missing)")
+    d.add_argument("--format", action="append", choices=("gpkg", "geojson", "csv", "xlsx"),
+                   help="repeat for several; default: all four")
     return parser
+
+
+def cmd_export_data(args: argparse.Namespace) -> int:
+    from geo.export_data import FORMATS, export_results
+    from geo.scenario import run_scenario
+
+    result = run_scenario(params_from(args), overlay=overlay_from_args(args))
+    for path in export_results(result, args.out, tuple(args.format or FORMATS)):
+        print(f"wrote {path}")
+    return 0
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from geo.scenario import run_scenario
     from geo.summary import format_table
 
-    result = run_scenario(params_from(args))
+    result = run_scenario(params_from(args), overlay=overlay_from_args(args))
     print(result.summary.to_json() if args.json else format_table(result.summary))
     return 0
 
@@ -73,7 +132,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from ui.headless import export_headless
 
     path = export_headless(params_from(args), args.out, width=args.width, height=args.height,
-                           scale=args.scale, title=args.title)
+                           scale=args.scale, title=args.title,
+                           overlay=overlay_from_args(args))
     print(f"wrote {path}")
     return 0
 
@@ -81,11 +141,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from ui.app import run_app
 
-    return run_app(params_from(args), quit_when_drawn=getattr(args, "quit_when_drawn", False))
+    return run_app(params_from(args), quit_when_drawn=getattr(args, "quit_when_drawn", False),
+                   overlay=overlay_from_args(args))
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "summary": cmd_summary, "export": cmd_export, "gui": cmd_gui,
+    "export-data": cmd_export_data,
 }
 
 

@@ -10,6 +10,7 @@ from geo.gaps import Gaps, find_gaps
 from geo.network import Network
 from geo.params import ScenarioParams
 from geo.simulate import simulate_network
+from geo.sites_io import SiteOverlay, apply_overlay
 from geo.summary import Summary, summarise
 
 Progress = Callable[[int, str], None]
@@ -34,8 +35,9 @@ def _noop(_pct: int, _msg: str) -> None:
 
 
 def run_scenario(params: ScenarioParams | None = None, network: Network | None = None,
-                 progress: Progress = _noop) -> ScenarioResult:
-    """Simulate (unless a network is given) and analyse a scenario.
+                 progress: Progress = _noop, overlay: SiteOverlay | None = None
+                 ) -> ScenarioResult:
+    """Simulate (unless a network is given), lay imported sites over it, and analyse.
 
     ``progress(percent, stage)`` is called between stages; it may raise
     :class:`Cancelled` to stop the run early.
@@ -46,6 +48,7 @@ def run_scenario(params: ScenarioParams | None = None, network: Network | None =
     if network is None:
         progress(30, "Simulating the network")
         network = simulate_network(params, demand)
+    network = apply_overlay(network, overlay)
     progress(60, "Measuring coverage")
     coverage = compute_coverage(demand, network, params.radius_km, params.site_radius_km)
     progress(80, "Finding gaps")

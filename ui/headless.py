@@ -9,7 +9,7 @@ from ui.qt_env import prepare_qt_environment
 
 
 def export_headless(params: ScenarioParams, out: str, width: int = 1600, height: int = 1000,
-                    scale: int = 2, title: str | None = None, network=None) -> Path:
+                    scale: int = 2, title: str | None = None, overlay=None) -> Path:
     """Validate first (cheap), then compute, build the page, render and write."""
     prepare_qt_environment(headless=True)
     from ui.export import check_output, check_size
@@ -24,7 +24,7 @@ def export_headless(params: ScenarioParams, out: str, width: int = 1600, height:
     from ui.webmap import MapOptions, write_map, subtitle_for
 
     app = QApplication.instance() or QApplication(["reach-planner"])
-    result = run_scenario(params, network=network)
+    result = run_scenario(params, overlay=overlay)
     opts = MapOptions(title=title or MapOptions.title, subtitle=subtitle_for(result))
     with tempfile.TemporaryDirectory(prefix="reach-planner-export-") as tmp:
         page = write_map(result, Path(tmp) / "map.html", opts)

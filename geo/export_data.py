@@ -1,0 +1,116 @@
+"""Results out, in formats QGIS, ArcGIS and Excel open: GeoJSON, GeoPackage, CSV, XLSX.
+
+Layers: ``sites``, ``outlets`` (points), ``gap_cells`` (hexagons with unreached rural
+people and their region rank), ``gap_regions`` (dissolved cells with rank, province,
+people, area); tables: ``province_summary`` (the panel's figures) and ``national``.
+All in EPSG:4326. Every file is written under a temporary name and renamed.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.data import WGS84, load_china
+from geo.scenario import ScenarioResult
+
+FORMATS = ("geojson", "gpkg", "csv", "xlsx")
+GPKG_NAME = "reach_results.gpkg"
+
+
+def layers(result: ScenarioResult) -> dict[str, gpd.GeoDataFrame]:
+    return {"sites": result.network.sites, "outlets": result.network.outlets,
+            "gap_cells": gap_cells(result), "gap_regions": gap_regions(result)}
+
+
+def gap_cells(result: ScenarioResult) -> gpd.GeoDataFrame:
+    g = result.demand.grid
+    cells = np.flatnonzero(result.gaps.is_gap)
+    names = load_china().province_names()
+    return gpd.GeoDataFrame({
+        "cell": cells, "gb_code": g.gb_code[cells],
+        "province": [names[int(c)][0] for c in g.gb_code[cells]],
+        "rural_unreached": np.round(result.demand.rural[cells], 1),
+        "dist_outlet_km": np.round(result.coverage.dist_outlet_km[cells], 2),
+        "region_rank": result.gaps.region[cells] + 1,
+    }, geometry=g.polygons(cells), crs=WGS84)
+
+
+def gap_regions(result: ScenarioResult) -> gpd.GeoDataFrame:
+    g, gaps = result.demand.grid, result.gaps
+    cells = np.flatnonzero(gaps.is_gap)
+    order = np.argsort(gaps.region[cells], kind="stable")
+    cells = cells[order]
+    polys = g.polygons(cells)
+    _, start = np.unique(gaps.region[cells], return_index=True)
+    geoms = [shapely.coverage_union_all(polys[grp]) for grp in np.split(np.arange(len(cells)),
+                                                                           start[1:])]
+    names = load_china().province_names()
+    reg = gaps.regions.copy()
+    reg["province"] = [names[int(c)][0] for c in reg["gb_code"]]
+    reg["province_zh"] = [names[int(c)][1] for c in reg["gb_code"]]
+    reg["rural_unreached"] = reg["rural_unreached"].round(0).astype(np.int64)
+    return gpd.GeoDataFrame(reg, geometry=geoms if len(reg) else [], crs=WGS84)
+
+
+def province_table(result: ScenarioResult) -> pd.DataFrame:
+    return result.summary.province_frame()
+
+
+def national_table(result: ScenarioResult) -> pd.DataFrame:
+    d = result.summary.to_dict()
+    rows = {k: v for k, v in d.items() if not isinstance(v, (list, tuple, dict))}
+    rows.update({f"param_{k}": v for k, v in d["params"].items()})
+    return pd.DataFrame({"figure": list(rows), "value": list(rows.values())})
+
+
+def export_results(result: ScenarioResult, out_dir: str | Path,
+                   formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """Write the chosen formats into ``out_dir`` (created if needed); returns the files."""
+    out = Path(out_dir)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown export format {unknown[0]!r}; use one of {', '.join(FORMATS)}")
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out}: exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    lay = layers(result) if {"geojson", "gpkg"} & set(formats) else {}
+    if "geojson" in formats:
+        for name, gdf in lay.items():
+            written.append(_atomic(out / f"{name}.geojson",
+                                   lambda p, g=gdf: g.to_file(p, driver="GeoJSON")))
+    if "gpkg" in formats:
+        def write_gpkg(p: Path) -> None:
+            for name, gdf in lay.items():
+                gdf.to_file(p, layer=name, driver="GPKG")
+        written.append(_atomic(out / GPKG_NAME, write_gpkg))
+    if "csv" in formats:
+        written.append(_atomic(out / "province_summary.csv", lambda p: province_table(result)
+                               .to_csv(p, index=False, encoding="utf-8-sig")))
+    if "xlsx" in formats:
+        def write_xlsx(p: Path) -> None:
+            with pd.ExcelWriter(p, engine="openpyxl") as xw:
+                province_table(result).to_excel(xw, sheet_name="provinces", index=False)
+                national_table(result).to_excel(xw, sheet_name="national", index=False)
+        written.append(_atomic(out / "province_summary.xlsx", write_xlsx))
+    return written
+
+
+def _atomic(path: Path, write) -> Path:
+    """Run ``write(tmp)`` on a temporary file next to ``path``, then rename it over."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp)  # drivers create the file themselves (GPKG refuses an empty file)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
