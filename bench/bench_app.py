@@ -122,6 +122,7 @@ def redraw_times(runs: int) -> list[float]:
         wait_until(lambda: not w.state.busy, 60)
         wait_until(lambda: w.map.is_drawn, 60)
         out.append(time.perf_counter() - t)
+    w.state.set_dirty(False)
     w.close()
     return out
 

@@ -238,6 +238,12 @@ def _first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
 
 
+def peek_columns(path: str | Path) -> list[str]:
+    """The file's column names, for a column-mapping dialog."""
+    frame, _kind, _first = read_table(Path(path))
+    return [str(c) for c in frame.columns if not str(c).startswith("__")]
+
+
 # -- columns ---------------------------------------------------------------------------
 def guess_columns(columns: list[str]) -> ColumnMap:
     """Recognise columns by common English and Chinese names (case, spaces ignored)."""

@@ -18,3 +18,33 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="reach-planner-test-conf
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def message_boxes(monkeypatch):
+    """Modal message boxes would block an offscreen test run: record them instead.
+
+    ``question`` answers Discard, so closing a window with unsaved changes never waits.
+    """
+    shown: list[tuple[str, str, str]] = []
+    try:
+        from PySide6.QtWidgets import QMessageBox
+    except ImportError:  # pragma: no cover - core-only environments
+        yield shown
+        return
+
+    def record(kind, answer=None):
+        def fn(parent, title, text, *args, **kwargs):
+            shown.append((kind, title, text))
+            return answer if answer is not None else QMessageBox.StandardButton.Ok
+        return staticmethod(fn)
+
+    monkeypatch.setattr(QMessageBox, "warning", record("warning"))
+    monkeypatch.setattr(QMessageBox, "information", record("information"))
+    monkeypatch.setattr(QMessageBox, "about", record("about"))
+    monkeypatch.setattr(QMessageBox, "question",
+                        record("question", QMessageBox.StandardButton.Discard))
+    yield shown

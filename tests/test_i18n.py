@@ -60,5 +60,6 @@ def test_switching_to_chinese_translates_ui_and_map_and_is_remembered(qapp):
         assert "农村空白网格" in layers
     finally:
         set_language("en")
+        w.state.set_dirty(False)
         w.close()
     assert QSettings().value(SETTINGS_KEY) == "en"

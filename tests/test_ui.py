@@ -30,6 +30,7 @@ def window(qapp):
     w.start(ScenarioParams())
     assert wait_until(lambda: w.state.result is not None and w.map.is_drawn, 90)
     yield w
+    w.state.set_dirty(False)
     w.close()
 
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, Q
 from geo.params import ScenarioParams
 from ui.export import render_page, save_image
 from ui.export_dialog import ExportDialog, remember_folder
+from ui.file_actions import FileActions
 from ui.i18n import LANGUAGES, current_language, set_language, tr
 from ui.mapview import MapView
 from ui.panels import ControlsPanel, DetailsPanel, ProvinceTable, ReachPanel
@@ -19,13 +20,15 @@ from ui.state import AppState
 from ui.webmap import ATTRIBUTION, MapOptions, subtitle_for, write_map
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileActions, QMainWindow):
     def __init__(self, state: AppState | None = None) -> None:
         super().__init__()
         self._tmp = tempfile.TemporaryDirectory(prefix="reach-planner-")
         self.state = state or AppState(Path(self._tmp.name))
         self.map = MapView(self)
+        self.map.setAcceptDrops(False)  # dropped files go to the window's import, not the page
         self.setCentralWidget(self.map)
+        self.setAcceptDrops(True)
         self.reach = ReachPanel(self.state)
         self.provinces = ProvinceTable(self.state)
         self.controls = ControlsPanel(self.state)
@@ -75,11 +78,20 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
+        self.open_action = self._action(lambda: self.open_scenario(), QKeySequence.StandardKey.Open)
+        self.recent_menu = self.file_menu.addMenu("")
+        self.save_action = self._action(self.save_scenario, QKeySequence.StandardKey.Save)
+        self.save_as_action = self._action(self.save_scenario_as, QKeySequence.StandardKey.SaveAs)
+        self.import_action = self._action(self.import_sites, "Ctrl+I")
+        self.export_data_action = self._action(self.export_results, "Ctrl+Shift+E")
         self.export_action = self._action(self.export_image, "Ctrl+E")
         self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
-        self.file_menu.addAction(self.export_action)
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(self.quit_action)
+        f = self.file_menu
+        f.insertAction(self.recent_menu.menuAction(), self.open_action)
+        for act in (None, self.save_action, self.save_as_action, None, self.import_action,
+                    None, self.export_action, self.export_data_action, None, self.quit_action):
+            f.addSeparator() if act is None else f.addAction(act)
+        self.fill_recent_menu()
         self.view_menu = bar.addMenu("")
         self.reset_action = self._action(lambda: self.map.fit_bounds(18.0, 73.5, 53.6, 135.1),
                                          "Ctrl+0")
@@ -110,17 +122,30 @@ class MainWindow(QMainWindow):
         s.errorRaised.connect(self._error)
         s.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
         s.zoomRequested.connect(self.map.fit_bounds)
+        s.dirtyChanged.connect(self.update_title)
         self.map.bridge.selected.connect(s.select)
         self.map.loadFailed.connect(self._error)
 
     # -- language -----------------------------------------------------------------
+    def update_title(self, *_args) -> None:
+        name = self.state.path.name if self.state.path else tr("Untitled scenario")
+        mark = "*" if self.state.dirty else ""
+        self.setWindowTitle(f"{name}{mark} — " + tr(
+            "Reach Planner — Goodaymart rural delivery & installation network"))
+
     def retranslate(self) -> None:
-        self.setWindowTitle(tr("Reach Planner — Goodaymart rural delivery & installation network"))
+        self.update_title()
         titles = {"reach": tr("Joint-venture reach"), "provinces": tr("Provinces"),
                   "controls": tr("Scenario"), "details": tr("Details")}
         for key, dock in self.docks.items():
             dock.setWindowTitle(titles[key])
         self.file_menu.setTitle(tr("&File"))
+        self.open_action.setText(tr("&Open scenario…"))
+        self.recent_menu.setTitle(tr("Open &recent"))
+        self.save_action.setText(tr("&Save scenario"))
+        self.save_as_action.setText(tr("Save scenario &as…"))
+        self.import_action.setText(tr("&Import sites…"))
+        self.export_data_action.setText(tr("Export &results (GeoPackage, GeoJSON, CSV, XLSX)…"))
         self.view_menu.setTitle(tr("&View"))
         self.help_menu.setTitle(tr("&Help"))
         self.language_menu.setTitle(tr("&Language"))
@@ -217,5 +242,8 @@ class MainWindow(QMainWindow):
         self.state.recompute(params)
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if not self._may_discard():
+            event.ignore()
+            return
         self.state.cancel()
         super().closeEvent(event)

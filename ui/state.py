@@ -14,9 +14,14 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from geo.params import ScenarioParams
 from geo.scenario import ScenarioResult
+from geo.scenario_file import ScenarioFile
+from geo.sites_io import SiteOverlay
 from ui.details import describe
 from ui.i18n import current_language, fmt_count, tr
 from ui.workers import Task, scenario_job
+
+
+_SAME = object()  # "keep the current overlay"
 
 
 class AppState(QObject):
@@ -27,11 +32,15 @@ class AppState(QObject):
     statusMessage = Signal(str)
     selectionChanged = Signal(object)  # dict of label -> value, or None
     zoomRequested = Signal(float, float, float, float)  # south, west, north, east
+    dirtyChanged = Signal(bool)  # unsaved changes since the last open/save
 
     def __init__(self, page_dir: Path, pool: QThreadPool | None = None) -> None:
         super().__init__()
         self.params = ScenarioParams()
-        self.network = None  # an imported/accepted network overrides the simulation
+        self.overlay: SiteOverlay | None = None  # imported sites laid over the simulation
+        self.path: Path | None = None  # the scenario file, once saved or opened
+        self.dirty = False
+        self._pending: tuple[ScenarioParams, SiteOverlay | None, bool] | None = None
         self.result: ScenarioResult | None = None
         self.page: Path | None = None
         self.update_js: str | None = None  # swaps the new layers into the page on screen
@@ -44,13 +53,19 @@ class AppState(QObject):
     def busy(self) -> bool:
         return self._task is not None
 
-    def recompute(self, params: ScenarioParams | None = None) -> None:
-        """Start a background run; a newer request supersedes (cancels) a running one."""
-        if params is not None:
-            self.params = params
+    def recompute(self, params: ScenarioParams | None = None, overlay: Any = _SAME,
+                  changes: bool = True) -> None:
+        """Start a background run; a newer request supersedes (cancels) a running one.
+
+        ``params``/``overlay`` become the scenario only when the run succeeds, so a
+        failed or cancelled run leaves the current scenario exactly as it was.
+        """
+        params = params or self.params
+        overlay = self.overlay if overlay is _SAME else overlay
         self.cancel()
+        self._pending = (params, overlay, changes)
         page = self._page_dir / f"map-{next(self._serial)}.html"
-        task = Task(scenario_job(self.params, self.network, page, self.map_options()))
+        task = Task(scenario_job(params, overlay, page, self.map_options()))
         task.signals.progress.connect(self.progressChanged)
         task.signals.done.connect(lambda value, t=task: self._finished(t, value))
         task.signals.failed.connect(lambda msg, t=task: self._failed(t, msg))
@@ -80,6 +95,12 @@ class AppState(QObject):
         self._task = None
         old = self.page
         self.result, self.page, self.update_js = value
+        if self._pending is not None:
+            params, overlay, changes = self._pending
+            changed = params != self.params or overlay is not self.overlay
+            self.params, self.overlay = params, overlay
+            if changes and changed:
+                self.set_dirty(True)
         self.busyChanged.emit(False)
         self.resultChanged.emit(self.result, self.page)
         s = self.result.summary
@@ -100,6 +121,26 @@ class AppState(QObject):
         if task is self._task:
             self._task = None
             self.busyChanged.emit(False)
+
+    def set_dirty(self, dirty: bool) -> None:
+        if dirty != self.dirty:
+            self.dirty = dirty
+            self.dirtyChanged.emit(dirty)
+
+    def scenario_file(self, settings: dict | None = None) -> ScenarioFile:
+        return ScenarioFile(self.params, self.overlay, dict(settings or {}))
+
+    def saved_as(self, path: Path) -> None:
+        self.path = Path(path)
+        self.set_dirty(False)
+        self.dirtyChanged.emit(False)
+
+    def opened(self, path: Path, scenario: ScenarioFile) -> None:
+        """Show an opened scenario; it is clean once its result is on screen."""
+        self.path = Path(path)
+        self.recompute(scenario.params, scenario.overlay, changes=False)
+        self.set_dirty(False)
+        self.dirtyChanged.emit(False)
 
     def select(self, kind: str, index: int) -> None:
         if self.result is None:

@@ -90,7 +90,7 @@ class Task(QRunnable):
                 self.signals.done.emit(value)
 
 
-def scenario_job(params, network, page: Path, map_options) -> Callable:
+def scenario_job(params, overlay, page: Path, map_options) -> Callable:
     """The recompute job: analyse, then build the map layers once and turn them into
     both a page file (first show, exports) and an in-place update script."""
     from geo.scenario import run_scenario
@@ -99,7 +99,7 @@ def scenario_job(params, network, page: Path, map_options) -> Callable:
     def job(progress: Callable[[int, str], None]):
         opts0 = map_options or MapOptions()
         scaled = lambda pct, text: progress(int(pct * 0.6), opts0.t(text))  # noqa: E731
-        result = run_scenario(params, network=network, progress=scaled)
+        result = run_scenario(params, progress=scaled, overlay=overlay)
         opts = map_options or MapOptions()
         progress(65, opts.t("Drawing the map"))
         opts = MapOptions(**{**opts.__dict__, "subtitle": subtitle_for(result, opts)})

@@ -124,8 +124,120 @@
       <translation>PNG 图片 (*.png);;JPEG 图片 (*.jpg *.jpeg);;PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-      <source>Reach Planner — Goodaymart rural delivery &amp; installation network</source>
-      <translation>Reach Planner — 日日顺农村配送安装网络规划</translation>
+      <source>Import sites</source>
+      <translation>导入站点</translation>
+    </message>
+    <message>
+      <source>Save scenario</source>
+      <translation>保存情景</translation>
+    </message>
+    <message>
+      <source>Reach Planner scenarios (*.json)</source>
+      <translation>Reach Planner 情景文件 (*.json)</translation>
+    </message>
+    <message>
+      <source>Unsaved changes</source>
+      <translation>未保存的更改</translation>
+    </message>
+    <message>
+      <source>The scenario has unsaved changes. Save them?</source>
+      <translation>当前情景有未保存的更改，是否保存？</translation>
+    </message>
+    <message>
+      <source>Export results to folder</source>
+      <translation>导出结果到文件夹</translation>
+    </message>
+    <message>
+      <source>Open scenario</source>
+      <translation>打开情景</translation>
+    </message>
+    <message>
+      <source>Reading {file}…</source>
+      <translation>正在读取 {file}…</translation>
+    </message>
+    <message>
+      <source>Nothing was imported; the scenario is unchanged.</source>
+      <translation>未导入任何内容，当前情景保持不变。</translation>
+    </message>
+    <message>
+      <source>Saved {path}</source>
+      <translation>已保存 {path}</translation>
+    </message>
+    <message>
+      <source>Export results</source>
+      <translation>导出结果</translation>
+    </message>
+    <message>
+      <source>Wrote {n} files to {folder}</source>
+      <translation>已写入 {n} 个文件到 {folder}</translation>
+    </message>
+    <message>
+      <source>Could not save; the previous file is unchanged.</source>
+      <translation>无法保存，原文件保持不变。</translation>
+    </message>
+    <message>
+      <source>Choose columns</source>
+      <translation>选择列</translation>
+    </message>
+    <message>
+      <source>Latitude</source>
+      <translation>纬度</translation>
+    </message>
+    <message>
+      <source>Longitude</source>
+      <translation>经度</translation>
+    </message>
+    <message>
+      <source>Keep the other layer simulated</source>
+      <translation>另一图层保留模拟数据</translation>
+    </message>
+    <message>
+      <source>Leave the other layer empty</source>
+      <translation>另一图层留空</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <source>Row</source>
+      <translation>行</translation>
+    </message>
+    <message>
+      <source>Column</source>
+      <translation>列</translation>
+    </message>
+    <message>
+      <source>Problem</source>
+      <translation>问题</translation>
+    </message>
+    <message>
+      <source>{file}: the coordinate columns were not recognised. Which columns hold them?</source>
+      <translation>{file}：未能识别坐标列，请选择对应的列。</translation>
+    </message>
+    <message>
+      <source>(none)</source>
+      <translation>（无）</translation>
+    </message>
+    <message>
+      <source>Import sites — {file}</source>
+      <translation>导入站点 — {file}</translation>
+    </message>
+    <message>
+      <source>{rows} rows read: {sites} distribution sites and {outlets} service outlets are valid, {skipped} rows would be skipped.</source>
+      <translation>共读取 {rows} 行：有效配送中心 {sites} 个、服务网点 {outlets} 个，将跳过 {skipped} 行。</translation>
+    </message>
+    <message>
+      <source>Swap latitude and longitude in the {n} rows where they look swapped</source>
+      <translation>交换 {n} 行中疑似颠倒的纬度和经度</translation>
+    </message>
+    <message>
+      <source>Import {n} valid rows</source>
+      <translation>导入 {n} 行有效数据</translation>
+    </message>
+    <message>
+      <source>Untitled scenario</source>
+      <translation>未命名情景</translation>
     </message>
     <message>
       <source>Joint-venture reach</source>
@@ -146,6 +258,30 @@
     <message>
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+      <source>&amp;Open scenario…</source>
+      <translation>打开情景(&amp;O)…</translation>
+    </message>
+    <message>
+      <source>Open &amp;recent</source>
+      <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+      <source>&amp;Save scenario</source>
+      <translation>保存情景(&amp;S)</translation>
+    </message>
+    <message>
+      <source>Save scenario &amp;as…</source>
+      <translation>情景另存为(&amp;A)…</translation>
+    </message>
+    <message>
+      <source>&amp;Import sites…</source>
+      <translation>导入站点(&amp;I)…</translation>
+    </message>
+    <message>
+      <source>Export &amp;results (GeoPackage, GeoJSON, CSV, XLSX)…</source>
+      <translation>导出结果(&amp;R)（GeoPackage、GeoJSON、CSV、XLSX）…</translation>
     </message>
     <message>
       <source>&amp;View</source>
@@ -186,6 +322,10 @@
     <message>
       <source>About Reach Planner</source>
       <translation>关于 Reach Planner</translation>
+    </message>
+    <message>
+      <source>Reach Planner — Goodaymart rural delivery &amp; installation network</source>
+      <translation>Reach Planner — 日日顺农村配送安装网络规划</translation>
     </message>
     <message>
       <source>Recompute (restart)</source>

@@ -1,0 +1,198 @@
+"""File menu work: import sites (menu and drag-and-drop), open/save scenarios with
+recent files and an unsaved-changes prompt, export results. A mixin of MainWindow.
+
+Reading a file runs in a worker; the scenario changes only when the user accepts
+the validation report and the recompute succeeds, so a failed import never touches
+the current work.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from geo.scenario_file import SUFFIX, ScenarioFileError, load_scenario, save_scenario
+from geo.sites_io import ColumnMap, SiteFileError, overlay_from, peek_columns, read_sites
+from ui.i18n import tr
+from ui.import_dialog import FILE_FILTER, SUFFIXES, ColumnMappingDialog, ImportReportDialog
+from ui.workers import Task
+
+RECENT_KEY = "files/recent"
+MAX_RECENT = 8
+
+
+class FileActions:
+    """Expects ``self.state`` (AppState) and ``self.statusBar()`` from QMainWindow."""
+
+    # -- import ---------------------------------------------------------------------
+    def import_sites(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, tr("Import sites"), self._folder(),
+                                              tr(FILE_FILTER))
+        if name:
+            self.import_file(Path(name))
+
+    def import_file(self, path: Path, mapping: ColumnMap | None = None,
+                    swap: bool = False) -> None:
+        """Read in a worker, then show the report; errors leave the scenario as it was."""
+        self.statusBar().showMessage(tr("Reading {file}…").format(file=path.name))
+        task = Task(lambda progress: read_sites(path, mapping, swap_latlon=swap))
+        task.signals.done.connect(lambda result: self._import_read(result, mapping))
+        task.signals.failed.connect(lambda msg: self._import_failed(path, msg))
+        self._import_task = task  # keep the Python side alive until a signal arrives
+        QThreadPool.globalInstance().start(task)
+
+    def _import_failed(self, path: Path, message: str) -> None:
+        text = message.split(": ", 1)[1] if message.startswith("SiteFileError: ") else message
+        if "no latitude/longitude columns found" in text:
+            try:
+                columns = peek_columns(path)
+            except SiteFileError as exc:
+                text = str(exc)
+            else:
+                dlg = ColumnMappingDialog(self, path.name, columns)
+                if dlg.exec():
+                    self.import_file(path, dlg.mapping())
+                return
+        self.statusBar().clearMessage()
+        QMessageBox.warning(self, tr("Import sites"),
+                            tr("Nothing was imported; the scenario is unchanged.") + "\n\n" + text)
+
+    def _import_read(self, result, mapping: ColumnMap | None) -> None:
+        self.statusBar().clearMessage()
+        dlg = ImportReportDialog(self, result)
+        if not dlg.exec():
+            return
+        if dlg.swap.isChecked() and not result.swapped:
+            self.import_file(result.path, mapping, swap=True)
+            return
+        if result.imported == 0:
+            return
+        self._remember_folder(result.path)
+        self.state.recompute(overlay=overlay_from(result, dlg.other()))
+
+    # -- drag and drop ----------------------------------------------------------------
+    @staticmethod
+    def _dropped_file(event) -> Path | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        paths = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+        ok = [p for p in paths if p.suffix.lower() in SUFFIXES]
+        return ok[0] if len(ok) == 1 else None
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        path = self._dropped_file(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.import_file(path)
+
+    # -- scenarios --------------------------------------------------------------------
+    def open_scenario(self, path: Path | None = None) -> None:
+        if not self._may_discard():
+            return
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(
+                self, tr("Open scenario"), self._folder(),
+                tr("Reach Planner scenarios (*.json)"))
+            if not name:
+                return
+            path = Path(name)
+        try:
+            scenario = load_scenario(path)
+        except ScenarioFileError as exc:
+            QMessageBox.warning(self, tr("Open scenario"), str(exc))
+            return
+        self._add_recent(path)
+        self.controls.show_params(scenario.params)
+        self.state.opened(path, scenario)
+
+    def save_scenario(self) -> bool:
+        if self.state.path is None:
+            return self.save_scenario_as()
+        return self._save_to(self.state.path)
+
+    def save_scenario_as(self) -> bool:
+        start = str(self.state.path or Path(self._folder()) / f"scenario{SUFFIX}")
+        name, _ = QFileDialog.getSaveFileName(self, tr("Save scenario"), start,
+                                              tr("Reach Planner scenarios (*.json)"))
+        return self._save_to(Path(name)) if name else False
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            save_scenario(path, self.state.scenario_file({"map_view": self.map.current_view()}))
+        except OSError as exc:
+            QMessageBox.warning(self, tr("Save scenario"),
+                                tr("Could not save; the previous file is unchanged.") + f"\n{exc}")
+            return False
+        self.state.saved_as(path)
+        self._add_recent(path)
+        self.statusBar().showMessage(tr("Saved {path}").format(path=path), 6000)
+        return True
+
+    def _may_discard(self) -> bool:
+        """Ask before unsaved changes are lost: Save, Discard or Cancel."""
+        if not self.state.dirty:
+            return True
+        answer = QMessageBox.question(
+            self, tr("Unsaved changes"), tr("The scenario has unsaved changes. Save them?"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_scenario()
+        return answer == QMessageBox.StandardButton.Discard
+
+    # -- recent files -------------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        value = QSettings().value(RECENT_KEY, [])
+        return [v for v in (value if isinstance(value, list) else [value]) if v]
+
+    def _add_recent(self, path: Path) -> None:
+        items = [str(path)] + [p for p in self.recent_files() if p != str(path)]
+        QSettings().setValue(RECENT_KEY, items[:MAX_RECENT])
+        self._remember_folder(path)
+        self.fill_recent_menu()
+
+    def fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        for p in self.recent_files():
+            act = QAction(Path(p).name, self)
+            act.setToolTip(p)
+            act.triggered.connect(lambda _c=False, path=p: self.open_scenario(Path(path)))
+            menu.addAction(act)
+        menu.setEnabled(bool(self.recent_files()))
+
+    # -- export results -----------------------------------------------------------------
+    def export_results(self) -> None:
+        if self.state.result is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, tr("Export results to folder"),
+                                                  self._folder())
+        if folder:
+            self.export_results_to(Path(folder))
+
+    def export_results_to(self, folder: Path) -> list[Path]:
+        from geo.export_data import export_results
+
+        QApplication.setOverrideCursor(__import__("PySide6.QtCore").QtCore.Qt.CursorShape.WaitCursor)
+        try:
+            files = export_results(self.state.result, folder)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, tr("Export results"), str(exc))
+            return []
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.statusBar().showMessage(tr("Wrote {n} files to {folder}").format(
+            n=len(files), folder=folder), 8000)
+        return files
+
+    # -- helpers --------------------------------------------------------------------------
+    def _folder(self) -> str:
+        return str(QSettings().value("files/last_folder", str(Path.home())))
+
+    def _remember_folder(self, path: Path) -> None:
+        QSettings().setValue("files/last_folder", str(Path(path).parent))
