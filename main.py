@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 
@@ -106,7 +107,53 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", required=True, help="output folder (created if missing)")
     d.add_argument("--format", action="append", choices=("gpkg", "geojson", "csv", "xlsx"),
                    help="repeat for several; default: all four")
+    r = sub.add_parser("recommend", parents=[scen],
+                       help="where the next outlets close the most rural gaps")
+    how = r.add_mutually_exclusive_group()
+    how.add_argument("--count", type=int, help="number of new outlets (default 100)")
+    how.add_argument("--target-pct", type=float,
+                     help="instead: the fewest outlets that reach this rural coverage (%%)")
+    r.add_argument("--province", type=int, metavar="GB_CODE", help="only this province")
+    r.add_argument("--method", choices=("greedy", "exact"), default="greedy",
+                   help="exact = spopt MCLP with CBC (a province, K <= 50)")
+    r.add_argument("--json", action="store_true")
     return parser
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    from geo.recommend import RecommendParams, min_outlets_for_target, recommend
+    from geo.scenario import run_scenario
+
+    params = params_from(args)
+    result = run_scenario(params, overlay=overlay_from_args(args))
+    if args.target_pct is not None:
+        rec = min_outlets_for_target(result, args.target_pct, params.radius_km)
+    else:
+        rec = recommend(result, RecommendParams(count=100 if args.count is None else args.count,
+                                                radius_km=params.radius_km,
+                                                province=args.province, method=args.method))
+    if args.json:
+        print(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_recommendation(rec))
+    return 0
+
+
+def format_recommendation(rec) -> str:
+    head = (f"{len(rec.sites):,} new outlets ({rec.method}, {rec.radius_km:g} km) cover "
+            f"{rec.newly_covered:,} more rural people: {rec.pct_before:.2f}% -> "
+            f"{rec.pct_after:.2f}% (solved in {rec.solve_seconds:.2f} s)")
+    lines = [head]
+    if rec.target_pct is not None and not rec.reached:
+        lines.append(f"Target {rec.target_pct:g}% is not reachable with new outlets at gap "
+                     "cells and towns; this is the best found.")
+    lines.append("By province:")
+    for r in rec.by_province.head(10).itertuples():
+        lines.append(f"  {r.province:<16}{r.outlets:>6,} outlets {r.newly_covered:>12,} people")
+    lines.append("First locations:")
+    for r, g in list(zip(rec.sites.itertuples(), rec.gains))[:10]:
+        lines.append(f"  {r.lat:8.4f}N {r.lon:9.4f}E  {r.province:<16}+{round(g):>9,}  {r.name}")
+    return "\n".join(lines)
 
 
 def cmd_export_data(args: argparse.Namespace) -> int:
@@ -147,7 +194,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "summary": cmd_summary, "export": cmd_export, "gui": cmd_gui,
-    "export-data": cmd_export_data,
+    "export-data": cmd_export_data, "recommend": cmd_recommend,
 }
 
 
