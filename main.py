@@ -117,7 +117,27 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--method", choices=("greedy", "exact"), default="greedy",
                    help="exact = spopt MCLP with CBC (a province, K <= 50)")
     r.add_argument("--json", action="store_true")
+    pm = sub.add_parser("print-map", parents=[scen], help="print-quality map (PNG, PDF, SVG)")
+    pm.add_argument("--out", required=True, help="output file (.png, .pdf or .svg)")
+    pm.add_argument("--dpi", type=int, default=300)
+    pm.add_argument("--page", choices=("A4", "A3"), default="A4")
+    pm.add_argument("--orientation", choices=("landscape", "portrait"), default="landscape")
+    pm.add_argument("--lang", choices=("en", "zh"), default="en")
+    pm.add_argument("--title", default=None)
+    pm.add_argument("--no-inset", action="store_true", help="leave out the South China Sea inset")
     return parser
+
+
+def cmd_print_map(args: argparse.Namespace) -> int:
+    from geo.scenario import run_scenario
+    from ui.printmap import PrintOptions, check_output, render_print_map
+
+    opts = PrintOptions(page=args.page, orientation=args.orientation, dpi=args.dpi,
+                        lang=args.lang, title=args.title, inset=not args.no_inset)
+    check_output(args.out)  # a bad path fails before any work
+    result = run_scenario(params_from(args), overlay=overlay_from_args(args))
+    print(f"wrote {render_print_map(result, opts, args.out)}")
+    return 0
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
@@ -194,7 +214,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "summary": cmd_summary, "export": cmd_export, "gui": cmd_gui,
-    "export-data": cmd_export_data, "recommend": cmd_recommend,
+    "export-data": cmd_export_data, "recommend": cmd_recommend, "print-map": cmd_print_map,
 }
 
 
