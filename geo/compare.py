@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 
 from geo.scenario import ScenarioResult
 
+# Labels are shown through the UI's translator.
 FIGURES = (
     ("distribution_sites", "Distribution sites"), ("service_outlets", "Service outlets"),
     ("rural_covered", "Rural covered"), ("rural_covered_pct", "Rural covered %"),

@@ -42,7 +42,8 @@ def to_dict(scenario: ScenarioFile) -> dict[str, Any]:
     imported = None
     if ov is not None:
         imported = {"other": ov.other, "source_name": ov.source_name,
-                    "sites": _records(ov.sites), "outlets": _records(ov.outlets)}
+                    "sites": _records(ov.sites), "outlets": _records(ov.outlets),
+                    "added_outlets": _records(ov.added_outlets)}
     return {"format": FORMAT, "version": VERSION, "params": scenario.params.to_dict(),
             "imported": imported, "settings": dict(scenario.settings)}
 
@@ -82,7 +83,8 @@ def _records(layer: gpd.GeoDataFrame | None) -> list[dict[str, Any]] | None:
             for r in layer[list(RECORD_KEYS)].itertuples(index=False)]
 
 
-def _layer(kind: str, records: list[dict[str, Any]] | None) -> gpd.GeoDataFrame | None:
+def _layer(kind: str, records: list[dict[str, Any]] | None,
+           source: str = "imported") -> gpd.GeoDataFrame | None:
     if records is None:
         return None
     prov = {code: en for code, (en, _zh) in load_china().province_names().items()}
@@ -90,7 +92,7 @@ def _layer(kind: str, records: list[dict[str, Any]] | None) -> gpd.GeoDataFrame 
     lat = np.array([float(r["lat"]) for r in records])
     gb = np.array([int(r["gb_code"]) for r in records], dtype=np.int64)
     return make_layer(kind, lon, lat, gb, [str(r["name"]) for r in records], prov,
-                      source="imported", ids=[str(r["site_id"]) for r in records])
+                      source=source, ids=[str(r["site_id"]) for r in records])
 
 
 def _overlay(doc: dict[str, Any] | None) -> SiteOverlay | None:
@@ -99,4 +101,5 @@ def _overlay(doc: dict[str, Any] | None) -> SiteOverlay | None:
     return SiteOverlay(sites=_layer(DISTRIBUTION, doc.get("sites")),
                        outlets=_layer(OUTLET, doc.get("outlets")),
                        other=str(doc.get("other", "keep")),
-                       source_name=str(doc.get("source_name", "")))
+                       source_name=str(doc.get("source_name", "")),
+                       added_outlets=_layer(OUTLET, doc.get("added_outlets"), "recommended"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -95,14 +95,25 @@ class ImportResult:
 
 @dataclass(frozen=True, eq=False)
 class SiteOverlay:
-    """Imported layers that replace the simulated ones; ``other`` says what happens to
-    the layer the file did not contain: keep it simulated, or leave it empty."""
+    """The planner's changes laid over the simulation: imported layers replace the
+    simulated ones (``other``: keep the layer the file did not contain simulated, or
+    leave it empty), and accepted recommendations are added as outlets."""
 
     sites: gpd.GeoDataFrame | None = None
     outlets: gpd.GeoDataFrame | None = None
     other: str = "keep"
     source_name: str = ""
-    extra: dict = field(default_factory=dict)
+    added_outlets: gpd.GeoDataFrame | None = None
+
+    def with_added(self, outlets: gpd.GeoDataFrame) -> SiteOverlay:
+        """A new overlay with more accepted outlets (ids stay unique)."""
+        old = self.added_outlets
+        add = outlets.copy()
+        start = 0 if old is None else len(old)
+        add["site_id"] = [f"RO{start + k + 1:05d}" for k in range(len(add))]
+        both = add if old is None else gpd.GeoDataFrame(
+            pd.concat([old, add], ignore_index=True), geometry="geometry", crs=add.crs)
+        return SiteOverlay(self.sites, self.outlets, self.other, self.source_name, both)
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -439,6 +450,9 @@ def apply_overlay(network: Network, overlay: SiteOverlay | None) -> Network:
         (lambda kind, layer: empty_layer(kind))
     sites = overlay.sites if overlay.sites is not None else fill(DISTRIBUTION, network.sites)
     outlets = overlay.outlets if overlay.outlets is not None else fill(OUTLET, network.outlets)
+    if overlay.added_outlets is not None and len(overlay.added_outlets):
+        outlets = gpd.GeoDataFrame(pd.concat([outlets, overlay.added_outlets], ignore_index=True),
+                                   geometry="geometry", crs=overlay.added_outlets.crs)
     return Network(sites=sites, outlets=outlets).with_layers()
 
 

@@ -59,7 +59,7 @@ def _region_diff(result, tmp_path, **off) -> tuple[float, float, float]:
     h, w, _ = on.shape
     changed = np.abs(on - without).sum(axis=2) > 30
     lower_left = changed[int(h * 0.55):int(h * 0.93), int(w * 0.15):int(w * 0.32)].mean()
-    bottom_mid = changed[int(h * 0.80):int(h * 0.93), int(w * 0.40):int(w * 0.60)].mean()
+    bottom_mid = changed[int(h * 0.80):int(h * 0.93), int(w * 0.33):int(w * 0.55)].mean()
     elsewhere = changed[int(h * 0.15):int(h * 0.5), int(w * 0.5):int(w * 0.75)].mean()
     return lower_left, bottom_mid, elsewhere
 

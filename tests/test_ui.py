@@ -43,7 +43,7 @@ def test_window_opens_with_panels_filled_from_the_real_scenario(window):
     assert "360 million" in window.reach.context.text()
     assert "announcement" in window.docks["reach"].findChild(type(window.reach)).context.parent().title()
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menus == ["File", "View", "Help"]
+    assert menus == ["File", "Edit", "View", "Help"]
 
 
 def test_the_map_is_really_drawn_with_outlets(window):

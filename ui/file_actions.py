@@ -70,7 +70,10 @@ class FileActions:
         if result.imported == 0:
             return
         self._remember_folder(result.path)
-        self.state.recompute(overlay=overlay_from(result, dlg.other()))
+        overlay = overlay_from(result, dlg.other())
+        if self.state.overlay is not None and self.state.overlay.added_outlets is not None:
+            overlay = overlay.with_added(self.state.overlay.added_outlets)
+        self.state.change_overlay(overlay, tr("Import {file}").format(file=result.path.name))
 
     # -- drag and drop ----------------------------------------------------------------
     @staticmethod

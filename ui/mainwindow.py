@@ -16,6 +16,7 @@ from ui.file_actions import FileActions
 from ui.i18n import LANGUAGES, current_language, set_language, tr
 from ui.mapview import MapView
 from ui.panels import ControlsPanel, DetailsPanel, ProvinceTable, ReachPanel
+from ui.recommend_panel import ComparePanel, RecommendPanel
 from ui.state import AppState
 from ui.webmap import ATTRIBUTION, MapOptions, subtitle_for, write_map
 
@@ -33,11 +34,19 @@ class MainWindow(FileActions, QMainWindow):
         self.provinces = ProvinceTable(self.state)
         self.controls = ControlsPanel(self.state)
         self.details = DetailsPanel(self.state)
+        self.recommender = RecommendPanel(self.state)
+        self.compare = ComparePanel(self.state)
         right, left = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.LeftDockWidgetArea
         self.docks = {"reach": self._dock("reach", self.reach, right),
                       "provinces": self._dock("provinces", self.provinces, right),
                       "controls": self._dock("controls", self.controls, left),
-                      "details": self._dock("details", self.details, left)}
+                      "details": self._dock("details", self.details, left),
+                      "recommend": self._dock("recommend", self.recommender, left),
+                      "compare": self._dock("compare", self.compare, right)}
+        self.tabifyDockWidget(self.docks["controls"], self.docks["recommend"])
+        self.tabifyDockWidget(self.docks["provinces"], self.docks["compare"])
+        self.docks["controls"].raise_()
+        self.docks["provinces"].raise_()
         self._status_bar()
         self._menus()
         self._connect()
@@ -85,13 +94,22 @@ class MainWindow(FileActions, QMainWindow):
         self.import_action = self._action(self.import_sites, "Ctrl+I")
         self.export_data_action = self._action(self.export_results, "Ctrl+Shift+E")
         self.export_action = self._action(self.export_image, "Ctrl+E")
+        self.print_action = self._action(self.export_print_map, "Ctrl+P")
         self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
         f = self.file_menu
         f.insertAction(self.recent_menu.menuAction(), self.open_action)
         for act in (None, self.save_action, self.save_as_action, None, self.import_action,
-                    None, self.export_action, self.export_data_action, None, self.quit_action):
+                    None, self.export_action, self.print_action, self.export_data_action, None,
+                    self.quit_action):
             f.addSeparator() if act is None else f.addAction(act)
         self.fill_recent_menu()
+        self.edit_menu = bar.addMenu("")
+        self.undo_action = self.state.undo_stack.createUndoAction(self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.state.undo_stack.createRedoAction(self)
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.edit_menu.addAction(self.undo_action)
+        self.edit_menu.addAction(self.redo_action)
         self.view_menu = bar.addMenu("")
         self.reset_action = self._action(lambda: self.map.fit_bounds(18.0, 73.5, 53.6, 135.1),
                                          "Ctrl+0")
@@ -123,6 +141,7 @@ class MainWindow(FileActions, QMainWindow):
         s.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
         s.zoomRequested.connect(self.map.fit_bounds)
         s.dirtyChanged.connect(self.update_title)
+        s.recommendationChanged.connect(self._show_recommendation)
         self.map.bridge.selected.connect(s.select)
         self.map.loadFailed.connect(self._error)
 
@@ -136,7 +155,8 @@ class MainWindow(FileActions, QMainWindow):
     def retranslate(self) -> None:
         self.update_title()
         titles = {"reach": tr("Joint-venture reach"), "provinces": tr("Provinces"),
-                  "controls": tr("Scenario"), "details": tr("Details")}
+                  "controls": tr("Scenario"), "details": tr("Details"),
+                  "recommend": tr("Close the gaps"), "compare": tr("Compare A/B")}
         for key, dock in self.docks.items():
             dock.setWindowTitle(titles[key])
         self.file_menu.setTitle(tr("&File"))
@@ -148,13 +168,16 @@ class MainWindow(FileActions, QMainWindow):
         self.export_data_action.setText(tr("Export &results (GeoPackage, GeoJSON, CSV, XLSX)…"))
         self.view_menu.setTitle(tr("&View"))
         self.help_menu.setTitle(tr("&Help"))
+        self.edit_menu.setTitle(tr("&Edit"))
+        self.print_action.setText(tr("Export &print map (PNG, PDF, SVG)…"))
         self.language_menu.setTitle(tr("&Language"))
         self.export_action.setText(tr("&Export map image…"))
         self.quit_action.setText(tr("&Quit"))
         self.reset_action.setText(tr("&Whole country"))
         self.about_action.setText(tr("&About Reach Planner"))
         self.cancel_btn.setText(tr("Cancel"))
-        for panel in (self.reach, self.provinces, self.controls, self.details):
+        for panel in (self.reach, self.provinces, self.controls, self.details,
+                      self.recommender, self.compare):
             panel.retranslate()
 
     def switch_language(self, lang: str) -> None:
@@ -179,6 +202,44 @@ class MainWindow(FileActions, QMainWindow):
         else:
             self.map.load_page(page, getattr(self, "_keep_view", None))
             self._keep_view = None
+
+    def _show_recommendation(self, rec) -> None:
+        """Recommended outlets get their own map layer (orange), added in place."""
+        from ui.webmap import partial_update_script, recommended_js
+
+        if not self.map.is_drawn:
+            return
+        name = tr("Recommended outlets")
+        if rec is None or len(rec.sites) == 0:
+            self.map.apply_update(partial_update_script([], remove=(name,)))
+        else:
+            self.map.apply_update(partial_update_script([(name, recommended_js(rec.sites))]))
+
+    def export_print_map(self) -> None:
+        from ui.print_dialog import PrintDialog
+        from ui.printmap import render_print_map
+        from ui.workers import Task
+
+        if self.state.result is None:
+            return
+        dlg = PrintDialog(self)
+        while dlg.exec():
+            try:
+                path, opts = dlg.choice()
+            except ValueError as exc:
+                QMessageBox.warning(self, tr("Export print map"), str(exc))
+                continue
+            result = self.state.result
+            task = Task(lambda progress: render_print_map(result, opts, path))
+            task.signals.done.connect(lambda p: self.statusBar().showMessage(
+                tr("Exported {path}").format(path=p), 10000))
+            task.signals.failed.connect(lambda msg: QMessageBox.warning(
+                self, tr("Export print map"), tr("Could not export the map:") + "\n" + msg))
+            self._print_task = task
+            self.statusBar().showMessage(tr("Exporting {name}…").format(name=path.name))
+            from PySide6.QtCore import QThreadPool
+            QThreadPool.globalInstance().start(task)
+            return
 
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)

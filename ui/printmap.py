@@ -289,7 +289,7 @@ def _scale_bar(ax, font) -> None:
     y0, y1 = ax.get_ylim()
     length = nice_length_km((x1 - x0) / 1000) * 1000
     # bottom centre: the legend holds the lower left and the inset the lower right
-    bx, by = x0 + 0.42 * (x1 - x0), y0 + 0.04 * (y1 - y0)
+    bx, by = x0 + 0.34 * (x1 - x0), y0 + 0.04 * (y1 - y0)
     h = 0.008 * (y1 - y0)
     for k in range(4):
         ax.add_patch(Rectangle((bx + k * length / 4, by), length / 4, h, zorder=21,

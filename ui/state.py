@@ -10,7 +10,10 @@ import itertools
 from pathlib import Path
 from typing import Any
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from geo.params import ScenarioParams
 from geo.scenario import ScenarioResult
@@ -24,6 +27,21 @@ from ui.workers import Task, scenario_job
 _SAME = object()  # "keep the current overlay"
 
 
+class OverlayCommand(QUndoCommand):
+    """Swap the scenario's overlay (imports, accepted outlets); undo swaps it back."""
+
+    def __init__(self, state: AppState, old: SiteOverlay | None, new: SiteOverlay | None,
+                 text: str) -> None:
+        super().__init__(text)
+        self.state, self.old, self.new = state, old, new
+
+    def redo(self) -> None:
+        self.state.recompute(overlay=self.new)
+
+    def undo(self) -> None:
+        self.state.recompute(overlay=self.old)
+
+
 class AppState(QObject):
     resultChanged = Signal(object, object)  # ScenarioResult, page path
     busyChanged = Signal(bool)
@@ -33,6 +51,8 @@ class AppState(QObject):
     selectionChanged = Signal(object)  # dict of label -> value, or None
     zoomRequested = Signal(float, float, float, float)  # south, west, north, east
     dirtyChanged = Signal(bool)  # unsaved changes since the last open/save
+    recommendationChanged = Signal(object)  # Recommendation or None
+    comparisonChanged = Signal(object)  # Comparison or None
 
     def __init__(self, page_dir: Path, pool: QThreadPool | None = None) -> None:
         super().__init__()
@@ -41,6 +61,10 @@ class AppState(QObject):
         self.path: Path | None = None  # the scenario file, once saved or opened
         self.dirty = False
         self._pending: tuple[ScenarioParams, SiteOverlay | None, bool] | None = None
+        self.baseline: ScenarioResult | None = None  # scenario A of a comparison
+        self.comparison = None
+        self.recommendation = None
+        self.undo_stack = QUndoStack(self)
         self.result: ScenarioResult | None = None
         self.page: Path | None = None
         self.update_js: str | None = None  # swaps the new layers into the page on screen
@@ -65,7 +89,7 @@ class AppState(QObject):
         self.cancel()
         self._pending = (params, overlay, changes)
         page = self._page_dir / f"map-{next(self._serial)}.html"
-        task = Task(scenario_job(params, overlay, page, self.map_options()))
+        task = Task(scenario_job(params, overlay, page, self.map_options(), self.baseline))
         task.signals.progress.connect(self.progressChanged)
         task.signals.done.connect(lambda value, t=task: self._finished(t, value))
         task.signals.failed.connect(lambda msg, t=task: self._failed(t, msg))
@@ -83,6 +107,10 @@ class AppState(QObject):
                           texts=tuple((k, tr(k)) for k in MAP_TEXT_LABELS))
 
     def cancel(self) -> None:
+        side = getattr(self, "_side_task", None)
+        if side is not None:
+            side.cancel()
+            self._side_task = None
         if self._task is not None:
             self._task.cancel()
             self._task = None
@@ -94,7 +122,7 @@ class AppState(QObject):
             return  # a superseded run finished late: ignore it
         self._task = None
         old = self.page
-        self.result, self.page, self.update_js = value
+        self.result, self.page, self.update_js, self.comparison = value
         if self._pending is not None:
             params, overlay, changes = self._pending
             changed = params != self.params or overlay is not self.overlay
@@ -103,6 +131,9 @@ class AppState(QObject):
                 self.set_dirty(True)
         self.busyChanged.emit(False)
         self.resultChanged.emit(self.result, self.page)
+        self.comparisonChanged.emit(self.comparison)
+        if self.recommendation is not None:
+            self.set_recommendation(None)  # made for the previous network
         s = self.result.summary
         self.statusMessage.emit(tr("Rural covered {pct}% · {n} gap regions").format(
             pct=f"{s.rural_covered_pct:.2f}", n=fmt_count(s.gap_regions)))
@@ -122,6 +153,46 @@ class AppState(QObject):
             self._task = None
             self.busyChanged.emit(False)
 
+    # -- planner's changes (undoable) -------------------------------------------------
+    def change_overlay(self, overlay: SiteOverlay | None, text: str) -> None:
+        """Apply imported or accepted sites through the undo stack."""
+        self.undo_stack.push(OverlayCommand(self, self.overlay, overlay, text))
+
+    def set_recommendation(self, rec) -> None:
+        self.recommendation = rec
+        self.recommendationChanged.emit(rec)
+
+    def recommend(self, job: Callable) -> Task:
+        """Run a recommendation job in the pool; the result arrives as a signal."""
+        task = Task(job)
+        task.signals.progress.connect(self.progressChanged)
+        task.signals.done.connect(lambda rec: (self.busyChanged.emit(False),
+                                               self.set_recommendation(rec)))
+        task.signals.cancelled.connect(lambda: self.busyChanged.emit(False))
+        task.signals.failed.connect(lambda msg: (self.busyChanged.emit(False),
+                                                 self.errorRaised.emit(msg)))
+        self._side_task = task
+        self.busyChanged.emit(True)
+        self._pool.start(task)
+        return task
+
+    def accept_recommendation(self) -> None:
+        rec = self.recommendation
+        if rec is None or self.result is None or len(rec.sites) == 0:
+            return
+        self.baseline = self.result  # before/after comparison
+        base = self.overlay or SiteOverlay()
+        self.change_overlay(base.with_added(rec.sites),
+                            tr("Accept {n} recommended outlets").format(n=len(rec.sites)))
+
+    def set_baseline(self, keep: bool) -> None:
+        """Use the current result as scenario A (or stop comparing) and redraw."""
+        self.baseline = self.result if keep else None
+        if not keep:
+            self.comparison = None
+            self.comparisonChanged.emit(None)
+        self.recompute(changes=False)
+
     def set_dirty(self, dirty: bool) -> None:
         if dirty != self.dirty:
             self.dirty = dirty
@@ -138,6 +209,8 @@ class AppState(QObject):
     def opened(self, path: Path, scenario: ScenarioFile) -> None:
         """Show an opened scenario; it is clean once its result is on screen."""
         self.path = Path(path)
+        self.undo_stack.clear()
+        self.baseline = None
         self.recompute(scenario.params, scenario.overlay, changes=False)
         self.set_dirty(False)
         self.dirtyChanged.emit(False)

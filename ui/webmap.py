@@ -39,7 +39,8 @@ BORDER = "#8c8c8c"
 COVERED = "#74c69d"
 SITE = "#1f5fbf"
 OUTLET = "#7b2cbf"
-RECOMMENDED = "#e07000"
+RECOMMENDED = "#ff7f00"
+NEWLY = "#2b8cbe"
 GAP_COLOURS = ("#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
 ATTRIBUTION = ("Boundaries: Natural Earth · Places: GeoNames (CC-BY 4.0) · "
                "Population: NBS 2020 census · Network simulated")
@@ -77,6 +78,7 @@ MAP_TEXT_LABELS = (
     "Gap region #{r} (click for details)", "Gap #{r} · {prov} · {n} rural people unreached",
     "rural covered {pct}%",
     # progress messages of the background job (geo stages and map drawing)
+    "Recommended outlets", "Recommended outlet", "Newly covered",
     "Building the demand model", "Simulating the network", "Measuring coverage",
     "Finding gaps", "Summarising", "Done", "Drawing the map", "Writing the map page",
     "Map ready",
@@ -133,9 +135,9 @@ var {{ this.get_name() }} = rp.named[{{ this.key }}] = (function(map){ {{ this.j
 
 
 def _points_js(kind: str, lon: np.ndarray, lat: np.ndarray, names: list[str], colour: str,
-               radius: float, stroke: bool) -> str:
+               radius: float, stroke: bool, stroke_colour: str = "#ffffff") -> str:
     data = {"lon": np.round(lon, 4).tolist(), "lat": np.round(lat, 4).tolist(), "name": names}
-    style = {"radius": radius, "color": "#ffffff", "weight": 1 if stroke else 0,
+    style = {"radius": radius, "color": stroke_colour, "weight": 1.5 if stroke else 0,
              "stroke": stroke, "fillColor": colour, "fillOpacity": 0.95}
     return f"return rp.pointLayer(map, {safe_json(kind)}, {safe_json(data)}, {safe_json(style)});"
 
@@ -214,7 +216,11 @@ def _legend_html(bounds: np.ndarray, opts: MapOptions) -> str:
            f'<div><i class="dot small" style="background:{OUTLET}"></i>'
            f'{esc(opts.t("Service outlet"))}</div>'
            f'<div><i style="background:{COVERED};opacity:.6"></i>'
-           f'{esc(opts.t("Within service radius"))}</div>')
+           f'{esc(opts.t("Within service radius"))}</div>'
+           f'<div><i class="dot" style="background:{RECOMMENDED};border:1.5px solid #4a2000">'
+           f'</i>{esc(opts.t("Recommended outlet"))}</div>'
+           f'<div><i style="background:{NEWLY};opacity:.7"></i>{esc(opts.t("Newly covered"))}'
+           f'</div>')
     return (f'<div class="rp-legend"><b>{esc(opts.t("Legend"))}</b>{sym}'
             f'<div class="rp-sub">{esc(opts.t("Unreached rural people per cell"))}</div>'
             f'{"".join(rows)}</div>')
@@ -232,7 +238,10 @@ class MapPayload:
     legend_html: str
 
 
-def build_payload(result: ScenarioResult, opts: MapOptions | None = None) -> MapPayload:
+def build_payload(result: ScenarioResult, opts: MapOptions | None = None,
+                  newly_covered: np.ndarray | None = None) -> MapPayload:
+    """All layers of a result; ``newly_covered`` (cells covered now and not in the
+    baseline scenario) adds the comparison layer."""
     opts = opts or MapOptions()
     net = result.network
     gaps_js, bounds = _gaps_js(result)
@@ -249,7 +258,29 @@ def build_payload(result: ScenarioResult, opts: MapOptions | None = None) -> Map
     ]
     if opts.label_top_gaps:
         layers.append((opts.t("Top gap regions"), _labels_js(result, opts), True))
+    if newly_covered is not None:
+        layers.insert(3, (opts.t("Newly covered"), newly_covered_js(result, newly_covered), True))
     return MapPayload(layers=tuple(layers), legend_html=_legend_html(bounds, opts))
+
+
+def newly_covered_js(result: ScenarioResult, mask: np.ndarray) -> str:
+    cells = np.flatnonzero(mask)
+    union = shapely.coverage_union_all(result.demand.grid.polygons(cells)) if len(cells) else None
+    geo = _geojson([union] if union is not None else [], [{}], 2)
+    style = {"color": NEWLY, "weight": 1, "fillColor": NEWLY, "fillOpacity": 0.55}
+    return f"return L.geoJSON({geo}, {{style: {safe_json(style)}, interactive: false}});"
+
+
+def recommended_js(sites) -> str:
+    return _points_js("recommended", sites["lon"].to_numpy(), sites["lat"].to_numpy(),
+                      sites["name"].astype(str).tolist(), RECOMMENDED, 6.0, True,
+                      stroke_colour="#4a2000")
+
+
+def partial_update_script(layers: list[tuple[str, str]], remove: tuple[str, ...] = ()) -> str:
+    """Add or replace only these layers (and drop ``remove``), leaving the rest alone."""
+    specs = ",".join(f"[{safe_json(name)}, function(map){{ {js} }}]" for name, js in layers)
+    return f"rp.update([{specs}], null, {safe_json(list(remove))}); true"
 
 
 def build_map(result: ScenarioResult, opts: MapOptions | None = None,
@@ -437,10 +468,19 @@ rp.afterFrames = function(n, fn) {
   if (n <= 0) { fn(); return; }
   requestAnimationFrame(function() { rp.afterFrames(n - 1, fn); });
 };
-rp.update = function(specs, legendHtml) {
-  // Replace every data layer in order, so drawing order and control order stay put.
+rp.update = function(specs, legendHtml, remove) {
+  // Full update (legendHtml given): replace every data layer in order, so drawing and
+  // control order stay put, and drop layers the new result no longer has. Partial
+  // update (legendHtml null): only the listed layers change.
   rp.drawn = false;
   var map = rp.map, ctl = rp.layerControl;
+  var names = specs.map(function(s) { return s[0]; });
+  var drop = legendHtml === null ? (remove || []) :
+    Object.keys(rp.named).filter(function(n) { return names.indexOf(n) < 0; });
+  drop.forEach(function(name) {
+    var old = rp.named[name];
+    if (old) { ctl.removeLayer(old); map.removeLayer(old); delete rp.named[name]; }
+  });
   specs.forEach(function(spec) {
     var name = spec[0], old = rp.named[name];
     var shown = old ? map.hasLayer(old) : true;
@@ -451,7 +491,7 @@ rp.update = function(specs, legendHtml) {
     if (shown) { layer.addTo(map); }
   });
   var legend = document.querySelector('.rp-legend');
-  if (legend) { legend.outerHTML = legendHtml; }
+  if (legend && legendHtml !== null) { legend.outerHTML = legendHtml; }
   rp.afterFrames(3, function() { rp.drawn = true; });
 };
 rp.finish = function(map, control, attribution, bounds) {

@@ -90,9 +90,11 @@ class Task(QRunnable):
                 self.signals.done.emit(value)
 
 
-def scenario_job(params, overlay, page: Path, map_options) -> Callable:
-    """The recompute job: analyse, then build the map layers once and turn them into
-    both a page file (first show, exports) and an in-place update script."""
+def scenario_job(params, overlay, page: Path, map_options, baseline=None) -> Callable:
+    """The recompute job: analyse, compare with the baseline (if any), then build the map
+    layers once and turn them into both a page file (first show, exports) and an
+    in-place update script."""
+    from geo.compare import compare
     from geo.scenario import run_scenario
     from ui.webmap import MapOptions, build_payload, subtitle_for, update_script, write_map
 
@@ -100,13 +102,14 @@ def scenario_job(params, overlay, page: Path, map_options) -> Callable:
         opts0 = map_options or MapOptions()
         scaled = lambda pct, text: progress(int(pct * 0.6), opts0.t(text))  # noqa: E731
         result = run_scenario(params, progress=scaled, overlay=overlay)
-        opts = map_options or MapOptions()
-        progress(65, opts.t("Drawing the map"))
-        opts = MapOptions(**{**opts.__dict__, "subtitle": subtitle_for(result, opts)})
-        payload = build_payload(result, opts)
+        comparison = compare(baseline, result) if baseline is not None else None
+        progress(65, opts0.t("Drawing the map"))
+        opts = MapOptions(**{**opts0.__dict__, "subtitle": subtitle_for(result, opts0)})
+        payload = build_payload(result, opts,
+                                comparison.newly_covered if comparison is not None else None)
         progress(85, opts.t("Writing the map page"))
         write_map(result, page, opts, payload)
         progress(100, opts.t("Map ready"))
-        return result, page, update_script(payload)
+        return result, page, update_script(payload), comparison
 
     return job

@@ -160,6 +160,10 @@
       <translation>未导入任何内容，当前情景保持不变。</translation>
     </message>
     <message>
+      <source>Import {file}</source>
+      <translation>导入 {file}</translation>
+    </message>
+    <message>
       <source>Saved {path}</source>
       <translation>已保存 {path}</translation>
     </message>
@@ -236,6 +240,10 @@
       <translation>导入 {n} 行有效数据</translation>
     </message>
     <message>
+      <source>Recommended outlets</source>
+      <translation>推荐网点</translation>
+    </message>
+    <message>
       <source>Untitled scenario</source>
       <translation>未命名情景</translation>
     </message>
@@ -254,6 +262,14 @@
     <message>
       <source>Details</source>
       <translation>详情</translation>
+    </message>
+    <message>
+      <source>Close the gaps</source>
+      <translation>填补空白</translation>
+    </message>
+    <message>
+      <source>Compare A/B</source>
+      <translation>方案对比 A/B</translation>
     </message>
     <message>
       <source>&amp;File</source>
@@ -290,6 +306,14 @@
     <message>
       <source>&amp;Help</source>
       <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+      <source>&amp;Edit</source>
+      <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+      <source>Export &amp;print map (PNG, PDF, SVG)…</source>
+      <translation>导出打印地图(&amp;P)（PNG、PDF、SVG）…</translation>
     </message>
     <message>
       <source>&amp;Language</source>
@@ -344,12 +368,20 @@
       <translation>正在导出 {name}…</translation>
     </message>
     <message>
+      <source>Export print map</source>
+      <translation>导出打印地图</translation>
+    </message>
+    <message>
       <source>Exported {path} ({w}×{h})</source>
       <translation>已导出 {path}（{w}×{h}）</translation>
     </message>
     <message>
       <source>Could not export the map:</source>
       <translation>无法导出地图：</translation>
+    </message>
+    <message>
+      <source>Exported {path}</source>
+      <translation>已导出 {path}</translation>
     </message>
     <message>
       <source>Rural still unreached</source>
@@ -480,6 +512,134 @@
       <translation>阿里巴巴向海尔旗下物流企业日日顺投资约 {usd}，使约 {merchants} 家天猫商家能够在中国农村配送并安装大家电。公告中的网络规模：约 {sites} 个配送中心和约 {outlets} 个服务网点。本地图上的站点按上述数量模拟生成。</translation>
     </message>
     <message>
+      <source>Landscape</source>
+      <translation>横向</translation>
+    </message>
+    <message>
+      <source>Portrait</source>
+      <translation>纵向</translation>
+    </message>
+    <message>
+      <source>South China Sea inset</source>
+      <translation>南海诸岛插图</translation>
+    </message>
+    <message>
+      <source>Default title</source>
+      <translation>默认标题</translation>
+    </message>
+    <message>
+      <source>File (.png, .pdf, .svg)</source>
+      <translation>文件（.png、.pdf、.svg）</translation>
+    </message>
+    <message>
+      <source>Page</source>
+      <translation>纸张</translation>
+    </message>
+    <message>
+      <source>Orientation</source>
+      <translation>方向</translation>
+    </message>
+    <message>
+      <source>Resolution</source>
+      <translation>分辨率</translation>
+    </message>
+    <message>
+      <source>Labels</source>
+      <translation>标注语言</translation>
+    </message>
+    <message>
+      <source>New outlets</source>
+      <translation>新增网点</translation>
+    </message>
+    <message>
+      <source>Reach rural coverage</source>
+      <translation>达到农村覆盖率</translation>
+    </message>
+    <message>
+      <source>Where</source>
+      <translation>范围</translation>
+    </message>
+    <message>
+      <source>Solver</source>
+      <translation>求解方法</translation>
+    </message>
+    <message>
+      <source>Whole country</source>
+      <translation>全国</translation>
+    </message>
+    <message>
+      <source>Fast greedy (national scale)</source>
+      <translation>快速贪心算法（全国范围）</translation>
+    </message>
+    <message>
+      <source>Exact MCLP, spopt/CBC (a province, up to 50)</source>
+      <translation>精确 MCLP，spopt/CBC（单省，最多 50 个）</translation>
+    </message>
+    <message>
+      <source>Recommend</source>
+      <translation>推荐</translation>
+    </message>
+    <message>
+      <source>Accept into scenario</source>
+      <translation>采纳到情景</translation>
+    </message>
+    <message>
+      <source>Clear</source>
+      <translation>清除</translation>
+    </message>
+    <message>
+      <source>Searching…</source>
+      <translation>正在搜索…</translation>
+    </message>
+    <message>
+      <source>Use current as A (baseline)</source>
+      <translation>将当前设为 A（基准）</translation>
+    </message>
+    <message>
+      <source>Stop comparing</source>
+      <translation>停止对比</translation>
+    </message>
+    <message>
+      <source>Newly covered</source>
+      <translation>新增覆盖</translation>
+    </message>
+    <message>
+      <source>Find where new service outlets would reach the most rural people now beyond the service radius.</source>
+      <translation>寻找新增服务网点的最佳位置，使目前位于服务半径之外的农村人口获得最多覆盖。</translation>
+    </message>
+    <message>
+      <source>{n} new outlets ({method}) would cover {people} more rural people: {before}% → {after}% (solved in {s} s).</source>
+      <translation>新增 {n} 个网点（{method}）可再覆盖 {people} 农村人口：{before}% → {after}%（求解用时 {s} 秒）。</translation>
+    </message>
+    <message>
+      <source>The target is not reachable; this is the best found.</source>
+      <translation>无法达到目标，以上为找到的最佳结果。</translation>
+    </message>
+    <message>
+      <source>Figure</source>
+      <translation>指标</translation>
+    </message>
+    <message>
+      <source>A (before)</source>
+      <translation>A（之前）</translation>
+    </message>
+    <message>
+      <source>B (now)</source>
+      <translation>B（当前）</translation>
+    </message>
+    <message>
+      <source>Change</source>
+      <translation>变化</translation>
+    </message>
+    <message>
+      <source>Set a baseline, change the scenario (or accept recommended outlets), and compare the two here and on the map.</source>
+      <translation>先设定基准，再修改情景（或采纳推荐网点），即可在此处和地图上对比两者。</translation>
+    </message>
+    <message>
+      <source>{people} rural people newly covered (blue on the map).</source>
+      <translation>新增覆盖农村人口 {people}（地图上蓝色区域）。</translation>
+    </message>
+    <message>
       <source>Starting</source>
       <translation>正在开始</translation>
     </message>
@@ -494,6 +654,10 @@
     <message>
       <source>Recompute failed, the previous result is kept.</source>
       <translation>重新计算失败，保留之前的结果。</translation>
+    </message>
+    <message>
+      <source>Accept {n} recommended outlets</source>
+      <translation>采纳 {n} 个推荐网点</translation>
     </message>
     <message>
       <source>Goodaymart rural reach</source>
@@ -542,6 +706,10 @@
     <message>
       <source>rural covered {pct}%</source>
       <translation>农村覆盖率 {pct}%</translation>
+    </message>
+    <message>
+      <source>Recommended outlet</source>
+      <translation>推荐网点</translation>
     </message>
     <message>
       <source>Building the demand model</source>
@@ -598,6 +766,18 @@
     <message>
       <source>recommended</source>
       <translation>推荐</translation>
+    </message>
+    <message>
+      <source>Rural covered %</source>
+      <translation>农村覆盖率 %</translation>
+    </message>
+    <message>
+      <source>Urban covered %</source>
+      <translation>城镇覆盖率 %</translation>
+    </message>
+    <message>
+      <source>Area covered (km²)</source>
+      <translation>覆盖面积（平方公里）</translation>
     </message>
   </context>
 </TS>

@@ -4,7 +4,8 @@
     python resources/tools/make_translations.py --check  # exit 1 if a string lacks Chinese
 
 Strings are found the way the app uses them: first arguments of ``tr("...")`` calls
-in ``ui/*.py`` plus the map's ``MAP_TEXT_LABELS`` and the details' ``SOURCE_LABELS``.
+in ``ui/*.py`` plus the map's ``MAP_TEXT_LABELS``, the details' ``SOURCE_LABELS`` and
+the comparison's ``FIGURES`` labels.
 Existing translations in the .ts file are kept (it is the file translators edit,
 e.g. in Qt Linguist); new strings are added as unfinished. The .qm is compiled with
 ``pyside6-lrelease`` from the PySide6 wheel.
@@ -36,10 +37,11 @@ def source_strings() -> list[str]:
             if name == "tr" and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 found.append(arg.value)
     sys.path.insert(0, str(ROOT))
+    from geo.compare import FIGURES
     from ui.details import SOURCE_LABELS
     from ui.webmap import MAP_TEXT_LABELS, MapOptions
 
-    found += [*MAP_TEXT_LABELS, *SOURCE_LABELS, MapOptions.title]
+    found += [*MAP_TEXT_LABELS, *SOURCE_LABELS, MapOptions.title, *(f[1] for f in FIGURES)]
     return list(dict.fromkeys(found))
 
 
