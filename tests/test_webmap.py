@@ -79,9 +79,11 @@ def test_safe_json_cannot_close_a_script():
     assert "<" not in text and ">" not in text and "&" not in text
 
 
-def test_gap_classes_are_increasing():
-    b = gap_classes(np.array([1.0, 5, 50, 500, 5000, 20000]))
-    assert len(b) == 5 and np.all(np.diff(b[:4]) > 0) and np.isinf(b[-1])
+def test_gap_classes_are_fixed_so_scenarios_share_a_legend():
+    a = gap_classes(np.array([1.0, 5, 50, 500, 5000, 20000]))
+    b = gap_classes(np.array([3.0, 7.0]))
+    assert np.array_equal(a, b)
+    assert len(a) == 5 and np.all(np.diff(a[:4]) > 0) and np.isinf(a[-1])
 
 
 def test_webmap_is_qt_free():

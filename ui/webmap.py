@@ -42,8 +42,7 @@ OUTLET = "#7b2cbf"
 RECOMMENDED = "#ff7f00"
 NEWLY = "#2b8cbe"
 GAP_COLOURS = ("#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
-ATTRIBUTION = ("Boundaries: Natural Earth · Places: GeoNames (CC-BY 4.0) · "
-               "Population: NBS 2020 census · Network simulated")
+ATTRIBUTION = "Natural Earth · GeoNames (CC-BY 4.0) · NBS 2020 census · network simulated"
 CHINA_BOUNDS = ((18.0, 73.5), (53.6, 135.1))
 JS_TEXTS = ("Gap region #{r} (click for details)",
             "Gap #{r} · {prov} · {n} rural people unreached", "rural covered {pct}%")
@@ -83,8 +82,7 @@ MAP_TEXT_LABELS = (
     "Finding gaps", "Summarising", "Done", "Drawing the map", "Writing the map page",
     "Map ready",
     SUBTITLE,
-    "Boundaries: Natural Earth · Places: GeoNames (CC-BY 4.0) · Population: NBS 2020 "
-    "census · Network simulated",
+    ATTRIBUTION,
 )
 
 
@@ -101,21 +99,13 @@ def file_url(path: Path) -> str:
     return path.resolve().as_uri()
 
 
-def gap_classes(values: np.ndarray) -> np.ndarray:
-    """Upper bounds of the five gap colour classes (people per 86.6 km2 cell)."""
-    pos = values[values > 0]
-    if len(pos) == 0:
-        return np.array([1, 2, 3, 4, np.inf])
-    qs = np.quantile(pos, [0.2, 0.4, 0.6, 0.8])
-    bounds = np.unique(np.maximum(_nice(qs), 1))
-    while len(bounds) < 4:
-        bounds = np.append(bounds, bounds[-1] * 2)
-    return np.append(bounds[:4], np.inf)
+GAP_BOUNDS = (100.0, 200.0, 400.0, 800.0)
 
 
-def _nice(v: np.ndarray) -> np.ndarray:
-    mag = 10 ** np.floor(np.log10(np.maximum(v, 1)))
-    return np.round(v / mag) * mag
+def gap_classes(values: np.ndarray | None = None) -> np.ndarray:
+    """Upper bounds of the five gap colour classes (unreached rural people per 86.6 km²
+    cell). Fixed, not data-driven, so scenarios A and B share one legend."""
+    return np.array([*GAP_BOUNDS, np.inf])
 
 
 class DataLayer(folium.map.Layer):

@@ -752,8 +752,8 @@
       <translation>{sites} 个配送中心 · {outlets} 个服务网点 · 服务半径 {km} 公里 · 农村覆盖率 {pct}% · 种子 {seed}</translation>
     </message>
     <message>
-      <source>Boundaries: Natural Earth · Places: GeoNames (CC-BY 4.0) · Population: NBS 2020 census · Network simulated</source>
-      <translation>边界：Natural Earth · 地名：GeoNames (CC-BY 4.0) · 人口：国家统计局 2020 年人口普查 · 网络为模拟</translation>
+      <source>Natural Earth · GeoNames (CC-BY 4.0) · NBS 2020 census · network simulated</source>
+      <translation>Natural Earth · GeoNames (CC-BY 4.0) · 国家统计局2020年人口普查 · 网络为模拟</translation>
     </message>
     <message>
       <source>simulated</source>
