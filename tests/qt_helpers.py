@@ -50,3 +50,20 @@ def dominant_share(arr: np.ndarray) -> float:
 
 def distinct_colours(arr: np.ndarray) -> int:
     return int(len(np.unique(arr.reshape(-1, 3), axis=0)))
+
+
+def open_window(params, size=(1300, 850)):
+    """A shown MainWindow on ``params`` whose map has drawn (for module fixtures)."""
+    from ui.mainwindow import MainWindow
+
+    w = MainWindow()
+    w.resize(*size)
+    w.show()
+    w.start(params)
+    assert wait_until(lambda: w.state.result is not None and w.map.is_drawn, 90)
+    return w
+
+
+def close_window(w) -> None:
+    w.state.set_dirty(False)  # no unsaved-changes prompt in tests
+    w.close()

@@ -4,23 +4,16 @@ from __future__ import annotations
 import pytest
 
 from geo.params import ScenarioParams
-from tests.qt_helpers import wait_until
+from tests.qt_helpers import close_window, open_window, wait_until
 
 pytestmark = pytest.mark.qt
 
 
 @pytest.fixture(scope="module")
 def window(qapp):
-    from ui.mainwindow import MainWindow
-
-    w = MainWindow()
-    w.resize(1300, 850)
-    w.show()
-    w.start(ScenarioParams(outlets=4000, sites=400, seed=8))
-    assert wait_until(lambda: w.state.result is not None and w.map.is_drawn, 90)
+    w = open_window(ScenarioParams(outlets=4000, sites=400, seed=8))
     yield w
-    w.state.set_dirty(False)
-    w.close()
+    close_window(w)
 
 
 def idle(w) -> bool:

@@ -4,26 +4,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QWidget)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
+from ui.dialogs import SaveFileDialog
 from ui.i18n import current_language, tr
 from ui.printmap import PrintOptions, check_output
 
 KEY = "print/last_folder"
 
 
-class PrintDialog(QDialog):
+class PrintDialog(SaveFileDialog):
     def __init__(self, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(tr("Export print map"))
         folder = str(QSettings().value(KEY, str(Path.home())))
-        self.path = QLineEdit(str(Path(folder) / "reach-report.pdf"))
-        browse = QPushButton(tr("Browse…"))
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
+        super().__init__(parent, tr("Export print map"), str(Path(folder) / "reach-report.pdf"),
+                         tr("File (.png, .pdf, .svg)"), "PDF (*.pdf);;PNG (*.png);;SVG (*.svg)")
         self.page = QComboBox()
         self.page.addItems(["A4", "A3"])
         self.orientation = QComboBox()
@@ -41,26 +35,12 @@ class PrintDialog(QDialog):
         self.inset.setChecked(True)
         self.title = QLineEdit()
         self.title.setPlaceholderText(tr("Default title"))
-        form = QFormLayout(self)
-        form.addRow(tr("File (.png, .pdf, .svg)"), row)
-        form.addRow(tr("Page"), self.page)
-        form.addRow(tr("Orientation"), self.orientation)
-        form.addRow(tr("Resolution"), self.dpi)
-        form.addRow(tr("Labels"), self.lang)
-        form.addRow(tr("Title"), self.title)
-        form.addRow(self.inset)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.resize(560, self.sizeHint().height())
-
-    def _browse(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, tr("Export print map"), self.path.text(),
-                                              "PDF (*.pdf);;PNG (*.png);;SVG (*.svg)")
-        if name:
-            self.path.setText(name)
+        for label, w in ((tr("Page"), self.page), (tr("Orientation"), self.orientation),
+                         (tr("Resolution"), self.dpi), (tr("Labels"), self.lang),
+                         (tr("Title"), self.title)):
+            self.form.addRow(label, w)
+        self.form.addRow(self.inset)
+        self.add_buttons()
 
     def choice(self) -> tuple[Path, PrintOptions]:
         path, _fmt = check_output(self.path.text())
