@@ -243,3 +243,18 @@ def test_export_from_the_window_remembers_the_folder(window, tmp_path):
     img = QImage(str(path))
     assert (img.width(), img.height()) == (window.map.width(), window.map.height())
     assert last_folder() == str(out_dir)
+
+
+@pytest.mark.parametrize("extra", [[], ["--outlets", "2000", "--radius-km", "40"]])
+def test_main_py_opens_the_window_and_draws_the_map(extra):
+    p = run_cli(*extra, "--quit-when-drawn") if extra else run_cli("--quit-when-drawn")
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert "map drawn" in p.stdout
+
+
+def test_main_py_opens_with_an_imported_site_file(tmp_path):
+    f = tmp_path / "mine.csv"
+    f.write_bytes("名称,纬度,经度\n甲,39.9,116.4\n乙,30.6,104.1\n".encode("gbk"))
+    p = run_cli("gui", "--sites", str(f), "--quit-when-drawn")
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert "map drawn" in p.stdout

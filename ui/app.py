@@ -1,6 +1,7 @@
 """Start the desktop application."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -10,9 +11,14 @@ from geo.params import ScenarioParams
 from ui.qt_env import prepare_qt_environment
 
 
-def run_app(params: ScenarioParams | None = None, quit_when_drawn: bool = False) -> int:
+def run_app(params: ScenarioParams | None = None, quit_when_drawn: bool = False,
+            overlay=None) -> int:
     """Open the window on ``params``; ``quit_when_drawn`` is for benchmarks and smoke tests."""
     prepare_qt_environment()
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and not quit_when_drawn:
+        print("reach-planner: no display found, so the window is drawn off screen. Run it "
+              "on a desktop, under xvfb-run, or use 'main.py summary' / 'main.py export'.",
+              file=sys.stderr)
     from PySide6.QtWidgets import QApplication
 
     from ui.mainwindow import MainWindow
@@ -25,7 +31,7 @@ def run_app(params: ScenarioParams | None = None, quit_when_drawn: bool = False)
     set_language(saved_language(), remember=False)
     window = MainWindow()
     window.show()
-    window.start(params or ScenarioParams())
+    window.start(params or ScenarioParams(), overlay)
     if quit_when_drawn:
         def report() -> None:
             print(f"map drawn {time.perf_counter() - START:.2f} s after start", flush=True)

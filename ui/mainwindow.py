@@ -298,9 +298,10 @@ class MainWindow(FileActions, QMainWindow):
             QApplication.restoreOverrideCursor()
             self.export_action.setEnabled(True)
 
-    def start(self, params: ScenarioParams) -> None:
+    def start(self, params: ScenarioParams, overlay=None) -> None:
+        """First scenario of the session (an imported file from the command line too)."""
         self.controls.show_params(params)
-        self.state.recompute(params)
+        self.state.recompute(params, overlay, changes=False)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if not self._may_discard():
