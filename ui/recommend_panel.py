@@ -13,6 +13,14 @@ from ui.panels import plain_label
 from ui.state import AppState
 
 
+def compact_combo() -> QComboBox:
+    """Long entries must not widen the dock (and shrink the map): elide them instead."""
+    box = QComboBox()
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(12)
+    return box
+
+
 def _table(columns: int) -> QTableWidget:
     t = QTableWidget(0, columns)
     t.verticalHeader().hide()
@@ -51,8 +59,8 @@ class RecommendPanel(QWidget):
         self.target.setDecimals(1)
         self.target.setValue(98.0)
         self.target.setSuffix(" %")
-        self.province = QComboBox()
-        self.method = QComboBox()
+        self.province = compact_combo()
+        self.method = compact_combo()
         self.radius = QDoubleSpinBox()
         self.radius.setRange(0.1, 1000)
         self.radius.setDecimals(1)
