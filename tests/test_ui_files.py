@@ -59,6 +59,8 @@ def test_import_shows_the_report_then_replaces_outlets(window, tmp_path, monkeyp
                                          "latitude is not a number: 'abc'"]}
     assert window.reach.values["outlets"].text() == "2"
     assert window.reach.values["sites"].text() == "300"  # the other layer stays simulated
+    assert window.reach.values["network"].text() == ("sites simulated, outlets imported "
+                                                     "(outlets_gbk.csv)")
     assert window.state.dirty and "*" in window.windowTitle()
 
 

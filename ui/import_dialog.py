@@ -61,6 +61,9 @@ class ImportReportDialog(QDialog):
                          "outlets are valid, {skipped} rows would be skipped.").format(
             rows=f"{result.rows_read:,}", sites=f"{len(result.sites):,}",
             outlets=f"{len(result.outlets):,}", skipped=f"{len(result.issues):,}"))
+        if result.swapped:
+            head.setText(head.text() + " " + tr("Latitude and longitude were swapped in {n} "
+                                                "rows.").format(n=f"{result.swapped:,}"))
         head.setWordWrap(True)
         lay.addWidget(head)
         self.table = self._issue_table(result)

@@ -35,8 +35,8 @@ def province_name(name_zh: str, name_en: str) -> str:
 class ReachPanel(QWidget):
     """Headline figures of the simulated joint-venture network."""
 
-    KEYS = ("sites", "outlets", "rural", "rural_cov", "unreached", "delivery", "urban_cov",
-            "area", "gaps")
+    KEYS = ("network", "sites", "outlets", "rural", "rural_cov", "unreached", "delivery",
+            "urban_cov", "area", "gaps")
 
     def __init__(self, state: AppState) -> None:
         super().__init__()
@@ -58,11 +58,29 @@ class ReachPanel(QWidget):
         outer.addWidget(self.ctx_box)
         outer.addStretch(1)
         self.summary: Summary | None = None
+        self.state = state
         state.resultChanged.connect(lambda r, _p: self.show_summary(r.summary))
         self.retranslate()
 
+    def network_text(self) -> str:
+        """Where the sites on the map come from: simulated, imported, accepted."""
+        ov = self.state.overlay
+        if ov is None:
+            return tr("simulated")
+
+        def layer(imported) -> str:
+            if imported is not None:
+                return tr("imported")
+            return tr("simulated") if ov.other == "keep" else tr("none")
+
+        text = tr("sites {s}, outlets {o}").format(s=layer(ov.sites), o=layer(ov.outlets))
+        if ov.added_outlets is not None and len(ov.added_outlets):
+            text += " " + tr("+{n} accepted").format(n=f"{len(ov.added_outlets):,}")
+        return text + (f" ({ov.source_name})" if ov.source_name else "")
+
     def retranslate(self) -> None:
-        names = [tr("Distribution sites"), tr("Service outlets"), tr("Rural population"),
+        names = [tr("Network"), tr("Distribution sites"), tr("Service outlets"),
+                 tr("Rural population"),
                  tr("Rural covered"), tr("Rural still unreached"), tr("Rural within delivery"),
                  tr("Urban covered"), tr("Area covered"), tr("Gap regions")]
         for key, text in zip(self.KEYS, names):
@@ -75,6 +93,8 @@ class ReachPanel(QWidget):
     def show_summary(self, s: Summary) -> None:
         self.summary = s
         p, v = s.params, self.values
+        v["network"].setText(self.network_text())
+        v["network"].setWordWrap(True)
         v["sites"].setText(f"{s.distribution_sites:,}")
         v["outlets"].setText(f"{s.service_outlets:,}")
         v["rural"].setText(fmt_count(s.rural_population))

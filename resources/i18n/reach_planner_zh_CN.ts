@@ -100,16 +100,20 @@
       <translation>{n}人</translation>
     </message>
     <message>
-      <source>Export map image</source>
-      <translation>导出地图图片</translation>
-    </message>
-    <message>
       <source>Browse…</source>
       <translation>浏览…</translation>
     </message>
     <message>
+      <source>Export map image</source>
+      <translation>导出地图图片</translation>
+    </message>
+    <message>
       <source>File (.png, .jpg, .pdf)</source>
       <translation>文件（.png、.jpg、.pdf）</translation>
+    </message>
+    <message>
+      <source>PNG image (*.png);;JPEG image (*.jpg *.jpeg);;PDF document (*.pdf)</source>
+      <translation>PNG 图片 (*.png);;JPEG 图片 (*.jpg *.jpeg);;PDF 文档 (*.pdf)</translation>
     </message>
     <message>
       <source>Pixel scale</source>
@@ -118,10 +122,6 @@
     <message>
       <source>Title</source>
       <translation>标题</translation>
-    </message>
-    <message>
-      <source>PNG image (*.png);;JPEG image (*.jpg *.jpeg);;PDF document (*.pdf)</source>
-      <translation>PNG 图片 (*.png);;JPEG 图片 (*.jpg *.jpeg);;PDF 文档 (*.pdf)</translation>
     </message>
     <message>
       <source>Import sites</source>
@@ -238,6 +238,10 @@
     <message>
       <source>Import {n} valid rows</source>
       <translation>导入 {n} 行有效数据</translation>
+    </message>
+    <message>
+      <source>Latitude and longitude were swapped in {n} rows.</source>
+      <translation>已交换 {n} 行的纬度和经度。</translation>
     </message>
     <message>
       <source>Recommended outlets</source>
@@ -384,6 +388,14 @@
       <translation>已导出 {path}</translation>
     </message>
     <message>
+      <source>simulated</source>
+      <translation>模拟</translation>
+    </message>
+    <message>
+      <source>Network</source>
+      <translation>网络来源</translation>
+    </message>
+    <message>
       <source>Rural still unreached</source>
       <translation>仍未覆盖的农村人口</translation>
     </message>
@@ -496,6 +508,18 @@
       <translation>点击地图上的配送中心、服务网点、空白区域或省份查看详情。</translation>
     </message>
     <message>
+      <source>imported</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <source>none</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <source>sites {s}, outlets {o}</source>
+      <translation>配送中心：{s}，服务网点：{o}</translation>
+    </message>
+    <message>
       <source>{pct}% (within {km} km of a site)</source>
       <translation>{pct}%（距配送中心 {km} 公里内）</translation>
     </message>
@@ -512,6 +536,14 @@
       <translation>阿里巴巴向海尔旗下物流企业日日顺投资约 {usd}，使约 {merchants} 家天猫商家能够在中国农村配送并安装大家电。公告中的网络规模：约 {sites} 个配送中心和约 {outlets} 个服务网点。本地图上的站点按上述数量模拟生成。</translation>
     </message>
     <message>
+      <source>+{n} accepted</source>
+      <translation>+{n} 个已采纳</translation>
+    </message>
+    <message>
+      <source>File (.png, .pdf, .svg)</source>
+      <translation>文件（.png、.pdf、.svg）</translation>
+    </message>
+    <message>
       <source>Landscape</source>
       <translation>横向</translation>
     </message>
@@ -526,10 +558,6 @@
     <message>
       <source>Default title</source>
       <translation>默认标题</translation>
-    </message>
-    <message>
-      <source>File (.png, .pdf, .svg)</source>
-      <translation>文件（.png、.pdf、.svg）</translation>
     </message>
     <message>
       <source>Page</source>
@@ -754,14 +782,6 @@
     <message>
       <source>Natural Earth · GeoNames (CC-BY 4.0) · NBS 2020 census · network simulated</source>
       <translation>Natural Earth · GeoNames (CC-BY 4.0) · 国家统计局2020年人口普查 · 网络为模拟</translation>
-    </message>
-    <message>
-      <source>simulated</source>
-      <translation>模拟</translation>
-    </message>
-    <message>
-      <source>imported</source>
-      <translation>导入</translation>
     </message>
     <message>
       <source>recommended</source>
