@@ -117,14 +117,27 @@ def test_cancel_keeps_the_previous_result(window):
     assert window.reach.values["outlets"].text() == f"{old.summary.service_outlets:,}"
 
 
-def test_invalid_parameters_show_a_message_and_keep_the_work(window):
+def test_a_parameter_error_is_shown_and_the_work_kept(window, monkeypatch):
+    from geo.params import ParameterError
+
     old = window.state.result
-    window.controls.sites.setValue(0)
+
+    def bad():
+        raise ParameterError("outlets must be between 0 and 500,000, got 900,000")
+
+    monkeypatch.setattr(window.controls, "params", bad)
+    window.controls.apply()
+    assert "outlets must be between" in window.controls.error.text()
+    assert not window.state.busy and window.state.result is old
+
+
+def test_a_scenario_without_outlets_is_all_gap(window):
     window.controls.outlets.setValue(0)
-    window.controls.radius.setValue(0.1)
     window.controls.recompute.click()
-    assert wait_until(lambda: not window.state.busy, 60)
-    assert window.state.result is not None
+    assert wait_until(lambda: not window.state.busy and window.map.is_drawn
+                      and window.state.result.summary.service_outlets == 0, 60)
+    assert window.reach.values["rural_cov"].text() == "0 (0.00%)"
+    assert window.state.result.summary.gap_regions > 0
 
 
 def test_exported_png_has_the_requested_size_and_is_a_real_map(window, tmp_path):

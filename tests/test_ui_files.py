@@ -1,8 +1,6 @@
 """File work in the window: import (menu, drop), failed imports, scenarios, results."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from geo.params import ScenarioParams

@@ -295,7 +295,7 @@ def _scale_bar(ax, font) -> None:
         ax.add_patch(Rectangle((bx + k * length / 4, by), length / 4, h, zorder=21,
                                facecolor="black" if k % 2 == 0 else "white", edgecolor="black",
                                linewidth=0.6))
-    for k, frac in enumerate((0, 0.5, 1)):
+    for frac in (0, 0.5, 1):
         ax.text(bx + frac * length, by + 2.2 * h, f"{frac * length / 1000:g}" +
                 (" km" if frac == 1 else ""), ha="center", va="bottom", fontsize=6, zorder=21,
                 fontproperties=font)
