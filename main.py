@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 
 from geo.params import DEFAULT_OUTLETS, DEFAULT_SITES, STRATEGIES, ParameterError, ScenarioParams
 
+COLUMN_FLAGS = ("lat", "lon", "name", "type", "province", "id")  # --lat-col … --id-col
+
 
 class UserError(Exception):
     """A problem the user can fix; shown as one line, exit status 1."""
@@ -39,7 +41,7 @@ def _scenario_options() -> argparse.ArgumentParser:
     i = p.add_argument_group("own sites (CSV, XLSX, GeoJSON, GeoPackage)")
     i.add_argument("--sites-file", dest="sites_file", metavar="FILE",
                    help="same as --sites FILE")
-    for col in ("lat", "lon", "name", "type", "province", "id"):
+    for col in COLUMN_FLAGS:
         i.add_argument(f"--{col}-col", metavar="COLUMN", help=f"column holding the {col}")
     i.add_argument("--kind", choices=("outlet", "distribution"), default="outlet",
                    help="type of rows without a type column/value (default: outlet)")
@@ -74,14 +76,17 @@ def params_from(args: argparse.Namespace) -> ScenarioParams:
 def overlay_from_args(args: argparse.Namespace):
     """Read --sites-file (if any); print the validation report of skipped rows to stderr."""
     path = sites_file(args)
+    cols = {c: getattr(args, f"{c}_col") for c in COLUMN_FLAGS}
     if not path:
+        given = [f"--{c}-col" for c, v in cols.items() if v]
+        if given:
+            raise UserError(f"{given[0]} needs a file of sites (--sites FILE)")
         return None
     from geo.sites_io import ColumnMap, format_report, overlay_from, read_sites
 
-    mapping = ColumnMap(lat=args.lat_col, lon=args.lon_col, name=args.name_col,
-                        type=args.type_col, province=args.province_col, id=args.id_col)
+    mapping = ColumnMap(**cols)
     result = read_sites(path, mapping, default_kind=args.kind, swap_latlon=args.swap_latlon)
-    if result.issues or result.swapped:
+    if result.issues or result.swapped or result.notes:
         print(format_report(result), file=sys.stderr)
     if result.imported == 0:
         raise UserError(f"{path}: no valid rows to import")

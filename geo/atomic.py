@@ -1,12 +1,14 @@
 """Atomic file writes: a crash or a full disk never leaves a half-written file.
 
 Data goes to a temporary file in the destination's directory (same filesystem), is
-flushed to disk, and only then replaces the destination with ``os.replace``.
+flushed to disk, and only then replaces the destination with ``os.replace``. If
+anything fails, the temporary file is removed and the previous file is untouched.
 """
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -21,9 +23,41 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
             os.fsync(f.fileno())
         os.replace(tmp, dest)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _remove(tmp)
         raise
     return dest
+
+
+def atomic_write_with(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
+    """Atomic write for libraries that insist on writing a file themselves (GDAL,
+    openpyxl, matplotlib): ``write(tmp)`` fills a temporary path next to ``path``
+    (same suffix, so drivers recognise it), which then replaces ``path``."""
+    dest = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.stem}.", suffix=dest.suffix, dir=dest.parent)
+    os.close(fd)
+    os.unlink(tmp)  # drivers create the file themselves (GPKG refuses an empty file)
+    try:
+        write(Path(tmp))
+        _fsync(tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        _remove(tmp)
+        raise
+    return dest
+
+
+def _fsync(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(tmp: str) -> None:
+    """The temporary file and any sidecar a driver left (SQLite journal, WAL)."""
+    for name in (tmp, f"{tmp}-journal", f"{tmp}-wal", f"{tmp}-shm"):
+        try:
+            os.unlink(name)
+        except (FileNotFoundError, IsADirectoryError):
+            pass

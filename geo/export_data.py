@@ -7,8 +7,6 @@ All in EPSG:4326. Every file is written under a temporary name and renamed.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,6 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.atomic import atomic_write_with
 from geo.data import WGS84, load_china
 from geo.scenario import ScenarioResult
 
@@ -70,47 +69,51 @@ def national_table(result: ScenarioResult) -> pd.DataFrame:
 
 
 def export_results(result: ScenarioResult, out_dir: str | Path,
-                   formats: tuple[str, ...] = FORMATS) -> list[Path]:
-    """Write the chosen formats into ``out_dir`` (created if needed); returns the files."""
+                   formats: tuple[str, ...] | list[str] = FORMATS) -> list[Path]:
+    """Write the chosen formats into ``out_dir`` (created if needed); returns the files.
+
+    Each file is written under a temporary name and renamed, so a failure part-way
+    leaves earlier exports of the same name intact and no half-written files behind.
+    """
     out = Path(out_dir)
+    formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown export format {unknown[0]!r}; use one of {', '.join(FORMATS)}")
     if out.exists() and not out.is_dir():
         raise ValueError(f"{out}: exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
     lay = layers(result) if {"geojson", "gpkg"} & set(formats) else {}
+    written: list[Path] = []
     if "geojson" in formats:
-        for name, gdf in lay.items():
-            written.append(_atomic(out / f"{name}.geojson",
-                                   lambda p, g=gdf: g.to_file(p, driver="GeoJSON")))
+        written += [atomic_write_with(out / f"{name}.geojson", _geojson_writer(gdf))
+                    for name, gdf in lay.items()]
     if "gpkg" in formats:
-        def write_gpkg(p: Path) -> None:
-            for name, gdf in lay.items():
-                gdf.to_file(p, layer=name, driver="GPKG")
-        written.append(_atomic(out / GPKG_NAME, write_gpkg))
+        written.append(atomic_write_with(out / GPKG_NAME, _gpkg_writer(lay)))
     if "csv" in formats:
-        written.append(_atomic(out / "province_summary.csv", lambda p: province_table(result)
-                               .to_csv(p, index=False, encoding="utf-8-sig")))
+        table = province_table(result)
+        written.append(atomic_write_with(
+            out / "province_summary.csv",
+            lambda p: table.to_csv(p, index=False, encoding="utf-8-sig")))  # BOM: Excel
     if "xlsx" in formats:
-        def write_xlsx(p: Path) -> None:
-            with pd.ExcelWriter(p, engine="openpyxl") as xw:
-                province_table(result).to_excel(xw, sheet_name="provinces", index=False)
-                national_table(result).to_excel(xw, sheet_name="national", index=False)
-        written.append(_atomic(out / "province_summary.xlsx", write_xlsx))
+        written.append(atomic_write_with(out / "province_summary.xlsx", _xlsx_writer(result)))
     return written
 
 
-def _atomic(path: Path, write) -> Path:
-    """Run ``write(tmp)`` on a temporary file next to ``path``, then rename it over."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    os.unlink(tmp)  # drivers create the file themselves (GPKG refuses an empty file)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+def _geojson_writer(gdf: gpd.GeoDataFrame):
+    return lambda p: gdf.to_file(p, driver="GeoJSON")
+
+
+def _gpkg_writer(lay: dict[str, gpd.GeoDataFrame]):
+    def write(p: Path) -> None:
+        for name, gdf in lay.items():
+            gdf.to_file(p, layer=name, driver="GPKG")
+    return write
+
+
+def _xlsx_writer(result: ScenarioResult):
+    def write(p: Path) -> None:
+        with pd.ExcelWriter(p, engine="openpyxl") as xw:
+            province_table(result).to_excel(xw, sheet_name="provinces", index=False)
+            national_table(result).to_excel(xw, sheet_name="national", index=False)
+    return write

@@ -48,31 +48,62 @@ def to_dict(scenario: ScenarioFile) -> dict[str, Any]:
             "imported": imported, "settings": dict(scenario.settings)}
 
 
-def save_scenario(path: str | Path, scenario: ScenarioFile) -> Path:
-    text = json.dumps(to_dict(scenario), ensure_ascii=False, indent=2)
+def save_scenario(path: str | Path, scenario: ScenarioFile | ScenarioParams,
+                  overlay: SiteOverlay | None = None,
+                  settings: dict[str, Any] | None = None) -> Path:
+    """Write the scenario (or params + imported sites + settings) atomically: the
+    previous file survives a crash, a full disk or unserialisable settings."""
+    if isinstance(scenario, ScenarioParams):
+        scenario = ScenarioFile(scenario, overlay, dict(settings or {}))
+    text = json.dumps(to_dict(scenario), ensure_ascii=False, indent=2, allow_nan=False)
     return atomic_write_bytes(Path(path), (text + "\n").encode("utf-8"))
 
 
 def load_scenario(path: str | Path) -> ScenarioFile:
+    """Read a scenario file; anything wrong with it is a :class:`ScenarioFileError`."""
     path = Path(path)
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioFileError(f"{path}: file not found") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ScenarioFileError(f"{path}: not a scenario file (not JSON: {exc})") from None
+    doc = _read_json(path)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ScenarioFileError(f"{path}: not a Reach Planner scenario file")
     version = doc.get("version")
-    if not isinstance(version, int) or version > VERSION:
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ScenarioFileError(f"{path}: damaged scenario file (bad version {version!r})")
+    if version > VERSION:
         raise ScenarioFileError(f"{path}: scenario format version {version} is newer than this "
                                 f"Reach Planner understands ({VERSION}); please update")
     try:
-        params = ScenarioParams.from_dict(dict(doc.get("params") or {}))
+        params = ScenarioParams.from_dict(_mapping(doc.get("params"), "params"))
         overlay = _overlay(doc.get("imported"))
-    except (ParameterError, TypeError, KeyError, ValueError) as exc:
+        settings = _mapping(doc.get("settings"), "settings")
+    except (ParameterError, TypeError, KeyError, ValueError, OverflowError) as exc:
         raise ScenarioFileError(f"{path}: damaged scenario file ({exc})") from None
-    return ScenarioFile(params=params, overlay=overlay, settings=dict(doc.get("settings") or {}))
+    return ScenarioFile(params=params, overlay=overlay, settings=settings)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        return json.loads(text)
+    except FileNotFoundError:
+        raise ScenarioFileError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise ScenarioFileError(f"{path}: is a folder, not a scenario file") from None
+    except OSError as exc:
+        raise ScenarioFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ScenarioFileError(f"{path}: not a scenario file (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        raise ScenarioFileError(f"{path}: not a scenario file (not JSON: {exc})") from None
+    except RecursionError:
+        raise ScenarioFileError(f"{path}: not a scenario file (nested too deeply)") from None
+
+
+def _mapping(value: Any, key: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise TypeError(f"{key} must be an object")
+    return dict(value)
 
 
 def _records(layer: gpd.GeoDataFrame | None) -> list[dict[str, Any]] | None:
@@ -83,23 +114,42 @@ def _records(layer: gpd.GeoDataFrame | None) -> list[dict[str, Any]] | None:
             for r in layer[list(RECORD_KEYS)].itertuples(index=False)]
 
 
-def _layer(kind: str, records: list[dict[str, Any]] | None,
+def _layer(kind: str, records: Any, key: str,
            source: str = "imported") -> gpd.GeoDataFrame | None:
+    """A layer from its records, each checked: a hand-edited file must not smuggle in
+    a site outside China or an unknown province."""
     if records is None:
         return None
-    prov = {code: en for code, (en, _zh) in load_china().province_names().items()}
-    lon = np.array([float(r["lon"]) for r in records])
-    lat = np.array([float(r["lat"]) for r in records])
+    if not isinstance(records, list):
+        raise TypeError(f"imported.{key} must be a list")
+    names = load_china().province_names()
+    for k, r in enumerate(records):
+        if not isinstance(r, dict) or not set(RECORD_KEYS) <= set(r):
+            raise ValueError(f"imported.{key}[{k}] needs {', '.join(RECORD_KEYS)}")
+        lon, lat, gb = r["lon"], r["lat"], r["gb_code"]
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat)) \
+                or not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise ValueError(f"imported.{key}[{k}] has bad coordinates")
+        if isinstance(gb, bool) or not isinstance(gb, int) or gb not in names:
+            raise ValueError(f"imported.{key}[{k}] has an unknown gb_code {gb!r}")
+    prov = {code: en for code, (en, _zh) in names.items()}
+    lon = np.array([float(r["lon"]) for r in records], dtype=float)
+    lat = np.array([float(r["lat"]) for r in records], dtype=float)
     gb = np.array([int(r["gb_code"]) for r in records], dtype=np.int64)
     return make_layer(kind, lon, lat, gb, [str(r["name"]) for r in records], prov,
                       source=source, ids=[str(r["site_id"]) for r in records])
 
 
-def _overlay(doc: dict[str, Any] | None) -> SiteOverlay | None:
+def _overlay(doc: Any) -> SiteOverlay | None:
     if not doc:
         return None
-    return SiteOverlay(sites=_layer(DISTRIBUTION, doc.get("sites")),
-                       outlets=_layer(OUTLET, doc.get("outlets")),
-                       other=str(doc.get("other", "keep")),
-                       source_name=str(doc.get("source_name", "")),
-                       added_outlets=_layer(OUTLET, doc.get("added_outlets"), "recommended"))
+    if not isinstance(doc, dict):
+        raise TypeError("imported must be an object")
+    other = doc.get("other", "keep")
+    if other not in ("keep", "empty"):
+        raise ValueError(f"imported.other must be 'keep' or 'empty', got {other!r}")
+    return SiteOverlay(sites=_layer(DISTRIBUTION, doc.get("sites"), "sites"),
+                       outlets=_layer(OUTLET, doc.get("outlets"), "outlets"),
+                       other=other, source_name=str(doc.get("source_name", "")),
+                       added_outlets=_layer(OUTLET, doc.get("added_outlets"), "added_outlets",
+                                            "recommended"))

@@ -1,18 +1,19 @@
-"""Planners' own site lists in: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), XLSX, GeoJSON,
-GeoPackage. Validated row by row, never imported silently wrong.
+"""Planners' own site lists in: validated row by row, never imported silently wrong.
 
-A whole-file problem (empty, wrong encoding, not what the extension says, no
-coordinate columns) raises :class:`SiteFileError` naming the file. Row problems are
-collected as :class:`ImportIssue` (file, row as the user sees it, column, problem);
-valid rows are kept so the caller can import them and list what was skipped.
-Row numbers: CSV = line number (the header is line 1), XLSX = Excel row, GeoJSON and
-GeoPackage = feature number (1-based).
+:func:`read_sites` reads CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), XLSX, GeoJSON and
+GeoPackage (see :mod:`geo.site_tables`), recognises the columns (:mod:`geo.columns`)
+and checks every row. A whole-file problem raises :class:`SiteFileError` naming the
+file. Row problems become :class:`ImportIssue` (file, row as the user sees it,
+column, problem): ``issues`` are rows that were skipped, ``notes`` are rows imported
+with something worth a look (swapped on request, a province column that disagrees
+with the coordinates). Valid rows are kept, so the caller can import them and list
+what was skipped; nothing is changed until the caller applies the result.
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
+import dataclasses
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,58 +21,37 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.columns import ALIASES, KIND_WORDS, ColumnMap, guess_columns, kinds_of, provinces_of
 from geo.data import load_china
 from geo.grid import province_of
 from geo.network import DISTRIBUTION, OUTLET, Network, empty_layer, make_layer
+from geo.site_tables import SUFFIXES, SiteFileError, Table, first_line, read_table
 
-ALIASES: dict[str, tuple[str, ...]] = {
-    "lat": ("lat", "latitude", "y", "wgs84_lat", "纬度", "緯度", "北纬"),
-    "lon": ("lon", "lng", "long", "longitude", "x", "wgs84_lon", "经度", "經度", "东经"),
-    "name": ("name", "site_name", "site", "名称", "名稱", "网点名称", "站点名称", "网点", "站点"),
-    "type": ("type", "kind", "category", "site_type", "类型", "類型", "网点类型", "站点类型"),
-    "province": ("province", "prov", "省份", "省", "所在省份"),
-    "id": ("id", "site_id", "code", "编号", "编码", "网点编号"),
-}
-KIND_WORDS = {
-    DISTRIBUTION: ("distribution", "distribution site", "distribution centre",
-                   "distribution center", "dc", "hub", "warehouse", "depot", "配送中心",
-                   "配送站", "分拨中心", "仓库", "物流中心"),
-    OUTLET: ("outlet", "service outlet", "service", "service point", "store", "shop",
-             "网点", "服务网点", "服务站", "服务点", "门店", "专卖店"),
-}
-SUFFIXES = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".geojson": "geojson",
-            ".json": "geojson", ".gpkg": "gpkg"}
+__all__ = ["ALIASES", "KIND_WORDS", "SUFFIXES", "ColumnMap", "ImportIssue", "ImportResult",
+           "SiteFileError", "SiteOverlay", "apply_import", "apply_overlay", "format_report",
+           "guess_columns", "overlay_from", "peek_columns", "read_sites"]
+
 COAST_TOLERANCE_DEG = 0.03  # ~3 km: a site on the shore may fall just outside simplified coasts
-MAX_ROWS = 2_000_000
-
-
-class SiteFileError(ValueError):
-    """The file as a whole cannot be read; the message names the file and the problem."""
+ERROR, WARNING = "error", "warning"
+REPLACE = ("both", "outlets", "sites")
+OTHER = ("keep", "empty")
 
 
 @dataclass(frozen=True)
 class ImportIssue:
+    """One row's problem. ``severity`` "error": the row was skipped; "warning": the
+    row was imported but deserves a look."""
+
     file: str
     row: int
     column: str
     problem: str
     fixable: str = ""  # "swap" when swapping latitude/longitude would fix the row
+    severity: str = ERROR
 
     def __str__(self) -> str:
         col = f", column {self.column}" if self.column else ""
         return f"{self.file}: row {self.row}{col}: {self.problem}"
-
-
-@dataclass(frozen=True)
-class ColumnMap:
-    """Which source column holds what; None where the file has no such column."""
-
-    lat: str | None = None
-    lon: str | None = None
-    name: str | None = None
-    type: str | None = None
-    province: str | None = None
-    id: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,14 +59,20 @@ class ImportResult:
     path: Path
     sites: gpd.GeoDataFrame
     outlets: gpd.GeoDataFrame
-    issues: tuple[ImportIssue, ...]
+    issues: tuple[ImportIssue, ...]  # skipped rows (severity "error")
     rows_read: int
     columns: ColumnMap
     swapped: int = 0  # rows whose latitude/longitude were swapped on request
+    notes: tuple[ImportIssue, ...] = ()  # imported rows with a warning
 
     @property
     def imported(self) -> int:
         return len(self.sites) + len(self.outlets)
+
+    @property
+    def skipped(self) -> int:
+        """Rows skipped (a row with a bad latitude and a bad longitude has two issues)."""
+        return len({(i.file, i.row) for i in self.issues})
 
     @property
     def swappable(self) -> int:
@@ -116,251 +102,189 @@ class SiteOverlay:
         return SiteOverlay(self.sites, self.outlets, self.other, self.source_name, both)
 
 
-# -- reading ---------------------------------------------------------------------------
-def read_table(path: Path) -> tuple[pd.DataFrame, str, int]:
-    """Raw rows as strings, the kind of file, and the row number of the first data row."""
-    if not path.exists():
-        raise SiteFileError(f"{path}: file not found")
-    if path.is_dir():
-        raise SiteFileError(f"{path}: is a folder, not a file")
-    kind = SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        raise SiteFileError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
-                            "use .csv, .xlsx, .geojson or .gpkg")
-    data = path.read_bytes()
-    if not data.strip():
-        raise SiteFileError(f"{path}: the file is empty")
-    reader = {"csv": _read_csv, "xlsx": _read_xlsx, "geojson": _read_geojson,
-              "gpkg": _read_gpkg}[kind]
-    frame, first_row = reader(path, data)
-    if len(frame) == 0:
-        raise SiteFileError(f"{path}: the file has a header but no rows")
-    if len(frame) > MAX_ROWS:
-        raise SiteFileError(f"{path}: {len(frame):,} rows is more than {MAX_ROWS:,}")
-    return frame, kind, first_row
-
-
-def _looks_binary(data: bytes) -> str:
-    head = data[:4096]
-    if head.startswith(b"PK\x03\x04"):
-        return "an XLSX/ZIP file"
-    if head.startswith(b"SQLite format 3"):
-        return "a GeoPackage/SQLite file"
-    if head.startswith(b"%PDF"):
-        return "a PDF file"
-    if b"\x00" in head:
-        return "a binary file"
-    return ""
-
-
-def decode_text(path: Path, data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GBK/GB18030 as Chinese Excel writes."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise SiteFileError(f"{path}: starts with a UTF-8 mark but is not valid UTF-8 "
-                                f"(byte {exc.start + 3})") from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise SiteFileError(f"{path}: not valid UTF-16 text") from None
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise SiteFileError(f"{path}: wrong encoding: the text is neither UTF-8 nor GBK/GB18030")
-
-
-def _read_csv(path: Path, data: bytes) -> tuple[pd.DataFrame, int]:
-    what = _looks_binary(data)
-    if what:
-        raise SiteFileError(f"{path}: not a CSV text file (it looks like {what})")
-    text = decode_text(path, data)
-    sample = text[:20000]
-    try:
-        sep = csv.Sniffer().sniff(sample.splitlines()[0] if sample else ",",
-                                  delimiters=",;\t|").delimiter
-    except csv.Error:
-        sep = ","
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                            skipinitialspace=True, engine="c")
-    except pd.errors.EmptyDataError:
-        raise SiteFileError(f"{path}: the file has no header row") from None
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise SiteFileError(f"{path}: not a readable CSV table ({_first_line(exc)})") from None
-    return frame, 2
-
-
-def _read_xlsx(path: Path, data: bytes) -> tuple[pd.DataFrame, int]:
-    if not data.startswith(b"PK\x03\x04"):
-        raise SiteFileError(f"{path}: not an XLSX workbook (the file is not a ZIP package)")
-    try:
-        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many types for damaged workbooks
-        raise SiteFileError(f"{path}: not a readable XLSX workbook ({_first_line(exc)})") from None
-    return frame.fillna(""), 2
-
-
-def _read_geojson(path: Path, data: bytes) -> tuple[pd.DataFrame, int]:
-    try:
-        doc = json.loads(decode_text(path, data))
-    except json.JSONDecodeError as exc:
-        raise SiteFileError(f"{path}: not valid GeoJSON (JSON error at line {exc.lineno})") from None
-    feats = doc.get("features") if isinstance(doc, dict) else None
-    if doc.get("type") != "FeatureCollection" if isinstance(doc, dict) else True:
-        raise SiteFileError(f"{path}: not a GeoJSON FeatureCollection")
-    if not isinstance(feats, list):
-        raise SiteFileError(f"{path}: the FeatureCollection has no features list")
-    rows = []
-    for f in feats:
-        props = dict((f or {}).get("properties") or {})
-        geom = (f or {}).get("geometry") or {}
-        coords = geom.get("coordinates") if geom.get("type") == "Point" else None
-        ok = isinstance(coords, list) and len(coords) >= 2
-        props["__lon"] = str(coords[0]) if ok else ""
-        props["__lat"] = str(coords[1]) if ok else ""
-        props["__geom"] = geom.get("type", "") or "none"
-        rows.append({k: ("" if v is None else str(v)) for k, v in props.items()})
-    return pd.DataFrame(rows, dtype=str).fillna(""), 1
-
-
-def _read_gpkg(path: Path, data: bytes) -> tuple[pd.DataFrame, int]:
-    if not data.startswith(b"SQLite format 3"):
-        raise SiteFileError(f"{path}: not a GeoPackage (the file is not an SQLite database)")
-    try:
-        gdf = gpd.read_file(path)
-    except Exception as exc:  # pyogrio/GDAL errors for damaged files
-        raise SiteFileError(f"{path}: not a readable GeoPackage ({_first_line(exc)})") from None
-    if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
-        gdf = gdf.to_crs(4326)
-    frame = pd.DataFrame(gdf.drop(columns="geometry")).astype(str).replace({"None": "", "nan": ""})
-    is_point = (gdf.geom_type == "Point").to_numpy()
-    frame["__lon"] = np.where(is_point, gdf.geometry.x.astype(str) if is_point.any() else "", "")
-    frame["__lat"] = np.where(is_point, gdf.geometry.y.astype(str) if is_point.any() else "", "")
-    frame["__geom"] = gdf.geom_type.fillna("none").astype(str).to_numpy()
-    return frame, 1
-
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-
-
+# -- columns -----------------------------------------------------------------------------
 def peek_columns(path: str | Path) -> list[str]:
     """The file's column names, for a column-mapping dialog."""
-    frame, _kind, _first = read_table(Path(path))
-    return [str(c) for c in frame.columns if not str(c).startswith("__")]
-
-
-# -- columns ---------------------------------------------------------------------------
-def guess_columns(columns: list[str]) -> ColumnMap:
-    """Recognise columns by common English and Chinese names (case, spaces ignored)."""
-    norm = {str(c).strip().lower().replace(" ", "_"): c for c in columns}
-    found = {}
-    for key, names in ALIASES.items():
-        found[key] = next((norm[n] for n in names if n in norm), None)
-    if "__lat" in columns:  # geometry of GeoJSON/GeoPackage wins over attribute columns
-        found["lat"], found["lon"] = "__lat", "__lon"
-    return ColumnMap(**found)
+    table = _guarded(Path(path), lambda: read_table(Path(path)))
+    return [str(c) for c in table.frame.columns if not str(c).startswith("__")]
 
 
 def resolve_columns(frame: pd.DataFrame, mapping: ColumnMap | None, path: Path) -> ColumnMap:
+    """Recognised columns, overridden by the user's mapping where given."""
     cols = guess_columns(list(frame.columns))
+    if "__geom" in frame.columns and not (frame["__geom"] == "Point").any():
+        # GeoJSON/GeoPackage without point geometries but with lat/lon attributes
+        attr = guess_columns([c for c in frame.columns if not str(c).startswith("__")])
+        if attr.lat and attr.lon:
+            cols = dataclasses.replace(cols, lat=attr.lat, lon=attr.lon)
     if mapping is not None:
-        chosen = {k: v for k, v in mapping.__dict__.items() if v}
+        chosen = mapping.chosen()
         for key, col in chosen.items():
             if col not in frame.columns:
                 raise SiteFileError(f"{path}: no column named {col!r} (for {key}); columns are: "
-                                    + ", ".join(map(str, frame.columns)))
+                                    + ", ".join(_visible(frame.columns)))
         cols = ColumnMap(**{**cols.__dict__, **chosen})
     if cols.lat is None or cols.lon is None:
         raise SiteFileError(
             f"{path}: no latitude/longitude columns found (looked for lat/latitude/纬度 and "
-            f"lon/lng/longitude/经度); columns are: {', '.join(map(str, frame.columns))}. "
+            f"lon/lng/longitude/经度); columns are: {', '.join(_visible(frame.columns))}. "
             "Choose them with a column mapping (--lat-col/--lon-col)")
     return cols
 
 
-# -- validation ------------------------------------------------------------------------
+def _visible(columns) -> list[str]:
+    return [str(c) for c in columns if not str(c).startswith("__")] or ["(none)"]
+
+
+# -- reading -----------------------------------------------------------------------------
 def read_sites(path: str | Path, mapping: ColumnMap | None = None, default_kind: str = OUTLET,
                swap_latlon: bool = False) -> ImportResult:
-    """Read, recognise and validate a site file; never raises for a bad *row*."""
+    """Read, recognise and validate a site file.
+
+    Raises only :class:`SiteFileError` (whole-file problems); bad rows are reported in
+    the result. ``default_kind`` is the type of rows without a type column or value.
+    """
+    if default_kind not in (DISTRIBUTION, OUTLET):
+        raise ValueError(f"default_kind must be {DISTRIBUTION!r} or {OUTLET!r}")
     path = Path(path)
-    frame, _kind, first = read_table(path)
-    cols = resolve_columns(frame, mapping, path)
-    rows = np.arange(len(frame)) + first
-    issues: list[ImportIssue] = []
-    fname = path.name
-    lat_s = frame[cols.lat].astype(str).str.strip()
-    lon_s = frame[cols.lon].astype(str).str.strip()
-    lat = pd.to_numeric(lat_s.str.replace(",", ".", regex=False), errors="coerce").to_numpy(float)
-    lon = pd.to_numeric(lon_s.str.replace(",", ".", regex=False), errors="coerce").to_numpy(float)
+    return _guarded(path, lambda: _read_sites(path, mapping, default_kind, swap_latlon))
+
+
+def _guarded(path: Path, work: Callable):
+    """Last line of defence: whatever a malformed file does to a library, the user gets
+    a :class:`SiteFileError`, never a traceback. (Tests assert this path is never hit.)"""
+    try:
+        return work()
+    except (SiteFileError, MemoryError):
+        raise
+    except Exception as exc:  # see docstring
+        raise SiteFileError(f"{path}: could not be read (unexpected {type(exc).__name__}: "
+                            f"{first_line(exc)})") from exc
+
+
+def _read_sites(path: Path, mapping: ColumnMap | None, default_kind: str,
+                swap: bool) -> ImportResult:
+    table = read_table(path)
+    cols = resolve_columns(table.frame, mapping, path)
+    check = _Checker(table)
+    frame = table.frame
     bad = np.zeros(len(frame), dtype=bool)
-    if "__geom" in frame.columns:
-        not_point = (frame["__geom"] != "Point").to_numpy()
-        _add(issues, fname, rows, not_point, "geometry",
-             lambda i: f"geometry is {frame['__geom'].iloc[i]}, not a point")
+    if "__geom" in frame.columns and "__lat" in (cols.lat, cols.lon):
+        geom = frame["__geom"].to_numpy(dtype=object)
+        not_point = geom != "Point"
+        check.error(not_point, "", lambda i: "no point geometry" if geom[i] in ("none", "empty")
+                    else f"geometry is {geom[i]}, not a point")
         bad |= not_point
-    for col, text, val, label in ((cols.lat, lat_s, lat, "latitude"),
-                                  (cols.lon, lon_s, lon, "longitude")):
-        empty = (text == "").to_numpy() & ~bad
-        _add(issues, fname, rows, empty, col, lambda i, lab=label: f"missing {lab}")
-        nonnum = np.isnan(val) & ~empty & ~bad
-        _add(issues, fname, rows, nonnum, col,
-             lambda i, t=text, lab=label: f"{lab} is not a number: {t.iloc[i][:40]!r}")
-        bad |= empty | nonnum
-    lat, lon, swapped, gb = _place(lat, lon, bad, swap_latlon, issues, fname, rows, cols)
+    lat, lon = _numbers(frame, cols, bad, check)
+    bad |= np.isnan(lat) | np.isnan(lon)
+    lat, lon, gb, swapped = _place(lat, lon, bad, swap, check)
     bad |= gb == 0
-    kinds = _kinds(frame, cols, default_kind, bad, issues, fname, rows)
+    kinds = _kinds(frame, cols, default_kind, bad, check)
     bad |= kinds == ""
-    dup = _duplicates(lat, lon, kinds, bad, issues, fname, rows)
-    bad |= dup
-    return _result(path, frame, cols, ~bad, lat, lon, gb, kinds, issues, swapped)
+    bad |= _duplicates(lat, lon, kinds, bad, check)
+    keep = ~bad
+    _province_notes(frame, cols, keep, gb, check)
+    layers = {kind: _layer(frame, cols, keep & (kinds == kind), kind, lon, lat, gb, check)
+              for kind in (DISTRIBUTION, OUTLET)}
+    return ImportResult(path=path, sites=layers[DISTRIBUTION], outlets=layers[OUTLET],
+                        issues=check.sorted(ERROR), rows_read=len(frame) + len(table.problems),
+                        columns=cols, swapped=swapped, notes=check.sorted(WARNING))
 
 
-def _add(issues: list[ImportIssue], fname: str, rows: np.ndarray, mask: np.ndarray,
-         column: str | None, message, fixable: str = "") -> None:
-    col = "" if column in (None, "__lat", "__lon", "geometry") else str(column)
-    for i in np.flatnonzero(mask):
-        issues.append(ImportIssue(fname, int(rows[i]), col, message(i), fixable))
+class _Checker:
+    """Collects issues for flagged rows; only flagged rows cost Python work."""
+
+    def __init__(self, table: Table) -> None:
+        self.rows, self.where = table.rows, table.where
+        self.found = [ImportIssue(f, r, "", p) for f, r, p in table.problems]
+
+    def error(self, mask: np.ndarray, column: str | None, message: Callable[[int], str],
+              fixable: str = "") -> None:
+        self._add(mask, column, message, fixable, ERROR)
+
+    def warn(self, mask: np.ndarray, column: str | None, message: Callable[[int], str]) -> None:
+        self._add(mask, column, message, "", WARNING)
+
+    def _add(self, mask, column, message, fixable, severity) -> None:
+        col = "" if column is None or str(column).startswith("__") else str(column)
+        for i in np.flatnonzero(mask):
+            self.found.append(ImportIssue(str(self.where[i]), int(self.rows[i]), col,
+                                          message(int(i)), fixable, severity))
+
+    def sorted(self, severity: str) -> tuple[ImportIssue, ...]:
+        return tuple(sorted((i for i in self.found if i.severity == severity),
+                            key=lambda i: (i.file, i.row)))
 
 
-def _place(lat, lon, bad, swap, issues, fname, rows, cols):
+def _numbers(frame: pd.DataFrame, cols: ColumnMap, bad: np.ndarray,
+             check: _Checker) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates as floats (NaN where missing or not a number, which is reported).
+
+    One vectorised parse; only the rows it rejects get the slower second look
+    (decimal comma, a degree sign, blank)."""
+    out = []
+    for col, label in ((cols.lat, "latitude"), (cols.lon, "longitude")):
+        series = frame[col].astype(str)
+        val = np.array(pd.to_numeric(series, errors="coerce").to_numpy(dtype=float,
+                                                                       na_value=np.nan))
+        val[~np.isfinite(val)] = np.nan
+        retry = np.flatnonzero(np.isnan(val) & ~bad)
+        text = series.iloc[retry].str.strip()
+        fixed = text.str.replace(",", ".", regex=False).str.rstrip("°").str.strip()
+        val[retry] = pd.to_numeric(fixed, errors="coerce").to_numpy(dtype=float,
+                                                                    na_value=np.nan)
+        val[~np.isfinite(val)] = np.nan
+        empty = np.zeros(len(val), dtype=bool)
+        empty[retry] = (text == "").to_numpy()
+        shown = dict(zip(retry.tolist(), text.tolist()))
+        check.error(empty, col, lambda i, lab=label: f"missing {lab}")
+        check.error(np.isnan(val) & ~empty & ~bad, col,
+                    lambda i, lab=label, sh=shown: f"{lab} is not a number: {sh[i][:40]!r}")
+        val[bad] = np.nan
+        out.append(val)
+    return out[0], out[1]
+
+
+def _place(lat: np.ndarray, lon: np.ndarray, bad: np.ndarray, swap: bool,
+           check: _Checker) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Province of each point; out-of-range, outside-mainland and swapped rows reported."""
     ok = ~bad
     out_range = ok & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
     gb = np.zeros(len(lat), dtype=np.int64)
     test = ok & ~out_range
     gb[test] = _province_with_coast(lon[test], lat[test])
-    miss = test & (gb == 0)
+    # (lat, lon) is not in China: would (lon, lat) be?
+    cand = ((test & (gb == 0)) | out_range) & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
     gb_sw = np.zeros(len(lat), dtype=np.int64)
-    if miss.any():
-        gb_sw[miss] = _province_with_coast(lat[miss], lon[miss])
-    looks_swapped = (miss | (ok & out_range)) & (gb_sw > 0)
-    if (ok & out_range & ~looks_swapped).any():
-        cand = ok & out_range & ~looks_swapped & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
-        if cand.any():
-            gb_sw[cand] = _province_with_coast(lat[cand], lon[cand])
-            looks_swapped |= cand & (gb_sw > 0)
-    swapped = 0
-    if swap and looks_swapped.any():
+    gb_sw[cand] = _province_with_coast(lat[cand], lon[cand])
+    swapped = cand & (gb_sw > 0)
+    n_swapped = 0
+    if swap and swapped.any():
         lat, lon = lat.copy(), lon.copy()
-        lat[looks_swapped], lon[looks_swapped] = lon[looks_swapped], lat[looks_swapped].copy()
-        gb[looks_swapped] = gb_sw[looks_swapped]
-        swapped = int(looks_swapped.sum())
+        lat[swapped], lon[swapped] = lon[swapped], lat[swapped].copy()
+        gb[swapped] = gb_sw[swapped]
+        n_swapped = int(swapped.sum())
+        check.warn(swapped, "", lambda i: "latitude/longitude were swapped as asked "
+                                          f"(now {lat[i]:g}N, {lon[i]:g}E)")
     else:
-        _add(issues, fname, rows, looks_swapped, "",
-             lambda i: f"latitude/longitude look swapped ({lat[i]:g}, {lon[i]:g})", "swap")
-    _add(issues, fname, rows, ok & out_range & ~looks_swapped, "",
-         lambda i: f"coordinates out of range ({lat[i]:g}, {lon[i]:g})")
-    _add(issues, fname, rows, miss & ~looks_swapped, "",
-         lambda i: f"coordinates outside mainland China ({lat[i]:g}N, {lon[i]:g}E)")
-    if not swap:
-        gb[looks_swapped] = 0
-    return lat, lon, swapped, gb
+        check.error(swapped, "", lambda i: f"latitude/longitude look swapped ({lat[i]:g}, "
+                                           f"{lon[i]:g}); swapping them would put the site in "
+                                           f"{_province_name(gb_sw[i])}", "swap")
+    check.error(out_range & ~swapped, "",
+                lambda i: f"coordinates out of range ({lat[i]:g}, {lon[i]:g}): latitude must "
+                          "be within ±90 and longitude within ±180")
+    check.error(test & (gb == 0) & ~swapped, "",
+                lambda i: f"coordinates outside mainland China ({lat[i]:g}N, {lon[i]:g}E)")
+    return lat, lon, gb, n_swapped
+
+
+def _province_name(code: int) -> str:
+    return _english_names().get(int(code), "China")
+
+
+@functools.cache
+def _english_names() -> dict[int, str]:
+    return {code: en for code, (en, _zh) in load_china().province_names().items()}
 
 
 def _province_with_coast(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -374,23 +298,25 @@ def _province_with_coast(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return gb
 
 
-def _kinds(frame, cols, default_kind, bad, issues, fname, rows) -> np.ndarray:
+def _kinds(frame: pd.DataFrame, cols: ColumnMap, default_kind: str, bad: np.ndarray,
+           check: _Checker) -> np.ndarray:
+    """distribution/outlet per row ('' where skipped); unknown type words are reported."""
     if cols.type is None:
         return np.where(bad, "", default_kind).astype(object)
-    raw = frame[cols.type].astype(str).str.strip()
-    lookup = {w.lower(): k for k, words in KIND_WORDS.items() for w in words}
-    kinds = raw.str.lower().map(lookup)
-    empty = (raw == "").to_numpy()
-    kinds = kinds.where(~empty, default_kind).to_numpy(dtype=object)
+    codes, uniq = pd.factorize(frame[cols.type].astype(str))  # few distinct type words
+    words = pd.Series(uniq, dtype=object).astype(str).str.strip()
+    per_word = kinds_of(words).where(words != "", default_kind).to_numpy(dtype=object)
+    kinds = per_word[codes]
     unknown = pd.isna(kinds) & ~bad
-    _add(issues, fname, rows, unknown, cols.type,
-         lambda i: f"unknown type {raw.iloc[i][:30]!r} (use distribution/outlet or "
-                   "配送中心/服务网点)")
-    kinds = np.where(pd.isna(kinds) | bad, "", kinds)
-    return kinds.astype(object)
+    shown = words.to_numpy(dtype=object)[codes]
+    check.error(unknown, cols.type,
+                lambda i: f"unknown type {shown[i][:30]!r} (use distribution/outlet or "
+                          "配送中心/服务网点)")
+    return np.where(pd.isna(kinds) | bad, "", kinds).astype(object)
 
 
-def _duplicates(lat, lon, kinds, bad, issues, fname, rows) -> np.ndarray:
+def _duplicates(lat: np.ndarray, lon: np.ndarray, kinds: np.ndarray, bad: np.ndarray,
+                check: _Checker) -> np.ndarray:
     """Same place (to ~1 m) and same type as an earlier row: the later row is skipped."""
     valid = np.flatnonzero(~bad)
     out = np.zeros(len(lat), dtype=bool)
@@ -401,72 +327,126 @@ def _duplicates(lat, lon, kinds, bad, issues, fname, rows) -> np.ndarray:
     dup = first != valid
     out[valid[dup]] = True
     first_of = dict(zip(valid[dup].tolist(), first[dup].tolist()))
-    _add(issues, fname, rows, out, "",
-         lambda i: f"duplicate of row {rows[first_of[i]]} (same place and type)")
+    check.error(out, "", lambda i: f"duplicate of row {check.rows[first_of[i]]} "
+                                   "(same place and type)")
     return out
 
 
-def _result(path, frame, cols, keep, lat, lon, gb, kinds, issues, swapped) -> ImportResult:
-    names = load_china().province_names()
-    prov = {code: en for code, (en, _zh) in names.items()}
-    layers = {}
-    for kind in (DISTRIBUTION, OUTLET):
-        sel = keep & (kinds == kind)
-        idx = np.flatnonzero(sel)
-        label = "Imported distribution site" if kind == DISTRIBUTION else "Imported outlet"
-        if cols.name:
-            nm = frame[cols.name].astype(str).str.strip().to_numpy()[idx]
-            nm = [n if n else f"{label} {k + 1}" for k, n in enumerate(nm)]
-        else:
-            nm = [f"{label} {k + 1}" for k in range(len(idx))]
-        ids = None
-        if cols.id:
-            raw = frame[cols.id].astype(str).str.strip().to_numpy()[idx]
-            if len(set(raw)) == len(raw) and all(raw):
-                ids = list(raw)
-        layers[kind] = make_layer(kind, lon[idx], lat[idx], gb[idx], nm, prov,
-                                  source="imported", ids=ids)
-    issues.sort(key=lambda x: x.row)
-    return ImportResult(path=path, sites=layers[DISTRIBUTION], outlets=layers[OUTLET],
-                        issues=tuple(issues), rows_read=len(frame), columns=cols,
-                        swapped=swapped)
+def _province_notes(frame: pd.DataFrame, cols: ColumnMap, keep: np.ndarray, gb: np.ndarray,
+                    check: _Checker) -> None:
+    """A province column that disagrees with the coordinates: imported by coordinates,
+    flagged so a typo in the coordinates does not go unnoticed."""
+    if cols.province is None:
+        return
+    text = frame[cols.province].astype(str).str.strip()
+    named = provinces_of(text)
+    shown = text.to_numpy(dtype=object)
+    check.warn(keep & (named > 0) & (named != gb), cols.province,
+               lambda i: f"the coordinates are in {_province_name(gb[i])}, not "
+                         f"{shown[i][:30]!r}; imported by coordinates")
+    check.warn(keep & (named < 0), cols.province,
+               lambda i: f"province {shown[i][:30]!r} not recognised; the coordinates say "
+                         f"{_province_name(gb[i])}")
 
 
-# -- using an import -------------------------------------------------------------------
-def overlay_from(result: ImportResult, other: str = "keep") -> SiteOverlay:
-    """The layers the file contained replace the simulated ones."""
-    if other not in ("keep", "empty"):
+def _layer(frame: pd.DataFrame, cols: ColumnMap, sel: np.ndarray, kind: str, lon: np.ndarray,
+           lat: np.ndarray, gb: np.ndarray, check: _Checker) -> gpd.GeoDataFrame:
+    idx = np.flatnonzero(sel)
+    prov = _english_names()
+    label = "Imported distribution site" if kind == DISTRIBUTION else "Imported outlet"
+    if cols.name:
+        nm = frame[cols.name].astype(str).str.strip().to_numpy(dtype=object)[idx]
+        names = [n if n else f"{label} {k + 1}" for k, n in enumerate(nm)]
+    else:
+        names = [f"{label} {k + 1}" for k in range(len(idx))]
+    return make_layer(kind, lon[idx], lat[idx], gb[idx], names, prov, source="imported",
+                      ids=_ids(frame, cols, idx, check))
+
+
+def _ids(frame: pd.DataFrame, cols: ColumnMap, idx: np.ndarray,
+         check: _Checker) -> list[str] | None:
+    """The file's own ids when they are present and unique, else generated ones."""
+    if not cols.id or len(idx) == 0:
+        return None
+    raw = frame[cols.id].astype(str).str.strip().to_numpy(dtype=object)[idx]
+    blank = raw == ""
+    repeated = pd.Series(raw).duplicated().to_numpy()
+    if not (blank | repeated).any():
+        return list(raw)
+    first = idx[np.flatnonzero(blank | repeated)[0]]
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[first] = True
+    check.warn(mask, cols.id, lambda i: "ids in this column are blank or repeated, so every "
+                                        "site of this type was given a new id")
+    return None
+
+
+# -- using an import ---------------------------------------------------------------------
+def overlay_from(result: ImportResult, other: str = "keep", replace: str = "both"
+                 ) -> SiteOverlay:
+    """The imported layers that replace the simulated ones.
+
+    ``replace="both"``: every layer the file has rows for; ``"outlets"``/``"sites"``:
+    only that layer (even if the file had none of it). ``other``: the layer not
+    replaced stays simulated (``keep``) or is emptied (``empty``).
+    """
+    if other not in OTHER:
         raise ValueError(f"other must be 'keep' or 'empty', got {other!r}")
-    return SiteOverlay(sites=result.sites if len(result.sites) else None,
-                       outlets=result.outlets if len(result.outlets) else None,
-                       other=other, source_name=result.path.name)
+    if replace not in REPLACE:
+        raise ValueError(f"replace must be one of {', '.join(REPLACE)}, got {replace!r}")
+    sites = result.sites if (replace == "sites" or replace == "both" and len(result.sites)) \
+        else None
+    outlets = result.outlets if (replace == "outlets" or replace == "both"
+                                 and len(result.outlets)) else None
+    return SiteOverlay(sites=sites, outlets=outlets, other=other, source_name=result.path.name)
 
 
 def apply_overlay(network: Network, overlay: SiteOverlay | None) -> Network:
     """A new network: imported layers in, the other layer kept or emptied."""
     if overlay is None:
         return network
-    fill = (lambda kind, layer: layer) if overlay.other == "keep" else \
-        (lambda kind, layer: empty_layer(kind))
-    sites = overlay.sites if overlay.sites is not None else fill(DISTRIBUTION, network.sites)
-    outlets = overlay.outlets if overlay.outlets is not None else fill(OUTLET, network.outlets)
+    keep = overlay.other == "keep"
+    sites = overlay.sites if overlay.sites is not None else (
+        network.sites if keep else empty_layer(DISTRIBUTION))
+    outlets = overlay.outlets if overlay.outlets is not None else (
+        network.outlets if keep else empty_layer(OUTLET))
     if overlay.added_outlets is not None and len(overlay.added_outlets):
         outlets = gpd.GeoDataFrame(pd.concat([outlets, overlay.added_outlets], ignore_index=True),
                                    geometry="geometry", crs=overlay.added_outlets.crs)
     return Network(sites=sites, outlets=outlets).with_layers()
 
 
+def apply_import(network: Network, result: ImportResult, replace: str = "both",
+                 other: str = "keep") -> Network:
+    """A NEW network with the import merged in (the given one is never mutated);
+    outlets get their parent distribution sites reassigned."""
+    return apply_overlay(network, overlay_from(result, other, replace))
+
+
 def format_report(result: ImportResult, limit: int = 20) -> str:
     """The validation report a person reads: counts, then the first problems."""
-    lines = [f"{result.path.name}: {result.rows_read:,} rows read, {result.imported:,} valid "
-             f"({len(result.sites):,} distribution sites, {len(result.outlets):,} outlets), "
-             f"{len(result.issues):,} skipped"]
+    head = (f"{result.path.name}: {_n(result.rows_read, 'row')} read, {result.imported:,} "
+            f"valid ({_n(len(result.sites), 'distribution site')}, "
+            f"{_n(len(result.outlets), 'outlet')}), {result.skipped:,} skipped")
+    lines = [head]
     if result.swapped:
-        lines.append(f"  {result.swapped:,} rows had latitude/longitude swapped and were fixed")
+        lines.append(f"  {_n(result.swapped, 'row')} had latitude/longitude swapped and "
+                     f"{'was' if result.swapped == 1 else 'were'} fixed")
     lines += [f"  {i}" for i in result.issues[:limit]]
     if len(result.issues) > limit:
-        lines.append(f"  … and {len(result.issues) - limit:,} more")
+        lines.append(f"  … and {len(result.issues) - limit:,} more problems")
     if result.swappable:
-        lines.append(f"  {result.swappable:,} rows look like latitude/longitude are swapped: "
+        lines.append(f"  {_n(result.swappable, 'row')} look like latitude/longitude are swapped: "
                      "import again with swapping on (--swap-latlon) to fix them")
+    notes = [n for n in result.notes if not n.problem.startswith("latitude/longitude were")]
+    shown = max(limit // 2, 1)
+    if notes:
+        lines.append(f"  {_n(len(notes), 'imported row')} with a warning:")
+        lines += [f"  {n}" for n in notes[:shown]]
+        if len(notes) > shown:
+            lines.append(f"  … and {len(notes) - shown:,} more warnings")
     return "\n".join(lines)
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"

@@ -4,14 +4,13 @@ from __future__ import annotations
 import json
 import os
 
-import geopandas as gpd
-import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from geo.export_data import export_results
 from geo.params import ScenarioParams
 from geo.scenario import run_scenario
-from geo.scenario_file import (ScenarioFile, ScenarioFileError, load_scenario, save_scenario)
+from geo.scenario_file import ScenarioFile, ScenarioFileError, load_scenario, save_scenario
 from geo.sites_io import overlay_from, read_sites
 
 
@@ -72,36 +71,91 @@ def test_a_crash_mid_save_keeps_the_previous_file(tmp_path, monkeypatch, overlay
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.rpscenario.json", "s.csv"]
 
 
-def test_exported_files_have_the_counts_the_panels_show(tmp_path):
-    res = run_scenario(ScenarioParams(outlets=900, sites=90, seed=3))
-    files = export_results(res, tmp_path / "out")
-    names = sorted(p.name for p in files)
-    assert names == ["gap_cells.geojson", "gap_regions.geojson", "outlets.geojson",
-                     "province_summary.csv", "province_summary.xlsx", "reach_results.gpkg",
-                     "sites.geojson"]
-    s = res.summary
-    for src, kw in ((tmp_path / "out" / "outlets.geojson", {}),
-                    (tmp_path / "out" / "reach_results.gpkg", {"layer": "outlets"})):
-        g = gpd.read_file(src, **kw)
-        assert len(g) == s.service_outlets and g.crs.to_epsg() == 4326
-    regions = gpd.read_file(tmp_path / "out" / "reach_results.gpkg", layer="gap_regions")
-    assert len(regions) == s.gap_regions and regions.crs.to_epsg() == 4326
-    assert regions["rural_unreached"].sum() == pytest.approx(s.rural_unreached, rel=1e-3)
-    cells = gpd.read_file(tmp_path / "out" / "gap_cells.geojson")
-    assert cells["rural_unreached"].sum() == pytest.approx(s.rural_unreached, rel=1e-3)
-    csv = pd.read_csv(tmp_path / "out" / "province_summary.csv", encoding="utf-8-sig")
-    assert len(csv) == 31 and "西藏自治区" in set(csv["name_zh"])
-    assert csv["outlets"].sum() == s.service_outlets
-    xl = pd.read_excel(tmp_path / "out" / "province_summary.xlsx", sheet_name=None)
-    assert set(xl) == {"provinces", "national"} and len(xl["provinces"]) == 31
-    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+def test_params_overlay_and_settings_can_be_passed_separately(tmp_path, overlay):
+    path = save_scenario(tmp_path / "b.rpscenario.json", ScenarioParams(seed=9), overlay,
+                         {"analysis": {"radius_km": 30}})
+    back = load_scenario(path)
+    assert back.params.seed == 9 and back.settings == {"analysis": {"radius_km": 30}}
+    assert len(back.overlay.outlets) == 2
 
 
-def test_export_rejects_unknown_format_and_file_as_folder(tmp_path):
-    res = run_scenario(ScenarioParams(outlets=100, sites=40))
-    with pytest.raises(ValueError, match="unknown export format"):
-        export_results(res, tmp_path, ("shp",))
-    f = tmp_path / "file.txt"
-    f.write_text("x")
-    with pytest.raises(ValueError, match="not a folder"):
-        export_results(res, f, ("csv",))
+def test_the_file_keeps_every_documented_key(tmp_path, overlay):
+    path = save_scenario(tmp_path / "c.json", ScenarioFile(ScenarioParams(), overlay))
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert set(doc) == {"format", "version", "params", "imported", "settings"}
+    assert set(doc["imported"]) == {"other", "source_name", "sites", "outlets", "added_outlets"}
+    assert set(doc["imported"]["outlets"][0]) == {"site_id", "name", "lon", "lat", "gb_code"}
+    assert doc["imported"]["source_name"] == "s.csv"
+
+
+OK_HEAD = '{"format": "reach-planner-scenario", "version": 1, '
+
+
+@pytest.mark.parametrize("text,needle", [
+    (OK_HEAD + '"params": [], "imported": null}', "params must be an object"),
+    (OK_HEAD + '"params": {}, "settings": [1]}', "settings must be an object"),
+    (OK_HEAD + '"params": {}, "imported": {"outlets": "x"}}', "imported.outlets must be a list"),
+    (OK_HEAD + '"params": {}, "imported": {"outlets": [{"lon": 1}]}}', "needs site_id"),
+    (OK_HEAD + '"params": {}, "imported": {"other": "maybe"}}', "imported.other must be"),
+    (OK_HEAD + '"params": {}, "imported": {"sites": [{"site_id": "a", "name": "a", '
+               '"lon": 116.4, "lat": 999, "gb_code": 11}]}}', "bad coordinates"),
+    (OK_HEAD + '"params": {}, "imported": {"sites": [{"site_id": "a", "name": "a", '
+               '"lon": 116.4, "lat": 39.9, "gb_code": 99}]}}', "unknown gb_code 99"),
+    ('{"format": "reach-planner-scenario", "version": "1", "params": {}}', "bad version"),
+    ('{"format": "reach-planner-scenario", "version": true, "params": {}}', "bad version"),
+])
+def test_hand_edited_damage_is_named(tmp_path, text, needle):
+    p = tmp_path / "bad.json"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioFileError, match="damaged scenario file") as exc:
+        load_scenario(p)
+    assert needle in str(exc.value) and str(exc.value).startswith(str(p))
+
+
+def test_missing_folder_and_binary_files_are_refused(tmp_path):
+    with pytest.raises(ScenarioFileError, match="file not found"):
+        load_scenario(tmp_path / "none.json")
+    with pytest.raises(ScenarioFileError, match="is a folder"):
+        load_scenario(tmp_path)
+    (tmp_path / "bin.json").write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(ScenarioFileError, match="not a scenario file"):
+        load_scenario(tmp_path / "bin.json")
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=6),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=15)
+KEYS = st.sampled_from(["params", "imported", "settings", "version", "sites", "outlets",
+                        "other", "seed", "lon"])
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(extra=st.dictionaries(KEYS, JSON, max_size=4), raw=st.binary(max_size=60))
+def test_random_documents_only_ever_raise_our_error(tmp_path, extra, raw):
+    for data in (json.dumps({"format": "reach-planner-scenario", "version": 1, **extra}).encode(),
+                 raw):
+        p = tmp_path / "r.json"
+        p.write_bytes(data)
+        try:
+            load_scenario(p)
+        except ScenarioFileError:
+            pass
+
+
+def test_a_failure_while_writing_keeps_the_previous_file(tmp_path, monkeypatch):
+    path = tmp_path / "keep.json"
+    save_scenario(path, ScenarioParams(seed=1))
+    before = path.read_bytes()
+
+    def fail(fd):
+        raise OSError("I/O error")
+
+    monkeypatch.setattr(os, "fsync", fail)
+    with pytest.raises(OSError, match="I/O error"):
+        save_scenario(path, ScenarioParams(seed=2))
+    monkeypatch.undo()
+    with pytest.raises(ValueError):  # NaN is not JSON: refused before anything is written
+        save_scenario(path, ScenarioParams(seed=3), settings={"zoom": float("nan")})
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.json"]

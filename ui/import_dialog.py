@@ -60,7 +60,7 @@ class ImportReportDialog(QDialog):
         head = QLabel(tr("{rows} rows read: {sites} distribution sites and {outlets} service "
                          "outlets are valid, {skipped} rows would be skipped.").format(
             rows=f"{result.rows_read:,}", sites=f"{len(result.sites):,}",
-            outlets=f"{len(result.outlets):,}", skipped=f"{len(result.issues):,}"))
+            outlets=f"{len(result.outlets):,}", skipped=f"{result.skipped:,}"))
         if result.swapped:
             head.setText(head.text() + " " + tr("Latitude and longitude were swapped in {n} "
                                                 "rows.").format(n=f"{result.swapped:,}"))
@@ -94,7 +94,9 @@ class ImportReportDialog(QDialog):
 
     @staticmethod
     def _issue_table(result: ImportResult) -> QTableWidget:
-        shown = result.issues[:MAX_ROWS_SHOWN]
+        """Skipped rows first, then rows imported with a warning (e.g. a province column
+        that disagrees with the coordinates)."""
+        shown = (tuple(result.issues) + tuple(result.notes))[:MAX_ROWS_SHOWN]
         t = QTableWidget(len(shown), 4)
         t.setHorizontalHeaderLabels([tr("File"), tr("Row"), tr("Column"), tr("Problem")])
         for r, issue in enumerate(shown):
