@@ -3,7 +3,8 @@
     .venv/bin/python bench/bench_printmap.py [--runs 3]
 
 Compared in the same run with the naive drawing: every gap and covered hexagon as
-its own patch via GeoDataFrame.plot (no dissolving), same page and dpi.
+its own patch via GeoDataFrame.plot (no dissolving, shapes added with add_patch),
+same projection, page and dpi.
 """
 from __future__ import annotations
 
@@ -33,18 +34,19 @@ def naive(result, out: Path) -> None:
     fig = Figure(figsize=PrintOptions().size_inches, dpi=300)
     FigureCanvasAgg(fig)
     ax = fig.add_axes([0.02, 0.07, 0.96, 0.8])
-    load = printmap.load_china().provinces
-    load.plot(ax=ax, color="#f6f3ec", edgecolor="#7a7a7a", linewidth=0.4)
+    prov = printmap.project(printmap.load_china().provinces.geometry.to_numpy())
+    gpd.GeoSeries(prov).plot(ax=ax, color="#f6f3ec", edgecolor="#7a7a7a", linewidth=0.4)
     cov = np.flatnonzero(result.coverage.covered)
-    gpd.GeoSeries(g.polygons(cov)).plot(ax=ax, color=COVERED, alpha=0.45)
+    gpd.GeoSeries(printmap.project(g.polygons(cov))).plot(ax=ax, color=COVERED, alpha=0.45)
     gaps = np.flatnonzero(result.gaps.is_gap)
     people = result.demand.rural[gaps]
     cls = np.searchsorted(gap_classes(people), people)
-    gpd.GeoDataFrame({"c": cls}, geometry=g.polygons(gaps)).plot(
+    gpd.GeoDataFrame({"c": cls}, geometry=printmap.project(g.polygons(gaps))).plot(
         ax=ax, color=[GAP_COLOURS[c] for c in cls])
     net = result.network
-    ax.scatter(net.outlets["lon"], net.outlets["lat"], s=0.6)
-    ax.scatter(net.sites["lon"], net.sites["lat"], s=2.5)
+    for layer, size in ((net.outlets, 0.35), (net.sites, 1.6)):
+        x, y = printmap.CHINA.forward(layer["lon"].to_numpy(), layer["lat"].to_numpy())
+        ax.scatter(x, y, s=size)
     fig.savefig(out, dpi=300)
 
 
@@ -54,18 +56,23 @@ def main() -> None:
     a = ap.parse_args()
     result = run_scenario()
     with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()  # first print: also finds the fonts, projects the provinces
+        render_print_map(result, PrintOptions(dpi=300), Path(tmp) / "first.png")
+        t_first = time.perf_counter() - t
         times = []
         for i in range(a.runs):
-            printmap._layers.cache_clear()  # measure the full work every time
+            printmap._layers.cache_clear()  # dissolve again every time: the full work
             t = time.perf_counter()
             render_print_map(result, PrintOptions(dpi=300), Path(tmp) / f"a4_{i}.png")
             times.append(time.perf_counter() - t)
         t = time.perf_counter()
         naive(result, Path(tmp) / "naive.png")
         t_naive = time.perf_counter() - t
-    print(f"300 dpi A4 PNG, best / median     {min(times):6.2f} s / {statistics.median(times):.2f} s")
+    print(f"300 dpi A4 PNG, first in process  {t_first:6.2f} s")
+    best, median = min(times), statistics.median(times)
+    print(f"300 dpi A4 PNG, best / median     {best:6.2f} s / {median:.2f} s")
     print(f"naive per-hexagon drawing         {t_naive:6.2f} s   ratio {t_naive / min(times):.1f}x")
-    print(f"{'PASS' if min(times) < 10 else 'FAIL'}  300 dpi A4 PNG < 10 s")
+    print(f"{'PASS' if max(t_first, *times) < 10 else 'FAIL'}  300 dpi A4 PNG < 10 s")
 
 
 if __name__ == "__main__":
