@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 
@@ -61,3 +61,23 @@ def _remove(tmp: str) -> None:
             os.unlink(name)
         except (FileNotFoundError, IsADirectoryError):
             pass
+
+
+def check_target(path: str | os.PathLike[str], formats: Mapping[str, str],
+                 what: str = "format") -> tuple[Path, str]:
+    """Refuse a bad destination before any work: unknown extension, missing or read-only
+    folder, or a folder given as the file. Returns the path and the format for its suffix."""
+    p = Path(path).expanduser()
+    fmt = formats.get(p.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"{p}: unsupported {what} {p.suffix or '(none)'!r}; use "
+                         + ", ".join(formats))
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise ValueError(f"{p}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise ValueError(f"{p}: folder {parent} is not writable")
+    if p.is_dir():
+        raise ValueError(f"{p} is a folder; give a file name ending in " + ", ".join(formats))
+    return p, fmt
+

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QMarginsF, QSizeF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
+from geo.atomic import check_target
 from ui.mapview import MapView
 
 FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".pdf": "PDF"}
@@ -23,19 +24,7 @@ MAX_PIXELS = 12000
 
 def check_output(path: str | os.PathLike[str]) -> tuple[Path, str]:
     """Validate an output path before any work is done; message names the problem."""
-    p = Path(path).expanduser()
-    fmt = FORMATS.get(p.suffix.lower())
-    if fmt is None:
-        raise ValueError(f"{p}: unsupported image format {p.suffix or '(none)'!r}; "
-                         "use .png, .jpg, .jpeg or .pdf")
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise ValueError(f"{p}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise ValueError(f"{p}: folder {parent} is not writable")
-    if p.is_dir():
-        raise ValueError(f"{p}: is a folder, not a file name")
-    return p, fmt
+    return check_target(path, FORMATS, "image format")
 
 
 def check_size(width: int, height: int, scale: int) -> None:

@@ -40,7 +40,7 @@ from matplotlib.transforms import Bbox
 from shapely.ops import polylabel
 
 from geo.albers import CHINA
-from geo.atomic import atomic_write_bytes
+from geo.atomic import atomic_write_bytes, check_target
 from geo.data import DATA_DIR, load_china
 from geo.scenario import ScenarioResult
 from ui.webmap import COVERED, GAP_COLOURS, LAND, OUTLET, SEA, SITE, gap_classes
@@ -724,19 +724,7 @@ def _inset_land() -> MplPath:
 # -- output ------------------------------------------------------------------------------------
 def check_output(path: str | os.PathLike[str]) -> tuple[Path, str]:
     """Refuse a bad destination before any drawing (one clear line for the CLI/dialog)."""
-    p = Path(path).expanduser()
-    fmt = FORMATS.get(p.suffix.lower())
-    if fmt is None:
-        raise ValueError(f"{p}: unsupported format {p.suffix or '(none)'!r}; "
-                         "use .png, .pdf or .svg")
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise ValueError(f"{p}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise ValueError(f"{p}: folder {parent} is not writable")
-    if p.is_dir():
-        raise ValueError(f"{p} is a folder; give a file name ending in .png, .pdf or .svg")
-    return p, fmt
+    return check_target(path, FORMATS)
 
 
 def render_print_map(result: ScenarioResult, opts: PrintOptions, out: str | os.PathLike[str]
