@@ -11,7 +11,13 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from geo.params import DEFAULT_OUTLETS, DEFAULT_SITES, STRATEGIES, ParameterError, ScenarioParams
+from reach_planner.geo.params import (
+    DEFAULT_OUTLETS,
+    DEFAULT_SITES,
+    STRATEGIES,
+    ParameterError,
+    ScenarioParams,
+)
 
 COLUMN_FLAGS = ("lat", "lon", "name", "type", "province", "id")  # --lat-col … --id-col
 
@@ -82,7 +88,7 @@ def overlay_from_args(args: argparse.Namespace):
         if given:
             raise UserError(f"{given[0]} needs a file of sites (--sites FILE)")
         return None
-    from geo.sites_io import ColumnMap, format_report, overlay_from, read_sites
+    from reach_planner.geo.sites_io import ColumnMap, format_report, overlay_from, read_sites
 
     mapping = ColumnMap(**cols)
     result = read_sites(path, mapping, default_kind=args.kind, swap_latlon=args.swap_latlon)
@@ -134,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_print_map(args: argparse.Namespace) -> int:
-    from geo.scenario import run_scenario
-    from ui.printmap import PrintOptions, check_output, render_print_map
+    from reach_planner.geo.scenario import run_scenario
+    from reach_planner.ui.printmap import PrintOptions, check_output, render_print_map
 
     opts = PrintOptions(page=args.page, orientation=args.orientation, dpi=args.dpi,
                         lang=args.lang, title=args.title, inset=not args.no_inset)
@@ -146,8 +152,8 @@ def cmd_print_map(args: argparse.Namespace) -> int:
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
-    from geo.recommend import RecommendParams, min_outlets_for_target, recommend
-    from geo.scenario import run_scenario
+    from reach_planner.geo.recommend import RecommendParams, min_outlets_for_target, recommend
+    from reach_planner.geo.scenario import run_scenario
 
     params = params_from(args)
     result = run_scenario(params, overlay=overlay_from_args(args))
@@ -182,8 +188,8 @@ def format_recommendation(rec) -> str:
 
 
 def cmd_export_data(args: argparse.Namespace) -> int:
-    from geo.export_data import FORMATS, export_results
-    from geo.scenario import run_scenario
+    from reach_planner.geo.export_data import FORMATS, export_results
+    from reach_planner.geo.scenario import run_scenario
 
     result = run_scenario(params_from(args), overlay=overlay_from_args(args))
     for path in export_results(result, args.out, tuple(args.format or FORMATS)):
@@ -192,8 +198,8 @@ def cmd_export_data(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from geo.scenario import run_scenario
-    from geo.summary import format_table
+    from reach_planner.geo.scenario import run_scenario
+    from reach_planner.geo.summary import format_table
 
     result = run_scenario(params_from(args), overlay=overlay_from_args(args))
     print(result.summary.to_json() if args.json else format_table(result.summary))
@@ -201,7 +207,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from ui.headless import export_headless
+    from reach_planner.ui.headless import export_headless
 
     path = export_headless(params_from(args), args.out, width=args.width, height=args.height,
                            scale=args.scale, title=args.title,
@@ -211,7 +217,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    from ui.app import run_app
+    from reach_planner.ui.app import run_app
 
     return run_app(params_from(args), quit_when_drawn=getattr(args, "quit_when_drawn", False),
                    overlay=overlay_from_args(args))

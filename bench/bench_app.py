@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ui.qt_env import prepare_qt_environment  # noqa: E402
+from reach_planner.ui.qt_env import prepare_qt_environment  # noqa: E402
 
 prepare_qt_environment(headless=True)
 
@@ -32,7 +32,7 @@ def naive_html(result) -> str:
     import numpy as np
     from branca.element import Element
 
-    from ui.webmap import LEAFLET_DIR, file_url
+    from reach_planner.ui.webmap import LEAFLET_DIR, file_url
 
     m = folium.Map(location=[35.5, 104], zoom_start=4, tiles=None)
     # Same offline Leaflet as ours, so only the way the data is drawn differs.
@@ -89,8 +89,8 @@ def headless_export(runs: int, tmp: Path) -> list[float]:
 
 
 def page_draw_times(pages: list[Path]) -> list[float]:
-    from ui.export import dispose
-    from ui.mapview import MapView
+    from reach_planner.ui.export import dispose
+    from reach_planner.ui.mapview import MapView
 
     out = []
     for page in pages:
@@ -106,9 +106,9 @@ def page_draw_times(pages: list[Path]) -> list[float]:
 
 
 def redraw_times(runs: int) -> list[float]:
-    from geo.params import ScenarioParams
+    from reach_planner.geo.params import ScenarioParams
+    from reach_planner.ui.mainwindow import MainWindow
     from tests.qt_helpers import wait_until
-    from ui.mainwindow import MainWindow
 
     w = MainWindow()
     w.show()
@@ -133,9 +133,9 @@ def main() -> None:
     args = ap.parse_args()
     from PySide6.QtWidgets import QApplication
 
-    from geo.params import ScenarioParams
-    from geo.scenario import run_scenario
-    from ui.webmap import render_html
+    from reach_planner.geo.params import ScenarioParams
+    from reach_planner.geo.scenario import run_scenario
+    from reach_planner.ui.webmap import render_html
 
     app = QApplication.instance() or QApplication(["bench"])
     result = run_scenario(ScenarioParams())

@@ -24,20 +24,20 @@ import shapely
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.albers import CHINA  # noqa: E402
-from geo.coverage import nearest_km  # noqa: E402
-from geo.grid import build_grid  # noqa: E402
-from geo.params import ScenarioParams  # noqa: E402
-from geo.simulate import simulate_network  # noqa: E402
-from geo.sphere import SphereIndex  # noqa: E402
+from reach_planner.geo.albers import CHINA  # noqa: E402
+from reach_planner.geo.coverage import nearest_km  # noqa: E402
+from reach_planner.geo.grid import build_grid  # noqa: E402
+from reach_planner.geo.params import ScenarioParams  # noqa: E402
+from reach_planner.geo.simulate import simulate_network  # noqa: E402
+from reach_planner.geo.sphere import SphereIndex  # noqa: E402
 
 FRESH = """
 import time, sys
 sys.path.insert(0, {root!r})
 t0 = time.perf_counter()
 import geopandas, pandas, shapely, scipy.spatial
-from geo.scenario import run_scenario
-from geo.data import load_china, load_census
+from reach_planner.geo.scenario import run_scenario
+from reach_planner.geo.data import load_china, load_census
 t1 = time.perf_counter()
 load_china(); load_census()
 t2 = time.perf_counter()
@@ -58,7 +58,7 @@ def fresh_process(runs: int) -> list[tuple[float, float, float]]:
 
 
 def in_process(runs: int) -> list[float]:
-    from geo.scenario import run_scenario
+    from reach_planner.geo.scenario import run_scenario
 
     run_scenario()
     times = []

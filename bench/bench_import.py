@@ -21,9 +21,9 @@ import shapely
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.data import load_china  # noqa: E402
-from geo.grid import build_grid  # noqa: E402
-from geo.sites_io import read_sites  # noqa: E402
+from reach_planner.geo.data import load_china  # noqa: E402
+from reach_planner.geo.grid import build_grid  # noqa: E402
+from reach_planner.geo.sites_io import read_sites  # noqa: E402
 
 
 def make_csv(path: Path, rows: int, seed: int = 0, encoding: str = "gbk") -> None:

@@ -19,9 +19,17 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.recommend import (RecommendParams, build_problem, covered_by, exact, greedy,  # noqa: E402
-                           prune, recommend, solve_greedy)
-from geo.scenario import run_scenario  # noqa: E402
+from reach_planner.geo.recommend import (  # noqa: E402
+    RecommendParams,
+    build_problem,
+    covered_by,
+    exact,
+    greedy,
+    prune,
+    recommend,
+    solve_greedy,
+)
+from reach_planner.geo.scenario import run_scenario  # noqa: E402
 
 INSTANCES = [(54, 5), (54, 20), (63, 10), (63, 20), (65, 10), (62, 15), (15, 20)]
 

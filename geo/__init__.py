@@ -7,7 +7,7 @@ wires them. Nothing here may import Qt: the window and the CLI both sit on top.
 """
 from __future__ import annotations
 
-from geo.params import ParameterError, ScenarioParams
-from geo.scenario import ScenarioResult, run_scenario
+from reach_planner.geo.params import ParameterError, ScenarioParams
+from reach_planner.geo.scenario import ScenarioResult, run_scenario
 
 __all__ = ["ParameterError", "ScenarioParams", "ScenarioResult", "run_scenario"]

@@ -11,8 +11,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from geo.data import load_china
-from geo.network import DISTRIBUTION, OUTLET
+from reach_planner.geo.data import load_china
+from reach_planner.geo.network import DISTRIBUTION, OUTLET
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "lat": ("lat", "latitude", "y", "wgs84_lat", "纬度", "緯度", "北纬"),

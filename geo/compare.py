@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from geo.scenario import ScenarioResult
+from reach_planner.geo.scenario import ScenarioResult
 
 # Labels are shown through the UI's translator.
 FIGURES = (

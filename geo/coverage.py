@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from geo.demand import Demand
-from geo.network import Network
-from geo.sphere import SphereIndex
+from reach_planner.geo.demand import Demand
+from reach_planner.geo.network import Network
+from reach_planner.geo.sphere import SphereIndex
 
 
 @dataclass(frozen=True, eq=False)

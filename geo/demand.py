@@ -22,9 +22,9 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
-from geo.data import load_census, load_china
-from geo.grid import HexGrid, build_grid
-from geo.sphere import chord_to_km, km_to_chord, to_xyz
+from reach_planner.geo.data import load_census, load_china
+from reach_planner.geo.grid import HexGrid, build_grid
+from reach_planner.geo.sphere import chord_to_km, km_to_chord, to_xyz
 
 KERNEL_KM = 15.0
 CUTOFF_KM = 45.0
@@ -57,7 +57,7 @@ def nearness_weight(grid: HexGrid, places: pd.DataFrame) -> NDArray[np.float64]:
                                          output_type="ndarray")
     d_km = chord_to_km(m["v"])
     contrib = place_strength(places)[m["j"]] * np.exp(-d_km / KERNEL_KM)
-    return np.bincount(m["i"], weights=contrib, minlength=grid.size)
+    return np.bincount(m["i"], weights=contrib, minlength=grid.size).astype(np.float64)
 
 
 def urban_weight(grid: HexGrid, places: pd.DataFrame) -> NDArray[np.float64]:
@@ -65,7 +65,7 @@ def urban_weight(grid: HexGrid, places: pd.DataFrame) -> NDArray[np.float64]:
     _, cell = tree.query(to_xyz(places["lon"].to_numpy(), places["lat"].to_numpy()))
     pop = places["population"].to_numpy(float)
     floor = places["feature_code"].map(TYPE_FLOOR).fillna(0).to_numpy(float)
-    return np.bincount(cell, weights=np.maximum(pop, floor), minlength=grid.size)
+    return np.bincount(cell, weights=np.maximum(pop, floor), minlength=grid.size).astype(np.float64)
 
 
 def spread(weights: NDArray[np.float64], gb: NDArray[np.int64],

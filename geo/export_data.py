@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.atomic import atomic_write_with
-from geo.data import WGS84, load_china
-from geo.scenario import ScenarioResult
+from reach_planner.geo.atomic import atomic_write_with
+from reach_planner.geo.data import WGS84, load_china
+from reach_planner.geo.scenario import ScenarioResult
 
 FORMATS = ("geojson", "gpkg", "csv", "xlsx")
 GPKG_NAME = "reach_results.gpkg"

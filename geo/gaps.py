@@ -13,8 +13,8 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from geo.coverage import Coverage
-from geo.demand import Demand
+from reach_planner.geo.coverage import Coverage
+from reach_planner.geo.demand import Demand
 
 
 @dataclass(frozen=True, eq=False)

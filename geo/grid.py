@@ -15,8 +15,8 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
-from geo.albers import FROM_ALBERS, TO_ALBERS, _Forward
-from geo.data import load_china
+from reach_planner.geo.albers import FROM_ALBERS, TO_ALBERS, _Forward
+from reach_planner.geo.data import load_china
 
 SQRT3 = float(np.sqrt(3.0))
 # The six axial neighbour offsets; the first three suffice to enumerate each edge once.
@@ -110,8 +110,8 @@ def build_grid(spacing_km: float = 10.0) -> HexGrid:
     q_lo = int(np.floor(minx / d - r_hi / 2.0)) - 1
     q_hi = int(np.ceil(maxx / d - r_lo / 2.0)) + 1
     qq = np.arange(q_lo, q_hi + 1)
-    Q, R = np.meshgrid(qq, rr)
-    Q, R = Q.ravel(), R.ravel()
+    Q2, R2 = np.meshgrid(qq, rr)
+    Q, R = Q2.ravel(), R2.ravel()
     X = d * (Q + R / 2.0)
     Y = h * R
     inside = (X >= minx) & (X <= maxx) & (Y >= miny) & (Y <= maxy)

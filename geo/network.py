@@ -11,8 +11,8 @@ import geopandas as gpd
 import numpy as np
 from numpy.typing import NDArray
 
-from geo.data import WGS84
-from geo.sphere import SphereIndex
+from reach_planner.geo.data import WGS84
+from reach_planner.geo.sphere import SphereIndex
 
 DISTRIBUTION = "distribution"
 OUTLET = "outlet"

@@ -20,23 +20,23 @@ Solvers:
 """
 from __future__ import annotations
 
+import heapq
 import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import geopandas as gpd
-import heapq
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 from scipy import sparse
 from scipy.spatial import cKDTree
 
-from geo.data import load_china
-from geo.network import OUTLET, Network, make_layer
-from geo.scenario import ScenarioResult
-from geo.sphere import km_to_chord, to_xyz
+from reach_planner.geo.data import load_china
+from reach_planner.geo.network import OUTLET, Network, make_layer
+from reach_planner.geo.scenario import ScenarioResult
+from reach_planner.geo.sphere import km_to_chord, to_xyz
 
 MAX_COUNT = 5000
 EXACT_MAX_CANDIDATES = 600

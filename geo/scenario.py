@@ -4,14 +4,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from geo.coverage import Coverage, compute_coverage
-from geo.demand import Demand, build_demand
-from geo.gaps import Gaps, find_gaps
-from geo.network import Network
-from geo.params import ScenarioParams
-from geo.simulate import simulate_network
-from geo.sites_io import SiteOverlay, apply_overlay
-from geo.summary import Summary, summarise
+from reach_planner.geo.coverage import Coverage, compute_coverage
+from reach_planner.geo.demand import Demand, build_demand
+from reach_planner.geo.gaps import Gaps, find_gaps
+from reach_planner.geo.network import Network
+from reach_planner.geo.params import ScenarioParams
+from reach_planner.geo.simulate import simulate_network
+from reach_planner.geo.sites_io import SiteOverlay, apply_overlay
+from reach_planner.geo.summary import Summary, summarise
 
 Progress = Callable[[int, str], None]
 

@@ -14,11 +14,11 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
-from geo.atomic import atomic_write_bytes
-from geo.data import load_china
-from geo.network import DISTRIBUTION, OUTLET, make_layer
-from geo.params import ParameterError, ScenarioParams
-from geo.sites_io import SiteOverlay
+from reach_planner.geo.atomic import atomic_write_bytes
+from reach_planner.geo.data import load_china
+from reach_planner.geo.network import DISTRIBUTION, OUTLET, make_layer
+from reach_planner.geo.params import ParameterError, ScenarioParams
+from reach_planner.geo.sites_io import SiteOverlay
 
 FORMAT = "reach-planner-scenario"
 VERSION = 1

@@ -18,15 +18,17 @@ Model (also in the README):
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import shapely
 from numpy.typing import NDArray
 
-from geo.data import load_china
-from geo.demand import Demand, build_demand
-from geo.grid import from_albers
-from geo.network import DISTRIBUTION, OUTLET, Network, assign_parents, make_layer
-from geo.params import ScenarioParams
+from reach_planner.geo.data import load_china
+from reach_planner.geo.demand import Demand, build_demand
+from reach_planner.geo.grid import from_albers
+from reach_planner.geo.network import DISTRIBUTION, OUTLET, Network, assign_parents, make_layer
+from reach_planner.geo.params import ScenarioParams
 
 SITE_TYPE_WEIGHT = {"PPLC": 30.0, "PPLA": 30.0, "PPLA2": 20.0, "PPLA3": 12.0, "PPLA4": 4.0}
 
@@ -79,7 +81,7 @@ def _sites_in(code: int, n: int, rng: np.random.Generator, demand: Demand, geom)
     take = min(n, len(cand))
     w = cand["feature_code"].map(SITE_TYPE_WEIGHT).fillna(1.0).to_numpy(float)
     w = w * np.where(cand["population"].to_numpy() > 0, 2.0, 1.0)
-    pick = rng.choice(len(cand), size=take, replace=False, p=w / w.sum()) if take else []
+    pick: Any = rng.choice(len(cand), size=take, replace=False, p=w / w.sum()) if take else []
     chosen = cand.iloc[np.sort(pick)] if take else cand.iloc[:0]
     lon = chosen["lon"].to_numpy(float)
     lat = chosen["lat"].to_numpy(float)

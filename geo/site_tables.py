@@ -295,7 +295,7 @@ def _read_xlsx(path: Path, data: bytes) -> Table:
 def _header_row(raw: pd.DataFrame, filled: np.ndarray) -> int:
     """The first of the top rows whose cells name latitude and longitude columns (sheets
     often carry a title above the table), else the first row with anything in it."""
-    from geo.columns import guess_columns
+    from reach_planner.geo.columns import guess_columns
 
     for h in filled[:HEADER_SEARCH_ROWS]:
         cols = guess_columns([v.strip() for v in raw.iloc[int(h)]])
@@ -348,9 +348,9 @@ def _read_geojson(path: Path, data: bytes) -> Table:
 def _feature_row(feat: dict[str, Any]) -> dict[str, str]:
     props = feat.get("properties")
     row = {str(k): _text(v) for k, v in props.items()} if isinstance(props, dict) else {}
-    geom = feat.get("geometry")
+    geom: Any = feat.get("geometry")
     gtype = geom.get("type") if isinstance(geom, dict) else None
-    coords = geom.get("coordinates") if gtype in ("Point", "MultiPoint") else None
+    coords: Any = geom.get("coordinates") if gtype in ("Point", "MultiPoint") else None
     if gtype == "MultiPoint":  # one-part multipoints are points
         one = isinstance(coords, list) and len(coords) == 1 and isinstance(coords[0], list)
         coords, gtype = (coords[0], "Point") if one else (None, gtype)

@@ -21,11 +21,18 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.columns import ALIASES, KIND_WORDS, ColumnMap, guess_columns, kinds_of, provinces_of
-from geo.data import load_china
-from geo.grid import province_of
-from geo.network import DISTRIBUTION, OUTLET, Network, empty_layer, make_layer
-from geo.site_tables import SUFFIXES, SiteFileError, Table, first_line, read_table
+from reach_planner.geo.columns import (
+    ALIASES,
+    KIND_WORDS,
+    ColumnMap,
+    guess_columns,
+    kinds_of,
+    provinces_of,
+)
+from reach_planner.geo.data import load_china
+from reach_planner.geo.grid import province_of
+from reach_planner.geo.network import DISTRIBUTION, OUTLET, Network, empty_layer, make_layer
+from reach_planner.geo.site_tables import SUFFIXES, SiteFileError, Table, first_line, read_table
 
 __all__ = ["ALIASES", "KIND_WORDS", "SUFFIXES", "ColumnMap", "ImportIssue", "ImportResult",
            "SiteFileError", "SiteOverlay", "apply_import", "apply_overlay", "format_report",
@@ -237,9 +244,9 @@ def _numbers(frame: pd.DataFrame, cols: ColumnMap, bad: np.ndarray,
         empty = np.zeros(len(val), dtype=bool)
         empty[retry] = (text == "").to_numpy()
         shown = dict(zip(retry.tolist(), text.tolist()))
-        check.error(empty, col, lambda i, lab=label: f"missing {lab}")
+        check.error(empty, col, lambda i, lab=label: f"missing {lab}")  # type: ignore[misc]
         check.error(np.isnan(val) & ~empty & ~bad, col,
-                    lambda i, lab=label, sh=shown: f"{lab} is not a number: {sh[i][:40]!r}")
+                    lambda i, lab=label, sh=shown: f"{lab} is not a number: {sh[i][:40]!r}")  # type: ignore[misc]
         val[bad] = np.nan
         out.append(val)
     return out[0], out[1]

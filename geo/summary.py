@@ -8,12 +8,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.coverage import Coverage
-from geo.data import load_china
-from geo.demand import Demand
-from geo.gaps import Gaps
-from geo.network import Network
-from geo.params import ScenarioParams
+from reach_planner.geo.coverage import Coverage
+from reach_planner.geo.data import load_china
+from reach_planner.geo.demand import Demand
+from reach_planner.geo.gaps import Gaps
+from reach_planner.geo.network import Network
+from reach_planner.geo.params import ScenarioParams
 
 SCHEMA_VERSION = 1
 TOP_GAPS = 10

@@ -54,7 +54,7 @@ def distinct_colours(arr: np.ndarray) -> int:
 
 def open_window(params, size=(1300, 850)):
     """A shown MainWindow on ``params`` whose map has drawn (for module fixtures)."""
-    from ui.mainwindow import MainWindow
+    from reach_planner.ui.mainwindow import MainWindow
 
     w = MainWindow()
     w.resize(*size)

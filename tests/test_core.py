@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.coverage import compute_coverage
-from geo.data import load_census, load_china
-from geo.demand import build_demand
-from geo.gaps import find_gaps
-from geo.grid import build_grid, province_of
-from geo.params import ParameterError, ScenarioParams
-from geo.scenario import run_scenario
-from geo.simulate import apportion, simulate_network
-from geo.sphere import haversine_km
+from reach_planner.geo.coverage import compute_coverage
+from reach_planner.geo.data import load_census, load_china
+from reach_planner.geo.demand import build_demand
+from reach_planner.geo.gaps import find_gaps
+from reach_planner.geo.grid import build_grid, province_of
+from reach_planner.geo.params import ParameterError, ScenarioParams
+from reach_planner.geo.scenario import run_scenario
+from reach_planner.geo.simulate import apportion, simulate_network
+from reach_planner.geo.sphere import haversine_km
 from tests.conftest import ROOT
 
 
@@ -200,11 +200,12 @@ def test_cli_errors_are_one_line_without_traceback(args):
 
 
 def test_geo_never_imports_qt():
-    code = ("import sys, geo, geo.scenario, geo.summary, geo.simulate, geo.coverage;"
-            "from geo.scenario import run_scenario; from geo.params import ScenarioParams;"
+    code = ("import sys; import reach_planner.geo as geo;"
+            "from reach_planner.geo.scenario import run_scenario;"
+            "from reach_planner.geo.params import ScenarioParams;"
             "run_scenario(ScenarioParams(outlets=100, sites=40));"
             "import pkgutil, importlib;"
-            "[importlib.import_module('geo.' + m.name) for m in pkgutil.iter_modules(geo.__path__)];"
+            "[importlib.import_module('reach_planner.geo.' + m.name) for m in pkgutil.iter_modules(geo.__path__)];"
             "bad=[m for m in sys.modules if m.split('.')[0] in ('PySide6','PyQt5','PyQt6','shiboken6')];"
             "print(bad); sys.exit(1 if bad else 0)")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
@@ -214,8 +215,8 @@ def test_geo_never_imports_qt():
 def test_numpy_albers_matches_proj():
     from pyproj import Transformer
 
-    from geo.albers import CHINA
-    from geo.data import CHINA_ALBERS
+    from reach_planner.geo.albers import CHINA
+    from reach_planner.geo.data import CHINA_ALBERS
 
     rng = np.random.default_rng(1)
     lon, lat = rng.uniform(73, 135, 2000), rng.uniform(18, 54, 2000)

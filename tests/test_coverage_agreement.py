@@ -5,8 +5,8 @@ import sys
 
 import numpy as np
 
-from geo.params import ScenarioParams
-from geo.simulate import simulate_network
+from reach_planner.geo.params import ScenarioParams
+from reach_planner.geo.simulate import simulate_network
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))

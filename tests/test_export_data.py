@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.export_data import GPKG_NAME, export_results
-from geo.params import ScenarioParams
-from geo.scenario import run_scenario
+from reach_planner.geo.export_data import GPKG_NAME, export_results
+from reach_planner.geo.params import ScenarioParams
+from reach_planner.geo.scenario import run_scenario
 from tests.conftest import ROOT
 
 LAYERS = ("sites", "outlets", "gap_cells", "gap_regions")

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from geo.params import ScenarioParams
+from reach_planner.geo.params import ScenarioParams
 from tests.conftest import ROOT
 from tests.qt_helpers import wait_until
 
@@ -25,7 +25,7 @@ def test_compiled_qm_is_newer_than_the_ts():
 
 
 def test_chinese_number_format():
-    from ui.i18n import fmt_count
+    from reach_planner.ui.i18n import fmt_count
 
     assert fmt_count(509_782_401, "zh") == "5.10亿"
     assert fmt_count(1_399_539, "zh") == "140.0万"
@@ -37,8 +37,8 @@ def test_chinese_number_format():
 def test_switching_to_chinese_translates_ui_and_map_and_is_remembered(qapp):
     from PySide6.QtCore import QSettings
 
-    from ui.i18n import SETTINGS_KEY, set_language, tr
-    from ui.mainwindow import MainWindow
+    from reach_planner.ui.i18n import SETTINGS_KEY, set_language, tr
+    from reach_planner.ui.mainwindow import MainWindow
 
     w = MainWindow()
     w.show()
@@ -50,7 +50,8 @@ def test_switching_to_chinese_translates_ui_and_map_and_is_remembered(qapp):
         assert w.docks["reach"].windowTitle() == "合资网络覆盖"
         assert w.reach.labels["outlets"].text() == "服务网点"
         assert w.reach.values["rural"].text().endswith("亿")
-        assert w.provinces.model().headerData(0, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal) == "省份"
+        horizontal = __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal
+        assert w.provinces.model().headerData(0, horizontal) == "省份"
         assert QSettings().value(SETTINGS_KEY) == "zh"
         assert wait_until(lambda: w.map.is_drawn and not w.state.busy, 60)
         legend = w.map.run_js("document.querySelector('.rp-legend').textContent")

@@ -15,14 +15,20 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from PIL import Image
 
-from geo.data import load_china
-from geo.params import ScenarioParams
-from geo.scenario import run_scenario
+from reach_planner.geo.data import load_china
+from reach_planner.geo.params import ScenarioParams
+from reach_planner.geo.scenario import run_scenario
+from reach_planner.ui import printmap
+from reach_planner.ui.printmap import (
+    PrintOptions,
+    cjk_font,
+    has_glyphs,
+    nice_length_km,
+    render_figure,
+    render_print_map,
+)
+from reach_planner.ui.webmap import GAP_COLOURS
 from tests.conftest import ROOT
-from ui import printmap
-from ui.printmap import (PrintOptions, cjk_font, has_glyphs, nice_length_km, render_figure,
-                         render_print_map)
-from ui.webmap import GAP_COLOURS
 
 
 @pytest.fixture(scope="module")

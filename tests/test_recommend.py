@@ -9,12 +9,23 @@ import sys
 import numpy as np
 import pytest
 
-from geo.compare import compare
-from geo.grid import province_of
-from geo.params import ScenarioParams
-from geo.recommend import (Problem, RecommendParams, accept, build_problem, covered_by, exact,
-                           greedy, min_outlets_for_target, prune, recommend, solve_greedy)
-from geo.scenario import run_scenario
+from reach_planner.geo.compare import compare
+from reach_planner.geo.grid import province_of
+from reach_planner.geo.params import ScenarioParams
+from reach_planner.geo.recommend import (
+    Problem,
+    RecommendParams,
+    accept,
+    build_problem,
+    covered_by,
+    exact,
+    greedy,
+    min_outlets_for_target,
+    prune,
+    recommend,
+    solve_greedy,
+)
+from reach_planner.geo.scenario import run_scenario
 from tests.conftest import ROOT
 
 

@@ -8,10 +8,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.params import ScenarioParams
-from geo.scenario import run_scenario
-from geo.scenario_file import ScenarioFile, ScenarioFileError, load_scenario, save_scenario
-from geo.sites_io import overlay_from, read_sites
+from reach_planner.geo.params import ScenarioParams
+from reach_planner.geo.scenario import run_scenario
+from reach_planner.geo.scenario_file import (
+    ScenarioFile,
+    ScenarioFileError,
+    load_scenario,
+    save_scenario,
+)
+from reach_planner.geo.sites_io import overlay_from, read_sites
 
 
 @pytest.fixture()

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from geo.export_data import export_results
-from geo.params import ScenarioParams
-from geo.scenario import run_scenario
-from geo.sites_io import (
+from reach_planner.geo.export_data import export_results
+from reach_planner.geo.params import ScenarioParams
+from reach_planner.geo.scenario import run_scenario
+from reach_planner.geo.sites_io import (
     ColumnMap,
     ImportResult,
     SiteFileError,

@@ -9,12 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from geo.network import DISTRIBUTION, make_layer
-from geo.params import ScenarioParams
-from geo.scenario import run_scenario
+from reach_planner.geo.network import DISTRIBUTION, make_layer
+from reach_planner.geo.params import ScenarioParams
+from reach_planner.geo.scenario import run_scenario
 from tests.conftest import ROOT
-from tests.qt_helpers import (colour_share, distinct_colours, dominant_share, image_array,
-                              wait_until)
+from tests.qt_helpers import colour_share, distinct_colours, dominant_share, image_array, wait_until
 
 pytestmark = pytest.mark.qt
 EVIL = '<img src=x onerror="window.__xss=1">'
@@ -22,7 +21,7 @@ EVIL = '<img src=x onerror="window.__xss=1">'
 
 @pytest.fixture(scope="module")
 def window(qapp):
-    from ui.mainwindow import MainWindow
+    from reach_planner.ui.mainwindow import MainWindow
 
     w = MainWindow()
     w.resize(1400, 900)
@@ -49,9 +48,9 @@ def test_window_opens_with_panels_filled_from_the_real_scenario(window):
 def test_the_map_is_really_drawn_with_outlets(window):
     arr = image_array(window.map.grab().toImage())
     assert distinct_colours(arr) > 50 and dominant_share(arr) < 0.8
-    from ui.webmap import OUTLET
+    from reach_planner.ui.webmap import OUTLET
     assert colour_share(arr, OUTLET, tol=30) > 0.0001
-    from ui.webmap import SEA
+    from reach_planner.ui.webmap import SEA
     assert colour_share(arr, SEA, tol=3) > 0.05
     n = window.map.run_js("rp.layers.outlet.getLayers().length")
     assert n == 17000
@@ -65,7 +64,7 @@ def test_province_table_sorts_numerically(window):
 
 
 def test_clicking_a_province_row_zooms_the_map_there(window):
-    from geo.data import load_china
+    from reach_planner.geo.data import load_china
 
     before = window.map.current_view()
     table = window.provinces
@@ -118,7 +117,7 @@ def test_cancel_keeps_the_previous_result(window):
 
 
 def test_a_parameter_error_is_shown_and_the_work_kept(window, monkeypatch):
-    from geo.params import ParameterError
+    from reach_planner.geo.params import ParameterError
 
     old = window.state.result
 
@@ -141,8 +140,8 @@ def test_a_scenario_without_outlets_is_all_gap(window):
 
 
 def test_exported_png_has_the_requested_size_and_is_a_real_map(window, tmp_path):
-    from ui.export import render_page, save_image
-    from ui.webmap import OUTLET, MapOptions, write_map
+    from reach_planner.ui.export import render_page, save_image
+    from reach_planner.ui.webmap import OUTLET, MapOptions, write_map
 
     result = run_scenario(ScenarioParams())
     page = write_map(result, tmp_path / "m.html", MapOptions(title="Test export"))
@@ -163,7 +162,7 @@ def test_exported_png_has_the_requested_size_and_is_a_real_map(window, tmp_path)
 
 
 def test_export_pdf_and_jpeg(window, tmp_path):
-    from ui.export import render_page, save_image
+    from reach_planner.ui.export import render_page, save_image
 
     page = window.state.page
     img = render_page(page, 400, 300, 1)
@@ -174,8 +173,8 @@ def test_export_pdf_and_jpeg(window, tmp_path):
 
 
 def test_site_names_are_shown_as_text_not_run(qapp, tmp_path):
-    from ui.mapview import MapView
-    from ui.webmap import write_map
+    from reach_planner.ui.mapview import MapView
+    from reach_planner.ui.webmap import write_map
 
     base = run_scenario(ScenarioParams(outlets=200, sites=40))
     sites = make_layer(DISTRIBUTION, np.array([116.4]), np.array([39.9]), np.array([11]),
@@ -226,7 +225,7 @@ def test_headless_export_cli_rejects_bad_paths(tmp_path, out, needle):
 
 
 def test_details_are_json_friendly(window):
-    from ui.details import describe
+    from reach_planner.ui.details import describe
 
     d = describe(window.state.result, "province", 54)
     assert json.loads(json.dumps(d))["Name"].endswith("Tibet (Xizang)")
@@ -237,7 +236,7 @@ def test_details_are_json_friendly(window):
 def test_export_from_the_window_remembers_the_folder(window, tmp_path):
     from PySide6.QtCore import QSettings
 
-    from ui.export_dialog import SETTINGS_KEY, ExportDialog, last_folder
+    from reach_planner.ui.export_dialog import SETTINGS_KEY, ExportDialog, last_folder
 
     QSettings().setValue(SETTINGS_KEY, str(tmp_path))
     dlg = ExportDialog(window, "My report map")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.params import ScenarioParams
+from reach_planner.geo.params import ScenarioParams
 from tests.qt_helpers import close_window, open_window, wait_until
 
 pytestmark = pytest.mark.qt
@@ -38,7 +38,7 @@ def test_failed_import_leaves_the_panels_unchanged(window, tmp_path, message_box
 
 
 def test_import_shows_the_report_then_replaces_outlets(window, tmp_path, monkeypatch):
-    from ui import import_dialog
+    from reach_planner.ui import import_dialog
 
     seen = {}
 
@@ -80,7 +80,7 @@ def test_dropping_a_site_file_imports_it(window, tmp_path, monkeypatch):
     from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
     from PySide6.QtGui import QDropEvent
 
-    from ui import import_dialog
+    from reach_planner.ui import import_dialog
 
     monkeypatch.setattr(import_dialog.ImportReportDialog, "exec", lambda self: 1)
     f = tmp_path / "drop.csv"

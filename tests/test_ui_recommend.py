@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.params import ScenarioParams
+from reach_planner.geo.params import ScenarioParams
 from tests.qt_helpers import close_window, open_window, wait_until
 
 pytestmark = pytest.mark.qt
@@ -81,8 +81,8 @@ def test_stop_comparing_removes_the_layer(window):
 
 
 def test_print_dialog_choice(window, tmp_path):
-    from ui.print_dialog import PrintDialog
-    from ui.printmap import render_print_map
+    from reach_planner.ui.print_dialog import PrintDialog
+    from reach_planner.ui.printmap import render_print_map
 
     dlg = PrintDialog(window)
     dlg.path.setText(str(tmp_path / "r.svg"))

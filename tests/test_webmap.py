@@ -8,11 +8,11 @@ import sys
 import numpy as np
 import pytest
 
-from geo.network import OUTLET, make_layer
-from geo.params import ScenarioParams
-from geo.scenario import run_scenario
+from reach_planner.geo.network import OUTLET, make_layer
+from reach_planner.geo.params import ScenarioParams
+from reach_planner.geo.scenario import run_scenario
+from reach_planner.ui.webmap import ATTRIBUTION, LEAFLET_DIR, gap_classes, render_html, safe_json
 from tests.conftest import ROOT
-from ui.webmap import ATTRIBUTION, LEAFLET_DIR, gap_classes, render_html, safe_json
 
 EVIL = '<img src=x onerror="window.__xss=1">'
 

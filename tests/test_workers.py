@@ -15,7 +15,7 @@ REUSE_SCRIPT = """
 import sys
 sys.path.insert(0, {root!r})
 from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
-from ui.workers import Task
+from reach_planner.ui.workers import Task
 app = QCoreApplication([])
 pool = QThreadPool()
 pool.setMaxThreadCount(1)  # every task reuses the same OS thread
@@ -52,7 +52,7 @@ def test_pool_threads_can_run_many_pyproj_tasks():
 def test_task_reports_result_progress_and_cancel(qapp):
     from PySide6.QtCore import QThreadPool
 
-    from ui.workers import Task
+    from reach_planner.ui.workers import Task
 
     seen, results, cancelled = [], [], []
 
@@ -89,7 +89,7 @@ def test_task_reports_result_progress_and_cancel(qapp):
 def test_failed_task_reports_one_line(qapp):
     from PySide6.QtCore import QThreadPool
 
-    from ui.workers import Task
+    from reach_planner.ui.workers import Task
 
     errors = []
 

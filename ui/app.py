@@ -7,8 +7,8 @@ import time
 
 START = time.perf_counter()
 
-from geo.params import ScenarioParams
-from ui.qt_env import prepare_qt_environment
+from reach_planner.geo.params import ScenarioParams  # noqa: E402  (START is taken before the heavy imports)
+from reach_planner.ui.qt_env import prepare_qt_environment  # noqa: E402
 
 
 def run_app(params: ScenarioParams | None = None, quit_when_drawn: bool = False,
@@ -21,12 +21,12 @@ def run_app(params: ScenarioParams | None = None, quit_when_drawn: bool = False,
               file=sys.stderr)
     from PySide6.QtWidgets import QApplication
 
-    from ui.mainwindow import MainWindow
+    from reach_planner.ui.mainwindow import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Reach Planner")
     app.setOrganizationName("ReachPlanner")
-    from ui.i18n import saved_language, set_language
+    from reach_planner.ui.i18n import saved_language, set_language
 
     set_language(saved_language(), remember=False)
     window = MainWindow()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from geo.scenario import ScenarioResult
+from reach_planner.geo.scenario import ScenarioResult
 
 Translate = Callable[[str], str]
 

@@ -1,10 +1,18 @@
 """Shared dialog shape: a file row (path + Browse…) on top, options, Save / Cancel."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLineEdit, QPushButton, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
-from ui.i18n import tr
+from reach_planner.ui.i18n import tr
 
 
 class SaveFileDialog(QDialog):

@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QMarginsF, QSizeF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
-from geo.atomic import check_target
-from ui.mapview import MapView
+from reach_planner.geo.atomic import check_target
+from reach_planner.ui.mapview import MapView
 
 FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".pdf": "PDF"}
 MAX_PIXELS = 12000

@@ -6,9 +6,9 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from ui.dialogs import SaveFileDialog
-from ui.export import check_output
-from ui.i18n import tr
+from reach_planner.ui.dialogs import SaveFileDialog
+from reach_planner.ui.export import check_output
+from reach_planner.ui.i18n import tr
 
 SETTINGS_KEY = "export/last_folder"
 

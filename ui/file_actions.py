@@ -13,11 +13,22 @@ from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from geo.scenario_file import SUFFIX, ScenarioFileError, load_scenario, save_scenario
-from geo.sites_io import ColumnMap, SiteFileError, overlay_from, peek_columns, read_sites
-from ui.i18n import tr
-from ui.import_dialog import FILE_FILTER, SUFFIXES, ColumnMappingDialog, ImportReportDialog
-from ui.workers import Task
+from reach_planner.geo.scenario_file import SUFFIX, ScenarioFileError, load_scenario, save_scenario
+from reach_planner.geo.sites_io import (
+    ColumnMap,
+    SiteFileError,
+    overlay_from,
+    peek_columns,
+    read_sites,
+)
+from reach_planner.ui.i18n import tr
+from reach_planner.ui.import_dialog import (
+    FILE_FILTER,
+    SUFFIXES,
+    ColumnMappingDialog,
+    ImportReportDialog,
+)
+from reach_planner.ui.workers import Task
 
 RECENT_KEY = "files/recent"
 MAX_RECENT = 8
@@ -179,7 +190,7 @@ class FileActions:
             self.export_results_to(Path(folder))
 
     def export_results_to(self, folder: Path) -> list[Path]:
-        from geo.export_data import export_results
+        from reach_planner.geo.export_data import export_results
 
         QApplication.setOverrideCursor(__import__("PySide6.QtCore").QtCore.Qt.CursorShape.WaitCursor)
         try:

@@ -4,24 +4,24 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from geo.params import ScenarioParams
-from ui.qt_env import prepare_qt_environment
+from reach_planner.geo.params import ScenarioParams
+from reach_planner.ui.qt_env import prepare_qt_environment
 
 
 def export_headless(params: ScenarioParams, out: str, width: int = 1600, height: int = 1000,
                     scale: int = 2, title: str | None = None, overlay=None) -> Path:
     """Validate first (cheap), then compute, build the page, render and write."""
     prepare_qt_environment(headless=True)
-    from ui.export import check_output, check_size
+    from reach_planner.ui.export import check_output, check_size
 
     path, fmt = check_output(out)
     check_size(width, height, scale)
 
     from PySide6.QtWidgets import QApplication
 
-    from geo.scenario import run_scenario
-    from ui.export import render_page, save_image
-    from ui.webmap import MapOptions, write_map, subtitle_for
+    from reach_planner.geo.scenario import run_scenario
+    from reach_planner.ui.export import render_page, save_image
+    from reach_planner.ui.webmap import MapOptions, subtitle_for, write_map
 
     app = QApplication.instance() or QApplication(["reach-planner"])
     result = run_scenario(params, overlay=overlay)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTranslator
 
-from geo.data import RESOURCES
+from reach_planner.geo.data import RESOURCES
 
 CONTEXT = "ReachPlanner"
 LANGUAGES = {"en": "English", "zh": "中文"}

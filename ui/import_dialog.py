@@ -3,12 +3,24 @@ report with the choice to import the valid rows (and to swap lat/lon where they 
 swapped). Nothing changes in the scenario until the user says Import."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QFormLayout, QHeaderView, QLabel, QRadioButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from geo.sites_io import ColumnMap, ImportResult
-from ui.i18n import tr
+from reach_planner.geo.sites_io import ColumnMap, ImportResult
+from reach_planner.ui.i18n import tr
 
 FILE_FILTER = "Site lists (*.csv *.txt *.xlsx *.geojson *.json *.gpkg)"
 SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json", ".gpkg")

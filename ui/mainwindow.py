@@ -6,19 +6,27 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox,
-                               QProgressBar, QPushButton, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
 
-from geo.params import ScenarioParams
-from ui.export import render_page, save_image
-from ui.export_dialog import ExportDialog, remember_folder
-from ui.file_actions import FileActions
-from ui.i18n import LANGUAGES, current_language, set_language, tr
-from ui.mapview import MapView
-from ui.panels import ControlsPanel, DetailsPanel, ProvinceTable, ReachPanel
-from ui.recommend_panel import ComparePanel, RecommendPanel
-from ui.state import AppState
-from ui.webmap import ATTRIBUTION, MapOptions, subtitle_for, write_map
+from reach_planner.geo.params import ScenarioParams
+from reach_planner.ui.export import render_page, save_image
+from reach_planner.ui.export_dialog import ExportDialog, remember_folder
+from reach_planner.ui.file_actions import FileActions
+from reach_planner.ui.i18n import LANGUAGES, current_language, set_language, tr
+from reach_planner.ui.mapview import MapView
+from reach_planner.ui.panels import ControlsPanel, DetailsPanel, ProvinceTable, ReachPanel
+from reach_planner.ui.recommend_panel import ComparePanel, RecommendPanel
+from reach_planner.ui.state import AppState
+from reach_planner.ui.webmap import ATTRIBUTION, MapOptions, subtitle_for, write_map
 
 
 class MainWindow(FileActions, QMainWindow):
@@ -205,7 +213,7 @@ class MainWindow(FileActions, QMainWindow):
 
     def _show_recommendation(self, rec) -> None:
         """Recommended outlets get their own map layer (orange), added in place."""
-        from ui.webmap import partial_update_script, recommended_js
+        from reach_planner.ui.webmap import partial_update_script, recommended_js
 
         if not self.map.is_drawn:
             return
@@ -216,9 +224,9 @@ class MainWindow(FileActions, QMainWindow):
             self.map.apply_update(partial_update_script([(name, recommended_js(rec.sites))]))
 
     def export_print_map(self) -> None:
-        from ui.print_dialog import PrintDialog
-        from ui.printmap import render_print_map
-        from ui.workers import Task
+        from reach_planner.ui.print_dialog import PrintDialog
+        from reach_planner.ui.printmap import render_print_map
+        from reach_planner.ui.workers import Task
 
         if self.state.result is None:
             return
@@ -230,7 +238,7 @@ class MainWindow(FileActions, QMainWindow):
                 QMessageBox.warning(self, tr("Export print map"), str(exc))
                 continue
             result = self.state.result
-            task = Task(lambda progress: render_print_map(result, opts, path))
+            task = Task(lambda progress, r=result, o=opts, p=path: render_print_map(r, o, p))
             task.signals.done.connect(lambda p: self.statusBar().showMessage(
                 tr("Exported {path}").format(path=p), 10000))
             task.signals.failed.connect(lambda msg: QMessageBox.warning(

@@ -7,14 +7,32 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QPushButton, QScrollArea, QSpinBox,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from geo.params import MAX_OUTLETS, MAX_SITES, STRATEGIES, ParameterError, ScenarioParams
-from geo.summary import Summary
-from ui.i18n import current_language, fmt_count, tr
-from ui.state import AppState
+from reach_planner.geo.params import (
+    MAX_OUTLETS,
+    MAX_SITES,
+    STRATEGIES,
+    ParameterError,
+    ScenarioParams,
+)
+from reach_planner.geo.summary import Summary
+from reach_planner.ui.i18n import current_language, fmt_count, tr
+from reach_planner.ui.state import AppState
 
 SORT_ROLE = 256  # Qt.UserRole: the numeric value a column sorts by
 CODE_ROLE = 257  # the row's province GB code

@@ -6,9 +6,9 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
-from ui.dialogs import SaveFileDialog
-from ui.i18n import current_language, tr
-from ui.printmap import PrintOptions, check_output
+from reach_planner.ui.dialogs import SaveFileDialog
+from reach_planner.ui.i18n import current_language, tr
+from reach_planner.ui.printmap import PrintOptions, check_output
 
 KEY = "print/last_folder"
 

@@ -39,11 +39,11 @@ from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
 from shapely.ops import polylabel
 
-from geo.albers import CHINA
-from geo.atomic import atomic_write_bytes, check_target
-from geo.data import DATA_DIR, load_china
-from geo.scenario import ScenarioResult
-from ui.webmap import COVERED, GAP_COLOURS, LAND, OUTLET, SEA, SITE, gap_classes
+from reach_planner.geo.albers import CHINA
+from reach_planner.geo.atomic import atomic_write_bytes, check_target
+from reach_planner.geo.data import DATA_DIR, load_china
+from reach_planner.geo.scenario import ScenarioResult
+from reach_planner.ui.webmap import COVERED, GAP_COLOURS, LAND, OUTLET, SEA, SITE, gap_classes
 
 try:  # matplotlib >= 3.11: a path that also names the face inside a .ttc collection
     from matplotlib.font_manager import FontPath

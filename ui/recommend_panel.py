@@ -2,15 +2,32 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFormLayout,
-                               QHBoxLayout, QHeaderView, QPushButton, QRadioButton, QSpinBox,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from geo.data import load_china
-from geo.recommend import MAX_COUNT, RecommendParams, min_outlets_for_target, recommend
-from ui.i18n import current_language, fmt_count, tr
-from ui.panels import plain_label
-from ui.state import AppState
+from reach_planner.geo.data import load_china
+from reach_planner.geo.recommend import (
+    MAX_COUNT,
+    RecommendParams,
+    min_outlets_for_target,
+    recommend,
+)
+from reach_planner.ui.i18n import current_language, fmt_count, tr
+from reach_planner.ui.panels import plain_label
+from reach_planner.ui.state import AppState
 
 
 def compact_combo() -> QComboBox:

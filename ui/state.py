@@ -7,22 +7,20 @@ recompute leaves the previous result in place.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from geo.params import ScenarioParams
-from geo.scenario import ScenarioResult
-from geo.scenario_file import ScenarioFile
-from geo.sites_io import SiteOverlay
-from ui.details import describe
-from ui.i18n import current_language, fmt_count, tr
-from ui.workers import Task, scenario_job
-
+from reach_planner.geo.params import ScenarioParams
+from reach_planner.geo.scenario import ScenarioResult
+from reach_planner.geo.scenario_file import ScenarioFile
+from reach_planner.geo.sites_io import SiteOverlay
+from reach_planner.ui.details import describe
+from reach_planner.ui.i18n import current_language, fmt_count, tr
+from reach_planner.ui.workers import Task, scenario_job
 
 _SAME = object()  # "keep the current overlay"
 
@@ -101,7 +99,7 @@ class AppState(QObject):
 
     def map_options(self):
         """Map texts in the current language, taken from Qt's translator (main thread)."""
-        from ui.webmap import MAP_TEXT_LABELS, MapOptions
+        from reach_planner.ui.webmap import MAP_TEXT_LABELS, MapOptions
 
         return MapOptions(lang=current_language(),
                           texts=tuple((k, tr(k)) for k in MAP_TEXT_LABELS))
@@ -221,7 +219,7 @@ class AppState(QObject):
         self.selectionChanged.emit(describe(self.result, kind, index, tr, fmt_count))
 
     def zoom_to_province(self, gb_code: int) -> None:
-        from geo.data import load_china
+        from reach_planner.geo.data import load_china
 
         prov = load_china().provinces
         row = prov[prov["gb_code"] == gb_code]

@@ -15,9 +15,9 @@ Why this shape:
 from __future__ import annotations
 
 import html
-from html import escape as esc
 import json
 from dataclasses import dataclass
+from html import escape as esc
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +27,9 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo.atomic import atomic_write_bytes
-from geo.data import RESOURCES, load_china
-from geo.scenario import ScenarioResult
+from reach_planner.geo.atomic import atomic_write_bytes
+from reach_planner.geo.data import RESOURCES, load_china
+from reach_planner.geo.scenario import ScenarioResult
 
 LEAFLET_DIR = RESOURCES / "web" / "leaflet"
 # Colours shared with the legend, the exporters and the tests.

@@ -14,8 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from geo.scenario import Cancelled
-
+from reach_planner.geo.scenario import Cancelled
 
 _PINNED: dict[int, object] = {}
 
@@ -94,9 +93,15 @@ def scenario_job(params, overlay, page: Path, map_options, baseline=None) -> Cal
     """The recompute job: analyse, compare with the baseline (if any), then build the map
     layers once and turn them into both a page file (first show, exports) and an
     in-place update script."""
-    from geo.compare import compare
-    from geo.scenario import run_scenario
-    from ui.webmap import MapOptions, build_payload, subtitle_for, update_script, write_map
+    from reach_planner.geo.compare import compare
+    from reach_planner.geo.scenario import run_scenario
+    from reach_planner.ui.webmap import (
+        MapOptions,
+        build_payload,
+        subtitle_for,
+        update_script,
+        write_map,
+    )
 
     def job(progress: Callable[[int, str], None]):
         opts0 = map_options or MapOptions()

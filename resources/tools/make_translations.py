@@ -37,9 +37,9 @@ def source_strings() -> list[str]:
             if name == "tr" and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 found.append(arg.value)
     sys.path.insert(0, str(ROOT))
-    from geo.compare import FIGURES
-    from ui.details import SOURCE_LABELS
-    from ui.webmap import MAP_TEXT_LABELS, MapOptions
+    from reach_planner.geo.compare import FIGURES
+    from reach_planner.ui.details import SOURCE_LABELS
+    from reach_planner.ui.webmap import MAP_TEXT_LABELS, MapOptions
 
     found += [*MAP_TEXT_LABELS, *SOURCE_LABELS, MapOptions.title, *(f[1] for f in FIGURES)]
     return list(dict.fromkeys(found))
