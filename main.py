@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_print_map(args: argparse.Namespace) -> int:
     from reach_planner.geo.scenario import run_scenario
-    from reach_planner.ui.printmap import PrintOptions, check_output, render_print_map
+    from reach_planner.ui.maps.printmap import PrintOptions, check_output, render_print_map
 
     opts = PrintOptions(page=args.page, orientation=args.orientation, dpi=args.dpi,
                         lang=args.lang, title=args.title, inset=not args.no_inset)

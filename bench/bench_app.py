@@ -32,7 +32,7 @@ def naive_html(result) -> str:
     import numpy as np
     from branca.element import Element
 
-    from reach_planner.ui.webmap import LEAFLET_DIR, file_url
+    from reach_planner.ui.maps.web import LEAFLET_DIR, file_url
 
     m = folium.Map(location=[35.5, 104], zoom_start=4, tiles=None)
     # Same offline Leaflet as ours, so only the way the data is drawn differs.
@@ -135,7 +135,7 @@ def main() -> None:
 
     from reach_planner.geo.params import ScenarioParams
     from reach_planner.geo.scenario import run_scenario
-    from reach_planner.ui.webmap import render_html
+    from reach_planner.ui.maps.web import render_html
 
     app = QApplication.instance() or QApplication(["bench"])
     result = run_scenario(ScenarioParams())

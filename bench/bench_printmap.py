@@ -24,9 +24,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from reach_planner.geo.scenario import run_scenario  # noqa: E402
-from reach_planner.ui import printmap  # noqa: E402
-from reach_planner.ui.printmap import PrintOptions, render_print_map  # noqa: E402
-from reach_planner.ui.webmap import COVERED, GAP_COLOURS, gap_classes  # noqa: E402
+from reach_planner.ui.maps import printmap  # noqa: E402
+from reach_planner.ui.maps.printmap import PrintOptions, render_print_map  # noqa: E402
+from reach_planner.ui.maps.web import COVERED, GAP_COLOURS, gap_classes  # noqa: E402
 
 
 def naive(result, out: Path) -> None:

@@ -18,8 +18,8 @@ from PIL import Image
 from reach_planner.geo.data import load_china
 from reach_planner.geo.params import ScenarioParams
 from reach_planner.geo.scenario import run_scenario
-from reach_planner.ui import printmap
-from reach_planner.ui.printmap import (
+from reach_planner.ui.maps import printmap
+from reach_planner.ui.maps.printmap import (
     PrintOptions,
     cjk_font,
     has_glyphs,
@@ -27,7 +27,7 @@ from reach_planner.ui.printmap import (
     render_figure,
     render_print_map,
 )
-from reach_planner.ui.webmap import GAP_COLOURS
+from reach_planner.ui.maps.web import GAP_COLOURS
 from tests.conftest import ROOT
 
 

@@ -48,9 +48,9 @@ def test_window_opens_with_panels_filled_from_the_real_scenario(window):
 def test_the_map_is_really_drawn_with_outlets(window):
     arr = image_array(window.map.grab().toImage())
     assert distinct_colours(arr) > 50 and dominant_share(arr) < 0.8
-    from reach_planner.ui.webmap import OUTLET
+    from reach_planner.ui.maps.web import OUTLET
     assert colour_share(arr, OUTLET, tol=30) > 0.0001
-    from reach_planner.ui.webmap import SEA
+    from reach_planner.ui.maps.web import SEA
     assert colour_share(arr, SEA, tol=3) > 0.05
     n = window.map.run_js("rp.layers.outlet.getLayers().length")
     assert n == 17000
@@ -141,7 +141,7 @@ def test_a_scenario_without_outlets_is_all_gap(window):
 
 def test_exported_png_has_the_requested_size_and_is_a_real_map(window, tmp_path):
     from reach_planner.ui.export import render_page, save_image
-    from reach_planner.ui.webmap import OUTLET, MapOptions, write_map
+    from reach_planner.ui.maps.web import OUTLET, MapOptions, write_map
 
     result = run_scenario(ScenarioParams())
     page = write_map(result, tmp_path / "m.html", MapOptions(title="Test export"))
@@ -173,8 +173,8 @@ def test_export_pdf_and_jpeg(window, tmp_path):
 
 
 def test_site_names_are_shown_as_text_not_run(qapp, tmp_path):
+    from reach_planner.ui.maps.web import write_map
     from reach_planner.ui.mapview import MapView
-    from reach_planner.ui.webmap import write_map
 
     base = run_scenario(ScenarioParams(outlets=200, sites=40))
     sites = make_layer(DISTRIBUTION, np.array([116.4]), np.array([39.9]), np.array([11]),

@@ -81,8 +81,8 @@ def test_stop_comparing_removes_the_layer(window):
 
 
 def test_print_dialog_choice(window, tmp_path):
+    from reach_planner.ui.maps.printmap import render_print_map
     from reach_planner.ui.print_dialog import PrintDialog
-    from reach_planner.ui.printmap import render_print_map
 
     dlg = PrintDialog(window)
     dlg.path.setText(str(tmp_path / "r.svg"))

@@ -11,7 +11,7 @@ import pytest
 from reach_planner.geo.network import OUTLET, make_layer
 from reach_planner.geo.params import ScenarioParams
 from reach_planner.geo.scenario import run_scenario
-from reach_planner.ui.webmap import ATTRIBUTION, LEAFLET_DIR, gap_classes, render_html, safe_json
+from reach_planner.ui.maps.web import ATTRIBUTION, LEAFLET_DIR, gap_classes, render_html, safe_json
 from tests.conftest import ROOT
 
 EVIL = '<img src=x onerror="window.__xss=1">'
@@ -87,7 +87,7 @@ def test_gap_classes_are_fixed_so_scenarios_share_a_legend():
 
 
 def test_webmap_is_qt_free():
-    code = ("import sys, ui.webmap, ui.details; "
+    code = ("import sys, reach_planner.ui.maps.web, reach_planner.ui.maps.printmap, reach_planner.ui.details; "
             "bad=[m for m in sys.modules if m.startswith(('PySide6','shiboken6'))]; "
             "sys.exit(1 if bad else 0)")
     p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

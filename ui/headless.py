@@ -21,7 +21,7 @@ def export_headless(params: ScenarioParams, out: str, width: int = 1600, height:
 
     from reach_planner.geo.scenario import run_scenario
     from reach_planner.ui.export import render_page, save_image
-    from reach_planner.ui.webmap import MapOptions, subtitle_for, write_map
+    from reach_planner.ui.maps.web import MapOptions, subtitle_for, write_map
 
     app = QApplication.instance() or QApplication(["reach-planner"])
     result = run_scenario(params, overlay=overlay)

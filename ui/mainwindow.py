@@ -22,11 +22,11 @@ from reach_planner.ui.export import render_page, save_image
 from reach_planner.ui.export_dialog import ExportDialog, remember_folder
 from reach_planner.ui.file_actions import FileActions
 from reach_planner.ui.i18n import LANGUAGES, current_language, set_language, tr
+from reach_planner.ui.maps.web import ATTRIBUTION, MapOptions, subtitle_for, write_map
 from reach_planner.ui.mapview import MapView
 from reach_planner.ui.panels import ControlsPanel, DetailsPanel, ProvinceTable, ReachPanel
 from reach_planner.ui.recommend_panel import ComparePanel, RecommendPanel
 from reach_planner.ui.state import AppState
-from reach_planner.ui.webmap import ATTRIBUTION, MapOptions, subtitle_for, write_map
 
 
 class MainWindow(FileActions, QMainWindow):
@@ -213,7 +213,7 @@ class MainWindow(FileActions, QMainWindow):
 
     def _show_recommendation(self, rec) -> None:
         """Recommended outlets get their own map layer (orange), added in place."""
-        from reach_planner.ui.webmap import partial_update_script, recommended_js
+        from reach_planner.ui.maps.web import partial_update_script, recommended_js
 
         if not self.map.is_drawn:
             return
@@ -224,8 +224,8 @@ class MainWindow(FileActions, QMainWindow):
             self.map.apply_update(partial_update_script([(name, recommended_js(rec.sites))]))
 
     def export_print_map(self) -> None:
+        from reach_planner.ui.maps.printmap import render_print_map
         from reach_planner.ui.print_dialog import PrintDialog
-        from reach_planner.ui.printmap import render_print_map
         from reach_planner.ui.workers import Task
 
         if self.state.result is None:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
 from reach_planner.ui.dialogs import SaveFileDialog
 from reach_planner.ui.i18n import current_language, tr
-from reach_planner.ui.printmap import PrintOptions, check_output
+from reach_planner.ui.maps.printmap import PrintOptions, check_output
 
 KEY = "print/last_folder"
 

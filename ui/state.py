@@ -99,7 +99,7 @@ class AppState(QObject):
 
     def map_options(self):
         """Map texts in the current language, taken from Qt's translator (main thread)."""
-        from reach_planner.ui.webmap import MAP_TEXT_LABELS, MapOptions
+        from reach_planner.ui.maps.web import MAP_TEXT_LABELS, MapOptions
 
         return MapOptions(lang=current_language(),
                           texts=tuple((k, tr(k)) for k in MAP_TEXT_LABELS))

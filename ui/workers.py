@@ -95,7 +95,7 @@ def scenario_job(params, overlay, page: Path, map_options, baseline=None) -> Cal
     in-place update script."""
     from reach_planner.geo.compare import compare
     from reach_planner.geo.scenario import run_scenario
-    from reach_planner.ui.webmap import (
+    from reach_planner.ui.maps.web import (
         MapOptions,
         build_payload,
         subtitle_for,

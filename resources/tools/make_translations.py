@@ -27,7 +27,7 @@ CONTEXT = "ReachPlanner"
 
 def source_strings() -> list[str]:
     found: list[str] = []
-    for path in sorted((ROOT / "ui").glob("*.py")):
+    for path in sorted((ROOT / "ui").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call) or not node.args:
                 continue
@@ -39,7 +39,7 @@ def source_strings() -> list[str]:
     sys.path.insert(0, str(ROOT))
     from reach_planner.geo.compare import FIGURES
     from reach_planner.ui.details import SOURCE_LABELS
-    from reach_planner.ui.webmap import MAP_TEXT_LABELS, MapOptions
+    from reach_planner.ui.maps.web import MAP_TEXT_LABELS, MapOptions
 
     found += [*MAP_TEXT_LABELS, *SOURCE_LABELS, MapOptions.title, *(f[1] for f in FIGURES)]
     return list(dict.fromkeys(found))

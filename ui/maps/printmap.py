@@ -43,7 +43,7 @@ from reach_planner.geo.albers import CHINA
 from reach_planner.geo.atomic import atomic_write_bytes, check_target
 from reach_planner.geo.data import DATA_DIR, load_china
 from reach_planner.geo.scenario import ScenarioResult
-from reach_planner.ui.webmap import COVERED, GAP_COLOURS, LAND, OUTLET, SEA, SITE, gap_classes
+from reach_planner.ui.maps.web import COVERED, GAP_COLOURS, LAND, OUTLET, SEA, SITE, gap_classes
 
 try:  # matplotlib >= 3.11: a path that also names the face inside a .ttc collection
     from matplotlib.font_manager import FontPath
