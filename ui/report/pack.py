@@ -125,7 +125,7 @@ def add_outline(pdf: bytes, titles: list[str]) -> bytes:
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     for i, title in enumerate(titles):
-        writer.add_outline_item(title, i)
+        writer.add_outline_item(title=title, page_number=i)
     writer.page_mode = "/UseOutlines"
     out = io.BytesIO()
     writer.write(out)

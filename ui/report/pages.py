@@ -58,7 +58,7 @@ class Sheet:
 
 
 def new_sheet(opts: ReportOptions, fonts: pm.Fonts) -> Sheet:
-    w, h = opts.size_inches
+    w, h = (round(v * opts.dpi) / opts.dpi for v in opts.size_inches)  # whole pixels
     fig = Figure(figsize=(w, h), dpi=opts.dpi, facecolor="white")
     FigureCanvasAgg(fig)
     return Sheet(fig=fig, opts=opts, fonts=fonts, renderer=RendererAgg(1, 1, opts.dpi))
