@@ -244,10 +244,11 @@ def _handle(e: style.LegendEntry):
     return Patch(facecolor=e.colour, alpha=e.alpha, label=e.label)
 
 
-def legend(ax: Axes, t: Translate, fonts: Fonts, opts: PrintOptions):
-    """The style's legend rows for the layers printed, in the lower left of the frame."""
+def legend(ax: Axes, t: Translate, fonts: Fonts, opts: PrintOptions, extra: tuple[str, ...] = ()):
+    """The style's legend rows for the layers printed (and ``extra`` ones a caller draws,
+    such as "recommended"), in the lower left of the frame."""
     k = opts.text_scale
-    handles = [_handle(e) for e in style.legend_entries(t, opts.layers)]
+    handles = [_handle(e) for e in style.legend_entries(t, [*opts.layers, *extra])]
     leg = ax.legend(handles=handles, loc="lower left", title=t("Legend"), prop=fonts.regular,
                     title_fontproperties=fonts.bold, frameon=True, framealpha=0.92,
                     edgecolor="#999999", borderpad=0.7, handlelength=1.6, labelspacing=0.45)

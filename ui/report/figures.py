@@ -104,11 +104,12 @@ def distance_bands(result: ScenarioResult, cells: np.ndarray) -> DistanceBands:
                          covered=tuple(e <= radius for e in edges))
 
 
-def province_extent(gb_code: int) -> tuple[float, float, float, float]:
+def province_extent(gb_code: int, pad: float = 0.06) -> tuple[float, float, float, float]:
+    """The province's lon/lat box, widened a little so its outline breathes."""
     prov = load_china().provinces
-    geom = prov.geometry[prov["gb_code"] == gb_code].iloc[0]
-    w, s, e, n = geom.bounds
-    return float(w), float(s), float(e), float(n)
+    w, s, e, n = prov.geometry[prov["gb_code"] == gb_code].iloc[0].bounds
+    dx, dy = pad * (e - w), pad * (n - s)
+    return float(w - dx), float(s - dy), float(e + dx), float(n + dy)
 
 
 def province_figures(result: ScenarioResult) -> tuple[ProvinceFigures, ...]:

@@ -1,79 +1,58 @@
 """The map part of a report page, drawn by the shared print-map layer.
 
 A report page is not a print-map sheet (its figures sit beside the map), so it asks
-the map layer for the pieces (data layers, greyed neighbours, legend, scale bar,
-labels, inset) and places them in its own frame. Nothing here draws map data itself.
+the map layer for the pieces (map with greyed neighbours, legend, scale bar, north
+arrow, inset, names) and places them in its own frame.
 """
 from __future__ import annotations
 
-import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from reach_planner.geo.albers import CHINA
 from reach_planner.geo.scenario import ScenarioResult
-from reach_planner.ui.maps import printmap as pm
+from reach_planner.ui.maps import layout, style
+from reach_planner.ui.maps.basemap import basemap
+from reach_planner.ui.maps.fonts import Fonts
+from reach_planner.ui.maps.labels import gap_ranks, province_labels
+from reach_planner.ui.maps.layout import PrintOptions
+from reach_planner.ui.maps.printmap import draw_map, marker_scale
+from reach_planner.ui.maps.texts import Texts
 
 RASTER_BELOW = 6.9  # data layers (zorder < 7) become one image per page; text stays text
 
 
-def frame_bounds(extent: tuple[float, float, float, float], pad: float = 0.06
-                 ) -> tuple[float, float, float, float]:
-    """Projected bounds of a lon/lat box, widened a little so the outline breathes."""
-    w, s, e, n = extent
-    lon = np.r_[np.linspace(w, e, 16), np.full(16, e), np.linspace(e, w, 16), np.full(16, w)]
-    lat = np.r_[np.full(16, s), np.linspace(s, n, 16), np.full(16, n), np.linspace(n, s, 16)]
-    x, y = CHINA.forward(lon, lat)
-    dx, dy = pad * np.ptp(x), pad * np.ptp(y)
-    return float(x.min() - dx), float(y.min() - dy), float(x.max() + dx), float(y.max() + dy)
-
-
-def draw_map(fig: Figure, ax: Axes, result: ScenarioResult, popts: pm.PrintOptions,
-             fonts: pm.Fonts, renderer, bounds, focus: int | None = None,
-             marks: list[tuple[float, float, str]] | None = None, inset: bool = False) -> None:
-    """Sea, graticule, data layers, greyed neighbours (``focus``: the GB code shown),
-    numbered marks (lon, lat, label), legend, scale bar, north arrow, province names."""
-    pm._fit(ax, fig, bounds, False)
-    ax.set_facecolor(pm.SEA)
-    ax.set_xticks([])
-    ax.set_yticks([])
+def map_frame(fig: Figure, ax: Axes, result: ScenarioResult, popts: PrintOptions, fonts: Fonts,
+              renderer, focus: int | None = None, inset: bool = False) -> None:
+    """The framed map: ``popts.extent`` and ``popts.focus`` choose a province with its
+    neighbours greyed; the gap ranks are the province's (``focus``) or the nation's."""
+    t = Texts(popts.lang)
+    bounds = layout.extent_bounds(popts.extent) if popts.extent else basemap().bounds
+    layout.fit(ax, fig, bounds, False)
     ax.set_rasterization_zorder(RASTER_BELOW)
-    pm._graticule(ax)
-    pm._draw_data(ax, result, popts, pm.basemap())
-    if focus is not None:
-        pm._add(ax, _others(focus), facecolor="#d9d9d9", edgecolor="#9a9a9a", linewidth=0.4,
-                zorder=4.5)
-    t = pm.TEXT[popts.lang]
-    obstacles = [pm._legend(ax, t, pm._layers(result).bounds, fonts, popts)
-                 .get_window_extent(renderer)]
-    obstacles += _marks(ax, marks or [], renderer, popts)
-    obstacles.append(pm._scale_bar(ax, fonts, popts, renderer, t["km"]))
-    obstacles.append(pm._north_arrow(ax, popts, renderer))
+    draw_map(ax, result, popts, fonts, renderer, t)
+    extra = (*_recommended(ax, result, focus), "ranks")
+    obstacles = [layout.legend(ax, t, fonts, popts, extra).get_window_extent(renderer)]
+    obstacles += gap_ranks(ax, result, renderer, popts, top=5 if focus else 10, gb_code=focus)
+    obstacles.append(layout.scale_bar(ax, fonts, popts, renderer, t("km")))
+    obstacles.append(layout.north_arrow(ax, popts, renderer))
     if inset:
-        page = pm.Page(popts)
-        obstacles.append(pm._inset(fig, ax, t, fonts, popts, pm.basemap(), page)
-                         .get_window_extent(renderer))
-    pm._province_labels(ax, popts, fonts, renderer, obstacles)
+        sub = layout.inset(fig, ax, t, fonts, popts, basemap(), layout.Page(popts))
+        obstacles.append(sub.get_window_extent(renderer))
+    province_labels(ax, popts, fonts, renderer, obstacles)
 
 
-def _others(focus: int):
-    from matplotlib.path import Path as MplPath
-
-    from reach_planner.geo.data import load_china
-
-    codes = load_china().provinces["gb_code"].to_numpy()
-    shapes = pm.basemap().shapes
-    return MplPath.make_compound_path(*(pm.geom_path(s) for s, c in zip(shapes, codes)
-                                        if int(c) != focus))
-
-
-def _marks(ax: Axes, marks: list[tuple[float, float, str]], renderer, popts: pm.PrintOptions):
-    boxes = []
-    for lon, lat, label in marks:
-        x, y = CHINA.forward(np.array([lon]), np.array([lat]))
-        t = ax.text(float(x[0]), float(y[0]), label, fontsize=6.5 * popts.text_scale,
-                    fontweight="bold", color="#bd0026", ha="center", va="center", zorder=8,
-                    family="DejaVu Sans",
-                    bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": "#bd0026", "lw": 0.8})
-        boxes.append(t.get_window_extent(renderer).expanded(1.9, 1.6))
-    return boxes
+def _recommended(ax: Axes, result: ScenarioResult, focus: int | None) -> tuple[str, ...]:
+    """Accepted recommended outlets in the window's orange, when the scenario has them."""
+    o = result.network.outlets
+    if "source" not in o.columns:
+        return ()
+    rec = o[o["source"] == "recommended"]
+    if focus is not None:
+        rec = rec[rec["gb_code"] == focus]
+    if not len(rec):
+        return ()
+    x, y = CHINA.forward(rec["lon"].to_numpy(), rec["lat"].to_numpy())
+    ax.scatter(x, y, s=2.5 * marker_scale(ax, basemap()), c=style.RECOMMENDED,
+               edgecolors=style.RECOMMENDED_EDGE, linewidths=0.3, zorder=6.5)
+    return ("recommended",)

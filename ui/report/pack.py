@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from reach_planner.geo.atomic import atomic_write_bytes, check_target
 from reach_planner.geo.scenario import ScenarioResult
-from reach_planner.ui.maps import printmap as pm
+from reach_planner.ui.maps.fonts import fonts_for
 from reach_planner.ui.report.figures import province_figures
 from reach_planner.ui.report.options import ReportOptions
 from reach_planner.ui.report.pages import national_page, province_page, table_page
@@ -57,7 +57,7 @@ def page_specs(result: ScenarioResult, lang: str) -> list[PageSpec]:
 
 def iter_pages(result: ScenarioResult, opts: ReportOptions) -> Iterator[Figure]:
     """The pages in order, drawn one at a time (a caller keeps at most one in memory)."""
-    fonts = pm.fonts_for(opts.lang)
+    fonts = fonts_for(opts.lang)
     total = len(result.summary.provinces) + 2
     yield national_page(result, opts, fonts, 1, total)
     for i, pf in enumerate(province_figures(result)):

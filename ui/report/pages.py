@@ -16,16 +16,17 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
 
 from reach_planner.geo.scenario import ScenarioResult
-from reach_planner.ui.maps import printmap as pm
+from reach_planner.ui.maps import style
+from reach_planner.ui.maps.fonts import HAN, Fonts, fonts_for
+from reach_planner.ui.maps.layout import LAYERS, PrintOptions, shrink_to
 from reach_planner.ui.report.figures import DistanceBands, ProvinceFigures, nearest_towns
-from reach_planner.ui.report.mapframe import draw_map, frame_bounds
+from reach_planner.ui.report.mapframe import map_frame
 from reach_planner.ui.report.options import ReportOptions
 from reach_planner.ui.report.texts import STRATEGY_ZH, TEXT
 
 MARGIN = 10.0
 HEAD = 26.0  # title band
 FOOT = 16.0  # footer band
-GAP_COLOUR = "#bd0026"
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,7 +35,7 @@ class Sheet:
 
     fig: Figure
     opts: ReportOptions
-    fonts: pm.Fonts
+    fonts: Fonts
     renderer: RendererAgg
 
     def x(self, mm: float) -> float:
@@ -57,17 +58,17 @@ class Sheet:
         return self.opts.size_mm[0] / self.opts.scale
 
 
-def new_sheet(opts: ReportOptions, fonts: pm.Fonts) -> Sheet:
+def new_sheet(opts: ReportOptions, fonts: Fonts) -> Sheet:
     w, h = (round(v * opts.dpi) / opts.dpi for v in opts.size_inches)  # whole pixels
     fig = Figure(figsize=(w, h), dpi=opts.dpi, facecolor="white")
     FigureCanvasAgg(fig)
     return Sheet(fig=fig, opts=opts, fonts=fonts, renderer=RendererAgg(1, 1, opts.dpi))
 
 
-def print_options(opts: ReportOptions) -> pm.PrintOptions:
+def print_options(opts: ReportOptions, extent=None, focus: int | None = None) -> PrintOptions:
     """The map layer's options for a report frame (ranks are drawn per page)."""
-    return pm.PrintOptions(page=opts.page, dpi=opts.dpi, lang=opts.lang,
-                           layers=pm.LAYERS - {"ranks"})
+    return PrintOptions(page=opts.page, dpi=opts.dpi, lang=opts.lang, layers=LAYERS - {"ranks"},
+                        extent=extent, focus=None if focus is None else frozenset({focus}))
 
 
 # -- shared parts ------------------------------------------------------------------------------
@@ -100,7 +101,7 @@ def footer(sh: Sheet, result: ScenarioResult, page: int, total: int) -> None:
     width = (sh.width_mm - 2 * MARGIN - 30) * sh.opts.scale / 25.4 * sh.opts.dpi
     for i, line in enumerate((scenario_line(result, sh.opts.lang),
                               t["attribution"].format(network=network_credit(result, sh.opts.lang)))):
-        pm._shrink_to(sh.text(MARGIN, top + 4.2 * i, line, 6.5, color="#444444"), width, sh.renderer)
+        shrink_to(sh.text(MARGIN, top + 4.2 * i, line, 6.5, color="#444444"), width, sh.renderer)
     sh.text(sh.width_mm - MARGIN, top, t["page"].format(n=page, total=total), 7, ha="right",
             color="#444444")
 
@@ -121,9 +122,9 @@ def header(sh: Sheet, title: str, subtitle: str, right: str = "") -> None:
 
 def _cjk_if_needed(sh: Sheet, s: str, bold: bool = False) -> FontProperties | None:
     """An English page that names a province in Chinese too must not print boxes."""
-    if sh.opts.lang == "zh" or not pm.HAN.search(s):
+    if sh.opts.lang == "zh" or not HAN.search(s):
         return None
-    f = pm.fonts_for("en", s)
+    f = fonts_for("en", s)
     return f.bold if bold else f.regular
 
 
@@ -155,10 +156,10 @@ def coverage_chart(sh: Sheet, rect: list[float], bands: DistanceBands, radius_km
         labels.append(f">{lo:g}" if np.isinf(hi) else f"{lo:g}–{hi:g}")
         lo = hi
     people = np.asarray(bands.people) / 1e6
-    colours = [pm.COVERED if c else pm.GAP_COLOURS[min(i, len(pm.GAP_COLOURS) - 1)]
+    colours = [style.COVERED if c else style.GAP_COLOURS[min(i, len(style.GAP_COLOURS) - 1)]
                for i, c in enumerate(bands.covered)]
     first_gap = sum(bands.covered)
-    colours[first_gap:] = [pm.GAP_COLOURS[min(2 + k, len(pm.GAP_COLOURS) - 1)]
+    colours[first_gap:] = [style.GAP_COLOURS[min(2 + k, len(style.GAP_COLOURS) - 1)]
                            for k in range(len(colours) - first_gap)]
     ax.bar(range(len(people)), people, color=colours, edgecolor="#555555", linewidth=0.3)
     k = sh.opts.scale
@@ -179,7 +180,7 @@ def coverage_chart(sh: Sheet, rect: list[float], bands: DistanceBands, radius_km
 
 
 # -- pages ---------------------------------------------------------------------------------------
-def national_page(result: ScenarioResult, opts: ReportOptions, fonts: pm.Fonts, page: int,
+def national_page(result: ScenarioResult, opts: ReportOptions, fonts: Fonts, page: int,
                   total: int) -> Figure:
     t = TEXT[opts.lang]
     s = result.summary
@@ -189,9 +190,7 @@ def national_page(result: ScenarioResult, opts: ReportOptions, fonts: pm.Fonts, 
     map_w = 190.0
     ax = sh.fig.add_axes(sh.rect(MARGIN, HEAD, map_w, body_h))
     gaps = result.gaps.regions.head(10)
-    marks = [(r.lon, r.lat, str(int(r.rank))) for r in gaps.itertuples()]
-    draw_map(sh.fig, ax, result, print_options(opts), fonts, sh.renderer,
-             pm.basemap().bounds, marks=marks, inset=True)
+    map_frame(sh.fig, ax, result, print_options(opts), fonts, sh.renderer, inset=True)
     left, width = MARGIN + map_w + 6, sh.width_mm - 2 * MARGIN - map_w - 6
     rows = [(t["rural"], num(s.rural_population)), (t["covered_pct"], f"{s.rural_covered_pct:.1f}%"),
             (t["unreached"], num(s.rural_unreached)), (t["urban_pct"], f"{s.urban_covered_pct:.1f}%"),
@@ -204,7 +203,7 @@ def national_page(result: ScenarioResult, opts: ReportOptions, fonts: pm.Fonts, 
     towns = nearest_towns(gaps["lon"].to_numpy(), gaps["lat"].to_numpy())
     names = {p.gb_code: (p.name_zh if opts.lang == "zh" else p.name_en) for p in s.provinces}
     for r, town in zip(gaps.itertuples(), towns):
-        sh.text(left, y, f"{int(r.rank)}", 7, bold=True, color=GAP_COLOUR)
+        sh.text(left, y, f"{int(r.rank)}", 7, bold=True, color=style.RANK)
         sh.text(left + 5, y, f"{names[int(r.gb_code)]}, " + t["near"].format(
             town=town.label(opts.lang), km=town.km), 6.5)
         sh.text(left + width, y + 3.3, f"{num(r.rural_unreached)} {t['people']}", 6.5, ha="right",
@@ -215,18 +214,20 @@ def national_page(result: ScenarioResult, opts: ReportOptions, fonts: pm.Fonts, 
 
 
 def province_page(result: ScenarioResult, pf: ProvinceFigures, opts: ReportOptions,
-                  fonts: pm.Fonts, page: int, total: int) -> Figure:
+                  fonts: Fonts, page: int, total: int) -> Figure:
     t = TEXT[opts.lang]
     p = pf.summary
     sh = new_sheet(opts, fonts)
     title = f"{p.name_zh} · {p.name_en}" if opts.lang == "zh" else f"{p.name_en} · {p.name_zh}"
-    header(sh, title, scenario_line(result, opts.lang), right=f"GB {p.gb_code}")
+    ranked = sorted(result.summary.provinces, key=lambda q: -q.rural_covered_pct)
+    sub = t["prov_sub"].format(pct=p.rural_covered_pct, nat=result.summary.rural_covered_pct,
+                               rank=[q.gb_code for q in ranked].index(p.gb_code) + 1)
+    header(sh, title, sub, right=f"GB {p.gb_code}")
     body_h = opts.size_mm[1] / opts.scale - HEAD - FOOT - 2
     map_w = 168.0
     ax = sh.fig.add_axes(sh.rect(MARGIN, HEAD, map_w, body_h))
-    marks = [(g.lon, g.lat, str(i + 1)) for i, g in enumerate(pf.gaps)]
-    draw_map(sh.fig, ax, result, print_options(opts), fonts, sh.renderer,
-             frame_bounds(pf.extent), focus=p.gb_code, marks=marks)
+    map_frame(sh.fig, ax, result, print_options(opts, pf.extent, p.gb_code), fonts, sh.renderer,
+              focus=p.gb_code)
     left, width = MARGIN + map_w + 6, sh.width_mm - 2 * MARGIN - map_w - 6
     rows = [(t["rural"], num(p.rural_population)), (t["covered_pct"], f"{p.rural_covered_pct:.1f}%"),
             (t["outlets"], num(p.outlets)), (t["sites"], num(p.sites)),
@@ -237,9 +238,9 @@ def province_page(result: ScenarioResult, pf: ProvinceFigures, opts: ReportOptio
     if not pf.gaps:
         sh.text(left, y, t["no_gaps"], 6.5, wrap=True)
         y += 6
-    for i, g in enumerate(pf.gaps):
-        sh.text(left, y, str(i + 1), 7, bold=True, color=GAP_COLOUR)
-        sh.text(left + 5, y, t["near"].format(town=g.town.label(opts.lang), km=g.town.km), 6.8)
+    for g in pf.gaps:
+        sh.text(left, y, str(g.rank), 7, bold=True, color=style.RANK)
+        sh.text(left + 6, y, t["near"].format(town=g.town.label(opts.lang), km=g.town.km), 6.8)
         sh.text(left + width, y, f"{num(g.rural_unreached)} {t['people']}", 6.8, ha="right",
                 color="#444444")
         y += 5.2
@@ -266,7 +267,7 @@ TABLE_COLS = ("code", "province", "col_rural", "col_covered", "col_outlets", "co
               "col_per100k", "col_unreached", "col_gaps", "col_largest")
 
 
-def table_page(result: ScenarioResult, opts: ReportOptions, fonts: pm.Fonts, page: int,
+def table_page(result: ScenarioResult, opts: ReportOptions, fonts: Fonts, page: int,
                total: int) -> Figure:
     t = TEXT[opts.lang]
     s = result.summary
@@ -311,5 +312,5 @@ def _pct_cell(sh: Sheet, left: float, top: float, width: float, pct: float, step
     bar_w = width - 14
     sh.fig.add_artist(Rectangle((sh.x(left + 1), sh.y(top + step - 1.8)), sh.x(bar_w * pct / 100),
                                 1 - sh.y(step - 2.6), transform=sh.fig.transFigure,
-                                facecolor=pm.COVERED, edgecolor="none"))
+                                facecolor=style.COVERED, edgecolor="none"))
     sh.text(left + width - 2, top, f"{pct:.1f}%", 6.8, ha="right")
