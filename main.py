@@ -153,9 +153,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Check both destinations first, then run the scenario and write; Ctrl+C leaves
     nothing behind because every file is written only once it is complete."""
     from reach_planner.geo.scenario import run_scenario
+    from reach_planner.ui.report.job import report_job
     from reach_planner.ui.report.options import ReportOptions
-    from reach_planner.ui.report.pack import check_report_target, write_report
-    from reach_planner.ui.report.workbook import check_xlsx_target, write_workbook
+    from reach_planner.ui.report.pack import check_report_target
+    from reach_planner.ui.report.workbook import check_xlsx_target
 
     opts = ReportOptions(lang=args.lang, page=args.page, dpi=args.dpi, fmt=args.format)
     check_report_target(args.out, opts.fmt)
@@ -163,9 +164,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         check_xlsx_target(args.xlsx)
     result = run_scenario(params_from(args), overlay=overlay_from_args(args))
     try:
-        written = write_report(result, opts, args.out)
-        if args.xlsx:
-            written.append(write_workbook(result, args.xlsx, args.lang))
+        written = report_job(result, opts, args.out, args.xlsx)(lambda _pct, _text: None)
     except KeyboardInterrupt:
         print("reach-planner: report cancelled; nothing was written", file=sys.stderr)
         return 130

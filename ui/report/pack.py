@@ -83,27 +83,33 @@ def check_report_target(out: str | os.PathLike[str], fmt: str) -> Path:
 def write_report(result: ScenarioResult, opts: ReportOptions, out: str | os.PathLike[str],
                  progress: Progress = _noop) -> list[Path]:
     """Draw every page and write the pack; ``progress(pct, text)`` may raise to cancel."""
+    return write_files(render_report(result, opts, out, progress))
+
+
+def render_report(result: ScenarioResult, opts: ReportOptions, out: str | os.PathLike[str],
+                  progress: Progress = _noop) -> dict[Path, bytes]:
+    """Every file of the pack, complete, in memory: nothing touches the disk yet."""
     path = check_report_target(out, opts.fmt)
     specs = page_specs(result, opts.lang)
     if opts.fmt == "pdf":
-        data = _pdf_bytes(result, opts, specs, progress)
-        progress(99, "Writing")
-        atomic_write_bytes(path, data)
-        os.chmod(path, 0o644)
-        return [path]
-    images = []
+        return {path: _pdf_bytes(result, opts, specs, progress)}
+    files = {}
     for i, fig in enumerate(iter_pages(result, opts)):
-        progress(int(100 * i / len(specs)), specs[i].bookmark)
+        progress(int(99 * i / len(specs)), specs[i].bookmark)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=opts.dpi, facecolor="white",
                     metadata={"Title": specs[i].bookmark, "Software": "Reach Planner"})
-        images.append(buf.getvalue())
-    progress(99, "Writing")
-    path.mkdir(exist_ok=True)
+        files[path / f"{specs[i].key}.png"] = buf.getvalue()
+    return files
+
+
+def write_files(files: dict[Path, bytes]) -> list[Path]:
+    """Each file under a temporary name, then renamed: no reader ever sees half a file."""
     written = []
-    for spec, data in zip(specs, images):
-        written.append(atomic_write_bytes(path / f"{spec.key}.png", data))
-        os.chmod(written[-1], 0o644)
+    for path, data in files.items():
+        path.parent.mkdir(exist_ok=True)
+        written.append(atomic_write_bytes(path, data))
+        os.chmod(path, 0o644)  # a report to share, not a private temporary file
     return written
 
 
@@ -114,7 +120,7 @@ def _pdf_bytes(result: ScenarioResult, opts: ReportOptions, specs: list[PageSpec
     with matplotlib.rc_context(PDF_RC), PdfPages(buf, metadata={
             "Title": title, "Creator": "Reach Planner", "Subject": TEXT[opts.lang]["national"]}) as pdf:
         for i, fig in enumerate(iter_pages(result, opts)):
-            progress(int(97 * i / len(specs)), specs[i].bookmark)
+            progress(int(99 * i / len(specs)), specs[i].bookmark)
             pdf.savefig(fig, dpi=opts.dpi, facecolor="white")
     return add_outline(buf.getvalue(), [s.bookmark for s in specs])
 

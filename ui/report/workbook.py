@@ -8,6 +8,7 @@ it), a coverage-curve sheet and chart when a recommendation with a curve is give
 """
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reach_planner.geo.atomic import atomic_write_with, check_target
+from reach_planner.geo.atomic import atomic_write_bytes, check_target
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.ui.report.figures import nearest_towns
 from reach_planner.ui.report.pages import network_credit, scenario_line
@@ -42,10 +43,15 @@ def write_workbook(result: ScenarioResult, path: str | os.PathLike[str], lang: s
                    recommendation: Any = None) -> Path:
     """Build the workbook in memory, then write it under a temporary name and rename."""
     dest = check_xlsx_target(path)
-    wb = build_workbook(result, lang, recommendation)
-    out = atomic_write_with(dest, lambda p: wb.save(p))
+    out = atomic_write_bytes(dest, workbook_bytes(result, lang, recommendation))
     os.chmod(out, 0o644)
     return out
+
+
+def workbook_bytes(result: ScenarioResult, lang: str = "en", recommendation: Any = None) -> bytes:
+    buf = io.BytesIO()
+    build_workbook(result, lang, recommendation).save(buf)
+    return buf.getvalue()
 
 
 def build_workbook(result: ScenarioResult, lang: str = "en", recommendation: Any = None) -> Workbook:
