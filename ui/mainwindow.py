@@ -103,11 +103,13 @@ class MainWindow(FileActions, QMainWindow):
         self.export_data_action = self._action(self.export_results, "Ctrl+Shift+E")
         self.export_action = self._action(self.export_image, "Ctrl+E")
         self.print_action = self._action(self.export_print_map, "Ctrl+P")
+        self.report_action = self._action(self.export_report)
         self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
         f = self.file_menu
         f.insertAction(self.recent_menu.menuAction(), self.open_action)
         for act in (None, self.save_action, self.save_as_action, None, self.import_action,
-                    None, self.export_action, self.print_action, self.export_data_action, None,
+                    None, self.export_action, self.print_action, self.report_action,
+                    self.export_data_action, None,
                     self.quit_action):
             f.addSeparator() if act is None else f.addAction(act)
         self.fill_recent_menu()
@@ -178,6 +180,7 @@ class MainWindow(FileActions, QMainWindow):
         self.help_menu.setTitle(tr("&Help"))
         self.edit_menu.setTitle(tr("&Edit"))
         self.print_action.setText(tr("Export &print map (PNG, PDF, SVG)…"))
+        self.report_action.setText(tr("Export report pac&k (PDF, PNG, XLSX)…"))
         self.language_menu.setTitle(tr("&Language"))
         self.export_action.setText(tr("&Export map image…"))
         self.quit_action.setText(tr("&Quit"))
@@ -248,6 +251,50 @@ class MainWindow(FileActions, QMainWindow):
             from PySide6.QtCore import QThreadPool
             QThreadPool.globalInstance().start(task)
             return
+
+    def export_report(self) -> None:
+        """File > Export report pack: the dialog, then one background job with progress
+        in the status bar and Cancel; nothing is written unless the whole pack is done."""
+        from PySide6.QtCore import QThreadPool
+
+        from reach_planner.ui.report.job import report_job
+        from reach_planner.ui.report_dialog import ReportDialog
+        from reach_planner.ui.workers import Task
+
+        if self.state.result is None:
+            return
+        dlg = ReportDialog(self)
+        while dlg.exec():
+            try:
+                path, opts, xlsx = dlg.choice()
+            except ValueError as exc:
+                QMessageBox.warning(self, tr("Export report pack"), str(exc))
+                continue
+            task = Task(report_job(self.state.result, opts, path, xlsx, self.state.recommendation))
+            task.signals.progress.connect(self._progress)
+            task.signals.done.connect(lambda files: self._report_done(
+                tr("Exported {path}").format(path=files[0] if len(files) < 3 else files[0].parent)))
+            task.signals.failed.connect(lambda msg: self._report_done(None, msg))
+            task.signals.cancelled.connect(lambda: self._report_done(
+                tr("Report pack cancelled; nothing was written")))
+            self._report_task = task
+            self.report_action.setEnabled(False)
+            self.progress.setVisible(True)
+            self.cancel_btn.setVisible(True)
+            self.cancel_btn.clicked.connect(task.cancel)
+            QThreadPool.globalInstance().start(task)
+            return
+
+    def _report_done(self, message: str | None, error: str | None = None) -> None:
+        task, self._report_task = self._report_task, None
+        self.cancel_btn.clicked.disconnect(task.cancel)
+        self.report_action.setEnabled(True)
+        self._busy(self.state.busy)
+        if error is not None:
+            QMessageBox.warning(self, tr("Export report pack"),
+                                tr("Could not export the report pack:") + "\n" + error)
+        else:
+            self.statusBar().showMessage(message, 10000)
 
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
