@@ -320,6 +320,10 @@
       <translation>导出打印地图(&amp;P)（PNG、PDF、SVG）…</translation>
     </message>
     <message>
+      <source>Export report pac&amp;k (PDF, PNG, XLSX)…</source>
+      <translation>导出报告汇编(&amp;K)（PDF、PNG、XLSX）…</translation>
+    </message>
+    <message>
       <source>&amp;Language</source>
       <translation>语言(&amp;L)</translation>
     </message>
@@ -356,6 +360,10 @@
       <translation>Reach Planner — 日日顺农村配送安装网络规划</translation>
     </message>
     <message>
+      <source>Export report pack</source>
+      <translation>导出报告汇编</translation>
+    </message>
+    <message>
       <source>Recompute (restart)</source>
       <translation>重新计算（重启）</translation>
     </message>
@@ -374,6 +382,14 @@
     <message>
       <source>Export print map</source>
       <translation>导出打印地图</translation>
+    </message>
+    <message>
+      <source>Report pack cancelled; nothing was written</source>
+      <translation>报告汇编已取消，未写入任何文件</translation>
+    </message>
+    <message>
+      <source>Could not export the report pack:</source>
+      <translation>无法导出报告汇编：</translation>
     </message>
     <message>
       <source>Exported {path} ({w}×{h})</source>
@@ -666,6 +682,34 @@
     <message>
       <source>{people} rural people newly covered (blue on the map).</source>
       <translation>新增覆盖农村人口 {people}（地图上蓝色区域）。</translation>
+    </message>
+    <message>
+      <source>PDF file, or folder for PNG pages</source>
+      <translation>PDF 文件，或存放 PNG 页面的文件夹</translation>
+    </message>
+    <message>
+      <source>PDF, one file</source>
+      <translation>PDF，单个文件</translation>
+    </message>
+    <message>
+      <source>PNG, one image per page</source>
+      <translation>PNG，每页一张图片</translation>
+    </message>
+    <message>
+      <source>Also write an Excel workbook</source>
+      <translation>同时生成 Excel 工作簿</translation>
+    </message>
+    <message>
+      <source>Workbook (.xlsx)</source>
+      <translation>工作簿（.xlsx）</translation>
+    </message>
+    <message>
+      <source>Format</source>
+      <translation>格式</translation>
+    </message>
+    <message>
+      <source>Language</source>
+      <translation>语言</translation>
     </message>
     <message>
       <source>Starting</source>
