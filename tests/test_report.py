@@ -90,6 +90,15 @@ def test_chinese_is_real_text_in_a_cjk_font(pdfs):
     assert any("CJK" in f for f in fonts), fonts
     font = cjk_font()
     assert font is not None and has_glyphs(font, "全国概览农村覆盖率黑龙江新疆维吾尔自治区")
+    # glyphs, not boxes: no glyph is .notdef (index 0) and every glyph has a drawing
+    for ref in reader.pages[0]["/Resources"]["/Font"].values():
+        f = ref.get_object()
+        if "CJK" not in str(f["/BaseFont"]):
+            continue
+        procs = f["/CharProcs"].get_object()
+        assert "/uni00000000" not in procs and "/.notdef" not in procs
+        drawn = [len(procs[n].get_object().get_data()) for n in procs]
+        assert drawn and sum(d > 100 for d in drawn) >= 0.8 * len(drawn)  # Han glyphs: hundreds
 
 
 def test_province_figures_name_gaps_by_the_nearest_town(result):
