@@ -88,8 +88,9 @@ def scenario_line(result: ScenarioResult, lang: str) -> str:
 def network_credit(result: ScenarioResult, lang: str) -> str:
     t = TEXT[lang]
     net = result.network
-    found = [s for s in ("simulated", "imported", "recommended")
-             if any("source" in layer and s in set(layer["source"]) for layer in (net.sites, net.outlets))]
+    present = {v for layer in (net.sites, net.outlets) if "source" in layer
+               for v in layer["source"].unique()}  # unique(): 17,000 rows, every page
+    found = [s for s in ("simulated", "imported", "recommended") if s in present]
     return t["and"].join(t[f"network_{s}"] for s in found) or t["network_simulated"]
 
 
