@@ -500,8 +500,11 @@ rp.finish = function(map, control, attribution, bounds) {
   var m = /view=([-0-9.]+),([-0-9.]+),([0-9.]+)/.exec(window.location.hash);
   if (m) { map.setView([+m[1], +m[2]], +m[3], {animate: false}); }
   else { map.fitBounds(bounds, {animate: false}); }
+  // The host keeps the current view without asking the page (no waiting on a save).
+  rp.reportView = function() { if (rp.bridge && rp.bridge.moved) { rp.bridge.moved(JSON.stringify(rp.getView())); } };
+  map.on('moveend', rp.reportView);
   if (typeof QWebChannel !== 'undefined' && typeof qt !== 'undefined') {
-    new QWebChannel(qt.webChannelTransport, function(ch) { rp.bridge = ch.objects.bridge || null; });
+    new QWebChannel(qt.webChannelTransport, function(ch) { rp.bridge = ch.objects.bridge || null; rp.reportView(); });
   }
   rp.afterFrames(3, function() { rp.drawn = true; });
 };
