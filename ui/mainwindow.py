@@ -155,6 +155,7 @@ class MainWindow(FileActions, QMainWindow):
         s.pathChanged.connect(self.update_title)
         s.paramsChanged.connect(self.controls.show_params)
         s.viewRequested.connect(self._show_view)
+        s.featureSelected.connect(self._highlight)
         self.map.drawn.connect(self._map_drawn)
         s.recommendationChanged.connect(self._show_recommendation)
         self.map.bridge.selected.connect(s.select)
@@ -227,6 +228,12 @@ class MainWindow(FileActions, QMainWindow):
         view, self._view_after_load = self._view_after_load, None
         if view is not None:
             self.map.set_view(view)
+        if self.state.selection is not None:
+            self.map.highlight(*self.state.selection)  # the new layers lost the outline
+
+    def _highlight(self, kind: str, index: int) -> None:
+        self.map.highlight(kind, index)
+        self.provinces.show_code(index if kind == "province" else None)
 
     def _show_view(self, view: dict) -> None:
         """A scenario's saved view: now, or once the page being loaded has drawn."""

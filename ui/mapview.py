@@ -130,5 +130,9 @@ class MapView(QWebEngineView):
         self.page().runJavaScript(
             f"rp.setView({float(view['lat'])}, {float(view['lon'])}, {float(view['zoom'])});")
 
+    def highlight(self, kind: str, index: int) -> None:
+        """Outline the selected feature (nothing when ``kind`` is empty)."""
+        self.page().runJavaScript(f"window.rp && rp.highlight && rp.highlight({json.dumps(kind)}, {int(index)});")
+
     def fit_bounds(self, south: float, west: float, north: float, east: float) -> None:
         self.page().runJavaScript(f"rp.fitBounds({south}, {west}, {north}, {east});")

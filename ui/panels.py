@@ -221,6 +221,17 @@ class ProvinceTable(QTableView):
             row.append(item)
         return row
 
+    def show_code(self, gb_code: int | None) -> None:
+        """Select (and scroll to) a province's row, or clear the selection."""
+        if gb_code is None:
+            self.clearSelection()
+            return
+        for row in range(self.proxy.rowCount()):
+            if self.gb_code_at(row) == gb_code:
+                self.selectRow(row)
+                self.scrollTo(self.proxy.index(row, 0))
+                return
+
     def gb_code_at(self, row: int) -> int:
         return int(self.proxy.index(row, 0).data(CODE_ROLE))
 

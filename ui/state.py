@@ -21,7 +21,7 @@ from reach_planner.geo.params import ScenarioParams
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.geo.scenario_file import ScenarioFile, map_view
 from reach_planner.geo.sites_io import SiteOverlay
-from reach_planner.ui.details import describe
+from reach_planner.ui.details import describe, describe_recommended
 from reach_planner.ui.i18n import current_language, fmt_count, tr
 from reach_planner.ui.runner import Job, TaskRunner, error_text, scenario_job
 
@@ -56,6 +56,7 @@ class AppState(QObject):
     errorRaised = Signal(str)
     statusMessage = Signal(str)
     selectionChanged = Signal(object)  # dict of label -> value, or None
+    featureSelected = Signal(str, int)  # kind and index of the selection; ("", -1): none
     zoomRequested = Signal(float, float, float, float)  # south, west, north, east
     dirtyChanged = Signal(bool)  # unsaved changes since the last open/save
     pathChanged = Signal(object)  # the scenario file (Path or None)
@@ -166,6 +167,10 @@ class AppState(QObject):
     def set_recommendation(self, rec) -> None:
         self.recommendation = rec
         self.recommendationChanged.emit(rec)
+        if self.selection is not None and self.selection[0] == "recommended":
+            self.selection = None  # that pick is gone
+            self.selectionChanged.emit(None)
+            self.featureSelected.emit("", -1)
 
     def recommend(self, job: Job) -> None:
         """Run a recommendation; a newer one (or a new recompute) makes it stale."""
@@ -226,10 +231,21 @@ class AppState(QObject):
 
     # -- selection --------------------------------------------------------------------------
     def select(self, kind: str, index: int) -> None:
+        """Show a feature in Details and highlight it (map, province table)."""
         if self.result is None:
             return
-        self.selection = (kind, index)
-        self.selectionChanged.emit(describe(self.result, kind, index, tr, fmt_count))
+        details = self._describe(kind, index)
+        self.selection = (kind, index) if details is not None else None
+        self.selectionChanged.emit(details)
+        if details is None:
+            self.featureSelected.emit("", -1)
+        else:
+            self.featureSelected.emit(kind, index)
+
+    def _describe(self, kind: str, index: int) -> dict[str, str] | None:
+        if kind == "recommended":
+            return describe_recommended(self.recommendation, index, tr, fmt_count)
+        return describe(self.result, kind, index, tr, fmt_count)
 
     def _refresh_selection(self, same_result: bool) -> None:
         """Details never show a previous result. A province is described anew (its code
@@ -240,9 +256,12 @@ class AppState(QObject):
         kind, index = self.selection
         details = None
         if same_result or kind == "province":
-            details = describe(self.result, kind, index, tr, fmt_count)
+            details = self._describe(kind, index)
         if details is None:
             self.selection = None
+            self.featureSelected.emit("", -1)
+        else:
+            self.featureSelected.emit(kind, index)
         self.selectionChanged.emit(details)
 
     def retranslate(self) -> None:

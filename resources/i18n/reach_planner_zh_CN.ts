@@ -92,6 +92,18 @@
       <translation>最大空白区</translation>
     </message>
     <message>
+      <source>Rank</source>
+      <translation>排名</translation>
+    </message>
+    <message>
+      <source>Newly covered rural people</source>
+      <translation>新覆盖农村人口</translation>
+    </message>
+    <message>
+      <source>Recommended outlet</source>
+      <translation>推荐网点</translation>
+    </message>
+    <message>
       <source>Gap region #{rank} of {n}</source>
       <translation>空白区域 第{rank}名（共{n}个）</translation>
     </message>
@@ -766,10 +778,6 @@
     <message>
       <source>rural covered {pct}%</source>
       <translation>农村覆盖率 {pct}%</translation>
-    </message>
-    <message>
-      <source>Recommended outlet</source>
-      <translation>推荐网点</translation>
     </message>
     <message>
       <source>Top gap regions (rank)</source>
