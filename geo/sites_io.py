@@ -32,11 +32,18 @@ from reach_planner.geo.columns import (
 from reach_planner.geo.data import load_china
 from reach_planner.geo.grid import province_of
 from reach_planner.geo.network import DISTRIBUTION, OUTLET, Network, empty_layer, make_layer
-from reach_planner.geo.site_tables import SUFFIXES, SiteFileError, Table, first_line, read_table
+from reach_planner.geo.site_tables import (
+    SUFFIXES,
+    ColumnsNotFound,
+    SiteFileError,
+    Table,
+    first_line,
+    read_table,
+)
 
-__all__ = ["ALIASES", "KIND_WORDS", "SUFFIXES", "ColumnMap", "ImportIssue", "ImportResult",
-           "SiteFileError", "SiteOverlay", "apply_import", "apply_overlay", "format_report",
-           "guess_columns", "overlay_from", "peek_columns", "read_sites"]
+__all__ = ["ALIASES", "KIND_WORDS", "SUFFIXES", "ColumnMap", "ColumnsNotFound", "ImportIssue",
+           "ImportResult", "SiteFileError", "SiteOverlay", "apply_import", "apply_overlay",
+           "format_report", "guess_columns", "overlay_from", "peek_columns", "read_sites"]
 
 COAST_TOLERANCE_DEG = 0.03  # ~3 km: a site on the shore may fall just outside simplified coasts
 ERROR, WARNING = "error", "warning"
@@ -132,10 +139,11 @@ def resolve_columns(frame: pd.DataFrame, mapping: ColumnMap | None, path: Path) 
                                     + ", ".join(_visible(frame.columns)))
         cols = ColumnMap(**{**cols.__dict__, **chosen})
     if cols.lat is None or cols.lon is None:
-        raise SiteFileError(
+        raise ColumnsNotFound(
             f"{path}: no latitude/longitude columns found (looked for lat/latitude/纬度 and "
             f"lon/lng/longitude/经度); columns are: {', '.join(_visible(frame.columns))}. "
-            "Choose them with a column mapping (--lat-col/--lon-col)")
+            "Choose them with a column mapping (--lat-col/--lon-col)",
+            [str(c) for c in frame.columns if not str(c).startswith("__")])
     return cols
 
 

@@ -24,12 +24,16 @@ import pytest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def message_boxes(monkeypatch):
+def message_boxes(request, monkeypatch):
     """Modal message boxes would block an offscreen test run: record them instead.
 
     ``question`` answers Discard, so closing a window with unsaved changes never waits.
+    Only tests marked ``qt`` touch Qt: the fast subset (``-m "not qt"``) never imports it.
     """
     shown: list[tuple[str, str, str]] = []
+    if request.node.get_closest_marker("qt") is None:
+        yield shown
+        return
     try:
         from PySide6.QtWidgets import QMessageBox
     except ImportError:  # pragma: no cover - core-only environments

@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QMarginsF, QSizeF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QMarginsF, QObject, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from reach_planner.geo.atomic import check_target
@@ -36,32 +36,81 @@ def check_size(width: int, height: int, scale: int) -> None:
         raise ValueError(f"{width}x{height} at {scale}x exceeds {MAX_PIXELS} pixels a side")
 
 
+class PageGrab(QObject):
+    """Render a map page off screen and hand over the picture by signal.
+
+    Nothing waits: the window starts a grab and carries on; ``finished(QImage)`` or
+    ``failed(Exception)`` arrives later, and the off-screen view is gone by then.
+    """
+
+    finished = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, page: Path, width: int, height: int, scale: int,
+                 view: dict | None = None, timeout_ms: int = 60000, parent=None) -> None:
+        super().__init__(parent)
+        self._args = (page, width, height, scale, view)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(timeout_ms)
+        self._timer.timeout.connect(lambda: self._fail("the map did not finish drawing in time"))
+        self._view: MapView | None = None
+
+    def start(self) -> None:
+        page, width, height, scale, view = self._args
+        v = self._view = MapView()
+        v.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        v.resize(width * scale, height * scale)
+        v.setZoomFactor(float(scale))
+        v.show()
+        v.drawn.connect(self._grab)
+        v.loadFailed.connect(self._fail)
+        self._timer.start()
+        v.load_page(page, view, export=True)
+
+    def _grab(self) -> None:
+        if self._view is None:
+            return
+        img = self._view.grab().toImage()
+        self._close()
+        if img.isNull():
+            self.failed.emit(RuntimeError("the map view produced an empty picture"))
+        else:
+            self.finished.emit(img)
+
+    def _fail(self, message: str) -> None:
+        if self._view is None:
+            return
+        self._close()
+        self.failed.emit(RuntimeError(message))
+
+    def _close(self) -> None:
+        self._timer.stop()
+        v, self._view = self._view, None
+        if v is not None:
+            v.drawn.disconnect(self._grab)
+            v.loadFailed.disconnect(self._fail)
+            v.close()
+            v.deleteLater()
+
+
 def render_page(page: Path, width: int, height: int, scale: int,
                 view: dict | None = None, timeout_ms: int = 60000) -> QImage:
-    """Render a map page off screen and return the picture (width*scale x height*scale)."""
-    v = MapView()
-    v.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-    v.resize(width * scale, height * scale)
-    v.setZoomFactor(float(scale))
-    v.show()
-    try:
-        v.load_page(page, view, export=True)
-        if not v.wait_drawn(timeout_ms):
-            raise RuntimeError("the map did not finish drawing in time")
-        img = v.grab().toImage()
-    finally:
-        dispose(v)
-    if img.isNull():
-        raise RuntimeError("the map view produced an empty picture")
-    return img
-
-
-def dispose(view: MapView) -> None:
-    """Delete a view and its page now: a page outliving its profile crashes at exit."""
-    view.close()
-    view.deleteLater()
+    """Blocking render for the command line (``main.py export``), where no window
+    exists whose state could change meanwhile. The window uses :class:`PageGrab`."""
+    box: list = []
+    loop = QEventLoop()
+    grab = PageGrab(page, width, height, scale, view, timeout_ms)
+    grab.finished.connect(lambda img: (box.append(img), loop.quit()))
+    grab.failed.connect(lambda exc: (box.append(exc), loop.quit()))
+    grab.start()
+    if not box:
+        loop.exec()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QCoreApplication.processEvents()
+    if isinstance(box[0], Exception):
+        raise box[0]
+    return box[0]
 
 
 def save_image(img: QImage, path: Path, fmt: str, quality: int = 92) -> Path:

@@ -19,12 +19,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reach_planner.geo.sites_io import SUFFIXES as READERS
 from reach_planner.geo.sites_io import ColumnMap, ImportResult
 from reach_planner.ui.i18n import tr
 
-FILE_FILTER = "Site lists (*.csv *.txt *.xlsx *.geojson *.json *.gpkg)"
-SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json", ".gpkg")
+SUFFIXES = tuple(READERS)  # what the readers take: the dialog, drops and the CLI agree
 MAX_ROWS_SHOWN = 1000
+
+
+def file_filter() -> str:
+    patterns = " ".join(f"*{s}" for s in SUFFIXES)
+    return tr("Site lists ({patterns})").format(patterns=patterns)
 
 
 class ColumnMappingDialog(QDialog):

@@ -9,23 +9,22 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from reach_planner.geo.params import (
-    MAX_OUTLETS,
-    MAX_SITES,
+    INT_LIMITS,
+    NUM_LIMITS,
     STRATEGIES,
     ParameterError,
     ScenarioParams,
@@ -222,6 +221,17 @@ class ProvinceTable(QTableView):
             row.append(item)
         return row
 
+    def show_code(self, gb_code: int | None) -> None:
+        """Select (and scroll to) a province's row, or clear the selection."""
+        if gb_code is None:
+            self.clearSelection()
+            return
+        for row in range(self.proxy.rowCount()):
+            if self.gb_code_at(row) == gb_code:
+                self.selectRow(row)
+                self.scrollTo(self.proxy.index(row, 0))
+                return
+
     def gb_code_at(self, row: int) -> int:
         return int(self.proxy.index(row, 0).data(CODE_ROLE))
 
@@ -229,22 +239,78 @@ class ProvinceTable(QTableView):
         self.state.zoom_to_province(self.gb_code_at(index.row()))
 
 
+class NumberField(QLineEdit):
+    """A number typed as text and checked against the parameters' own range.
+
+    Unlike a spin box it never changes what was typed: "-5" stays "-5", is shown in
+    red with the allowed range, and ``value()`` is None until it is fixed.
+    """
+
+    INVALID = "QLineEdit{border:2px solid #b00020;background:#fdecee}"
+
+    def __init__(self, lo: float, hi: float, integer: bool, unit: str = "") -> None:
+        super().__init__()
+        self.lo, self.hi, self.integer, self.unit = lo, hi, integer, unit
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.textChanged.connect(self._check)
+
+    def parse(self) -> float | int | None:
+        text = self.text().strip().replace(",", "").replace("_", "")
+        if self.unit and text.lower().endswith(self.unit.lower()):
+            text = text[: -len(self.unit)].strip()
+        try:
+            value: float | int = int(text) if self.integer else float(text)
+        except ValueError:
+            return None
+        if value != value or not self.lo <= value <= self.hi:
+            return None
+        return value
+
+    def value(self) -> float | int | None:
+        return self.parse()
+
+    def setValue(self, value: float | int) -> None:  # noqa: N802 - the spin-box name
+        self.setText(f"{int(value)}" if self.integer else f"{value:g}")
+
+    def allowed(self) -> str:
+        if self.integer:
+            return tr("a whole number from {lo} to {hi}").format(lo=f"{int(self.lo):,}",
+                                                                 hi=f"{int(self.hi):,}")
+        return tr("a number from {lo} to {hi}").format(lo=f"{self.lo:g}", hi=f"{self.hi:g}")
+
+    def _check(self) -> None:
+        ok = self.parse() is not None
+        self.setStyleSheet("" if ok else self.INVALID)
+        unit = f" ({self.unit.strip()})" if self.unit else ""
+        self.setToolTip(tr("Allowed: {range}").format(range=self.allowed()) + unit)
+
+
 class ControlsPanel(QWidget):
-    """Scenario parameters with Recompute / Cancel."""
+    """Scenario parameters with Recompute / Cancel. Limits come from geo.params; an
+    invalid entry is shown as such and Recompute waits until it is fixed."""
+
+    FIELDS = ("seed", "sites", "outlets", "radius_km", "site_radius_km", "rural_bias")
 
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
-        self.seed = self._spin(0, 2**31 - 1)
-        self.seed.setGroupSeparatorShown(False)
-        self.sites = self._spin(0, MAX_SITES, step=100)
-        self.outlets = self._spin(0, MAX_OUTLETS, step=500)
-        self.radius = self._dspin(0.1, 1000, " km")
-        self.site_radius = self._dspin(0.1, 3000, " km")
+        self.fields: dict[str, NumberField] = {}
+        for name in self.FIELDS:
+            if name in INT_LIMITS:
+                lo, hi = INT_LIMITS[name]
+                field = NumberField(lo, hi, integer=True)
+            else:
+                lo_f, hi_f = NUM_LIMITS[name]
+                field = NumberField(lo_f, hi_f, integer=False,
+                                    unit=" km" if name.endswith("_km") else "")
+            field.textChanged.connect(self._validate)
+            field.returnPressed.connect(self.apply)
+            self.fields[name] = field
+        f = self.fields
+        self.seed, self.sites, self.outlets = f["seed"], f["sites"], f["outlets"]
+        self.radius, self.site_radius, self.rural_bias = (f["radius_km"], f["site_radius_km"],
+                                                          f["rural_bias"])
         self.strategy = QComboBox()
-        self.rural_bias = QDoubleSpinBox()
-        self.rural_bias.setRange(0, 1)
-        self.rural_bias.setSingleStep(0.1)
         self.form = QFormLayout()
         for w in (self.seed, self.sites, self.outlets, self.radius, self.site_radius,
                   self.strategy, self.rural_bias):
@@ -270,10 +336,12 @@ class ControlsPanel(QWidget):
         self.retranslate()
         self.show_params(state.params)
 
+    def _names(self) -> list[str]:
+        return [tr("Seed"), tr("Distribution sites"), tr("Service outlets"),
+                tr("Service radius"), tr("Delivery radius"), tr("Placement"), tr("Rural bias")]
+
     def retranslate(self) -> None:
-        names = [tr("Seed"), tr("Distribution sites"), tr("Service outlets"),
-                 tr("Service radius"), tr("Delivery radius"), tr("Placement"), tr("Rural bias")]
-        for row, text in enumerate(names):
+        for row, text in enumerate(self._names()):
             self.form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().setText(text)
         current = self.strategy.currentData() or ScenarioParams.strategy
         self.strategy.clear()
@@ -287,38 +355,34 @@ class ControlsPanel(QWidget):
         self.strategy.setToolTip(tr("Where simulated service outlets are placed"))
         self.rural_bias.setToolTip(tr("Share of outlets placed by rural rather than urban "
                                       "population"))
-
-    @staticmethod
-    def _spin(lo: int, hi: int, step: int = 1) -> QSpinBox:
-        s = QSpinBox()
-        s.setRange(lo, hi)
-        s.setSingleStep(step)
-        s.setGroupSeparatorShown(True)
-        return s
-
-    @staticmethod
-    def _dspin(lo: float, hi: float, suffix: str) -> QDoubleSpinBox:
-        s = QDoubleSpinBox()
-        s.setRange(lo, hi)
-        s.setDecimals(1)
-        s.setSuffix(suffix)
-        return s
+        for field in self.fields.values():
+            field._check()
+        self._validate()
 
     def show_params(self, p: ScenarioParams) -> None:
-        self.seed.setValue(p.seed)
-        self.sites.setValue(p.sites)
-        self.outlets.setValue(p.outlets)
-        self.radius.setValue(p.radius_km)
-        self.site_radius.setValue(p.site_radius_km)
+        for name, field in self.fields.items():
+            field.setValue(getattr(p, name))
         self.strategy.setCurrentIndex(STRATEGIES.index(p.strategy))
-        self.rural_bias.setValue(p.rural_bias)
+
+    def problems(self) -> list[str]:
+        labels = dict(zip(("seed", "sites", "outlets", "radius_km", "site_radius_km"),
+                          self._names()))
+        labels["rural_bias"] = tr("Rural bias")
+        return [tr("{name}: {text!r} is not {range}").format(
+                    name=labels[name], text=field.text(), range=field.allowed())
+                for name, field in self.fields.items() if field.value() is None]
+
+    def _validate(self) -> None:
+        problems = self.problems()
+        self.error.setText("\n".join(problems))
+        self.recompute.setEnabled(not problems)
 
     def params(self) -> ScenarioParams:
-        return ScenarioParams(seed=self.seed.value(), sites=self.sites.value(),
-                              outlets=self.outlets.value(), radius_km=self.radius.value(),
-                              site_radius_km=self.site_radius.value(),
-                              strategy=str(self.strategy.currentData()),
-                              rural_bias=round(self.rural_bias.value(), 3),
+        values = {name: field.value() for name, field in self.fields.items()}
+        if any(v is None for v in values.values()):
+            raise ParameterError("; ".join(self.problems()))
+        values["rural_bias"] = round(float(values["rural_bias"]), 3)
+        return ScenarioParams(**values, strategy=str(self.strategy.currentData()),
                               cell_km=self.state.params.cell_km)
 
     def apply(self) -> None:
@@ -328,7 +392,7 @@ class ControlsPanel(QWidget):
             self.error.setText(str(exc))
             return
         self.error.setText("")
-        self.state.recompute(params)
+        self.state.change(params)
 
     def _busy(self, busy: bool) -> None:
         self.cancel.setEnabled(busy)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from reach_planner.geo.data import load_china
+from reach_planner.geo.params import NUM_LIMITS
 from reach_planner.geo.recommend import (
     MAX_COUNT,
     RecommendParams,
@@ -79,7 +80,7 @@ class RecommendPanel(QWidget):
         self.province = compact_combo()
         self.method = compact_combo()
         self.radius = QDoubleSpinBox()
-        self.radius.setRange(0.1, 1000)
+        self.radius.setRange(*NUM_LIMITS["radius_km"])
         self.radius.setDecimals(1)
         self.radius.setSuffix(" km")
         self.form = QFormLayout()

@@ -92,6 +92,18 @@
       <translation>最大空白区</translation>
     </message>
     <message>
+      <source>Rank</source>
+      <translation>排名</translation>
+    </message>
+    <message>
+      <source>Newly covered rural people</source>
+      <translation>新覆盖农村人口</translation>
+    </message>
+    <message>
+      <source>Recommended outlet</source>
+      <translation>推荐网点</translation>
+    </message>
+    <message>
       <source>Gap region #{rank} of {n}</source>
       <translation>空白区域 第{rank}名（共{n}个）</translation>
     </message>
@@ -152,6 +164,10 @@
       <translation>打开情景</translation>
     </message>
     <message>
+      <source>Export results</source>
+      <translation>导出结果</translation>
+    </message>
+    <message>
       <source>Reading {file}…</source>
       <translation>正在读取 {file}…</translation>
     </message>
@@ -160,24 +176,28 @@
       <translation>未导入任何内容，当前情景保持不变。</translation>
     </message>
     <message>
-      <source>Import {file}</source>
-      <translation>导入 {file}</translation>
-    </message>
-    <message>
       <source>Saved {path}</source>
       <translation>已保存 {path}</translation>
     </message>
     <message>
-      <source>Export results</source>
-      <translation>导出结果</translation>
+      <source>Exporting results to {folder}…</source>
+      <translation>正在导出结果到 {folder}…</translation>
+    </message>
+    <message>
+      <source>Import {file}</source>
+      <translation>导入 {file}</translation>
+    </message>
+    <message>
+      <source>Could not save; the previous file is unchanged.</source>
+      <translation>无法保存，原文件保持不变。</translation>
     </message>
     <message>
       <source>Wrote {n} files to {folder}</source>
       <translation>已写入 {n} 个文件到 {folder}</translation>
     </message>
     <message>
-      <source>Could not save; the previous file is unchanged.</source>
-      <translation>无法保存，原文件保持不变。</translation>
+      <source>Site lists ({patterns})</source>
+      <translation>站点列表 ({patterns})</translation>
     </message>
     <message>
       <source>Choose columns</source>
@@ -348,6 +368,14 @@
       <translation>取消</translation>
     </message>
     <message>
+      <source>Export report pack</source>
+      <translation>导出报告汇编</translation>
+    </message>
+    <message>
+      <source>Report pack cancelled; nothing was written</source>
+      <translation>报告汇编已取消，未写入任何文件</translation>
+    </message>
+    <message>
       <source>Reach Planner</source>
       <translation>Reach Planner</translation>
     </message>
@@ -360,10 +388,6 @@
       <translation>Reach Planner — 日日顺农村配送安装网络规划</translation>
     </message>
     <message>
-      <source>Export report pack</source>
-      <translation>导出报告汇编</translation>
-    </message>
-    <message>
       <source>Recompute (restart)</source>
       <translation>重新计算（重启）</translation>
     </message>
@@ -372,28 +396,8 @@
       <translation>重新计算</translation>
     </message>
     <message>
-      <source>Reach Planner maps a simulated Goodaymart delivery-and-installation network and the rural people it does not reach.</source>
-      <translation>Reach Planner 绘制模拟的日日顺配送安装网络，并标出其尚未覆盖的农村人口。</translation>
-    </message>
-    <message>
       <source>Exporting {name}…</source>
       <translation>正在导出 {name}…</translation>
-    </message>
-    <message>
-      <source>Export print map</source>
-      <translation>导出打印地图</translation>
-    </message>
-    <message>
-      <source>Report pack cancelled; nothing was written</source>
-      <translation>报告汇编已取消，未写入任何文件</translation>
-    </message>
-    <message>
-      <source>Could not export the report pack:</source>
-      <translation>无法导出报告汇编：</translation>
-    </message>
-    <message>
-      <source>Exported {path} ({w}×{h})</source>
-      <translation>已导出 {path}（{w}×{h}）</translation>
     </message>
     <message>
       <source>Could not export the map:</source>
@@ -402,6 +406,30 @@
     <message>
       <source>Exported {path}</source>
       <translation>已导出 {path}</translation>
+    </message>
+    <message>
+      <source>Could not export the report pack:</source>
+      <translation>无法导出报告汇编：</translation>
+    </message>
+    <message>
+      <source>Reach Planner maps a simulated Goodaymart delivery-and-installation network and the rural people it does not reach.</source>
+      <translation>Reach Planner 绘制模拟的日日顺配送安装网络，并标出其尚未覆盖的农村人口。</translation>
+    </message>
+    <message>
+      <source>Export print map</source>
+      <translation>导出打印地图</translation>
+    </message>
+    <message>
+      <source>Exported {path} ({w}×{h})</source>
+      <translation>已导出 {path}（{w}×{h}）</translation>
+    </message>
+    <message>
+      <source>the export was cancelled</source>
+      <translation>导出已取消</translation>
+    </message>
+    <message>
+      <source>Rural bias</source>
+      <translation>农村倾向</translation>
     </message>
     <message>
       <source>simulated</source>
@@ -496,10 +524,6 @@
       <translation>布点方式</translation>
     </message>
     <message>
-      <source>Rural bias</source>
-      <translation>农村倾向</translation>
-    </message>
-    <message>
       <source>by population</source>
       <translation>按人口</translation>
     </message>
@@ -536,6 +560,10 @@
       <translation>配送中心：{s}，服务网点：{o}</translation>
     </message>
     <message>
+      <source>a number from {lo} to {hi}</source>
+      <translation>{lo} 到 {hi} 之间的数字</translation>
+    </message>
+    <message>
       <source>{pct}% (within {km} km of a site)</source>
       <translation>{pct}%（距配送中心 {km} 公里内）</translation>
     </message>
@@ -552,8 +580,20 @@
       <translation>阿里巴巴向海尔旗下物流企业日日顺投资约 {usd}，使约 {merchants} 家天猫商家能够在中国农村配送并安装大家电。公告中的网络规模：约 {sites} 个配送中心和约 {outlets} 个服务网点。本地图上的站点按上述数量模拟生成。</translation>
     </message>
     <message>
+      <source>a whole number from {lo} to {hi}</source>
+      <translation>{lo} 到 {hi} 之间的整数</translation>
+    </message>
+    <message>
+      <source>{name}: {text!r} is not {range}</source>
+      <translation>{name}：{text!r} 不是{range}</translation>
+    </message>
+    <message>
       <source>+{n} accepted</source>
       <translation>+{n} 个已采纳</translation>
+    </message>
+    <message>
+      <source>Allowed: {range}</source>
+      <translation>允许：{range}</translation>
     </message>
     <message>
       <source>File (.png, .pdf, .svg)</source>
@@ -716,8 +756,16 @@
       <translation>正在开始</translation>
     </message>
     <message>
+      <source>Change parameters</source>
+      <translation>修改参数</translation>
+    </message>
+    <message>
       <source>Recompute cancelled; the previous result is kept</source>
       <translation>已取消重新计算，保留之前的结果</translation>
+    </message>
+    <message>
+      <source>Accept {n} recommended outlets</source>
+      <translation>采纳 {n} 个推荐网点</translation>
     </message>
     <message>
       <source>Rural covered {pct}% · {n} gap regions</source>
@@ -726,10 +774,6 @@
     <message>
       <source>Recompute failed, the previous result is kept.</source>
       <translation>重新计算失败，保留之前的结果。</translation>
-    </message>
-    <message>
-      <source>Accept {n} recommended outlets</source>
-      <translation>采纳 {n} 个推荐网点</translation>
     </message>
     <message>
       <source>Goodaymart rural reach</source>
@@ -778,10 +822,6 @@
     <message>
       <source>rural covered {pct}%</source>
       <translation>农村覆盖率 {pct}%</translation>
-    </message>
-    <message>
-      <source>Recommended outlet</source>
-      <translation>推荐网点</translation>
     </message>
     <message>
       <source>Top gap regions (rank)</source>

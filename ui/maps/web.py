@@ -110,7 +110,7 @@ def _points_js(kind: str, lon: np.ndarray, lat: np.ndarray, names: list[str], co
 def _covered_js(result: ScenarioResult) -> str:
     style_ = {"stroke": False, "fillColor": COVERED, "fillOpacity": 0.35}
     return (f"return L.geoJSON({covered_geojson(result)}, "
-            f"{{style: {safe_json(style_)}, interactive: false}});")
+            f"{{style: {safe_json(style_)}, interactive: false, renderer: rp.canvas}});")
 
 
 def _gaps_js(result: ScenarioResult) -> str:
@@ -195,7 +195,7 @@ def newly_covered_js(result: ScenarioResult, mask: np.ndarray) -> str:
     union = union_cells(result.demand.grid, np.flatnonzero(mask))
     geo = geojson_text([union] if union is not None else [], [{}], 2)
     style_ = {"color": NEWLY, "weight": 1, "fillColor": NEWLY, "fillOpacity": 0.55}
-    return f"return L.geoJSON({geo}, {{style: {safe_json(style_)}, interactive: false}});"
+    return f"return L.geoJSON({geo}, {{style: {safe_json(style_)}, interactive: false, renderer: rp.canvas}});"
 
 
 def recommended_js(sites) -> str:
@@ -315,7 +315,30 @@ rp.fmt = function(key, values) {
   Object.keys(values).forEach(function(k) { s = s.split('{' + k + '}').join(String(values[k])); });
   return s;
 };
+// Every vector layer draws on this one canvas: a second canvas stacked above it (the
+// covered area had one) would take every mouse event from the clickable layers below.
 rp.select = function(kind, index) { if (rp.bridge) { rp.bridge.select(kind, index); } };
+rp.hl = [];
+rp.highlight = function(kind, index) {
+  // The host highlights what is selected (a click on the map, a table row).
+  rp.hl.forEach(function(l) { if (l._rpStyle) { l.setStyle(l._rpStyle); } });
+  rp.hl = [];
+  var group = kind === 'gap' ? rp.layers.gaps : kind === 'province' ? rp.layers.provinces : rp.layers[kind];
+  if (!group) { return 0; }
+  group.eachLayer(function(l) {
+    var p = (l.feature && l.feature.properties) || {};
+    var hit = kind === 'gap' ? p.r === index : kind === 'province' ? p.gb === index : p.i === index;
+    if (!hit) { return; }
+    var o = l.options;
+    l._rpStyle = {stroke: o.stroke, color: o.color, weight: o.weight};
+    if (o.radius !== undefined) { l._rpStyle.radius = o.radius; }
+    if (kind === 'province') { l.setStyle({color: '#111111', weight: 3}); }
+    else if (kind === 'gap') { l.setStyle({stroke: true, color: '#111111', weight: 2.5}); l.bringToFront(); }
+    else { l.setStyle({stroke: true, color: '#111111', weight: 3, radius: (o.radius || 4) + 3}); l.bringToFront(); }
+    rp.hl.push(l);
+  });
+  return rp.hl.length;
+};
 rp.textTip = function(text) { var s = document.createElement('span'); s.textContent = text; return s; };
 rp.pointLayer = function(map, kind, d, style) {
   var feats = new Array(d.lon.length);
@@ -400,6 +423,7 @@ rp.update = function(specs, legendHtml, remove) {
   // control order stay put, and drop layers the new result no longer has. Partial
   // update (legendHtml null): only the listed layers change.
   rp.drawn = false;
+  rp.hl = [];
   var map = rp.map, ctl = rp.layerControl;
   var names = specs.map(function(s) { return s[0]; });
   var drop = legendHtml === null ? (remove || []) :
@@ -437,8 +461,11 @@ rp.finish = function(map, control, attribution, bounds) {
   var m = /view=([-0-9.]+),([-0-9.]+),([0-9.]+)/.exec(window.location.hash);
   if (m) { map.setView([+m[1], +m[2]], +m[3], {animate: false}); }
   else { map.fitBounds(bounds, {animate: false}); }
+  // The host keeps the current view without asking the page (no waiting on a save).
+  rp.reportView = function() { if (rp.bridge && rp.bridge.moved) { rp.bridge.moved(JSON.stringify(rp.getView())); } };
+  map.on('moveend', rp.reportView);
   if (typeof QWebChannel !== 'undefined' && typeof qt !== 'undefined') {
-    new QWebChannel(qt.webChannelTransport, function(ch) { rp.bridge = ch.objects.bridge || null; });
+    new QWebChannel(qt.webChannelTransport, function(ch) { rp.bridge = ch.objects.bridge || null; rp.reportView(); });
   }
   rp.afterFrames(3, function() { rp.drawn = true; });
 };
