@@ -13,7 +13,7 @@ from tests.qt_helpers import close_window, open_window, wait_until
 pytestmark = pytest.mark.qt
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def window(qapp):
     w = open_window(ScenarioParams(outlets=2000, sites=300, cell_km=20.0))
     yield w

@@ -310,24 +310,36 @@ class MainWindow(FileActions, QMainWindow):
                 QMessageBox.warning(self, tr("Export report pack"), str(exc))
                 continue
             job = report_job(self.state.result, opts, path, xlsx, self.state.recommendation)
+            if not getattr(self, "_report_watch", False):
+                # queued: runs after a finished job's own callback, so only a cancel is left
+                self.state.runner.busyChanged.connect(self._report_ended,
+                                                      Qt.ConnectionType.QueuedConnection)
+                self._report_watch = True
+            self._report_running = True
             self.report_action.setEnabled(False)
             self.statusBar().showMessage(tr("Exporting {name}…").format(name=path.name))
             self.state.runner.start("report", job, done=self._report_done,
-                                    failed=self._report_failed, cancelled=self._report_cancelled)
+                                    failed=self._report_failed, cancelled=self._report_ended)
             return
 
     def _report_done(self, files: list[Path]) -> None:
+        self._report_running = False
         self.report_action.setEnabled(True)
         shown = files[0] if len(files) < 3 else files[0].parent
         self.statusBar().showMessage(tr("Exported {path}").format(path=shown), 10000)
 
     def _report_failed(self, exc: BaseException) -> None:
+        self._report_running = False
         self.report_action.setEnabled(True)
         self.statusBar().clearMessage()
         QMessageBox.warning(self, tr("Export report pack"),
                             tr("Could not export the report pack:") + "\n" + error_text(exc))
 
-    def _report_cancelled(self) -> None:
+    def _report_ended(self, busy: bool = False) -> None:
+        """Cancel (the status bar's button stops every job): the action comes back."""
+        if busy or not self._report_running or self.state.runner.running("report"):
+            return
+        self._report_running = False
         self.report_action.setEnabled(True)
         self.statusBar().showMessage(tr("Report pack cancelled; nothing was written"), 10000)
 
