@@ -1,5 +1,5 @@
 """Report workbook: opens with openpyxl, 31 province rows, number formats, frozen
-header rows, filters, native charts; optional workload column and coverage curve;
+header rows, filters, native charts; optional workload columns and coverage curve;
 atomic and refused for a bad path."""
 from __future__ import annotations
 
@@ -66,25 +66,35 @@ def test_native_coverage_chart(book):
     assert len(charts) == 1 and charts[0].tagname == "barChart"
 
 
-def test_curve_sheet_and_workload_column_when_present(scenario, tmp_path):
+def test_curve_sheet_and_workload_columns_when_present(scenario, tmp_path):
     result, rec = scenario
-    # a scenario whose outlets carry a workload, and a recommendation with a curve:
-    # both come from the siting work; the workbook shows them only when present
-    outlets = result.network.outlets.copy()
-    outlets["workload"] = np.arange(len(outlets), dtype=float)
-    net = result.network.with_layers(outlets=outlets)
-    with_load = run_scenario(result.params, network=net)
+    # a capacity analysis (households whose nearest outlet it is, households served
+    # within capacity) and a recommendation with a curve, shaped as the siting work
+    # makes them: the workbook shows them only when it is given them
+    covered = result.coverage.covered & (result.demand.rural > 0)
+    nearest = np.bincount(result.coverage.nearest_outlet[covered],
+                          weights=result.demand.rural[covered] / 2.62,
+                          minlength=len(result.network.outlets))
+    cap = types.SimpleNamespace(households_per_outlet=400, nearest_load=nearest,
+                                load=np.minimum(np.rint(nearest), 400).astype(np.int64))
     curve = (0.0, *np.cumsum(rec.gains))
     rec2 = types.SimpleNamespace(sites=rec.sites, gains=rec.gains, curve=curve,
                                  covered_before=rec.covered_before,
                                  rural_population=rec.rural_population)
-    wb = openpyxl.load_workbook(write_workbook(with_load, tmp_path / "b.xlsx", "zh", rec2))
-    assert "workload" in [c.value for c in wb["outlets"][1]]
+    wb = openpyxl.load_workbook(write_workbook(result, tmp_path / "b.xlsx", "zh", rec2, cap))
+    out = wb["outlets"]
+    header = [c.value for c in out[1]]
+    assert header[-4:] == ["workload_households", "served_households", "capacity_households",
+                           "over_capacity"]
+    over = [r[-1] for r in out.iter_rows(min_row=2, values_only=True)]
+    assert sum(over) == int((nearest > 400).sum()) and out.max_row == len(nearest) + 1
     ws = wb["coverage_curve"]
     assert ws.max_row == len(curve) + 1 and ws._charts[0].tagname == "lineChart"
     assert ws.cell(ws.max_row, 2).value == round(curve[-1])
     statuses = [c.value for c in wb["recommendations"]["K"][1:]]
     assert statuses.count("proposed") == 12
+    assert "workload_households" not in [c.value for c in openpyxl.load_workbook(
+        write_workbook(result, tmp_path / "plain.xlsx"))["outlets"][1]]
 
 
 def test_formula_like_names_stay_text(scenario, tmp_path):

@@ -20,13 +20,13 @@ Progress = Callable[[int, str], None]
 
 
 def report_job(result: ScenarioResult, opts: ReportOptions, out: Path, xlsx: Path | None = None,
-               recommendation: Any = None) -> Callable[[Progress], list[Path]]:
+               recommendation: Any = None, capacity: Any = None) -> Callable[[Progress], list[Path]]:
     def job(progress: Progress) -> list[Path]:
         share = 90 if xlsx is not None else 99
         files = render_report(result, opts, out, lambda pct, text: progress(pct * share // 100, text))
         if xlsx is not None:
             progress(share, "Excel workbook")
-            files[check_xlsx_target(xlsx)] = workbook_bytes(result, opts.lang, recommendation)
+            files[check_xlsx_target(xlsx)] = workbook_bytes(result, opts.lang, recommendation, capacity)
         progress(99, "Writing")
         return write_files(files)
 

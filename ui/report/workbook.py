@@ -2,9 +2,9 @@
 the scenario, with number formats, frozen headers, filters and native charts.
 
 Written with openpyxl only (no pandas styling), so Excel and LibreOffice open it
-without a repair prompt. Optional parts appear when the scenario has them: a
-``workload`` column when the outlets carry capacity/workload (the siting work adds
-it), a coverage-curve sheet and chart when a recommendation with a curve is given.
+without a repair prompt. Optional parts appear when the work has them: workload
+columns on the outlets sheet with a capacity analysis (households per outlet), a
+coverage-curve sheet and chart when a recommendation carries a curve.
 """
 from __future__ import annotations
 
@@ -30,7 +30,6 @@ from reach_planner.ui.report.texts import TEXT
 
 INT, PCT, DEC1, DEC2, DEG = "#,##0", "0.0%", "#,##0.0", "0.00", "0.0000"
 HEAD_FILL = PatternFill("solid", fgColor="DDE7F0")
-WORKLOAD_COLUMNS = ("workload", "capacity", "utilisation", "utilization")
 
 Column = tuple[str, str | None, float]  # header, number format, width
 
@@ -40,25 +39,27 @@ def check_xlsx_target(path: str | os.PathLike[str]) -> Path:
 
 
 def write_workbook(result: ScenarioResult, path: str | os.PathLike[str], lang: str = "en",
-                   recommendation: Any = None) -> Path:
+                   recommendation: Any = None, capacity: Any = None) -> Path:
     """Build the workbook in memory, then write it under a temporary name and rename."""
     dest = check_xlsx_target(path)
-    out = atomic_write_bytes(dest, workbook_bytes(result, lang, recommendation))
+    out = atomic_write_bytes(dest, workbook_bytes(result, lang, recommendation, capacity))
     os.chmod(out, 0o644)
     return out
 
 
-def workbook_bytes(result: ScenarioResult, lang: str = "en", recommendation: Any = None) -> bytes:
+def workbook_bytes(result: ScenarioResult, lang: str = "en", recommendation: Any = None,
+                   capacity: Any = None) -> bytes:
     buf = io.BytesIO()
-    build_workbook(result, lang, recommendation).save(buf)
+    build_workbook(result, lang, recommendation, capacity).save(buf)
     return buf.getvalue()
 
 
-def build_workbook(result: ScenarioResult, lang: str = "en", recommendation: Any = None) -> Workbook:
+def build_workbook(result: ScenarioResult, lang: str = "en", recommendation: Any = None,
+                   capacity: Any = None) -> Workbook:
     wb = Workbook()
     provinces_sheet(wb.active, result)
     gaps_sheet(wb.create_sheet("gap_regions"), result)
-    outlets_sheet(wb.create_sheet("outlets"), result)
+    outlets_sheet(wb.create_sheet("outlets"), result, capacity)
     recommendations_sheet(wb.create_sheet("recommendations"), result, recommendation)
     curve = tuple(getattr(recommendation, "curve", ()) or ())
     if len(curve) > 1:
@@ -151,25 +152,24 @@ def gaps_sheet(ws: Worksheet, result: ScenarioResult) -> None:
     _table(ws, GAP_COLUMNS, rows)
 
 
-def workload_column(result: ScenarioResult) -> str | None:
-    """The outlets' workload/capacity column, when the scenario carries one."""
+def outlets_sheet(ws: Worksheet, result: ScenarioResult, capacity: Any = None) -> None:
+    """Every outlet; with a capacity analysis (geo.siting.capacity: ``load`` and
+    ``nearest_load`` per outlet, ``households_per_outlet``) its workload columns too."""
     o = result.network.outlets
-    return next((c for c in WORKLOAD_COLUMNS if c in o.columns), None)
-
-
-def outlets_sheet(ws: Worksheet, result: ScenarioResult) -> None:
-    o = result.network.outlets
-    cols: list[Column] = [("site_id", None, 11), ("name", None, 28), ("gb_code", None, 8),
-                          ("province", None, 16), ("lon", DEG, 10), ("lat", DEG, 10),
-                          ("parent_id", None, 11), ("source", None, 11)]
-    extra = workload_column(result)
-    keys = ["site_id", "name", "gb_code", "province", "lon", "lat", "parent_id", "source"]
-    if extra:
-        cols.append((extra, DEC1, 11))
-        keys.append(extra)
-    present = [k for k in keys if k in o.columns]
-    cols = [c for c, k in zip(cols, keys) if k in present]
-    _table(ws, cols, list(o[present].itertuples(index=False, name=None)))
+    keys = [k for k in ("site_id", "name", "gb_code", "province", "lon", "lat", "parent_id", "source")
+            if k in o.columns]
+    widths = {"name": 28, "province": 16, "lon": 10, "lat": 10, "gb_code": 8}
+    cols: list[Column] = [(k, DEG if k in ("lon", "lat") else None, widths.get(k, 11)) for k in keys]
+    data = [list(o[k]) for k in keys]
+    if capacity is not None and len(capacity.load) == len(o):
+        cap = int(capacity.households_per_outlet)
+        nearest = np.asarray(capacity.nearest_load, dtype=float)
+        cols += [("workload_households", INT, 12), ("served_households", INT, 12),
+                 ("capacity_households", INT, 12), ("over_capacity", None, 10)]
+        data += [np.rint(nearest).astype(np.int64).tolist(),
+                 np.asarray(capacity.load, dtype=np.int64).tolist(), [cap] * len(o),
+                 (nearest > cap).tolist()]
+    _table(ws, cols, list(zip(*data)))
 
 
 REC_COLUMNS: tuple[Column, ...] = (
