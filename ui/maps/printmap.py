@@ -61,6 +61,7 @@ CJK_CANDIDATES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "Sou
 CJK_FILE_HINTS = ("cjk", "sourcehan", "notosanssc", "droidsansfallback", "wqy", "uming", "ukai")
 CJK_PROBE = "省自治区服务网点图例黑龙江维吾尔壮族南海诸岛"
 FONT_ENV = "REACH_PLANNER_CJK_FONT"  # path[:face] of a CJK font, for machines without fontconfig
+BUNDLED_FONTS = DATA_DIR.parent / "fonts"  # resources/fonts, rebuilt by resources/tools/build_font.py
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 ZH_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 TEXT = {
@@ -205,7 +206,8 @@ def _family(path: str) -> str:
 def cjk_font(bold: bool = False) -> str | None:
     """A font (path, with the face inside a collection) that has Chinese glyphs, or None.
 
-    Order: ``$REACH_PLANNER_CJK_FONT``, then fontconfig's choice for each family in
+    Order: ``$REACH_PLANNER_CJK_FONT``, then the bundled Noto Sans SC (preferred to any
+    system font so that a print looks the same everywhere), then fontconfig's choice for each family in
     :data:`CJK_CANDIDATES` (the Simplified Chinese face of a .ttc), then a scan of the
     system font folders. Every candidate must really hold the glyphs (``fc-match``
     happily returns DejaVu for a family that is not installed). A missing bold face
@@ -218,8 +220,15 @@ def cjk_font(bold: bool = False) -> str | None:
     return cjk_font(False) if bold else None
 
 
+def bundled_font(bold: bool = False) -> str | None:
+    """The app's own Noto Sans SC (``resources/fonts``): same prints on every machine."""
+    path = BUNDLED_FONTS / f"NotoSansSC-{'Bold' if bold else 'Regular'}.ttf"
+    return _face(path) if path.is_file() else None
+
+
 def _candidates(style: str, bold: bool) -> Iterator[str | None]:
     yield _env_font()
+    yield bundled_font(bold)
     for family in CJK_CANDIDATES:
         yield _fc_match(f"{family}:lang=zh-cn{style}")
     yield from _scanned_fonts(bold)
