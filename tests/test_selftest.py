@@ -12,7 +12,7 @@ import pytest
 from reach_planner import __version__
 from reach_planner.main import main
 from reach_planner.ui import selftest
-from reach_planner.ui.maps.web import GAP_COLOURS, LAND, SEA
+from reach_planner.ui.maps.style import GAP_COLOURS, LAND, SEA
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "packaging"))

@@ -59,7 +59,7 @@ def _rgb(colour: str) -> np.ndarray:
 
 def gap_colours_on_land() -> list[np.ndarray]:
     """Gap cells are drawn at 80% opacity over land: the colours they end up as."""
-    from reach_planner.ui.maps.web import GAP_COLOURS, LAND
+    from reach_planner.ui.maps.style import GAP_COLOURS, LAND
 
     land = _rgb(LAND)
     return [np.rint(0.8 * _rgb(c) + 0.2 * land).astype(np.int16) for c in GAP_COLOURS]
@@ -67,7 +67,7 @@ def gap_colours_on_land() -> list[np.ndarray]:
 
 def check_pixels(rgb: np.ndarray) -> PixelReport:
     """Shares of sea, land and gap colour in an H x W x 3 picture, and its number of colours."""
-    from reach_planner.ui.maps.web import LAND, SEA
+    from reach_planner.ui.maps.style import LAND, SEA
 
     px = rgb.reshape(-1, 3).astype(np.int16)
 
@@ -94,9 +94,9 @@ def image_rgb(img) -> np.ndarray:
 
 def check_cjk_font() -> str:
     """The font Chinese print maps will use; fails when there is none."""
-    from reach_planner.ui.maps import printmap
+    from reach_planner.ui.maps.fonts import cjk_font
 
-    font = printmap.cjk_font()
+    font = cjk_font()
     if font is None:
         raise SelftestError("no Chinese (CJK) font for print maps (resources/fonts missing?)")
     return str(font)
