@@ -124,3 +124,17 @@ def test_bundle_ships_the_runtime_resources_not_the_build_tools():
                    "resources/fonts/OFL.txt", "resources/ATTRIBUTION.md"):
         assert needed in shipped
     assert not [p for p in shipped if p.startswith("resources/tools/") or p.endswith(".ts")]
+
+
+@pytest.mark.qt
+def test_help_about_shows_the_version(qapp, message_boxes):
+    from reach_planner.ui.mainwindow import MainWindow
+
+    w = MainWindow()
+    try:
+        w.about_action.trigger()
+    finally:
+        w.state.set_dirty(False)
+        w.close()
+    kind, _title, text = message_boxes[-1]
+    assert kind == "about" and text.startswith(f"Reach Planner {__version__}\n")
