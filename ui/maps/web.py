@@ -477,7 +477,11 @@ rp.finish = function(map, control, attribution, bounds) {
   else {
     // The legend keeps the lower left: the country is framed to its right.
     var leg = document.querySelector('.rp-legend');
-    var lw = leg ? leg.offsetWidth + 24 : 20;
+    if (leg && !exporting && leg.offsetWidth + 24 > map.getSize().x * 0.3) {
+      leg.classList.add('rp-collapsed');  // a small window: folded, one click opens it
+      rp.legendCollapsed = true;
+    }
+    var lw = Math.min(leg ? leg.offsetWidth + 24 : 20, map.getSize().x * 0.3);
     map.fitBounds(bounds, {animate: false, paddingTopLeft: [lw, 16], paddingBottomRight: [16, 16]});
   }
   rp.rescale();
