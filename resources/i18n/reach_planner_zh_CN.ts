@@ -412,12 +412,12 @@
       <translation>无法导出报告汇编：</translation>
     </message>
     <message>
-      <source>Reach Planner maps a simulated Goodaymart delivery-and-installation network and the rural people it does not reach.</source>
-      <translation>Reach Planner 绘制模拟的日日顺配送安装网络，并标出其尚未覆盖的农村人口。</translation>
-    </message>
-    <message>
       <source>Export print map</source>
       <translation>导出打印地图</translation>
+    </message>
+    <message>
+      <source>Reach Planner maps a simulated Goodaymart delivery-and-installation network and the rural people it does not reach.</source>
+      <translation>Reach Planner 绘制模拟的日日顺配送安装网络，并标出其尚未覆盖的农村人口。</translation>
     </message>
     <message>
       <source>Exported {path} ({w}×{h})</source>
@@ -426,6 +426,10 @@
     <message>
       <source>the export was cancelled</source>
       <translation>导出已取消</translation>
+    </message>
+    <message>
+      <source>Reach Planner {version}</source>
+      <translation>Reach Planner {version} 版</translation>
     </message>
     <message>
       <source>Rural bias</source>
@@ -828,12 +832,28 @@
       <translation>主要空白区域（排名）</translation>
     </message>
     <message>
-      <source>South China Sea islands</source>
+      <source>South China Sea Islands</source>
       <translation>南海诸岛</translation>
     </message>
     <message>
       <source>km</source>
       <translation>公里</translation>
+    </message>
+    <message>
+      <source>outside the network data</source>
+      <translation>不在网络数据范围内</translation>
+    </message>
+    <message>
+      <source>Outside the network data (Taiwan, Hong Kong, Macao)</source>
+      <translation>不在网络数据范围内（台湾、香港、澳门）</translation>
+    </message>
+    <message>
+      <source>Shaded relief</source>
+      <translation>地形晕渲</translation>
+    </message>
+    <message>
+      <source>Cities</source>
+      <translation>城市</translation>
     </message>
     <message>
       <source>Building the demand model</source>

@@ -32,7 +32,7 @@ def map_frame(fig: Figure, ax: Axes, result: ScenarioResult, popts: PrintOptions
     ax.set_rasterization_zorder(RASTER_BELOW)
     draw_map(ax, result, popts, fonts, renderer, t)
     extra = (*_recommended(ax, result, focus), "ranks")
-    leg = layout.legend(ax, t, fonts, popts, extra, ncol=2 if focus else 1)
+    leg = layout.legend(ax, t, fonts, popts, extra)
     obstacles = [leg.get_window_extent(renderer)]
     obstacles += gap_ranks(ax, result, renderer, popts, top=5 if focus else 10, gb_code=focus)
     obstacles.append(layout.scale_bar(ax, fonts, popts, renderer, t("km"), clear_of=obstacles[0]))
