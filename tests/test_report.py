@@ -4,21 +4,22 @@ cancel, the CLI's one-line errors, and that the verb needs no Qt."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from reach_planner.geo.data import load_china
 from reach_planner.geo.params import ScenarioParams
 from reach_planner.geo.recommend import RecommendParams, accept, recommend
 from reach_planner.geo.scenario import Cancelled, run_scenario
-from reach_planner.ui.maps.printmap import cjk_font, has_glyphs
 from reach_planner.ui.report.figures import nearest_towns, province_figures
 from reach_planner.ui.report.options import ReportOptions
-from reach_planner.ui.report.pack import write_report
+from reach_planner.ui.report.pack import pdf_fonttype, write_report
 from tests.conftest import ROOT
 
 A4_PT = (841.89, 595.28)
@@ -82,23 +83,28 @@ def test_bookmarks_one_per_page(pdfs):
     assert zh[1].title == "11 北京市"
 
 
-def test_chinese_is_real_text_in_a_cjk_font(pdfs):
+def test_chinese_is_real_text_in_an_embedded_truetype_font(pdfs):
     reader = PdfReader(pdfs["zh"])
     text = reader.pages[0].extract_text()
     assert "全国概览" in text and "农村覆盖率" in text
-    fonts = {str(f.get_object()["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()}
-    assert any("CJK" in f for f in fonts), fonts
-    font = cjk_font()
-    assert font is not None and has_glyphs(font, "全国概览农村覆盖率黑龙江新疆维吾尔自治区")
-    # glyphs, not boxes: no glyph is .notdef (index 0) and every glyph has a drawing
+    assert pdf_fonttype() == 42  # the bundled font has TrueType outlines
+    # glyphs, not boxes: every Chinese character of the page has a drawn glyph (contours)
+    # in one of the embedded CJK font programs (FontFile2, real TrueType data)
+    drawn: dict[str, int] = {}
     for ref in reader.pages[0]["/Resources"]["/Font"].values():
         f = ref.get_object()
         if "CJK" not in str(f["/BaseFont"]):
             continue
-        procs = f["/CharProcs"].get_object()
-        assert "/uni00000000" not in procs and "/.notdef" not in procs
-        drawn = [len(procs[n].get_object().get_data()) for n in procs]
-        assert drawn and sum(d > 100 for d in drawn) >= 0.8 * len(drawn)  # Han glyphs: hundreds
+        assert f["/Subtype"] == "/Type0" and f["/Encoding"] == "/Identity-H" and "/ToUnicode" in f
+        desc = f["/DescendantFonts"][0].get_object()
+        assert desc["/Subtype"] == "/CIDFontType2"
+        data = desc["/FontDescriptor"].get_object()["/FontFile2"].get_object().get_data()
+        assert data[:4] == b"\x00\x01\x00\x00"  # TrueType, as FontFile2 promises
+        tt = TTFont(io.BytesIO(data))
+        for code, name in tt.getBestCmap().items():
+            drawn[chr(code)] = max(drawn.get(chr(code), 0), tt["glyf"][name].numberOfContours)
+    han = {ch for ch in text if re.match(f"[{HAN}]", ch)}
+    assert len(han) > 50 and all(drawn.get(ch, 0) > 0 for ch in han)
 
 
 def test_province_figures_name_gaps_by_the_nearest_town(result):

@@ -14,7 +14,7 @@ from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.ui.maps import layout, style
 from reach_planner.ui.maps.basemap import basemap
 from reach_planner.ui.maps.fonts import Fonts
-from reach_planner.ui.maps.labels import gap_ranks, province_labels
+from reach_planner.ui.maps.labels import context_labels, gap_ranks, province_labels
 from reach_planner.ui.maps.layout import PrintOptions
 from reach_planner.ui.maps.printmap import draw_map, marker_scale
 from reach_planner.ui.maps.texts import Texts
@@ -38,9 +38,10 @@ def map_frame(fig: Figure, ax: Axes, result: ScenarioResult, popts: PrintOptions
     obstacles.append(layout.scale_bar(ax, fonts, popts, renderer, t("km"), clear_of=obstacles[0]))
     obstacles.append(layout.north_arrow(ax, popts, renderer))
     if inset:
-        sub = layout.inset(fig, ax, t, fonts, popts, basemap(), layout.Page(popts))
+        sub = layout.inset(fig, ax, t, fonts, popts, layout.Page(popts))
         obstacles.append(sub.get_window_extent(renderer))
-    province_labels(ax, popts, fonts, renderer, obstacles)
+    placed = province_labels(ax, popts, fonts, renderer, obstacles)
+    context_labels(ax, popts, fonts, renderer, placed)
 
 
 def _recommended(ax: Axes, result: ScenarioResult, focus: int | None) -> tuple[str, ...]:

@@ -3,6 +3,7 @@ or one PNG per page), so a failure or a cancel leaves nothing half-written.
 """
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -16,17 +17,13 @@ from matplotlib.figure import Figure
 
 from reach_planner.geo.atomic import atomic_write_bytes, check_target
 from reach_planner.geo.scenario import ScenarioResult
-from reach_planner.ui.maps.fonts import fonts_for
+from reach_planner.ui.maps.fonts import cjk_font, fonts_for
 from reach_planner.ui.report.figures import province_figures
 from reach_planner.ui.report.options import ReportOptions
 from reach_planner.ui.report.pages import national_page, province_page, table_page
 from reach_planner.ui.report.texts import TEXT
 
 Progress = Callable[[int, str], None]
-# Type 3 fonts carry a ToUnicode map in matplotlib >= 3.10, so Chinese text is real,
-# selectable text; Type 42 would file the CFF-flavoured Noto CJK face as TrueType
-# (FontFile2), which PDF readers flag as a font-type mismatch.
-PDF_RC = {"pdf.fonttype": 3}
 
 
 @dataclass(frozen=True)
@@ -113,11 +110,31 @@ def write_files(files: dict[Path, bytes]) -> list[Path]:
     return written
 
 
+@functools.cache
+def pdf_fonttype() -> int:
+    """42: fonts embedded as TrueType (CID, with ToUnicode), so Chinese is real text.
+
+    The bundled Noto Sans SC has TrueType outlines. A system CJK face with CFF outlines
+    (Debian's NotoSansCJK .ttc) would be filed by matplotlib as TrueType (FontFile2),
+    which readers flag as a font-type mismatch; with such a face the glyphs go in as
+    Type 3 fonts instead, which still carry a ToUnicode map (selectable, searchable)."""
+    from fontTools.ttLib import TTFont
+
+    path = cjk_font()
+    if path is None:
+        return 42
+    try:
+        with TTFont(os.fspath(path), fontNumber=getattr(path, "face_index", 0), lazy=True) as font:
+            return 42 if "glyf" in font else 3
+    except Exception:  # an unreadable font: Type 3 is the safe choice
+        return 3
+
+
 def _pdf_bytes(result: ScenarioResult, opts: ReportOptions, specs: list[PageSpec],
                progress: Progress) -> bytes:
     buf = io.BytesIO()
     title = TEXT[opts.lang]["title"]
-    with matplotlib.rc_context(PDF_RC), PdfPages(buf, metadata={
+    with matplotlib.rc_context({"pdf.fonttype": pdf_fonttype()}), PdfPages(buf, metadata={
             "Title": title, "Creator": "Reach Planner", "Subject": TEXT[opts.lang]["national"]}) as pdf:
         for i, fig in enumerate(iter_pages(result, opts)):
             progress(int(99 * i / len(specs)), specs[i].bookmark)
