@@ -98,6 +98,7 @@ class MainWindow(FileActions, QMainWindow):
     def _menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
+        self.new_action = self._action(self.new_scenario, QKeySequence.StandardKey.New)
         self.open_action = self._action(lambda: self.open_scenario(), QKeySequence.StandardKey.Open)
         self.recent_menu = self.file_menu.addMenu("")
         self.save_action = self._action(self.save_scenario, QKeySequence.StandardKey.Save)
@@ -108,6 +109,7 @@ class MainWindow(FileActions, QMainWindow):
         self.print_action = self._action(self.export_print_map, "Ctrl+P")
         self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
         f = self.file_menu
+        f.insertAction(self.recent_menu.menuAction(), self.new_action)
         f.insertAction(self.recent_menu.menuAction(), self.open_action)
         for act in (None, self.save_action, self.save_as_action, None, self.import_action,
                     None, self.export_action, self.print_action, self.export_data_action, None,
@@ -176,6 +178,7 @@ class MainWindow(FileActions, QMainWindow):
         for key, dock in self.docks.items():
             dock.setWindowTitle(titles[key])
         self.file_menu.setTitle(tr("&File"))
+        self.new_action.setText(tr("&New scenario (simulated network)"))
         self.open_action.setText(tr("&Open scenario…"))
         self.recent_menu.setTitle(tr("Open &recent"))
         self.save_action.setText(tr("&Save scenario"))
@@ -309,7 +312,15 @@ class MainWindow(FileActions, QMainWindow):
         QMessageBox.about(self, tr("About Reach Planner"),
                           tr("Reach Planner maps a simulated Goodaymart delivery-and-installation "
                              "network and the rural people it does not reach.") + "\n\n"
-                          + tr(ATTRIBUTION))
+                          + self._credit())
+
+    def _credit(self) -> str:
+        """The data credit, naming where the network on screen came from."""
+        from reach_planner.ui.maps.style import web_credit
+
+        if self.state.result is None:
+            return tr(ATTRIBUTION).format(network=tr("simulated"))
+        return web_credit(self.state.result, tr)
 
     # -- export -------------------------------------------------------------------
     def export_image(self) -> None:

@@ -327,12 +327,16 @@ class ControlsPanel(QWidget):
         self.error = plain_label()
         self.error.setStyleSheet("color:#b00020")
         self.error.setWordWrap(True)
+        self.imported = plain_label()
+        self.imported.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.addLayout(self.form)
+        lay.addWidget(self.imported)
         lay.addLayout(buttons)
         lay.addWidget(self.error)
         lay.addStretch(1)
         state.busyChanged.connect(self._busy)
+        state.resultChanged.connect(lambda _r, _p: self.show_overlay())
         self.retranslate()
         self.show_params(state.params)
 
@@ -358,6 +362,36 @@ class ControlsPanel(QWidget):
         for field in self.fields.values():
             field._check()
         self._validate()
+        self.show_overlay()
+
+    def show_overlay(self) -> None:
+        """What is imported, and the counts it replaces switched off (not silently ignored)."""
+        ov = self.state.overlay
+        fixed = {"sites": False, "outlets": False}
+        parts = []
+        if ov is not None:
+            for key, layer, word in (("sites", ov.sites, tr("distribution sites")),
+                                     ("outlets", ov.outlets, tr("service outlets"))):
+                if layer is not None:
+                    fixed[key] = True
+                    parts.append(tr("{n} {what} imported").format(n=f"{len(layer):,}", what=word))
+                elif ov.other == "empty" and (ov.sites is not None or ov.outlets is not None):
+                    fixed[key] = True
+                    parts.append(tr("no {what}").format(what=word))
+            if ov.added_outlets is not None and len(ov.added_outlets):
+                parts.append(tr("{n} accepted recommended outlets").format(
+                    n=f"{len(ov.added_outlets):,}"))
+        for key, off in fixed.items():
+            self.fields[key].setEnabled(not off)
+            if off:
+                self.fields[key].setToolTip(tr("Set by the imported file; File › New scenario "
+                                               "goes back to the simulation"))
+            else:
+                self.fields[key]._check()
+        source = f" ({ov.source_name})" if ov is not None and ov.source_name else ""
+        self.imported.setText(tr("Network: {parts}").format(parts="; ".join(parts)) + source
+                              if parts else "")
+        self.imported.setVisible(bool(parts))
 
     def show_params(self, p: ScenarioParams) -> None:
         for name, field in self.fields.items():

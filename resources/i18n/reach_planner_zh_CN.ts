@@ -140,6 +140,14 @@
       <translation>导入站点</translation>
     </message>
     <message>
+      <source>Replace</source>
+      <translation>替换</translation>
+    </message>
+    <message>
+      <source>Add</source>
+      <translation>添加</translation>
+    </message>
+    <message>
       <source>Save scenario</source>
       <translation>保存情景</translation>
     </message>
@@ -176,6 +184,10 @@
       <translation>未导入任何内容，当前情景保持不变。</translation>
     </message>
     <message>
+      <source>Sites from {old} are already imported. Replace them with {new}, or add {new} to them?</source>
+      <translation>已导入来自 {old} 的站点。用 {new} 替换它们，还是把 {new} 添加进去？</translation>
+    </message>
+    <message>
       <source>Saved {path}</source>
       <translation>已保存 {path}</translation>
     </message>
@@ -186,6 +198,10 @@
     <message>
       <source>Import {file}</source>
       <translation>导入 {file}</translation>
+    </message>
+    <message>
+      <source>a file</source>
+      <translation>一个文件</translation>
     </message>
     <message>
       <source>Could not save; the previous file is unchanged.</source>
@@ -218,6 +234,14 @@
     <message>
       <source>Leave the other layer empty</source>
       <translation>另一图层留空</translation>
+    </message>
+    <message>
+      <source>No row can be imported: every row has a problem listed above.</source>
+      <translation>没有可导入的行：每一行都有上面列出的问题。</translation>
+    </message>
+    <message>
+      <source>Recognised columns: {columns}</source>
+      <translation>识别的列：{columns}</translation>
     </message>
     <message>
       <source>File</source>
@@ -264,6 +288,10 @@
       <translation>已交换 {n} 行的纬度和经度。</translation>
     </message>
     <message>
+      <source>Tick the swap box to import the {n} rows whose coordinates look swapped.</source>
+      <translation>勾选交换选项即可导入 {n} 行经纬度疑似颠倒的数据。</translation>
+    </message>
+    <message>
       <source>Recommended outlets</source>
       <translation>推荐网点</translation>
     </message>
@@ -298,6 +326,10 @@
     <message>
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+      <source>&amp;New scenario (simulated network)</source>
+      <translation>新建情景（模拟网络）(&amp;N)</translation>
     </message>
     <message>
       <source>&amp;Open scenario…</source>
@@ -396,6 +428,10 @@
       <translation>Reach Planner 绘制模拟的日日顺配送安装网络，并标出其尚未覆盖的农村人口。</translation>
     </message>
     <message>
+      <source>simulated</source>
+      <translation>模拟</translation>
+    </message>
+    <message>
       <source>Export print map</source>
       <translation>导出打印地图</translation>
     </message>
@@ -414,10 +450,6 @@
     <message>
       <source>Rural bias</source>
       <translation>农村倾向</translation>
-    </message>
-    <message>
-      <source>simulated</source>
-      <translation>模拟</translation>
     </message>
     <message>
       <source>Network</source>
@@ -568,6 +600,18 @@
       <translation>{lo} 到 {hi} 之间的整数</translation>
     </message>
     <message>
+      <source>distribution sites</source>
+      <translation>配送中心</translation>
+    </message>
+    <message>
+      <source>service outlets</source>
+      <translation>服务网点</translation>
+    </message>
+    <message>
+      <source>Set by the imported file; File › New scenario goes back to the simulation</source>
+      <translation>由导入文件决定；“文件 › 新建情景”可回到模拟网络</translation>
+    </message>
+    <message>
       <source>{name}: {text!r} is not {range}</source>
       <translation>{name}：{text!r} 不是{range}</translation>
     </message>
@@ -578,6 +622,22 @@
     <message>
       <source>Allowed: {range}</source>
       <translation>允许：{range}</translation>
+    </message>
+    <message>
+      <source>{n} accepted recommended outlets</source>
+      <translation>{n} 个已采纳的推荐网点</translation>
+    </message>
+    <message>
+      <source>Network: {parts}</source>
+      <translation>网络：{parts}</translation>
+    </message>
+    <message>
+      <source>{n} {what} imported</source>
+      <translation>已导入 {n} 个{what}</translation>
+    </message>
+    <message>
+      <source>no {what}</source>
+      <translation>无{what}</translation>
     </message>
     <message>
       <source>File (.png, .pdf, .svg)</source>
@@ -792,6 +852,10 @@
       <translation>公里</translation>
     </message>
     <message>
+      <source>m</source>
+      <translation>米</translation>
+    </message>
+    <message>
       <source>Building the demand model</source>
       <translation>正在构建需求模型</translation>
     </message>
@@ -832,8 +896,8 @@
       <translation>{sites} 个配送中心 · {outlets} 个服务网点 · 服务半径 {km} 公里 · 农村覆盖率 {pct}% · 种子 {seed}</translation>
     </message>
     <message>
-      <source>Natural Earth · GeoNames (CC-BY 4.0) · NBS 2020 census · network simulated</source>
-      <translation>Natural Earth · GeoNames (CC-BY 4.0) · 国家统计局2020年人口普查 · 网络为模拟</translation>
+      <source>Natural Earth · GeoNames (CC-BY 4.0) · NBS 2020 census · network {network}</source>
+      <translation>Natural Earth · GeoNames (CC-BY 4.0) · 国家统计局2020年人口普查 · 网络：{network}</translation>
     </message>
     <message>
       <source>Boundaries: Natural Earth · Places: GeoNames (CC-BY 4.0) · Population: NBS 2020 census · Network {network}</source>

@@ -165,6 +165,7 @@ class MapPayload:
 
     layers: tuple[tuple[str, str, bool], ...]  # (name, JS body returning a layer, shown)
     legend_html: str
+    attribution: str = ""  # the credit line, naming where this network came from
 
 
 def build_payload(result: ScenarioResult, opts: MapOptions | None = None,
@@ -188,7 +189,8 @@ def build_payload(result: ScenarioResult, opts: MapOptions | None = None,
         layers.append((opts.t("Top gap regions"), _labels_js(result, opts), True))
     if newly_covered is not None:
         layers.insert(3, (opts.t("Newly covered"), newly_covered_js(result, newly_covered), True))
-    return MapPayload(layers=tuple(layers), legend_html=_legend_html(opts))
+    return MapPayload(layers=tuple(layers), legend_html=_legend_html(opts),
+                      attribution=style.web_credit(result, opts.t))
 
 
 def newly_covered_js(result: ScenarioResult, mask: np.ndarray) -> str:
@@ -224,14 +226,14 @@ def build_map(result: ScenarioResult, opts: MapOptions | None = None,
     root.header.add_child(Element(_head_html()), name="rp_head")
     root.html.add_child(Element(_page_html(opts)), name="rp_page")
     root.html.add_child(Element(f"<script>{_RP_JS}</script>"), name="rp_lib")
-    texts = safe_json({k: opts.t(k) for k in JS_TEXTS})
+    texts = safe_json({k: opts.t(k) for k in (*JS_TEXTS, "km", "m")})
     root.html.add_child(Element(f"<script>rp.text = {texts};</script>"), name="rp_text")
     for name, js, shown in payload.layers:
         DataLayer(name, js, show=shown).add_to(m)
     control = folium.LayerControl(collapsed=False, position="topright").add_to(m)
     root.html.add_child(Element(f'<div id="rp-legend-src" hidden>{payload.legend_html}</div>'),
                         name="rp_legend")
-    _Finish(control, opts).add_to(m)
+    _Finish(control, payload.attribution).add_to(m)
     return m
 
 
@@ -240,7 +242,8 @@ def update_script(payload: MapPayload) -> str:
     keeping the view, the layer order and which layers are switched on."""
     specs = ",".join(f"[{safe_json(name)}, function(map){{ {js} }}]"
                      for name, js, _ in payload.layers)
-    return f"rp.update([{specs}], {safe_json(payload.legend_html)}); true"
+    return (f"rp.update([{specs}], {safe_json(payload.legend_html)}, null, "
+            f"{safe_json(payload.attribution)}); true")
 
 
 def render_html(result: ScenarioResult, opts: MapOptions | None = None,
@@ -296,11 +299,11 @@ rp.finish({{ this._parent.get_name() }}, {{ this.control.get_name() }}, {{ this.
 {% endmacro %}
 """)
 
-    def __init__(self, control: folium.LayerControl, opts: MapOptions) -> None:
+    def __init__(self, control: folium.LayerControl, attribution: str) -> None:
         super().__init__()
         self._name = "Finish"
         self.control = control
-        self.attribution = safe_json(opts.t(ATTRIBUTION))
+        self.attribution = safe_json(attribution)
 
         self.bounds = safe_json(CHINA_BOUNDS)
 
@@ -418,7 +421,7 @@ rp.afterFrames = function(n, fn) {
   if (n <= 0) { fn(); return; }
   requestAnimationFrame(function() { rp.afterFrames(n - 1, fn); });
 };
-rp.update = function(specs, legendHtml, remove) {
+rp.update = function(specs, legendHtml, remove, attribution) {
   // Full update (legendHtml given): replace every data layer in order, so drawing and
   // control order stay put, and drop layers the new result no longer has. Partial
   // update (legendHtml null): only the listed layers change.
@@ -443,6 +446,12 @@ rp.update = function(specs, legendHtml, remove) {
   });
   var legend = document.querySelector('.rp-legend');
   if (legend && legendHtml !== null) { legend.outerHTML = legendHtml; }
+  if (attribution) {
+    // the credit names the network's source: it changes with an import
+    map.attributionControl.removeAttribution(rp.attribution);
+    map.attributionControl.addAttribution(attribution);
+    rp.attribution = attribution;
+  }
   rp.afterFrames(3, function() { rp.drawn = true; });
 };
 rp.finish = function(map, control, attribution, bounds) {
@@ -450,13 +459,21 @@ rp.finish = function(map, control, attribution, bounds) {
   rp.layerControl = control;
   map.attributionControl.setPrefix('Leaflet');
   map.attributionControl.addAttribution(attribution);
+  rp.attribution = attribution;
   var exporting = /export=1/.test(window.location.hash);
   if (exporting) {
     // Report images: title on, interactive controls off.
     rp.control(map, 'rp-title-src', 'topleft');
     document.body.classList.add('rp-export');
   }
-  L.control.scale({imperial: false, maxWidth: 160, position: 'bottomleft'}).addTo(map);
+  var scale = L.control.scale({imperial: false, maxWidth: 160, position: 'bottomleft'});
+  scale._updateScale = function(el, text, ratio) {
+    // units in the page's language (公里/米 in Chinese)
+    el.style.width = Math.round(this.options.maxWidth * ratio) + 'px';
+    var m = /^([0-9.]+) (km|m)$/.exec(text);
+    el.textContent = m ? m[1] + ' ' + (rp.text[m[2]] || m[2]) : text;
+  };
+  scale.addTo(map);
   rp.control(map, 'rp-legend-src', 'bottomleft');
   var m = /view=([-0-9.]+),([-0-9.]+),([0-9.]+)/.exec(window.location.hash);
   if (m) { map.setView([+m[1], +m[2]], +m[3], {animate: false}); }
