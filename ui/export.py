@@ -8,14 +8,14 @@ a truncated image behind or clobbers the previous one.
 """
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QMarginsF, QObject, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
-from reach_planner.geo.atomic import check_target
+from reach_planner.geo.atomic import atomic_write_with, check_target
 from reach_planner.ui.mapview import MapView
 
 FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".pdf": "PDF"}
@@ -114,21 +114,15 @@ def render_page(page: Path, width: int, height: int, scale: int,
 
 
 def save_image(img: QImage, path: Path, fmt: str, quality: int = 92) -> Path:
-    """Write atomically: temp file in the same folder, then rename over the target."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
+    """Write atomically (temp file in the same folder, then rename over the target)."""
+    def write(tmp: Path) -> None:
         # Qt's PNG "quality" is inverse compression: keep the default (-1) for PNG.
         q = quality if fmt == "JPEG" else -1
-        ok = _write_pdf(img, tmp) if fmt == "PDF" else img.save(tmp, fmt, q)
+        ok = _write_pdf(img, str(tmp)) if fmt == "PDF" else img.save(str(tmp), fmt, q)
         if not ok:
-            raise OSError(f"{path}: could not write the {fmt} file")
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+            raise OSError(errno.EIO, f"could not write the {fmt} file")
+
+    return atomic_write_with(path, write)
 
 
 def _write_pdf(img: QImage, tmp: str) -> bool:
@@ -149,7 +143,3 @@ def _write_pdf(img: QImage, tmp: str) -> bool:
     return True
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -65,6 +65,7 @@ class MainWindow(FileActions, QMainWindow):
         self.resize(1500, 920)
         self.resizeDocks([self.docks["reach"]], [420], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["controls"]], [290], Qt.Orientation.Horizontal)
+        self._restore_layout()
 
     # -- construction -------------------------------------------------------------
     def _dock(self, key: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -256,6 +257,9 @@ class MainWindow(FileActions, QMainWindow):
             self.map.apply_update(partial_update_script([], remove=(name,)))
         else:
             self.map.apply_update(partial_update_script([(name, recommended_js(rec.sites))]))
+            s = rec.sites  # show every pick, none under the legend
+            self.map.fit_bounds(float(s["lat"].min()), float(s["lon"].min()),
+                                float(s["lat"].max()), float(s["lon"].max()))
 
     def export_print_map(self) -> None:
         from reach_planner.ui.print_dialog import PrintDialog
@@ -376,9 +380,30 @@ class MainWindow(FileActions, QMainWindow):
         self.controls.show_params(params)
         self.state.recompute(params, overlay)
 
+    # -- layout remembered between sessions ---------------------------------------------
+    GEOMETRY_KEY, DOCKS_KEY = "window/geometry", "window/docks"
+
+    def _restore_layout(self) -> None:
+        from PySide6.QtCore import QSettings
+
+        settings = QSettings()
+        geometry, docks = settings.value(self.GEOMETRY_KEY), settings.value(self.DOCKS_KEY)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if docks is not None:
+            self.restoreState(docks)
+
+    def save_layout(self) -> None:
+        from PySide6.QtCore import QSettings
+
+        settings = QSettings()
+        settings.setValue(self.GEOMETRY_KEY, self.saveGeometry())
+        settings.setValue(self.DOCKS_KEY, self.saveState())
+
     def closeEvent(self, event) -> None:  # noqa: N802
         if not self._may_discard():
             event.ignore()
             return
+        self.save_layout()
         self.state.cancel()
         super().closeEvent(event)

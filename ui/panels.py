@@ -45,10 +45,6 @@ def plain_label(text: str = "") -> QLabel:
     return lab
 
 
-def province_name(name_zh: str, name_en: str) -> str:
-    return name_zh if current_language() == "zh" else f"{name_zh} {name_en}"
-
-
 class ReachPanel(QWidget):
     """Headline figures of the simulated joint-venture network."""
 
@@ -169,12 +165,55 @@ class ProvinceTable(QTableView):
         self.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.verticalHeader().hide()
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # names elide
+        header.setStretchLastSection(False)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        self.setWordWrap(False)
         self.clicked.connect(self._on_clicked)
+        self._apply_hidden(self.hidden_columns())
         self._sorted = False
         self.summary: Summary | None = None
         state.resultChanged.connect(lambda r, _p: self.show_summary(r.summary))
         self.retranslate()
+
+    # -- which columns: a narrow dock shows the ones that matter; the header's menu
+    # brings the others back, and a row's full figures are in Details when clicked
+    HIDDEN_KEY = "provinces/hidden_columns"
+    DEFAULT_HIDDEN = (1, 5, 6, 7)  # rural population, outlets, sites, gap regions
+
+    def hidden_columns(self) -> tuple[int, ...]:
+        from PySide6.QtCore import QSettings
+
+        value = QSettings().value(self.HIDDEN_KEY, None)
+        if value is None:
+            return self.DEFAULT_HIDDEN
+        items = value if isinstance(value, list) else [value]
+        return tuple(int(v) for v in items if str(v).isdigit() and 0 < int(v) < 8)
+
+    def _apply_hidden(self, hidden) -> None:
+        for col in range(1, 8):
+            self.setColumnHidden(col, col in hidden)
+
+    def set_column_shown(self, col: int, shown: bool) -> None:
+        from PySide6.QtCore import QSettings
+
+        self.setColumnHidden(col, not shown)
+        hidden = [c for c in range(1, 8) if self.isColumnHidden(c)]
+        QSettings().setValue(self.HIDDEN_KEY, [str(c) for c in hidden] or [""])
+
+    def _column_menu(self, pos) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        for col in range(1, 8):
+            act = menu.addAction(self.model_.horizontalHeaderItem(col).text())
+            act.setCheckable(True)
+            act.setChecked(not self.isColumnHidden(col))
+            act.toggled.connect(lambda on, c=col: self.set_column_shown(c, on))
+        menu.popup(self.horizontalHeader().mapToGlobal(pos))
 
     def retranslate(self) -> None:
         heads = [tr("Province"), tr("Rural pop."), tr("Covered %"), tr("Outlets/100k"),
@@ -204,7 +243,8 @@ class ProvinceTable(QTableView):
 
     @staticmethod
     def _row(p) -> list[QStandardItem]:
-        cells = [(province_name(p.name_zh, p.name_en), p.name_en),
+        short = p.name_zh if current_language() == "zh" else p.name_en
+        cells = [(short, p.name_en),
                  (fmt_count(p.rural_population), p.rural_population),
                  (f"{p.rural_covered_pct:.1f}", p.rural_covered_pct),
                  (f"{p.outlets_per_100k_rural:.1f}", p.outlets_per_100k_rural),
@@ -216,6 +256,7 @@ class ProvinceTable(QTableView):
             item = QStandardItem(text)
             item.setData(key, SORT_ROLE)
             item.setData(p.gb_code, CODE_ROLE)
+            item.setToolTip(f"{p.name_zh} {p.name_en}")
             if i:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             row.append(item)

@@ -676,6 +676,10 @@
       <translation>标注语言</translation>
     </message>
     <message>
+      <source>Grid spacing</source>
+      <translation>网格间距</translation>
+    </message>
+    <message>
       <source>New outlets</source>
       <translation>新增网点</translation>
     </message>
@@ -716,8 +720,24 @@
       <translation>清除</translation>
     </message>
     <message>
+      <source>Export the recommended outlets (CSV)…</source>
+      <translation>导出推荐网点（CSV）…</translation>
+    </message>
+    <message>
       <source>Searching…</source>
       <translation>正在搜索…</translation>
+    </message>
+    <message>
+      <source>Nearest town</source>
+      <translation>最近地名</translation>
+    </message>
+    <message>
+      <source>#</source>
+      <translation>序号</translation>
+    </message>
+    <message>
+      <source>Newly covered</source>
+      <translation>新增覆盖</translation>
     </message>
     <message>
       <source>Use current as A (baseline)</source>
@@ -726,10 +746,6 @@
     <message>
       <source>Stop comparing</source>
       <translation>停止对比</translation>
-    </message>
-    <message>
-      <source>Newly covered</source>
-      <translation>新增覆盖</translation>
     </message>
     <message>
       <source>Find where new service outlets would reach the most rural people now beyond the service radius.</source>
@@ -742,6 +758,10 @@
     <message>
       <source>The target is not reachable; this is the best found.</source>
       <translation>无法达到目标，以上为找到的最佳结果。</translation>
+    </message>
+    <message>
+      <source>Export the recommended outlets</source>
+      <translation>导出推荐网点</translation>
     </message>
     <message>
       <source>Figure</source>
@@ -764,8 +784,24 @@
       <translation>先设定基准，再修改情景（或采纳推荐网点），即可在此处和地图上对比两者。</translation>
     </message>
     <message>
+      <source>A and B have the same parameters and sites.</source>
+      <translation>A 与 B 的参数和站点相同。</translation>
+    </message>
+    <message>
+      <source>network {a} ({sa} sites, {oa} outlets) → {b} ({sb} sites, {ob} outlets)</source>
+      <translation>网络 {a}（{sa} 个配送中心，{oa} 个网点）→ {b}（{sb} 个配送中心，{ob} 个网点）</translation>
+    </message>
+    <message>
       <source>{people} rural people newly covered (blue on the map).</source>
       <translation>新增覆盖农村人口 {people}（地图上蓝色区域）。</translation>
+    </message>
+    <message>
+      <source>A → B: {changes}</source>
+      <translation>A → B：{changes}</translation>
+    </message>
+    <message>
+      <source>Wrote {path}</source>
+      <translation>已写入 {path}</translation>
     </message>
     <message>
       <source>Starting</source>

@@ -384,7 +384,24 @@ rp.gapLabels = function(map, data) {
     mk.on('click', function() { rp.select('gap', d.r); });
     g.addLayer(mk);
   });
+  var tidy = function() { rp.declutter(map, g); };
+  g.on('add', function() { tidy(); map.on('zoomend', tidy); });
+  g.on('remove', function() { map.off('zoomend', tidy); });
+  rp.layers.labels = g;
   return g;
+};
+rp.declutter = function(map, g) {
+  // Labels in rank order: a label that would overlap a larger gap's label is hidden
+  // at this zoom (and shown again when zooming in separates them).
+  var kept = [];
+  g.eachLayer(function(mk) {
+    var el = mk.getElement();
+    if (!el) { return; }
+    var p = map.latLngToLayerPoint(mk.getLatLng());
+    var clash = kept.some(function(q) { return Math.abs(q.x - p.x) < 30 && Math.abs(q.y - p.y) < 24; });
+    el.style.display = clash ? 'none' : '';
+    if (!clash) { kept.push(p); }
+  });
 };
 rp.provinceLayer = function(map, geo) {
   var layer = L.geoJSON(geo, {
@@ -416,7 +433,13 @@ rp.getView = function() {
   return {lat: c.lat, lon: c.lng, zoom: rp.map.getZoom()};
 };
 rp.setView = function(lat, lon, zoom) { rp.map.setView([lat, lon], zoom, {animate: false}); };
-rp.fitBounds = function(s, w, n, e) { rp.map.fitBounds([[s, w], [n, e]], {animate: false, padding: [20, 20]}); };
+rp.padding = function() {
+  // keep fitted features clear of the legend (bottom left) and the layer list (top right)
+  var leg = document.querySelector('.rp-legend'), ctl = document.querySelector('.leaflet-control-layers');
+  var lw = leg ? leg.offsetWidth + 24 : 20, cw = ctl ? ctl.offsetWidth + 24 : 20;
+  return {paddingTopLeft: [lw, 20], paddingBottomRight: [cw, 20]};
+};
+rp.fitBounds = function(s, w, n, e) { rp.map.fitBounds([[s, w], [n, e]], Object.assign({animate: false}, rp.padding())); };
 rp.afterFrames = function(n, fn) {
   if (n <= 0) { fn(); return; }
   requestAnimationFrame(function() { rp.afterFrames(n - 1, fn); });
