@@ -36,6 +36,19 @@ def check_size(width: int, height: int, scale: int) -> None:
         raise ValueError(f"{width}x{height} at {scale}x exceeds {MAX_PIXELS} pixels a side")
 
 
+MAX_GRAB_RETRIES = 50  # x 100 ms
+
+
+def _flat(img: QImage) -> bool:
+    """True when the picture is one colour (nothing painted yet)."""
+    import numpy as np
+
+    rgb = img.convertToFormat(QImage.Format.Format_RGB32)
+    h, bpl = rgb.height(), rgb.bytesPerLine()
+    px = np.frombuffer(rgb.constBits(), dtype=np.uint32, count=h * bpl // 4)
+    return bool((px == px[0]).all())
+
+
 class PageGrab(QObject):
     """Render a map page off screen and hand over the picture by signal.
 
@@ -55,6 +68,7 @@ class PageGrab(QObject):
         self._timer.setInterval(timeout_ms)
         self._timer.timeout.connect(lambda: self._fail("the map did not finish drawing in time"))
         self._view: MapView | None = None
+        self._retries = 0
 
     def start(self) -> None:
         page, width, height, scale, view = self._args
@@ -69,11 +83,17 @@ class PageGrab(QObject):
         v.load_page(page, view, export=True)
 
     def _grab(self) -> None:
+        """Take the picture once the compositor has painted it: right after the page
+        says "drawn", a busy machine can still hand back one flat colour."""
         if self._view is None:
             return
         img = self._view.grab().toImage()
+        if (img.isNull() or _flat(img)) and self._retries < MAX_GRAB_RETRIES:
+            self._retries += 1
+            QTimer.singleShot(100, self._grab)
+            return
         self._close()
-        if img.isNull():
+        if img.isNull() or _flat(img):
             self.failed.emit(RuntimeError("the map view produced an empty picture"))
         else:
             self.finished.emit(img)
