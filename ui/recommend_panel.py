@@ -129,7 +129,10 @@ class RecommendPanel(QWidget):
         self.summary.setWordWrap(True)
         self.table = _table(3)
         self.picks = _table(6)  # one row per recommended outlet
+        self.picks.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.picks.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.picks.setSortingEnabled(True)
+        self.picks.sortItems(1)  # pick order (largest gain first) until the planner sorts
         self.picks.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.picks.cellClicked.connect(self._pick_clicked)
         self.export = QPushButton()
