@@ -424,10 +424,6 @@
       <translation>无法导出地图：</translation>
     </message>
     <message>
-      <source>Reach Planner maps a simulated Goodaymart delivery-and-installation network and the rural people it does not reach.</source>
-      <translation>Reach Planner 绘制模拟的日日顺配送安装网络，并标出其尚未覆盖的农村人口。</translation>
-    </message>
-    <message>
       <source>simulated</source>
       <translation>模拟</translation>
     </message>
@@ -440,12 +436,20 @@
       <translation>已导出 {path}</translation>
     </message>
     <message>
+      <source>Reach Planner maps a simulated Goodaymart delivery-and-installation network and the rural people it does not reach.</source>
+      <translation>Reach Planner 绘制模拟的日日顺配送安装网络，并标出其尚未覆盖的农村人口。</translation>
+    </message>
+    <message>
       <source>Exported {path} ({w}×{h})</source>
       <translation>已导出 {path}（{w}×{h}）</translation>
     </message>
     <message>
       <source>the export was cancelled</source>
       <translation>导出已取消</translation>
+    </message>
+    <message>
+      <source>Reach Planner {version}</source>
+      <translation>Reach Planner {version} 版</translation>
     </message>
     <message>
       <source>Rural bias</source>
