@@ -105,6 +105,15 @@ class SiteOverlay:
     source_name: str = ""
     added_outlets: gpd.GeoDataFrame | None = None
 
+    def combined(self, more: SiteOverlay) -> SiteOverlay:
+        """This import plus another one (File › Import, "Add"): layers are joined, ids
+        renumbered if the two files used the same ones; accepted outlets stay."""
+        names = " + ".join(n for n in (self.source_name, more.source_name) if n)
+        return SiteOverlay(_joined(self.sites, more.sites, "DS"),
+                           _joined(self.outlets, more.outlets, "SO"),
+                           more.other if more.other == self.other else "keep", names,
+                           self.added_outlets)
+
     def with_added(self, outlets: gpd.GeoDataFrame) -> SiteOverlay:
         """A new overlay with more accepted outlets (ids stay unique)."""
         old = self.added_outlets
@@ -114,6 +123,17 @@ class SiteOverlay:
         both = add if old is None else gpd.GeoDataFrame(
             pd.concat([old, add], ignore_index=True), geometry="geometry", crs=add.crs)
         return SiteOverlay(self.sites, self.outlets, self.other, self.source_name, both)
+
+
+def _joined(a: gpd.GeoDataFrame | None, b: gpd.GeoDataFrame | None,
+            prefix: str) -> gpd.GeoDataFrame | None:
+    if a is None or b is None:
+        return b if a is None else a
+    both = gpd.GeoDataFrame(pd.concat([a, b], ignore_index=True), geometry="geometry",
+                            crs=a.crs)
+    if both["site_id"].duplicated().any():
+        both["site_id"] = [f"{prefix}{k + 1:06d}" for k in range(len(both))]
+    return both
 
 
 # -- columns -----------------------------------------------------------------------------

@@ -35,10 +35,12 @@ def message_boxes(request, monkeypatch):
         yield shown
         return
     try:
+        from PySide6.QtCore import QSettings
         from PySide6.QtWidgets import QMessageBox
     except ImportError:  # pragma: no cover - core-only environments
         yield shown
         return
+    QSettings().clear()  # each Qt test starts from fresh settings: no order dependence
 
     def record(kind, answer=None):
         def fn(parent, title, text, *args, **kwargs):

@@ -67,15 +67,13 @@ def test_the_map_is_really_drawn_with_outlets(window):
     radius = "rp.layers.outlet.getLayers()[0].getRadius()"
     national = run_js(window.map, radius)
     assert national < 1.0
-    view = json.loads(run_js(window.map, "JSON.stringify(rp.getView())"))
-    run_js(window.map, "rp.setView(34.2, 113.6, 7.5)")  # Henan
-    try:
-        assert wait_until(lambda: run_js(window.map, radius) > 1.5, 20)
-        wait_until(lambda: False, 1.5)  # let the canvas redraw
-        zoomed = purplish(image_array(window.map.grab().toImage()))
-        assert zoomed > 0.005 and zoomed > 3 * purplish(arr)
-    finally:
-        run_js(window.map, f"rp.setView({view['lat']}, {view['lon']}, {view['zoom']})")
+    run_js(window.map, "rp.setView(34.2, 113.6, 7.5); true")  # Henan
+    assert wait_until(lambda: run_js(window.map, radius) > 1.5, 20)
+    # the canvas redraws after the zoom: wait for the dots rather than a fixed time.
+    # (All layers share one canvas now, so the national stipple is drawn above the
+    # covered tint instead of under a second canvas: zoomed in is ~2x, not 3x, purpler.)
+    assert wait_until(lambda: purplish(image_array(window.map.grab().toImage()))
+                      > max(0.005, 1.5 * purplish(arr)), 20)
 
 
 def test_province_table_sorts_numerically(window):

@@ -8,14 +8,14 @@ a truncated image behind or clobbers the previous one.
 """
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QMarginsF, QObject, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
-from reach_planner.geo.atomic import check_target
+from reach_planner.geo.atomic import atomic_write_with, check_target
 from reach_planner.ui.mapview import MapView
 
 FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".pdf": "PDF"}
@@ -34,6 +34,19 @@ def check_size(width: int, height: int, scale: int) -> None:
         raise ValueError(f"pixel scale must be 1, 2 or 3, got {scale}")
     if max(width, height) * scale > MAX_PIXELS:
         raise ValueError(f"{width}x{height} at {scale}x exceeds {MAX_PIXELS} pixels a side")
+
+
+MAX_GRAB_RETRIES = 50  # x 100 ms
+
+
+def _flat(img: QImage) -> bool:
+    """True when the picture is one colour (nothing painted yet)."""
+    import numpy as np
+
+    rgb = img.convertToFormat(QImage.Format.Format_RGB32)
+    h, bpl = rgb.height(), rgb.bytesPerLine()
+    px = np.frombuffer(rgb.constBits(), dtype=np.uint32, count=h * bpl // 4)
+    return bool((px == px[0]).all())
 
 
 class PageGrab(QObject):
@@ -55,6 +68,7 @@ class PageGrab(QObject):
         self._timer.setInterval(timeout_ms)
         self._timer.timeout.connect(lambda: self._fail("the map did not finish drawing in time"))
         self._view: MapView | None = None
+        self._retries = 0
 
     def start(self) -> None:
         page, width, height, scale, view = self._args
@@ -69,11 +83,17 @@ class PageGrab(QObject):
         v.load_page(page, view, export=True)
 
     def _grab(self) -> None:
+        """Take the picture once the compositor has painted it: right after the page
+        says "drawn", a busy machine can still hand back one flat colour."""
         if self._view is None:
             return
         img = self._view.grab().toImage()
+        if (img.isNull() or _flat(img)) and self._retries < MAX_GRAB_RETRIES:
+            self._retries += 1
+            QTimer.singleShot(100, self._grab)
+            return
         self._close()
-        if img.isNull():
+        if img.isNull() or _flat(img):
             self.failed.emit(RuntimeError("the map view produced an empty picture"))
         else:
             self.finished.emit(img)
@@ -114,21 +134,15 @@ def render_page(page: Path, width: int, height: int, scale: int,
 
 
 def save_image(img: QImage, path: Path, fmt: str, quality: int = 92) -> Path:
-    """Write atomically: temp file in the same folder, then rename over the target."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
+    """Write atomically (temp file in the same folder, then rename over the target)."""
+    def write(tmp: Path) -> None:
         # Qt's PNG "quality" is inverse compression: keep the default (-1) for PNG.
         q = quality if fmt == "JPEG" else -1
-        ok = _write_pdf(img, tmp) if fmt == "PDF" else img.save(tmp, fmt, q)
+        ok = _write_pdf(img, str(tmp)) if fmt == "PDF" else img.save(str(tmp), fmt, q)
         if not ok:
-            raise OSError(f"{path}: could not write the {fmt} file")
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+            raise OSError(errno.EIO, f"could not write the {fmt} file")
+
+    return atomic_write_with(path, write)
 
 
 def _write_pdf(img: QImage, tmp: str) -> bool:
@@ -149,7 +163,3 @@ def _write_pdf(img: QImage, tmp: str) -> bool:
     return True
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

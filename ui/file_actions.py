@@ -70,11 +70,31 @@ class FileActions:
             return
         if result.imported == 0:
             return
-        self._remember_folder(result.path)
         overlay = overlay_from(result, dlg.other())
-        if self.state.overlay is not None and self.state.overlay.added_outlets is not None:
-            overlay = overlay.with_added(self.state.overlay.added_outlets)
+        old = self.state.overlay
+        if old is not None and (old.sites is not None or old.outlets is not None):
+            how = self.replace_or_add(old.source_name, result.path.name)
+            if how == "cancel":
+                return
+            if how == "add":
+                overlay = old.combined(overlay)
+        if old is not None and old.added_outlets is not None and overlay.added_outlets is None:
+            overlay = overlay.with_added(old.added_outlets)
+        self._remember_folder(result.path)
         self.state.change(overlay=overlay, text=tr("Import {file}").format(file=result.path.name))
+
+    def replace_or_add(self, old_name: str, new_name: str) -> str:
+        """An import over an earlier one: 'replace', 'add' or 'cancel' (the user's choice)."""
+        box = QMessageBox(QMessageBox.Icon.Question, tr("Import sites"),
+                          tr("Sites from {old} are already imported. Replace them with {new}, "
+                             "or add {new} to them?").format(old=old_name or tr("a file"),
+                                                            new=new_name), parent=self)
+        replace = box.addButton(tr("Replace"), QMessageBox.ButtonRole.AcceptRole)
+        add = box.addButton(tr("Add"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "replace" if clicked is replace else "add" if clicked is add else "cancel"
 
     # -- drag and drop ----------------------------------------------------------------
     @staticmethod
@@ -95,6 +115,12 @@ class FileActions:
             self.import_file(path)
 
     # -- scenarios --------------------------------------------------------------------
+    def new_scenario(self) -> None:
+        """Back to the simulated default scenario (after asking about unsaved changes)."""
+        if not self._may_discard():
+            return
+        self.state.new_scenario()
+
     def open_scenario(self, path: Path | None = None) -> None:
         if not self._may_discard():
             return

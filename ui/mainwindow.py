@@ -66,6 +66,7 @@ class MainWindow(FileActions, QMainWindow):
         self.resize(1500, 920)
         self.resizeDocks([self.docks["reach"]], [420], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["controls"]], [290], Qt.Orientation.Horizontal)
+        self._restore_layout()
 
     # -- construction -------------------------------------------------------------
     def _dock(self, key: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -99,6 +100,7 @@ class MainWindow(FileActions, QMainWindow):
     def _menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
+        self.new_action = self._action(self.new_scenario, QKeySequence.StandardKey.New)
         self.open_action = self._action(lambda: self.open_scenario(), QKeySequence.StandardKey.Open)
         self.recent_menu = self.file_menu.addMenu("")
         self.save_action = self._action(self.save_scenario, QKeySequence.StandardKey.Save)
@@ -110,6 +112,7 @@ class MainWindow(FileActions, QMainWindow):
         self.report_action = self._action(self.export_report)
         self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
         f = self.file_menu
+        f.insertAction(self.recent_menu.menuAction(), self.new_action)
         f.insertAction(self.recent_menu.menuAction(), self.open_action)
         for act in (None, self.save_action, self.save_as_action, None, self.import_action,
                     None, self.export_action, self.print_action, self.report_action,
@@ -179,6 +182,7 @@ class MainWindow(FileActions, QMainWindow):
         for key, dock in self.docks.items():
             dock.setWindowTitle(titles[key])
         self.file_menu.setTitle(tr("&File"))
+        self.new_action.setText(tr("&New scenario (simulated network)"))
         self.open_action.setText(tr("&Open scenario…"))
         self.recent_menu.setTitle(tr("Open &recent"))
         self.save_action.setText(tr("&Save scenario"))
@@ -257,6 +261,9 @@ class MainWindow(FileActions, QMainWindow):
             self.map.apply_update(partial_update_script([], remove=(name,)))
         else:
             self.map.apply_update(partial_update_script([(name, recommended_js(rec.sites))]))
+            s = rec.sites  # show every pick, none under the legend
+            self.map.fit_bounds(float(s["lat"].min()), float(s["lon"].min()),
+                                float(s["lat"].max()), float(s["lon"].max()))
 
     def export_print_map(self) -> None:
         from reach_planner.ui.print_dialog import PrintDialog
@@ -363,7 +370,15 @@ class MainWindow(FileActions, QMainWindow):
                           tr("Reach Planner {version}").format(version=__version__) + "\n\n"
                           + tr("Reach Planner maps a simulated Goodaymart delivery-and-installation "
                              "network and the rural people it does not reach.") + "\n\n"
-                          + tr(ATTRIBUTION))
+                          + self._credit())
+
+    def _credit(self) -> str:
+        """The data credit, naming where the network on screen came from."""
+        from reach_planner.ui.maps.style import web_credit
+
+        if self.state.result is None:
+            return tr(ATTRIBUTION).format(network=tr("simulated"))
+        return web_credit(self.state.result, tr)
 
     # -- export -------------------------------------------------------------------
     def export_image(self) -> None:
@@ -419,9 +434,30 @@ class MainWindow(FileActions, QMainWindow):
         self.controls.show_params(params)
         self.state.recompute(params, overlay)
 
+    # -- layout remembered between sessions ---------------------------------------------
+    GEOMETRY_KEY, DOCKS_KEY = "window/geometry", "window/docks"
+
+    def _restore_layout(self) -> None:
+        from PySide6.QtCore import QSettings
+
+        settings = QSettings()
+        geometry, docks = settings.value(self.GEOMETRY_KEY), settings.value(self.DOCKS_KEY)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if docks is not None:
+            self.restoreState(docks)
+
+    def save_layout(self) -> None:
+        from PySide6.QtCore import QSettings
+
+        settings = QSettings()
+        settings.setValue(self.GEOMETRY_KEY, self.saveGeometry())
+        settings.setValue(self.DOCKS_KEY, self.saveState())
+
     def closeEvent(self, event) -> None:  # noqa: N802
         if not self._may_discard():
             event.ignore()
             return
+        self.save_layout()
         self.state.cancel()
         super().closeEvent(event)

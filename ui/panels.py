@@ -45,10 +45,6 @@ def plain_label(text: str = "") -> QLabel:
     return lab
 
 
-def province_name(name_zh: str, name_en: str) -> str:
-    return name_zh if current_language() == "zh" else f"{name_zh} {name_en}"
-
-
 class ReachPanel(QWidget):
     """Headline figures of the simulated joint-venture network."""
 
@@ -169,12 +165,55 @@ class ProvinceTable(QTableView):
         self.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.verticalHeader().hide()
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # names elide
+        header.setStretchLastSection(False)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        self.setWordWrap(False)
         self.clicked.connect(self._on_clicked)
+        self._apply_hidden(self.hidden_columns())
         self._sorted = False
         self.summary: Summary | None = None
         state.resultChanged.connect(lambda r, _p: self.show_summary(r.summary))
         self.retranslate()
+
+    # -- which columns: a narrow dock shows the ones that matter; the header's menu
+    # brings the others back, and a row's full figures are in Details when clicked
+    HIDDEN_KEY = "provinces/hidden_columns"
+    DEFAULT_HIDDEN = (1, 5, 6, 7)  # rural population, outlets, sites, gap regions
+
+    def hidden_columns(self) -> tuple[int, ...]:
+        from PySide6.QtCore import QSettings
+
+        value = QSettings().value(self.HIDDEN_KEY, None)
+        if value is None:
+            return self.DEFAULT_HIDDEN
+        items = value if isinstance(value, list) else [value]
+        return tuple(int(v) for v in items if str(v).isdigit() and 0 < int(v) < 8)
+
+    def _apply_hidden(self, hidden) -> None:
+        for col in range(1, 8):
+            self.setColumnHidden(col, col in hidden)
+
+    def set_column_shown(self, col: int, shown: bool) -> None:
+        from PySide6.QtCore import QSettings
+
+        self.setColumnHidden(col, not shown)
+        hidden = [c for c in range(1, 8) if self.isColumnHidden(c)]
+        QSettings().setValue(self.HIDDEN_KEY, [str(c) for c in hidden] or [""])
+
+    def _column_menu(self, pos) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        for col in range(1, 8):
+            act = menu.addAction(self.model_.horizontalHeaderItem(col).text())
+            act.setCheckable(True)
+            act.setChecked(not self.isColumnHidden(col))
+            act.toggled.connect(lambda on, c=col: self.set_column_shown(c, on))
+        menu.popup(self.horizontalHeader().mapToGlobal(pos))
 
     def retranslate(self) -> None:
         heads = [tr("Province"), tr("Rural pop."), tr("Covered %"), tr("Outlets/100k"),
@@ -204,7 +243,8 @@ class ProvinceTable(QTableView):
 
     @staticmethod
     def _row(p) -> list[QStandardItem]:
-        cells = [(province_name(p.name_zh, p.name_en), p.name_en),
+        short = p.name_zh if current_language() == "zh" else p.name_en
+        cells = [(short, p.name_en),
                  (fmt_count(p.rural_population), p.rural_population),
                  (f"{p.rural_covered_pct:.1f}", p.rural_covered_pct),
                  (f"{p.outlets_per_100k_rural:.1f}", p.outlets_per_100k_rural),
@@ -216,6 +256,7 @@ class ProvinceTable(QTableView):
             item = QStandardItem(text)
             item.setData(key, SORT_ROLE)
             item.setData(p.gb_code, CODE_ROLE)
+            item.setToolTip(f"{p.name_zh} {p.name_en}")
             if i:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             row.append(item)
@@ -327,12 +368,16 @@ class ControlsPanel(QWidget):
         self.error = plain_label()
         self.error.setStyleSheet("color:#b00020")
         self.error.setWordWrap(True)
+        self.imported = plain_label()
+        self.imported.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.addLayout(self.form)
+        lay.addWidget(self.imported)
         lay.addLayout(buttons)
         lay.addWidget(self.error)
         lay.addStretch(1)
         state.busyChanged.connect(self._busy)
+        state.resultChanged.connect(lambda _r, _p: self.show_overlay())
         self.retranslate()
         self.show_params(state.params)
 
@@ -358,6 +403,36 @@ class ControlsPanel(QWidget):
         for field in self.fields.values():
             field._check()
         self._validate()
+        self.show_overlay()
+
+    def show_overlay(self) -> None:
+        """What is imported, and the counts it replaces switched off (not silently ignored)."""
+        ov = self.state.overlay
+        fixed = {"sites": False, "outlets": False}
+        parts = []
+        if ov is not None:
+            for key, layer, word in (("sites", ov.sites, tr("distribution sites")),
+                                     ("outlets", ov.outlets, tr("service outlets"))):
+                if layer is not None:
+                    fixed[key] = True
+                    parts.append(tr("{n} {what} imported").format(n=f"{len(layer):,}", what=word))
+                elif ov.other == "empty" and (ov.sites is not None or ov.outlets is not None):
+                    fixed[key] = True
+                    parts.append(tr("no {what}").format(what=word))
+            if ov.added_outlets is not None and len(ov.added_outlets):
+                parts.append(tr("{n} accepted recommended outlets").format(
+                    n=f"{len(ov.added_outlets):,}"))
+        for key, off in fixed.items():
+            self.fields[key].setEnabled(not off)
+            if off:
+                self.fields[key].setToolTip(tr("Set by the imported file; File › New scenario "
+                                               "goes back to the simulation"))
+            else:
+                self.fields[key]._check()
+        source = f" ({ov.source_name})" if ov is not None and ov.source_name else ""
+        self.imported.setText(tr("Network: {parts}").format(parts="; ".join(parts)) + source
+                              if parts else "")
+        self.imported.setVisible(bool(parts))
 
     def show_params(self, p: ScenarioParams) -> None:
         for name, field in self.fields.items():

@@ -140,6 +140,14 @@
       <translation>导入站点</translation>
     </message>
     <message>
+      <source>Replace</source>
+      <translation>替换</translation>
+    </message>
+    <message>
+      <source>Add</source>
+      <translation>添加</translation>
+    </message>
+    <message>
       <source>Save scenario</source>
       <translation>保存情景</translation>
     </message>
@@ -176,6 +184,10 @@
       <translation>未导入任何内容，当前情景保持不变。</translation>
     </message>
     <message>
+      <source>Sites from {old} are already imported. Replace them with {new}, or add {new} to them?</source>
+      <translation>已导入来自 {old} 的站点。用 {new} 替换它们，还是把 {new} 添加进去？</translation>
+    </message>
+    <message>
       <source>Saved {path}</source>
       <translation>已保存 {path}</translation>
     </message>
@@ -186,6 +198,10 @@
     <message>
       <source>Import {file}</source>
       <translation>导入 {file}</translation>
+    </message>
+    <message>
+      <source>a file</source>
+      <translation>一个文件</translation>
     </message>
     <message>
       <source>Could not save; the previous file is unchanged.</source>
@@ -218,6 +234,14 @@
     <message>
       <source>Leave the other layer empty</source>
       <translation>另一图层留空</translation>
+    </message>
+    <message>
+      <source>No row can be imported: every row has a problem listed above.</source>
+      <translation>没有可导入的行：每一行都有上面列出的问题。</translation>
+    </message>
+    <message>
+      <source>Recognised columns: {columns}</source>
+      <translation>识别的列：{columns}</translation>
     </message>
     <message>
       <source>File</source>
@@ -264,6 +288,10 @@
       <translation>已交换 {n} 行的纬度和经度。</translation>
     </message>
     <message>
+      <source>Tick the swap box to import the {n} rows whose coordinates look swapped.</source>
+      <translation>勾选交换选项即可导入 {n} 行经纬度疑似颠倒的数据。</translation>
+    </message>
+    <message>
       <source>Recommended outlets</source>
       <translation>推荐网点</translation>
     </message>
@@ -298,6 +326,10 @@
     <message>
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+      <source>&amp;New scenario (simulated network)</source>
+      <translation>新建情景（模拟网络）(&amp;N)</translation>
     </message>
     <message>
       <source>&amp;Open scenario…</source>
@@ -412,6 +444,10 @@
       <translation>无法导出报告汇编：</translation>
     </message>
     <message>
+      <source>simulated</source>
+      <translation>模拟</translation>
+    </message>
+    <message>
       <source>Export print map</source>
       <translation>导出打印地图</translation>
     </message>
@@ -434,10 +470,6 @@
     <message>
       <source>Rural bias</source>
       <translation>农村倾向</translation>
-    </message>
-    <message>
-      <source>simulated</source>
-      <translation>模拟</translation>
     </message>
     <message>
       <source>Network</source>
@@ -588,6 +620,18 @@
       <translation>{lo} 到 {hi} 之间的整数</translation>
     </message>
     <message>
+      <source>distribution sites</source>
+      <translation>配送中心</translation>
+    </message>
+    <message>
+      <source>service outlets</source>
+      <translation>服务网点</translation>
+    </message>
+    <message>
+      <source>Set by the imported file; File › New scenario goes back to the simulation</source>
+      <translation>由导入文件决定；“文件 › 新建情景”可回到模拟网络</translation>
+    </message>
+    <message>
       <source>{name}: {text!r} is not {range}</source>
       <translation>{name}：{text!r} 不是{range}</translation>
     </message>
@@ -598,6 +642,22 @@
     <message>
       <source>Allowed: {range}</source>
       <translation>允许：{range}</translation>
+    </message>
+    <message>
+      <source>{n} accepted recommended outlets</source>
+      <translation>{n} 个已采纳的推荐网点</translation>
+    </message>
+    <message>
+      <source>Network: {parts}</source>
+      <translation>网络：{parts}</translation>
+    </message>
+    <message>
+      <source>{n} {what} imported</source>
+      <translation>已导入 {n} 个{what}</translation>
+    </message>
+    <message>
+      <source>no {what}</source>
+      <translation>无{what}</translation>
     </message>
     <message>
       <source>File (.png, .pdf, .svg)</source>
@@ -634,6 +694,10 @@
     <message>
       <source>Labels</source>
       <translation>标注语言</translation>
+    </message>
+    <message>
+      <source>Grid spacing</source>
+      <translation>网格间距</translation>
     </message>
     <message>
       <source>New outlets</source>
@@ -676,8 +740,24 @@
       <translation>清除</translation>
     </message>
     <message>
+      <source>Export the recommended outlets (CSV)…</source>
+      <translation>导出推荐网点（CSV）…</translation>
+    </message>
+    <message>
       <source>Searching…</source>
       <translation>正在搜索…</translation>
+    </message>
+    <message>
+      <source>Nearest town</source>
+      <translation>最近地名</translation>
+    </message>
+    <message>
+      <source>#</source>
+      <translation>序号</translation>
+    </message>
+    <message>
+      <source>Newly covered</source>
+      <translation>新增覆盖</translation>
     </message>
     <message>
       <source>Use current as A (baseline)</source>
@@ -686,10 +766,6 @@
     <message>
       <source>Stop comparing</source>
       <translation>停止对比</translation>
-    </message>
-    <message>
-      <source>Newly covered</source>
-      <translation>新增覆盖</translation>
     </message>
     <message>
       <source>Find where new service outlets would reach the most rural people now beyond the service radius.</source>
@@ -702,6 +778,10 @@
     <message>
       <source>The target is not reachable; this is the best found.</source>
       <translation>无法达到目标，以上为找到的最佳结果。</translation>
+    </message>
+    <message>
+      <source>Export the recommended outlets</source>
+      <translation>导出推荐网点</translation>
     </message>
     <message>
       <source>Figure</source>
@@ -724,8 +804,24 @@
       <translation>先设定基准，再修改情景（或采纳推荐网点），即可在此处和地图上对比两者。</translation>
     </message>
     <message>
+      <source>A and B have the same parameters and sites.</source>
+      <translation>A 与 B 的参数和站点相同。</translation>
+    </message>
+    <message>
+      <source>network {a} ({sa} sites, {oa} outlets) → {b} ({sb} sites, {ob} outlets)</source>
+      <translation>网络 {a}（{sa} 个配送中心，{oa} 个网点）→ {b}（{sb} 个配送中心，{ob} 个网点）</translation>
+    </message>
+    <message>
       <source>{people} rural people newly covered (blue on the map).</source>
       <translation>新增覆盖农村人口 {people}（地图上蓝色区域）。</translation>
+    </message>
+    <message>
+      <source>A → B: {changes}</source>
+      <translation>A → B：{changes}</translation>
+    </message>
+    <message>
+      <source>Wrote {path}</source>
+      <translation>已写入 {path}</translation>
     </message>
     <message>
       <source>PDF file, or folder for PNG pages</source>
@@ -840,6 +936,10 @@
       <translation>公里</translation>
     </message>
     <message>
+      <source>m</source>
+      <translation>米</translation>
+    </message>
+    <message>
       <source>outside the network data</source>
       <translation>不在网络数据范围内</translation>
     </message>
@@ -896,8 +996,8 @@
       <translation>{sites} 个配送中心 · {outlets} 个服务网点 · 服务半径 {km} 公里 · 农村覆盖率 {pct}% · 种子 {seed}</translation>
     </message>
     <message>
-      <source>Natural Earth · GeoNames (CC-BY 4.0) · NBS 2020 census · network simulated</source>
-      <translation>Natural Earth · GeoNames (CC-BY 4.0) · 国家统计局2020年人口普查 · 网络为模拟</translation>
+      <source>Natural Earth · GeoNames (CC-BY 4.0) · NBS 2020 census · network {network}</source>
+      <translation>Natural Earth · GeoNames (CC-BY 4.0) · 国家统计局2020年人口普查 · 网络：{network}</translation>
     </message>
     <message>
       <source>Boundaries: Natural Earth · Places: GeoNames (CC-BY 4.0) · Population: NBS 2020 census · Network {network}</source>
