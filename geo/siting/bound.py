@@ -31,6 +31,7 @@ class Bound:
     picks: list[int]  # the best Lagrangian-heuristic answer seen
     picks_value: float
     iterations: int
+    at_bound: list[int]  # the K best candidates at the prices that gave the bound
 
 
 def top_k(values: NDArray[np.float64], k: int) -> NDArray[np.int64]:
@@ -45,52 +46,67 @@ def trivial_bound(problem: Problem, count: int) -> float:
     return float(min(problem.people.sum(), alone[top_k(alone, count)].sum()))
 
 
-def lagrangian(problem: Problem, count: int, lower: float, seconds: float = 2.0,
-               tolerance: float = 5e-4, progress: Progress | None = None) -> Bound:
+def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 1000,
+               tolerance: float = 5e-4, progress: Progress | None = None,
+               min_step: float = 1e-4, seconds: float = 60.0) -> Bound:
     """Subgradient descent on the prices (Polyak steps aimed at ``lower``, the best answer
     known). Stops when the bound is within ``tolerance`` of the best answer, when the
-    steps become tiny, or after ``seconds``."""
+    steps become tiny, or after ``iterations`` (deterministic; ``seconds`` is only a cap
+    for a very slow machine)."""
     cover = problem.cover.tocsr().astype(np.float64)
-    cover_t = cover.T.tocsr()
     w = problem.people
-    n = cover.shape[0]
+    n, m = cover.shape
     best = trivial_bound(problem, count)
     if n == 0 or count >= n:
-        return Bound(best, list(range(n)), covered_by(problem, list(range(n))), 0)
+        return Bound(best, list(range(n)), covered_by(problem, list(range(n))), 0, list(range(n)))
     price = 0.3 * w
     theta, stall, it = 1.0, 0, 0
     picks: list[int] = []
+    at_bound: list[int] = []
     picks_value = -1.0
+    history = [best]
     start = time.perf_counter()
-    while theta > 1e-7 and time.perf_counter() - start < seconds:
+    while theta > min_step and it < iterations and time.perf_counter() - start < seconds:
         it += 1
         collected = cover @ price
         top = top_k(collected, count)
         value = float(np.maximum(0.0, w - price).sum() + collected[top].sum())
         if value < best - 1e-9:
-            best, stall = value, 0
+            best, stall, at_bound = value, 0, [int(i) for i in top]
         else:
             stall += 1
             if stall >= 30:
                 theta, stall = theta / 2, 0
+        history.append(best)
         if it % 5 == 1:
             got = covered_by(problem, list(top))
             if got > picks_value:
                 picks, picks_value = [int(i) for i in top], got
         known = max(lower, picks_value)
-        if best - known <= tolerance * best:
+        if best - known <= tolerance * best or _stalled(history):
             break
-        x = np.zeros(n)
-        x[top] = 1.0
-        direction = cover_t @ x - (w > price)  # d value / d price
-        norm = float(direction @ direction)
+        reached = np.bincount(cover[top].indices, minlength=m).astype(np.float64)
+        direction = reached - (w > price)  # d value / d price
+        norm = float((direction * direction).sum())  # not `@`: BLAS threads spin on a busy machine
         if norm == 0:
             break
-        price = np.clip(price - theta * (value - known) / norm * direction, 0.0, w)
+        price -= theta * (value - known) / norm * direction
+        np.clip(price, 0.0, w, out=price)
         if progress and it % 100 == 0:
-            progress(min(95, int(100 * (time.perf_counter() - start) / seconds)),
-                     f"bound {best:,.0f}")
-    return Bound(best, picks, max(picks_value, 0.0), it)
+            progress(min(95, int(100 * it / iterations)), f"bound {best:,.0f}")
+    return Bound(best, picks, max(picks_value, 0.0), it, at_bound)
+
+
+STALL_WINDOW = 200
+STALL_RELATIVE = 2e-6
+
+
+def _stalled(history: list[float]) -> bool:
+    """The bound has improved by less than 2 parts per million over the last 200 steps."""
+    if len(history) <= STALL_WINDOW:
+        return False
+    old, now = history[-STALL_WINDOW - 1], history[-1]
+    return old - now <= STALL_RELATIVE * now
 
 
 def gap_pct(value: float, bound: float) -> float:

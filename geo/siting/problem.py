@@ -143,10 +143,10 @@ def reduce(problem: Problem, rounds: int = 3) -> tuple[Problem, NDArray[np.int64
     Merged cells keep the grid index of their first member (``cells``); their people
     are summed, so any set of picks covers the same people in both problems.
     """
-    cover = problem.cover.tocsr().astype(bool)
-    people = problem.people.astype(float)
+    rep = np.flatnonzero(np.diff(problem.cover.tocsc().indptr) > 0)  # cells nobody reaches go
+    cover = problem.cover.tocsr()[:, rep].tocsr().astype(bool)
+    people = problem.people[rep].astype(float)
     keep = np.arange(cover.shape[0])
-    rep = np.arange(cover.shape[1])
     for _ in range(rounds):
         cover, people, rep_idx = _merge_cells(cover, people)
         rep = rep[rep_idx]

@@ -21,7 +21,9 @@ from reach_planner.geo.siting.problem import Problem, Reduction, reduce
 Progress = Callable[[int, str], None]
 METHODS = ("greedy", "certified", "exact")
 TOLERANCE = {"greedy": 5e-4, "certified": 1e-3, "exact": 1e-9}  # relative gap to stop at
-BOUND_SECONDS = {"greedy": 2.0, "certified": 6.0, "exact": 6.0}
+BOUND_STEPS = {"greedy": 600, "certified": 3000, "exact": 1500}  # subgradient iterations
+MIN_STEP = {"greedy": 1e-4, "certified": 1e-7, "exact": 1e-4}  # subgradient stops below this
+CERTIFIED_MILP_SECONDS = 8.0
 
 
 @dataclass(frozen=True)
@@ -54,17 +56,19 @@ def solve(problem: Problem, count: int, method: str = "greedy", time_limit: floa
     if improved:
         improved(answer)
     tol = TOLERANCE[method]
-    lag = lagrangian(small, count, best, BOUND_SECONDS[method], tol, progress)
+    lag = lagrangian(small, count, best, BOUND_STEPS[method], tol, progress, MIN_STEP[method])
     bound = min(lag.value, reachable)
-    if method != "greedy" and lag.picks:
-        better = improve(small, lag.picks, max_passes=5)
-        if covered_by(small, better) > best + 1e-6:
-            picks, best = better, covered_by(small, better)
+    if method != "greedy":
+        for start in (lag.picks, lag.at_bound):
+            better = improve(small, start, max_passes=5) if start else []
+            if covered_by(small, better) > best + 1e-6:
+                picks, best = better, covered_by(small, better)
     status = _status(best, bound, tol)
     if method != "greedy" and status != "optimal" and gap_pct(best, bound) > 100 * tol:
         if improved:
             improved(_solution(problem, keep, picks, best, bound, "heuristic", stats))
-        milp = solve_milp(small, count, picks, time_limit, tol, progress)
+        limit = time_limit if method == "exact" else min(time_limit, CERTIFIED_MILP_SECONDS)
+        milp = solve_milp(small, count, picks, limit, tol, progress)
         if milp.value > best + 1e-6:
             picks, best = milp.picks, milp.value
         bound = min(bound, milp.bound)
