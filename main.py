@@ -159,6 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--count", type=int, help="number of new outlets (default 100)")
     how.add_argument("--target-pct", type=float,
                      help="instead: the fewest outlets that reach this rural coverage (%%)")
+    how.add_argument("--close", type=int, metavar="N",
+                     help="instead: which N outlets could close losing the fewest covered people")
+    how.add_argument("--relocate", type=int, metavar="N",
+                     help="instead: move up to N outlets for the largest net gain")
     r.add_argument("--province", type=int, metavar="GB_CODE",
                    help="new outlets only in this province (people they reach across its "
                         "border count too)")
@@ -209,6 +213,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         check_target(args.curve, CURVE_FORMATS, "curve file type")
     params = params_from(args)
     result = scenario_from(args)
+    if args.close is not None or args.relocate is not None:
+        return decide(args, result)
     cands = candidates_from(args.candidates, args) if args.candidates else None
     if args.target_pct is not None:
         rec = min_outlets_for_target(result, args.target_pct, params.radius_km, candidates=cands)
@@ -225,6 +231,29 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         print(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(format_recommendation(rec))
+    return 0
+
+
+def decide(args: argparse.Namespace, result) -> int:
+    """``recommend --close N`` / ``--relocate N``: what closing or moving outlets costs or gains."""
+    from reach_planner.geo.siting.decisions import (
+        close,
+        describe_closure,
+        describe_relocation,
+        relocate,
+    )
+    from reach_planner.geo.siting.picks_io import write_picks
+
+    if args.close is not None:
+        answer = close(result, args.close, args.radius_km)
+        text, sites, gains = describe_closure(answer), answer.closed, answer.losses
+    else:
+        answer = relocate(result, args.relocate, args.radius_km)
+        text, sites = describe_relocation(answer), answer.added
+        gains = tuple(0.0 for _ in range(len(sites)))
+    if args.out:
+        print(f"wrote {write_picks(args.out, sites, gains)}", file=sys.stderr)
+    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else text)
     return 0
 
 
