@@ -32,6 +32,7 @@ class Bound:
     picks_value: float
     iterations: int
     at_bound: list[int]  # the K best candidates at the prices that gave the bound
+    prices: NDArray[np.float64] | None = None  # the prices that gave the bound
 
 
 def top_k(values: NDArray[np.float64], k: int) -> NDArray[np.int64]:
@@ -64,6 +65,7 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
     picks: list[int] = []
     at_bound: list[int] = []
     picks_value = -1.0
+    best_prices: NDArray[np.float64] | None = None
     history = [best]
     start = time.perf_counter()
     while theta > min_step and it < iterations and time.perf_counter() - start < seconds:
@@ -72,7 +74,7 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
         top = top_k(collected, count)
         value = float(np.maximum(0.0, w - price).sum() + collected[top].sum())
         if value < best - 1e-9:
-            best, stall, at_bound = value, 0, [int(i) for i in top]
+            best, stall, at_bound, best_prices = value, 0, [int(i) for i in top], price.copy()
         else:
             stall += 1
             if stall >= 30:
@@ -94,7 +96,30 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
         np.clip(price, 0.0, w, out=price)
         if progress and it % 100 == 0:
             progress(min(95, int(100 * it / iterations)), f"bound {best:,.0f}")
-    return Bound(best, picks, max(picks_value, 0.0), it, at_bound)
+    return Bound(best, picks, max(picks_value, 0.0), it, at_bound, best_prices)
+
+
+def fixings(problem: Problem, count: int, bound: Bound, incumbent: float
+            ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Candidates that cannot be in (out of) any answer better than ``incumbent``.
+
+    At the bound's prices, forcing candidate j in swaps it for the K-th best collector and
+    lowers the bound by (K-th collected - j's collected); if that drops it below the
+    incumbent, j is out of every better answer. Forcing a top-K candidate out works the
+    same way with the (K+1)-th. Lagrangian reduced-cost fixing: the exact model shrinks."""
+    n = problem.cover.shape[0]
+    out, fixed_in = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    if bound.prices is None or count >= n:
+        return out, fixed_in
+    collected = problem.cover.astype(np.float64) @ bound.prices
+    ordered = np.sort(collected)[::-1]
+    kth, next_one = ordered[count - 1], ordered[count]
+    top = np.zeros(n, dtype=bool)
+    top[bound.at_bound] = True
+    slack = bound.value - incumbent
+    out[~top] = (kth - collected[~top]) > slack + 1e-6
+    fixed_in[top] = (collected[top] - next_one) > slack + 1e-6
+    return out, fixed_in
 
 
 STALL_WINDOW = 200

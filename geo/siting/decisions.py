@@ -31,14 +31,15 @@ from reach_planner.geo.gaps import find_gaps
 from reach_planner.geo.network import OUTLET, make_layer
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.geo.siting.bound import gap_pct, lagrangian
+from reach_planner.geo.siting.greedy import order_by_gain, solve_greedy
 from reach_planner.geo.siting.problem import (
     Candidates,
     Problem,
     build_problem,
     coverage_matrix,
     covered_people,
+    reduce,
 )
-from reach_planner.geo.siting.solve import solve
 
 Progress = Callable[[int, str], None]
 
@@ -162,15 +163,16 @@ def relocate(result: ScenarioResult, count: int, radius_km: float | None = None,
     closure = close(result, count, radius, progress)
     opened = _opened(result, closure, radius)
     new = build_problem(opened, radius)
-    sol = solve(new, count, "greedy", progress=progress)
-    losses, gains = np.asarray(closure.losses), np.asarray(sol.gains)
+    small, keep, _stats = reduce(new)
+    order, got = order_by_gain(new, [int(keep[j]) for j in solve_greedy(small, count, progress)])
+    losses, gains = np.asarray(closure.losses), np.asarray(got)
     k = min(len(gains), len(losses))
     pay = np.cumsum(gains[:k]) - np.cumsum(losses[:k])
     moves = int(np.argmax(np.concatenate([[0.0], pay])))  # only moves that pay off
     kept = Closure(closure.closed.iloc[:moves].reset_index(drop=True), closure.losses[:moves],
                    round(sum(closure.losses[:moves])), closure.lost_bound if moves == count else 0,
                    closure.covered_before, round(closure.covered_before - sum(closure.losses[:moves])))
-    idx = np.asarray(sol.picks[:moves], dtype=np.int64)
+    idx = np.asarray(order[:moves], dtype=np.int64)
     added = make_layer(OUTLET, new.cand_lon[idx], new.cand_lat[idx], new.cand_gb[idx],
                        [f"Relocated outlet {i + 1}" for i in range(moves)], _english(),
                        source="recommended", ids=[f"RL{i + 1:05d}" for i in range(moves)])

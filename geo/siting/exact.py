@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy import sparse
 
 from reach_planner.geo.scenario import Cancelled
@@ -35,7 +36,9 @@ class MilpAnswer:
 
 
 def solve_milp(problem: Problem, count: int, start: list[int], time_limit: float = 60.0,
-               gap_tolerance: float = 1e-6, progress: Progress | None = None) -> MilpAnswer:
+               gap_tolerance: float = 1e-6, progress: Progress | None = None,
+               fixed_in: NDArray[np.bool_] | None = None) -> MilpAnswer:
+    """``fixed_in``: candidates proven to be in every better answer (lower bound 1)."""
     import highspy
 
     n, m = problem.cover.shape
@@ -45,7 +48,12 @@ def solve_milp(problem: Problem, count: int, start: list[int], time_limit: float
     h.setOptionValue("mip_rel_gap", float(gap_tolerance))
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("random_seed", 0)
-    h.passModel(_model(problem, count, highspy))
+    lp = _model(problem, count, highspy)
+    if fixed_in is not None and fixed_in.any():
+        lower = np.zeros(n + m)
+        lower[:n] = fixed_in
+        lp.col_lower_ = lower
+    h.passModel(lp)
     x0 = np.zeros(n + m)
     if start:
         x0[start] = 1.0

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reach_planner.geo.siting.bound import gap_pct, lagrangian
+from reach_planner.geo.siting.bound import fixings, gap_pct, lagrangian
 from reach_planner.geo.siting.exact import solve_milp
 from reach_planner.geo.siting.greedy import covered_by, greedy, improve, order_by_gain, solve_greedy
 from reach_planner.geo.siting.problem import Problem, Reduction, reduce
@@ -68,10 +68,18 @@ def solve(problem: Problem, count: int, method: str = "greedy", time_limit: floa
         if improved:
             improved(_solution(problem, keep, picks, best, bound, "heuristic", stats))
         limit = time_limit if method == "exact" else min(time_limit, CERTIFIED_MILP_SECONDS)
-        milp = solve_milp(small, count, picks, limit, tol, progress)
+        # Reduced-cost fixing: the MILP only sees candidates that could beat the incumbent
+        # (which stays feasible), so its bound holds for the rest and the incumbent for all.
+        out, fixed_in = fixings(small, count, lag, best)
+        start = np.zeros(len(out), dtype=bool)
+        start[picks] = True
+        rows = np.flatnonzero(~out | start)
+        milp = solve_milp(small.subset(rows), count, [int(np.searchsorted(rows, j)) for j in picks],
+                          limit, tol, progress, (fixed_in & start)[rows])
+        incumbent = best
         if milp.value > best + 1e-6:
-            picks, best = milp.picks, milp.value
-        bound = min(bound, milp.bound)
+            picks, best = [int(rows[j]) for j in milp.picks], milp.value
+        bound = min(bound, max(milp.bound, incumbent))
         status = "time limit" if milp.status.startswith("time limit") else _status(best, bound, tol)
     return _solution(problem, keep, picks, best, bound, status, stats)
 
