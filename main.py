@@ -172,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "time limit")
     r.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
                    help="time limit of the exact solver (default 60)")
+    r.add_argument("--backup", action="store_true",
+                   help="instead of gaps: give the most singly covered rural people a second "
+                        "outlet (backup coverage)")
     r.add_argument("--candidates", metavar="FILE",
                    help="only these sites may be chosen (CSV, XLSX, GeoJSON, GeoPackage)")
     r.add_argument("--out", metavar="FILE",
@@ -180,6 +183,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--curve", metavar="FILE",
                    help="write the coverage curve (.csv table, or a .png/.pdf/.svg chart)")
     r.add_argument("--json", action="store_true")
+    c = sub.add_parser("capacity", parents=[scen],
+                       help="outlets over their installation capacity, and the people beyond it")
+    c.add_argument("--households", type=int, required=True, metavar="C",
+                   help="rural households one outlet can install for")
+    c.add_argument("--json", action="store_true")
     pm = sub.add_parser("print-map", parents=[scen], help="print-quality map (PNG, PDF, SVG)")
     pm.add_argument("--out", required=True, help="output file (.png, .pdf or .svg)")
     pm.add_argument("--dpi", type=int, default=300)
@@ -216,6 +224,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     if args.close is not None or args.relocate is not None:
         return decide(args, result)
     cands = candidates_from(args.candidates, args) if args.candidates else None
+    if args.backup:
+        return backup(args, result, cands)
     if args.target_pct is not None:
         rec = min_outlets_for_target(result, args.target_pct, params.radius_km, candidates=cands)
     else:
@@ -254,6 +264,43 @@ def decide(args: argparse.Namespace, result) -> int:
     if args.out:
         print(f"wrote {write_picks(args.out, sites, gains)}", file=sys.stderr)
     print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else text)
+    return 0
+
+
+def backup(args: argparse.Namespace, result, cands) -> int:
+    from reach_planner.geo.siting.backup import recommend_backup
+    from reach_planner.geo.siting.picks_io import write_picks
+
+    if args.target_pct is not None:
+        raise UserError("--backup takes --count, not --target-pct")
+    answer = recommend_backup(result, 100 if args.count is None else args.count, args.radius_km,
+                              "greedy" if args.method == "greedy" else args.method, cands)
+    if args.out:
+        print(f"wrote {write_picks(args.out, answer.sites, tuple(answer.solution.gains))}",
+              file=sys.stderr)
+    d = answer.to_dict()
+    print(json.dumps(d, ensure_ascii=False, indent=2) if args.json else
+          f"{d['count']:,} new outlets back up {d['backed_up_after'] - d['backed_up_before']:,} more "
+          f"rural people (within reach of two outlets): {d['backed_up_pct_before']:.2f}% -> "
+          f"{d['backed_up_pct_after']:.2f}%; gap to the proven bound {d['gap_pct']:.2f}% [{d['status']}]")
+    return 0
+
+
+def cmd_capacity(args: argparse.Namespace) -> int:
+    from reach_planner.geo.siting.capacity import HOUSEHOLD_SIZE, capacity
+
+    cap = capacity(scenario_from(args), args.households, args.radius_km)
+    if args.json:
+        print(json.dumps(cap.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"Capacity {cap.households_per_outlet:,} rural households per outlet ({HOUSEHOLD_SIZE} "
+          f"people per household, 2020 census): {cap.households_served:,} of "
+          f"{cap.households_covered:,} covered households can be served; "
+          f"{cap.people_beyond_capacity:,} rural people are beyond capacity; "
+          f"{len(cap.overloaded):,} outlets are overloaded.")
+    for r in cap.overloaded.head(20).itertuples():
+        print(f"  {r.site_id:<10} {r.province:<16} {r.lat:8.4f}N {r.lon:9.4f}E "
+              f"{r.nearest_households:>10,} households  +{r.excess:,} over")
     return 0
 
 
@@ -345,6 +392,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "summary": cmd_summary, "export": cmd_export, "gui": cmd_gui,
     "export-data": cmd_export_data, "recommend": cmd_recommend, "print-map": cmd_print_map,
+    "capacity": cmd_capacity,
 }
 
 

@@ -77,3 +77,17 @@ def test_curve_export(tmp_path):
     rows = table.read_text().splitlines()
     assert rows[0] == "new_outlets,newly_covered,rural_covered_pct" and len(rows) == 22
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_close_capacity_and_backup_json():
+    p = run_cli("recommend", "--close", "100", "--json", *SMALL)
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    assert d["close"] == 100 and len(d["closed"]) == 100 and d["lost_bound"] <= d["lost"]
+    c = run_cli("capacity", "--households", "3000", "--json", *SMALL)
+    assert c.returncode == 0, c.stderr
+    cap = json.loads(c.stdout)
+    assert cap["households_served"] <= cap["households_covered"] and cap["household_size"] == 2.62
+    b = run_cli("recommend", "--backup", "--count", "10", "--json", *SMALL)
+    assert b.returncode == 0, b.stderr
+    assert json.loads(b.stdout)["backed_up_after"] > json.loads(b.stdout)["backed_up_before"]

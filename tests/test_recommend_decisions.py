@@ -62,3 +62,31 @@ def test_relocate_after_equals_a_rerun_and_gains(result):
     assert r.net_gain > 0 and r.net_bound >= r.net_gain
     assert rerun(result, r.closure.closed["site_id"], r.added) == pytest.approx(r.covered_after, abs=2)
     assert "gains" in decisions.describe_relocation(r)
+
+
+def test_backup_after_equals_a_recount_and_beats_greedy_or_ties(result):
+    from reach_planner.geo.siting.backup import backed_up, recommend_backup
+
+    b = recommend_backup(result, 30)
+    extra = (b.sites["lon"].to_numpy(float), b.sites["lat"].to_numpy(float))
+    assert backed_up(result, extra=extra) == pytest.approx(b.backed_up_after, abs=2)
+    assert b.backed_up_after > b.backed_up_before == pytest.approx(backed_up(result), abs=1)
+    g = recommend_backup(result, 30, method="greedy")
+    assert b.backed_up_after >= g.backed_up_after and b.solution.bound >= b.solution.value
+
+
+def test_capacity_never_assigns_beyond_c(result):
+    from reach_planner.geo.siting.capacity import capacity, households
+
+    covered = result.demand.rural[(result.demand.rural > 0) & result.coverage.covered]
+    for c in (500, 20_000):
+        cap = capacity(result, c)
+        assert cap.load.max() <= c and cap.load.min() >= 0
+        assert cap.households_served == cap.load.sum() <= cap.households_covered
+        assert cap.households_covered == households(covered).sum()
+        assert (cap.overloaded["nearest_households"] > c).all()
+        assert len(cap.overloaded) == int((cap.nearest_load > c).sum())
+    roomy = capacity(result, 10_000_000)
+    assert roomy.households_served == roomy.households_covered and roomy.people_beyond_capacity == 0
+    tight, loose = capacity(result, 500), capacity(result, 20_000)
+    assert tight.people_beyond_capacity > loose.people_beyond_capacity
