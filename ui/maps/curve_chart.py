@@ -12,11 +12,16 @@ from pathlib import Path
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.ticker import MaxNLocator
 
 from reach_planner.geo.atomic import atomic_write_with
+from reach_planner.ui.maps.fonts import cjk_font
 
 
-def curve_figure(rec, width_in: float = 6.0, height_in: float = 3.6) -> Figure:
+def curve_figure(rec, width_in: float = 6.0, height_in: float = 3.6,
+                 labels: tuple[str, str] = ("new outlets", "newly covered rural people (million)")
+                 ) -> Figure:
     fig = Figure(figsize=(width_in, height_in), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -27,17 +32,29 @@ def curve_figure(rec, width_in: float = 6.0, height_in: float = 3.6) -> Figure:
             ax.axvline(k, color="#7570b3", lw=0.8, ls="--")
             ax.annotate(f"{pct:g}%: {k:,}", (k, y[k] / 1e6), xytext=(4, -12),
                         textcoords="offset points", fontsize=8, color="#7570b3")
-    ax.set_xlabel("new outlets")
-    ax.set_ylabel("newly covered rural people (million)")
+    font = _font_for(labels)
+    ax.set_xlabel(labels[0], fontproperties=font)
+    ax.set_ylabel(labels[1], fontproperties=font)
     ax.set_xlim(0, max(1, len(y) - 1))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(0, max(y.max() / 1e6 * 1.05, 1e-6) if len(y) else 1)
     ax.grid(alpha=0.3)
     return fig
 
 
-def curve_png(rec, width_in: float = 6.0, height_in: float = 3.6, dpi: int = 100) -> bytes:
+def _font_for(labels: tuple[str, ...]) -> FontProperties | None:
+    """A CJK face when a label is Chinese (matplotlib's default would draw empty boxes)."""
+    if all(ord(ch) < 0x2E80 for text in labels for ch in text):
+        return None
+    path = cjk_font()
+    return FontProperties(fname=path) if path else None
+
+
+def curve_png(rec, width_in: float = 6.0, height_in: float = 3.6, dpi: int = 100,
+              labels: tuple[str, str] = ("new outlets", "newly covered rural people (million)")
+              ) -> bytes:
     buf = io.BytesIO()
-    curve_figure(rec, width_in, height_in).savefig(buf, format="png", dpi=dpi)
+    curve_figure(rec, width_in, height_in, labels).savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
 
 
