@@ -31,6 +31,7 @@ from reach_planner.geo.gaps import find_gaps
 from reach_planner.geo.network import OUTLET, make_layer
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.geo.siting.bound import gap_pct, lagrangian
+from reach_planner.geo.siting.exact import solve_milp
 from reach_planner.geo.siting.greedy import order_by_gain, solve_greedy
 from reach_planner.geo.siting.problem import (
     Candidates,
@@ -42,6 +43,8 @@ from reach_planner.geo.siting.problem import (
 )
 
 Progress = Callable[[int, str], None]
+EXACT_CLOSE_MAX_OUTLETS = 6000  # HiGHS proves small closures; larger ones keep greedy's bound
+EXACT_CLOSE_SECONDS = 3.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,13 +118,49 @@ def close(result: ScenarioResult, count: int, radius_km: float | None = None,
     unique = _unique_losses(p, _counts(p, []))
     floor = float(np.sort(unique)[:count].sum())
     kept_value = float(p.people.sum()) - lost
-    lag = lagrangian(p, m - count, kept_value, iterations=600, progress=progress)
+    lag = lagrangian(p, m - count, kept_value, iterations=600, tolerance=1e-12, progress=progress)
     bound = max(floor, float(p.people.sum()) - lag.value, 0.0)
+    if lost - bound > 0.5 and m <= EXACT_CLOSE_MAX_OUTLETS:
+        order, losses, bound = _exact_close(p, count, order, lost, bound)
+        lost = float(sum(losses))
     closed = result.network.outlets.iloc[order].copy()
     closed["loss"] = [round(v) for v in losses]
     return Closure(closed=closed.reset_index(drop=True), losses=tuple(losses), lost=round(lost),
                    lost_bound=round(min(bound, lost)), covered_before=round(before),
                    covered_after=round(before - lost))
+
+
+def _exact_close(p: Problem, count: int, order: list[int], lost: float, bound: float
+                 ) -> tuple[list[int], list[float], float]:
+    """HiGHS on "keep M - N outlets", warm-started with the greedy closure: a better
+    closure and a proven bound (small networks; the time limit keeps it short)."""
+    m = p.cover.shape[0]
+    closed = set(order)
+    keep = [j for j in range(m) if j not in closed]
+    total = float(p.people.sum())
+    milp = solve_milp(p, m - count, keep, time_limit=EXACT_CLOSE_SECONDS, gap_tolerance=1e-6)
+    bound = max(bound, total - milp.bound)
+    if total - milp.value < lost - 1e-6:
+        kept = set(milp.picks)
+        spare = [j for j in range(m) if j not in kept]
+        order = _loss_order(p, spare, count)  # keeping more never hurts: close exactly N
+    return order, _losses_in_order(p, order), bound
+
+
+def _loss_order(p: Problem, pool: list[int], count: int) -> list[int]:
+    """Greedy removal restricted to ``pool`` (the outlets the exact model left closed)."""
+    return _greedy_close(p, count, pool)[0]
+
+
+def _losses_in_order(p: Problem, order: list[int]) -> list[float]:
+    cover = p.cover.tocsr()
+    counts = _counts(p, [])
+    losses = []
+    for j in order:
+        row = cover.indices[cover.indptr[j]:cover.indptr[j + 1]]
+        losses.append(float(p.people[row][counts[row] == 1].sum()))
+        counts[row] -= 1
+    return losses
 
 
 def _counts(p: Problem, closed: list[int]) -> NDArray[np.int64]:
@@ -137,10 +176,12 @@ def _unique_losses(p: Problem, count: NDArray[np.int64]) -> NDArray[np.float64]:
     return p.cover @ (p.people * (count == 1))
 
 
-def _greedy_close(p: Problem, n: int) -> tuple[list[int], list[float]]:
+def _greedy_close(p: Problem, n: int, pool: list[int] | None = None
+                  ) -> tuple[list[int], list[float]]:
     cover = p.cover.tocsr()
     count = _counts(p, [])
-    heap = [(float(v), j) for j, v in enumerate(_unique_losses(p, count))]
+    first = _unique_losses(p, count)
+    heap = [(float(first[j]), j) for j in (range(len(first)) if pool is None else pool)]
     heapq.heapify(heap)
     closed: list[int] = []
     losses: list[float] = []
