@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reach_planner.geo.siting.bound import fixings, gap_pct, lagrangian
+from reach_planner.geo.siting.bound import Bound, fixings, gap_pct, lagrangian
 from reach_planner.geo.siting.exact import solve_milp
 from reach_planner.geo.siting.greedy import covered_by, greedy, improve, order_by_gain, solve_greedy
 from reach_planner.geo.siting.problem import Problem, Reduction, reduce
@@ -59,29 +59,44 @@ def solve(problem: Problem, count: int, method: str = "greedy", time_limit: floa
     lag = lagrangian(small, count, best, BOUND_STEPS[method], tol, progress, MIN_STEP[method])
     bound = min(lag.value, reachable)
     if method != "greedy":
-        for start in (lag.picks, lag.at_bound):
-            better = improve(small, start, max_passes=5) if start else []
-            if covered_by(small, better) > best + 1e-6:
-                picks, best = better, covered_by(small, better)
+        picks, best = _polish(small, picks, best, lag)
     status = _status(best, bound, tol)
     if method != "greedy" and status != "optimal" and gap_pct(best, bound) > 100 * tol:
         if improved:
             improved(_solution(problem, keep, picks, best, bound, "heuristic", stats))
         limit = time_limit if method == "exact" else min(time_limit, CERTIFIED_MILP_SECONDS)
-        # Reduced-cost fixing: the MILP only sees candidates that could beat the incumbent
-        # (which stays feasible), so its bound holds for the rest and the incumbent for all.
-        out, fixed_in = fixings(small, count, lag, best)
-        start = np.zeros(len(out), dtype=bool)
-        start[picks] = True
-        rows = np.flatnonzero(~out | start)
-        milp = solve_milp(small.subset(rows), count, [int(np.searchsorted(rows, j)) for j in picks],
-                          limit, tol, progress, (fixed_in & start)[rows])
-        incumbent = best
-        if milp.value > best + 1e-6:
-            picks, best = [int(rows[j]) for j in milp.picks], milp.value
-        bound = min(bound, max(milp.bound, incumbent))
-        status = "time limit" if milp.status.startswith("time limit") else _status(best, bound, tol)
+        picks, best, bound, status = _exact(small, count, picks, best, bound, lag, limit, tol,
+                                            progress)
     return _solution(problem, keep, picks, best, bound, status, stats)
+
+
+def _polish(small: Problem, picks: list[int], best: float, lag: Bound) -> tuple[list[int], float]:
+    """Interchange from the Lagrangian heuristic's answers; keep whatever covers most."""
+    for start in (lag.picks, lag.at_bound):
+        better = improve(small, start, max_passes=5) if start else []
+        value = covered_by(small, better)
+        if value > best + 1e-6:
+            picks, best = better, value
+    return picks, best
+
+
+def _exact(small: Problem, count: int, picks: list[int], best: float, bound: float, lag: Bound,
+           limit: float, tol: float, progress: Progress | None
+           ) -> tuple[list[int], float, float, str]:
+    """HiGHS after reduced-cost fixing: the MILP only sees candidates that could beat the
+    incumbent (which stays feasible), so its bound holds for them and the incumbent for
+    the rest."""
+    out, fixed_in = fixings(small, count, lag, best)
+    start = np.zeros(len(out), dtype=bool)
+    start[picks] = True
+    rows = np.flatnonzero(~out | start)
+    milp = solve_milp(small.subset(rows), count, [int(np.searchsorted(rows, j)) for j in picks],
+                      limit, tol, progress, (fixed_in & start)[rows])
+    bound = min(bound, max(milp.bound, best))
+    if milp.value > best + 1e-6:
+        picks, best = [int(rows[j]) for j in milp.picks], milp.value
+    status = "time limit" if milp.status.startswith("time limit") else _status(best, bound, tol)
+    return picks, best, bound, status
 
 
 def _status(value: float, bound: float, tol: float) -> str:
