@@ -472,16 +472,17 @@ rp.finish = function(map, control, attribution, bounds) {
   });
   if (rp.baseData) { rp.base(map, rp.baseData); }
   map.on('zoomend', rp.rescale);
+  // The legend keeps the lower left and the country is framed to its right; in a small
+  // window it starts folded (one click opens it) and takes no room from the map.
+  var leg = document.querySelector('.rp-legend');
+  if (leg && !exporting && (rp.legendCollapsed || leg.offsetWidth + 24 > map.getSize().x * 0.3)) {
+    leg.classList.add('rp-collapsed');
+    rp.legendCollapsed = true;
+  }
   var m = /view=([-0-9.]+),([-0-9.]+),([0-9.]+)/.exec(window.location.hash);
   if (m) { map.setView([+m[1], +m[2]], +m[3], {animate: false}); }
   else {
-    // The legend keeps the lower left: the country is framed to its right.
-    var leg = document.querySelector('.rp-legend');
-    if (leg && !exporting && leg.offsetWidth + 24 > map.getSize().x * 0.3) {
-      leg.classList.add('rp-collapsed');  // a small window: folded, one click opens it
-      rp.legendCollapsed = true;
-    }
-    var lw = Math.min(leg ? leg.offsetWidth + 24 : 20, map.getSize().x * 0.3);
+    var lw = !leg || rp.legendCollapsed ? 16 : Math.min(leg.offsetWidth + 24, map.getSize().x * 0.3);
     map.fitBounds(bounds, {animate: false, paddingTopLeft: [lw, 16], paddingBottomRight: [16, 16]});
   }
   rp.rescale();
