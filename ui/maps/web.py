@@ -344,7 +344,10 @@ rp.pointLayer = function(map, kind, d, style) {
     feats[i] = {type: 'Feature', properties: {i: i},
                 geometry: {type: 'Point', coordinates: [d.lon[i], d.lat[i]]}};
   }
-  var st = rp.map ? rp.pointStyle(kind, rp.map.getZoom()) : null;
+  // Styled for the zoom class of the view it will be shown in (the page's first view is
+  // national: class 0), so the first paint needs no restyling pass.
+  var zc = rp.zoomClass(rp.map ? rp.map.getZoom() : 4);
+  var st = rp.pointStyle(kind, zc);
   if (st) { style = Object.assign({}, style, st); }
   var layer = L.geoJSON({type: 'FeatureCollection', features: feats}, {
     pointToLayer: function(f, ll) {
@@ -356,6 +359,7 @@ rp.pointLayer = function(map, kind, d, style) {
       l.on('click', function() { rp.select(kind, f.properties.i); });
     }
   });
+  layer.rpClass = st ? zc : null;
   rp.layers[kind] = layer;
   return layer;
 };
