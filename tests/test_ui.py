@@ -299,6 +299,7 @@ def test_a_flat_picture_counts_as_not_yet_painted():
     img.fill(QColor("#d4e4ee"))  # the sea: what an off-screen view shows before its first frame
     assert is_blank(img)
     for x in range(40, 160):
-        img.setPixelColor(x, 50, QColor("#7b2cbf"))
+        for y in range(40, 60):  # a small painted block, as a map's smallest layer
+            img.setPixelColor(x, y, QColor("#7b2cbf"))
     assert not is_blank(img)
     assert is_blank(QImage())
