@@ -21,7 +21,7 @@ class TargetError(OSError):
 
 
 def _target_error(dest: Path, exc: OSError) -> TargetError:
-    reason = exc.strerror or type(exc).__name__
+    reason = exc.strerror or str(exc) or type(exc).__name__  # never the temporary path
     return TargetError(exc.errno, f"cannot write {dest.name}: the folder {dest.parent} is not "
                                   f"writable ({reason})")
 

@@ -19,6 +19,7 @@ from reach_planner.ui.maps.layout import PrintOptions
 from reach_planner.ui.maps.printmap import render_figure, render_print_map
 from reach_planner.ui.maps.web import MapOptions, render_html, write_map
 from reach_planner.ui.maps.web_base import RELIEF_NAME
+from tests.qt_helpers import run_js, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +156,29 @@ def test_print_inset_shows_the_ten_dashes_and_the_islands(result):
     paths = inset_paths()
     assert {"china", "neighbours", "islands", "dashes"} <= set(paths)
     assert len([c for c in paths["dashes"].codes if c == 1]) == 10  # ten MOVETOs: ten dashes
+
+
+@pytest.mark.qt
+def test_legend_stays_off_china_and_folds_in_a_small_window(qapp, result, tmp_path):
+    from reach_planner.ui.export import dispose
+    from reach_planner.ui.mapview import MapView
+
+    page = write_map(result, tmp_path / "map.html")
+    for size, folded in (((1400, 900), False), ((600, 500), True)):
+        view = MapView()
+        view.resize(*size)
+        view.show()
+        try:
+            view.load_page(page)
+            assert wait_until(lambda v=view: v.is_drawn, 60)
+            assert run_js(view, "document.querySelector('.rp-legend').classList.contains('rp-collapsed')") \
+                is folded
+            legend_right = run_js(view, "document.querySelector('.rp-legend').getBoundingClientRect().right")
+            # China's westernmost point (Xinjiang, 73.5°E 39.4°N) lies right of the legend.
+            west = run_js(view, "rp.map.latLngToContainerPoint([39.4, 73.6]).x")
+            legend_top = run_js(view, "document.querySelector('.rp-legend').getBoundingClientRect().top")
+            south_west = run_js(view, "rp.map.latLngToContainerPoint([27.5, 80.0]).y")  # Xizang's SW edge
+            assert legend_right < west or legend_top > south_west
+            assert run_js(view, "rp.layers.outlet.getLayers()[0].getRadius()") < 1.0  # stipple
+        finally:
+            dispose(view)

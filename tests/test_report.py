@@ -169,6 +169,7 @@ def test_bad_options_are_refused():
     (["--out", "{d}/pack.docx"], "unsupported report format"),
     (["--out", "{d}/pack.pdf", "--xlsx", "{d}/book.csv"], "unsupported workbook format"),
     (["--out", "{d}/file.txt", "--format", "png"], "not a folder"),
+    (["--out", "{d}/pack.pdf", "--households", "400"], "give --xlsx FILE too"),
 ])
 def test_cli_bad_paths_one_line_and_nothing_written(tmp_path, args, message):
     (tmp_path / "file.txt").write_text("x")

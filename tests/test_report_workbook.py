@@ -3,15 +3,13 @@ header rows, filters, native charts; optional workload columns and coverage curv
 atomic and refused for a bad path."""
 from __future__ import annotations
 
-import types
-
-import numpy as np
 import openpyxl
 import pytest
 
 from reach_planner.geo.params import ScenarioParams
 from reach_planner.geo.recommend import RecommendParams, accept, recommend
 from reach_planner.geo.scenario import run_scenario
+from reach_planner.geo.siting.capacity import capacity
 from reach_planner.ui.report.workbook import write_workbook
 
 
@@ -68,31 +66,24 @@ def test_native_coverage_chart(book):
 
 def test_curve_sheet_and_workload_columns_when_present(scenario, tmp_path):
     result, rec = scenario
-    # a capacity analysis (households whose nearest outlet it is, households served
-    # within capacity) and a recommendation with a curve, shaped as the siting work
-    # makes them: the workbook shows them only when it is given them
-    covered = result.coverage.covered & (result.demand.rural > 0)
-    nearest = np.bincount(result.coverage.nearest_outlet[covered],
-                          weights=result.demand.rural[covered] / 2.62,
-                          minlength=len(result.network.outlets))
-    cap = types.SimpleNamespace(households_per_outlet=400, nearest_load=nearest,
-                                load=np.minimum(np.rint(nearest), 400).astype(np.int64))
-    curve = (0.0, *np.cumsum(rec.gains))
-    rec2 = types.SimpleNamespace(sites=rec.sites, gains=rec.gains, curve=curve,
-                                 covered_before=rec.covered_before,
-                                 rural_population=rec.rural_population)
-    wb = openpyxl.load_workbook(write_workbook(result, tmp_path / "b.xlsx", "zh", rec2, cap))
+    # a real capacity analysis and a real recommendation with its coverage curve: the
+    # workbook shows their sheets and columns only when it is given them
+    cap = capacity(result, 400)
+    assert len(rec.curve) > 1
+    wb = openpyxl.load_workbook(write_workbook(result, tmp_path / "b.xlsx", "zh", rec, cap))
     out = wb["outlets"]
     header = [c.value for c in out[1]]
     assert header[-4:] == ["workload_households", "served_households", "capacity_households",
                            "over_capacity"]
-    over = [r[-1] for r in out.iter_rows(min_row=2, values_only=True)]
-    assert sum(over) == int((nearest > 400).sum()) and out.max_row == len(nearest) + 1
+    rows = list(out.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(result.network.outlets)
+    assert sum(r[-1] for r in rows) == len(cap.overloaded)  # over capacity = the analysis' list
+    assert all(r[-3] <= 400 for r in rows)  # served within capacity
     ws = wb["coverage_curve"]
-    assert ws.max_row == len(curve) + 1 and ws._charts[0].tagname == "lineChart"
-    assert ws.cell(ws.max_row, 2).value == round(curve[-1])
+    assert ws.max_row == len(rec.curve) + 1 and ws._charts[0].tagname == "lineChart"
+    assert ws.cell(ws.max_row, 2).value == round(rec.curve[-1])
     statuses = [c.value for c in wb["recommendations"]["K"][1:]]
-    assert statuses.count("proposed") == 12
+    assert statuses.count("proposed") == len(rec.sites) and statuses.count("accepted") == 12
     assert "workload_households" not in [c.value for c in openpyxl.load_workbook(
         write_workbook(result, tmp_path / "plain.xlsx"))["outlets"][1]]
 

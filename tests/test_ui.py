@@ -293,3 +293,18 @@ def test_main_py_opens_with_an_imported_site_file(tmp_path):
     p = run_cli("gui", "--sites", str(f), "--quit-when-drawn")
     assert p.returncode == 0, p.stderr[-2000:]
     assert "map drawn" in p.stdout
+
+
+def test_a_flat_picture_counts_as_not_yet_painted():
+    from PySide6.QtGui import QColor, QImage
+
+    from reach_planner.ui.export import is_blank
+
+    img = QImage(200, 100, QImage.Format.Format_RGB32)
+    img.fill(QColor("#d4e4ee"))  # the sea: what an off-screen view shows before its first frame
+    assert is_blank(img)
+    for x in range(40, 160):
+        for y in range(40, 60):  # a small painted block, as a map's smallest layer
+            img.setPixelColor(x, y, QColor("#7b2cbf"))
+    assert not is_blank(img)
+    assert is_blank(QImage())

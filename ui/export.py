@@ -39,14 +39,23 @@ def check_size(width: int, height: int, scale: int) -> None:
 MAX_GRAB_RETRIES = 50  # x 100 ms
 
 
-def _flat(img: QImage) -> bool:
-    """True when the picture is one colour (nothing painted yet)."""
-    import numpy as np
+def is_blank(img: QImage, samples: int = 24) -> bool:
+    """True when a grid of sample pixels is all one colour (nothing painted yet)."""
+    if img.isNull():
+        return True
+    w, h = img.width(), img.height()
+    first = img.pixel(0, 0)
+    return all(img.pixel(min(w - 1, int((i + 0.5) * w / samples)),
+                         min(h - 1, int((j + 0.5) * h / samples))) == first
+               for i in range(samples) for j in range(samples))
 
-    rgb = img.convertToFormat(QImage.Format.Format_RGB32)
-    h, bpl = rgb.height(), rgb.bytesPerLine()
-    px = np.frombuffer(rgb.constBits(), dtype=np.uint32, count=h * bpl // 4)
-    return bool((px == px[0]).all())
+
+def dispose(view: MapView) -> None:
+    """Delete a view and its page now: a page outliving its profile crashes at exit."""
+    view.close()
+    view.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
 
 
 class PageGrab(QObject):
@@ -88,12 +97,12 @@ class PageGrab(QObject):
         if self._view is None:
             return
         img = self._view.grab().toImage()
-        if (img.isNull() or _flat(img)) and self._retries < MAX_GRAB_RETRIES:
+        if is_blank(img) and self._retries < MAX_GRAB_RETRIES:
             self._retries += 1
             QTimer.singleShot(100, self._grab)
             return
         self._close()
-        if img.isNull() or _flat(img):
+        if is_blank(img):
             self.failed.emit(RuntimeError("the map view produced an empty picture"))
         else:
             self.finished.emit(img)

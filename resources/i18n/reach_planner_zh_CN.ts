@@ -696,6 +696,10 @@
       <translation>标注语言</translation>
     </message>
     <message>
+      <source>Proven optimal.</source>
+      <translation>已证明为最优解。</translation>
+    </message>
+    <message>
       <source>Grid spacing</source>
       <translation>网格间距</translation>
     </message>
@@ -720,12 +724,16 @@
       <translation>全国</translation>
     </message>
     <message>
-      <source>Fast greedy (national scale)</source>
-      <translation>快速贪心算法（全国范围）</translation>
+      <source>Certified: within 0.1% of the best possible</source>
+      <translation>认证求解：与最优解相差不超过 0.1%</translation>
     </message>
     <message>
-      <source>Exact MCLP, spopt/CBC (a province, up to 50)</source>
-      <translation>精确 MCLP，spopt/CBC（单省，最多 50 个）</translation>
+      <source>Fast greedy, with its proven gap</source>
+      <translation>快速贪心算法（附已证明的差距）</translation>
+    </message>
+    <message>
+      <source>Exact (HiGHS): proven optimum or the gap at 60 s</source>
+      <translation>精确求解（HiGHS）：证明最优，或给出 60 秒时的差距</translation>
     </message>
     <message>
       <source>Recommend</source>
@@ -760,6 +768,10 @@
       <translation>新增覆盖</translation>
     </message>
     <message>
+      <source>Within {gap}% of the best possible (≤ {bound}).</source>
+      <translation>与最优解相差不超过 {gap}%（上界 ≤ {bound}）。</translation>
+    </message>
+    <message>
       <source>Use current as A (baseline)</source>
       <translation>将当前设为 A（基准）</translation>
     </message>
@@ -784,6 +796,14 @@
       <translation>导出推荐网点</translation>
     </message>
     <message>
+      <source>These {n} outlets already cover every gap the candidates can reach; no more are needed.</source>
+      <translation>这 {n} 个网点已覆盖候选点可达的全部空白区域，无需更多网点。</translation>
+    </message>
+    <message>
+      <source>Stopped at {gap}% gap (time limit); best possible ≤ {bound}.</source>
+      <translation>达到时间限制，停止时差距为 {gap}%；最优值 ≤ {bound}。</translation>
+    </message>
+    <message>
       <source>Figure</source>
       <translation>指标</translation>
     </message>
@@ -806,6 +826,18 @@
     <message>
       <source>A and B have the same parameters and sites.</source>
       <translation>A 与 B 的参数和站点相同。</translation>
+    </message>
+    <message>
+      <source>Improving; best so far:</source>
+      <translation>正在改进；目前最佳：</translation>
+    </message>
+    <message>
+      <source>new outlets</source>
+      <translation>新增网点数</translation>
+    </message>
+    <message>
+      <source>newly covered rural people (million)</source>
+      <translation>新增覆盖农村人口（百万）</translation>
     </message>
     <message>
       <source>network {a} ({sa} sites, {oa} outlets) → {b} ({sb} sites, {ob} outlets)</source>
