@@ -46,7 +46,7 @@ def find_gaps(demand: Demand, coverage: Coverage) -> Gaps:
         "cells": np.bincount(inv, minlength=k),
         "lon": np.bincount(inv, weights=pop * g.lon[cells], minlength=k) / np.maximum(tot, 1e-12),
         "lat": np.bincount(inv, weights=pop * g.lat[cells], minlength=k) / np.maximum(tot, 1e-12),
-        "max_dist_km": _group_max(inv, coverage.dist_outlet_km[cells], k),
+        "max_dist_km": _group_max(inv, coverage.dist_km[cells], k),
         "gb_code": _main_province(inv, g.gb_code[cells], pop, k),
     })
     frame["area_km2"] = frame["cells"] * g.cell_area_km2

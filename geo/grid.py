@@ -142,3 +142,19 @@ def province_of(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[n
         if len(cand):
             gb[cand[shapely.contains_xy(geom, lon[cand], lat[cand])]] = code
     return gb
+
+
+def offset_pairs(grid: HexGrid, offsets: tuple[tuple[int, int], ...]
+                 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Every pair (cell, cell + offset) of grid cells, for the given axial offsets."""
+    key = _key(grid.q, grid.r)
+    order = np.argsort(key)
+    skey = key[order]
+    src, dst = [], []
+    for dq, dr in offsets:
+        nk = _key(grid.q + dq, grid.r + dr)
+        pos = np.clip(np.searchsorted(skey, nk), 0, len(skey) - 1)
+        hit = skey[pos] == nk if len(skey) else np.zeros(0, bool)
+        src.append(np.flatnonzero(hit))
+        dst.append(order[pos[hit]])
+    return np.concatenate(src), np.concatenate(dst)

@@ -8,6 +8,7 @@ from typing import Any
 DEFAULT_SITES = 2800
 DEFAULT_OUTLETS = 17000
 STRATEGIES = ("population", "towns", "uniform")
+DISTANCES = ("straight", "terrain")  # reach as a great circle, or flat-equivalent km over terrain
 MAX_SITES = 50_000
 MAX_OUTLETS = 500_000
 
@@ -28,6 +29,7 @@ class ScenarioParams:
     strategy: str = "population"
     rural_bias: float = 0.6  # share of outlets placed by rural (vs urban) population
     cell_km: float = 10.0  # hex grid spacing (centre to centre) of the demand model
+    distance: str = "straight"  # how the radii are measured: see geo/terrain.py
 
     def __post_init__(self) -> None:
         _check_int("seed", self.seed, 0, 2**32 - 1)
@@ -37,6 +39,9 @@ class ScenarioParams:
         _check_num("site_radius_km", self.site_radius_km, 0.1, 3000.0)
         _check_num("rural_bias", self.rural_bias, 0.0, 1.0)
         _check_num("cell_km", self.cell_km, 2.0, 100.0)
+        if self.distance not in DISTANCES:
+            raise ParameterError(
+                f"distance must be one of {', '.join(DISTANCES)}, got {self.distance!r}")
         if self.strategy not in STRATEGIES:
             raise ParameterError(
                 f"strategy must be one of {', '.join(STRATEGIES)}, got {self.strategy!r}")
