@@ -4,7 +4,7 @@ A straight 30 km across the Hengduan mountains is not the same trip as 30 km acr
 the North China Plain. Travel is modelled as the cheapest path over the hex cells:
 
 * the graph links every cell to 24 neighbours (6 adjacent, 6 at sqrt(3) and 12 at
-  sqrt(7) spacings), so on flat ground a path deviates from the great circle by less
+  sqrt(7) spacings), so on flat ground a path deviates from the great circle by at most
   2.5% (median 0.6%) on paths up to 150 km (6 neighbours alone would add up to 15%);
 * an edge costs its great-circle length times the mean terrain factor ``tau``
   sampled at five points along it (cost-distance as in GIS "path distance");
