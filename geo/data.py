@@ -6,6 +6,7 @@ and test needs the same immutable layers; callers must not mutate what they get.
 from __future__ import annotations
 
 import functools
+import importlib.resources
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+# Package data of the installed ``reach_planner`` (the checkout's resources/ in an editable
+# install, site-packages in a wheel install, the bundle's folder when frozen).
+RESOURCES = Path(str(importlib.resources.files("reach_planner"))) / "resources"
 DATA_DIR = RESOURCES / "data"
 WGS84 = "EPSG:4326"
 # Albers equal-area conic fitted to China: areas and the hex grid live in this CRS.
