@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from reach_planner.geo.params import (
     DEFAULT_OUTLETS,
     DEFAULT_SITES,
+    DISTANCES,
     STRATEGIES,
     ParameterError,
     ScenarioParams,
@@ -44,6 +45,12 @@ def _scenario_options() -> argparse.ArgumentParser:
                    help="delivery radius of a distribution site")
     g.add_argument("--strategy", choices=STRATEGIES, default=ScenarioParams.strategy)
     g.add_argument("--rural-bias", type=float, default=ScenarioParams.rural_bias)
+    g.add_argument("--distance", choices=DISTANCES, default=ScenarioParams.distance,
+                   help="reach as a straight line, or flat-equivalent km over terrain")
+    dm = p.add_argument_group("own demand (population GeoTIFF, or points with a weight column)")
+    dm.add_argument("--demand", metavar="FILE",
+                    help="measure coverage of this demand instead of the census model")
+    dm.add_argument("--demand-col", metavar="COLUMN", help="the weight column of a point file")
     i = p.add_argument_group("own sites (CSV, XLSX, GeoJSON, GeoPackage)")
     i.add_argument("--sites-file", dest="sites_file", metavar="FILE",
                    help="same as --sites FILE")
@@ -76,7 +83,21 @@ def params_from(args: argparse.Namespace) -> ScenarioParams:
     count = args.sites if isinstance(args.sites, int) else DEFAULT_SITES
     return ScenarioParams(seed=args.seed, sites=count, outlets=args.outlets,
                           radius_km=args.radius_km, site_radius_km=args.site_radius_km,
-                          strategy=args.strategy, rural_bias=args.rural_bias)
+                          strategy=args.strategy, rural_bias=args.rural_bias,
+                          distance=args.distance)
+
+
+def demand_from_args(args: argparse.Namespace):
+    """Read --demand (if any); print where its weight went to stderr."""
+    if not getattr(args, "demand", None):
+        if getattr(args, "demand_col", None):
+            raise UserError("--demand-col needs a demand file (--demand FILE)")
+        return None
+    from reach_planner.geo.demand_io import format_demand_report, read_demand
+
+    imp = read_demand(args.demand, ScenarioParams.cell_km, args.demand_col)
+    print(format_demand_report(imp), file=sys.stderr)
+    return imp.demand
 
 
 def overlay_from_args(args: argparse.Namespace):
@@ -146,7 +167,8 @@ def cmd_print_map(args: argparse.Namespace) -> int:
     opts = PrintOptions(page=args.page, orientation=args.orientation, dpi=args.dpi,
                         lang=args.lang, title=args.title, inset=not args.no_inset)
     check_output(args.out)  # a bad path fails before any work
-    result = run_scenario(params_from(args), overlay=overlay_from_args(args))
+    result = run_scenario(params_from(args), overlay=overlay_from_args(args),
+                          demand=demand_from_args(args))
     print(f"wrote {render_print_map(result, opts, args.out)}")
     return 0
 
@@ -156,7 +178,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     from reach_planner.geo.scenario import run_scenario
 
     params = params_from(args)
-    result = run_scenario(params, overlay=overlay_from_args(args))
+    result = run_scenario(params, overlay=overlay_from_args(args), demand=demand_from_args(args))
     if args.target_pct is not None:
         rec = min_outlets_for_target(result, args.target_pct, params.radius_km)
     else:
@@ -191,7 +213,8 @@ def cmd_export_data(args: argparse.Namespace) -> int:
     from reach_planner.geo.export_data import FORMATS, export_results
     from reach_planner.geo.scenario import run_scenario
 
-    result = run_scenario(params_from(args), overlay=overlay_from_args(args))
+    result = run_scenario(params_from(args), overlay=overlay_from_args(args),
+                          demand=demand_from_args(args))
     for path in export_results(result, args.out, tuple(args.format or FORMATS)):
         print(f"wrote {path}")
     return 0
@@ -201,7 +224,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from reach_planner.geo.scenario import run_scenario
     from reach_planner.geo.summary import format_table
 
-    result = run_scenario(params_from(args), overlay=overlay_from_args(args))
+    result = run_scenario(params_from(args), overlay=overlay_from_args(args),
+                          demand=demand_from_args(args))
     print(result.summary.to_json() if args.json else format_table(result.summary))
     return 0
 

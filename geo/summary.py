@@ -197,11 +197,24 @@ def _province(code: int, network: Network, demand: Demand, coverage: Coverage, g
         **_side_by_side(demand.rural, coverage, sel))
 
 
+def describe_demand(model: dict[str, str]) -> str:
+    """"census model v2" or "imported orders.csv (column orders)", for tables and panels."""
+    if "file" in model:
+        col = f" (column {model['column']})" if model.get("column") else ""
+        return f"imported {model['file']}{col}"
+    return f"{model.get('name', 'census model')} v{model.get('version', '?')}"
+
+
 def format_table(s: Summary) -> str:
     """The human-readable summary printed by ``main.py summary``."""
     lines = [
         "Reach Planner - Goodaymart network reach (simulated scenario, seed "
         f"{s.params['seed']})",
+        f"  Demand               {describe_demand(s.demand_model)}"
+        + (f" ({s.demand_outside:,.0f} outside the 31 provinces, not counted)" if s.demand_outside else ""),
+        f"  Distance             {s.distance}"
+        + (f" (rural covered: straight {s.rural_covered_pct_straight:.2f}%, terrain "
+           f"{s.rural_covered_pct_terrain:.2f}%)" if s.rural_covered_pct_terrain is not None else ""),
         f"  Distribution sites   {s.distribution_sites:>14,}",
         f"  Service outlets      {s.service_outlets:>14,}",
         f"  Rural population     {s.rural_population:>14,}",
