@@ -235,7 +235,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     path = export_headless(params_from(args), args.out, width=args.width, height=args.height,
                            scale=args.scale, title=args.title,
-                           overlay=overlay_from_args(args))
+                           overlay=overlay_from_args(args), demand=demand_from_args(args))
     print(f"wrote {path}")
     return 0
 

@@ -87,7 +87,9 @@ def test_params_overlay_and_settings_can_be_passed_separately(tmp_path, overlay)
 def test_the_file_keeps_every_documented_key(tmp_path, overlay):
     path = save_scenario(tmp_path / "c.json", ScenarioFile(ScenarioParams(), overlay))
     doc = json.loads(path.read_text(encoding="utf-8"))
-    assert set(doc) == {"format", "version", "params", "imported", "settings"}
+    assert set(doc) == {"format", "version", "params", "imported", "demand", "settings"}
+    assert doc["demand"] == {"name": "reach-planner census model", "version": "2"}
+    assert doc["params"]["distance"] == "straight"
     assert set(doc["imported"]) == {"other", "source_name", "sites", "outlets", "added_outlets"}
     assert set(doc["imported"]["outlets"][0]) == {"site_id", "name", "lon", "lat", "gb_code"}
     assert doc["imported"]["source_name"] == "s.csv"
@@ -164,3 +166,16 @@ def test_a_failure_while_writing_keeps_the_previous_file(tmp_path, monkeypatch):
         save_scenario(path, ScenarioParams(seed=3), settings={"zoom": float("nan")})
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["keep.json"]
+
+
+def test_the_file_records_an_imported_demand(tmp_path):
+    demand = {"name": "imported", "file": "orders.csv", "kind": "points", "column": "orders",
+              "path": str(tmp_path / "orders.csv")}
+    path = save_scenario(tmp_path / "d.json",
+                         ScenarioFile(ScenarioParams(distance="terrain"), demand=demand))
+    back = load_scenario(path)
+    assert back.demand == demand and back.params.distance == "terrain"
+    path.write_text(path.read_text(encoding="utf-8").replace('"kind": "points"', '"kind": 3'),
+                    encoding="utf-8")
+    with pytest.raises(ScenarioFileError, match="demand values must be text"):
+        load_scenario(path)
