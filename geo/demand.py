@@ -98,14 +98,22 @@ def place_strength(places: pd.DataFrame) -> NDArray[np.float64]:
     return np.sqrt(np.clip(place_size(places), 0, MAX_PLACE_WEIGHT_POP))
 
 
-def nearness_weight(grid: HexGrid, places: pd.DataFrame) -> NDArray[np.float64]:
-    cell_tree = cKDTree(to_xyz(grid.lon, grid.lat))
+def nearness_weight(grid: HexGrid, places: pd.DataFrame
+                    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Rural nearness weight of each cell, and its distance (km) to the nearest place."""
+    cell_xyz = to_xyz(grid.lon, grid.lat)
     place_tree = cKDTree(to_xyz(places["lon"].to_numpy(), places["lat"].to_numpy()))
-    m = cell_tree.sparse_distance_matrix(place_tree, km_to_chord(CUTOFF_KM),
-                                         output_type="ndarray")
+    m = cKDTree(cell_xyz).sparse_distance_matrix(place_tree, km_to_chord(CUTOFF_KM),
+                                                 output_type="ndarray")
     d_km = chord_to_km(m["v"])
     contrib = place_strength(places)[m["j"]] * np.exp(-d_km / KERNEL_KM)
-    return np.bincount(m["i"], weights=contrib, minlength=grid.size).astype(np.float64)
+    weight = np.bincount(m["i"], weights=contrib, minlength=grid.size).astype(np.float64)
+    nearest = np.full(grid.size, np.inf)
+    np.minimum.at(nearest, m["i"], d_km)
+    far = np.flatnonzero(~np.isfinite(nearest))  # only these need a tree query
+    if len(far):
+        nearest[far] = chord_to_km(place_tree.query(cell_xyz[far])[0])
+    return weight, nearest
 
 
 def urban_size(places: pd.DataFrame) -> NDArray[np.float64]:
@@ -118,15 +126,13 @@ def urban_size(places: pd.DataFrame) -> NDArray[np.float64]:
 def urban_people(grid: HexGrid, places: pd.DataFrame) -> NDArray[np.float64]:
     """Places' people (unscaled) spread over their footprints on their own province's land."""
     size = urban_size(places)
+    place_gb = places["gb_code"].to_numpy()
+    xyz = to_xyz(places["lon"].to_numpy(), places["lat"].to_numpy())
     out = np.zeros(grid.size)
     for code in np.unique(grid.gb_code):
-        cells = np.flatnonzero(grid.gb_code == code)
-        sel = np.flatnonzero((places["gb_code"].to_numpy() == code) & (size > 0))
-        if len(sel) == 0:
-            continue
-        p = places.iloc[sel]
-        out += _footprints(grid, cells, to_xyz(p["lon"].to_numpy(), p["lat"].to_numpy()),
-                           size[sel])
+        sel = np.flatnonzero((place_gb == code) & (size > 0))
+        if len(sel):
+            out += _footprints(grid, np.flatnonzero(grid.gb_code == code), xyz[sel], size[sel])
     return out
 
 
@@ -161,11 +167,9 @@ def habitability(grid: HexGrid, relief: Relief) -> NDArray[np.float64]:
     return f_elev / (1.0 + rug / RUGGED_HALF_M)
 
 
-def remote_floor(grid: HexGrid, places: pd.DataFrame) -> NDArray[np.float64]:
+def remote_floor(nearest_km: NDArray[np.float64]) -> NDArray[np.float64]:
     """Floor weight: a 5,000-person village at 45 km, decaying beyond 45 km from any place."""
-    tree = cKDTree(to_xyz(places["lon"].to_numpy(), places["lat"].to_numpy()))
-    d, _ = tree.query(to_xyz(grid.lon, grid.lat))
-    beyond = np.maximum(chord_to_km(d) - CUTOFF_KM, 0.0)
+    beyond = np.maximum(nearest_km - CUTOFF_KM, 0.0)
     return np.sqrt(FLOOR_PLACE_POP) * np.exp(-CUTOFF_KM / KERNEL_KM) * np.exp(-beyond / FAR_FLOOR_DECAY_KM)
 
 
@@ -192,7 +196,8 @@ def rural_and_urban(grid: HexGrid, places: pd.DataFrame, relief: Relief,
     coreness = 1.0 - np.exp(-u_density / CORE_DENSITY)
     habit = habitability(grid, relief)
     in_core = CORE_RURAL_SHARE * urban * coreness * (habit > 0)
-    base = np.maximum(nearness_weight(grid, places), remote_floor(grid, places))
+    near, nearest_km = nearness_weight(grid, places)
+    base = np.maximum(near, remote_floor(nearest_km))
     w_rural = base * habit * np.exp(-u_density / CORE_DENSITY)
     left = {c: t - in_core[grid.gb_code == c].sum() for c, t in rural_tot.items()}
     rural = in_core + spread(w_rural, grid.gb_code, left)
