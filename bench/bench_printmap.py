@@ -23,10 +23,13 @@ import numpy as np  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from reach_planner.geo.albers import CHINA  # noqa: E402
+from reach_planner.geo.data import load_china  # noqa: E402
 from reach_planner.geo.scenario import run_scenario  # noqa: E402
-from reach_planner.ui.maps import printmap  # noqa: E402
+from reach_planner.ui.maps import shapes  # noqa: E402
 from reach_planner.ui.maps.printmap import PrintOptions, render_print_map  # noqa: E402
-from reach_planner.ui.maps.web import COVERED, GAP_COLOURS, gap_classes  # noqa: E402
+from reach_planner.ui.maps.shapes import project  # noqa: E402
+from reach_planner.ui.maps.style import COVERED, GAP_COLOURS, gap_class_of  # noqa: E402
 
 
 def naive(result, out: Path) -> None:
@@ -34,18 +37,18 @@ def naive(result, out: Path) -> None:
     fig = Figure(figsize=PrintOptions().size_inches, dpi=300)
     FigureCanvasAgg(fig)
     ax = fig.add_axes([0.02, 0.07, 0.96, 0.8])
-    prov = printmap.project(printmap.load_china().provinces.geometry.to_numpy())
+    prov = project(load_china().provinces.geometry.to_numpy())
     gpd.GeoSeries(prov).plot(ax=ax, color="#f6f3ec", edgecolor="#7a7a7a", linewidth=0.4)
     cov = np.flatnonzero(result.coverage.covered)
-    gpd.GeoSeries(printmap.project(g.polygons(cov))).plot(ax=ax, color=COVERED, alpha=0.45)
+    gpd.GeoSeries(project(g.polygons(cov))).plot(ax=ax, color=COVERED, alpha=0.45)
     gaps = np.flatnonzero(result.gaps.is_gap)
     people = result.demand.rural[gaps]
-    cls = np.searchsorted(gap_classes(people), people)
-    gpd.GeoDataFrame({"c": cls}, geometry=printmap.project(g.polygons(gaps))).plot(
+    cls = gap_class_of(people)
+    gpd.GeoDataFrame({"c": cls}, geometry=project(g.polygons(gaps))).plot(
         ax=ax, color=[GAP_COLOURS[c] for c in cls])
     net = result.network
     for layer, size in ((net.outlets, 0.35), (net.sites, 1.6)):
-        x, y = printmap.CHINA.forward(layer["lon"].to_numpy(), layer["lat"].to_numpy())
+        x, y = CHINA.forward(layer["lon"].to_numpy(), layer["lat"].to_numpy())
         ax.scatter(x, y, s=size)
     fig.savefig(out, dpi=300)
 
@@ -61,7 +64,7 @@ def main() -> None:
         t_first = time.perf_counter() - t
         times = []
         for i in range(a.runs):
-            printmap._layers.cache_clear()  # dissolve again every time: the full work
+            shapes.clear_caches()  # dissolve again every time: the full work
             t = time.perf_counter()
             render_print_map(result, PrintOptions(dpi=300), Path(tmp) / f"a4_{i}.png")
             times.append(time.perf_counter() - t)

@@ -31,7 +31,7 @@ KIND_WORDS = {
 }
 KIND_LOOKUP = {w.lower(): k for k, words in KIND_WORDS.items() for w in words}
 # Longest first, so 壮族自治区 is removed before 自治区.
-_ZH_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+ZH_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 _EN_SUFFIX = re.compile(r"\s*(province|municipality|autonomous region|sheng|shi)$")
 
 
@@ -73,7 +73,7 @@ def kinds_of(values: pd.Series) -> pd.Series:
 
 def _province_key(text: str) -> str:
     t = text.strip().lower()
-    for suffix in _ZH_SUFFIXES:
+    for suffix in ZH_SUFFIXES:
         if t.endswith(suffix) and len(t) > len(suffix):
             t = t[: -len(suffix)]
             break

@@ -12,12 +12,12 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from reach_planner.geo.atomic import atomic_write_with
 from reach_planner.geo.data import WGS84, load_china
 from reach_planner.geo.demand_layer import demand_layer, demand_table
 from reach_planner.geo.scenario import ScenarioResult
+from reach_planner.geo.shapes import gap_shapes
 from reach_planner.geo.summary import describe_demand
 
 FORMATS = ("geojson", "gpkg", "csv", "xlsx")
@@ -44,16 +44,10 @@ def gap_cells(result: ScenarioResult) -> gpd.GeoDataFrame:
 
 
 def gap_regions(result: ScenarioResult) -> gpd.GeoDataFrame:
-    g, gaps = result.demand.grid, result.gaps
-    cells = np.flatnonzero(gaps.is_gap)
-    order = np.argsort(gaps.region[cells], kind="stable")
-    cells = cells[order]
-    polys = g.polygons(cells)
-    _, start = np.unique(gaps.region[cells], return_index=True)
-    geoms = [shapely.coverage_union_all(polys[grp]) for grp in np.split(np.arange(len(cells)),
-                                                                           start[1:])]
+    """One shape per gap region, from the dissolve the maps draw (cached per result)."""
+    geoms = gap_shapes(result).by_region()
     names = load_china().province_names()
-    reg = gaps.regions.copy()
+    reg = result.gaps.regions.copy()
     reg["province"] = [names[int(c)][0] for c in reg["gb_code"]]
     reg["province_zh"] = [names[int(c)][1] for c in reg["gb_code"]]
     reg["rural_unreached"] = reg["rural_unreached"].round(0).astype(np.int64)

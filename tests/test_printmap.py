@@ -18,7 +18,7 @@ from PIL import Image
 from reach_planner.geo.data import load_china
 from reach_planner.geo.params import ScenarioParams
 from reach_planner.geo.scenario import run_scenario
-from reach_planner.ui.maps import printmap
+from reach_planner.ui.maps import fonts, printmap, style
 from reach_planner.ui.maps.printmap import (
     PrintOptions,
     cjk_font,
@@ -27,7 +27,8 @@ from reach_planner.ui.maps.printmap import (
     render_figure,
     render_print_map,
 )
-from reach_planner.ui.maps.web import GAP_COLOURS
+from reach_planner.ui.maps.style import GAP_COLOURS
+from reach_planner.ui.maps.texts import translate
 from tests.conftest import ROOT
 
 
@@ -123,7 +124,7 @@ def test_scale_bar_is_at_the_bottom_middle(a4):
 def test_map_has_gap_cells_coverage_and_frame_text(a4):
     img = a4["full"]
     for colour in GAP_COLOURS[-2:]:
-        assert (np.abs(img - (0.85 * rgb(colour) + 0.15 * rgb(printmap.LAND))).max(axis=2)
+        assert (np.abs(img - (0.85 * rgb(colour) + 0.15 * rgb(style.LAND))).max(axis=2)
                 <= 14).mean() > 1e-4, colour
     h = img.shape[0]
     assert (img[: int(0.08 * h)].max(axis=2) < 80).mean() > 0.002  # the title has ink
@@ -134,7 +135,7 @@ def test_province_labels_do_not_overlap(result):
     fig = render_figure(result, PrintOptions(dpi=100, lang="zh"))
     renderer = fig.canvas.get_renderer()
     ax = fig.axes[0]
-    names = {printmap._short_zh(n) for n in load_china().provinces["name_zh"]}
+    names = {style.short_zh(n) for n in load_china().provinces["name_zh"]}
     labels = [t for t in ax.texts if t.get_text() in names]
     assert len(labels) >= 28  # at most a few of the 31 squeezed out
     boxes = [t.get_window_extent(renderer) for t in labels]
@@ -155,18 +156,18 @@ def test_chinese_font_has_every_glyph_and_is_simplified_chinese():
     path = cjk_font()
     assert path is not None, "no CJK font: install fonts-noto-cjk (bash .ci/install)"
     used = "".join(load_china().provinces["name_zh"]) + "".join(
-        v for v in printmap.TEXT["zh"].values())
-    han = {c for c in used if printmap.HAN.match(c)}
+        translate(v, "zh") for v in style.MAP_TEXT_LABELS)
+    han = {c for c in used if fonts.HAN.match(c)}
     assert has_glyphs(path, "".join(sorted(han)))
-    if "Noto" in printmap._family(path):  # the SC face of the collection, not JP's
-        assert printmap._family(path).endswith("SC")
+    if "Noto" in fonts._family(path):  # the SC face of the collection, not JP's
+        assert fonts._family(path).endswith("SC")
 
 
 @pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # the tofu, on purpose
 def test_chinese_labels_render_glyphs_not_tofu():
     """A missing glyph draws the same empty box for every character; real glyphs differ
     from each other and from what a Latin-only font draws for them."""
-    cjk = printmap.fonts_for("zh").regular
+    cjk = fonts.fonts_for("zh").regular
     latin = FontProperties(family="DejaVu Sans")  # has no Han glyphs: draws tofu
     chars = "西藏新疆黑龙江"
     real = [glyph_bitmap(c, cjk) for c in chars]
@@ -181,10 +182,10 @@ def test_chinese_print_uses_the_cjk_font_for_every_chinese_text(result):
     fig = render_figure(result, PrintOptions(dpi=72, lang="zh"))
     texts = [t for ax in fig.axes for t in ax.texts] + list(fig.texts)
     texts += [t for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
-    zh = [t for t in texts if printmap.HAN.search(t.get_text())]
+    zh = [t for t in texts if fonts.HAN.search(t.get_text())]
     assert any("西藏" == t.get_text() for t in zh)
     assert zh and all(has_glyphs(t.get_fontproperties().get_file(),
-                                 "".join(printmap.HAN.findall(t.get_text()))) for t in zh)
+                                 "".join(fonts.HAN.findall(t.get_text()))) for t in zh)
 
 
 def test_chinese_title_on_an_english_print_is_not_tofu(result):
@@ -194,7 +195,7 @@ def test_chinese_title_on_an_english_print_is_not_tofu(result):
 
 
 def test_without_a_cjk_font_chinese_is_refused_not_tofu(result, tmp_path, monkeypatch):
-    monkeypatch.setattr(printmap, "cjk_font", lambda bold=False: None)
+    monkeypatch.setattr(fonts, "cjk_font", lambda bold=False: None)
     with pytest.raises(RuntimeError, match="fonts-noto-cjk"):
         render_print_map(result, PrintOptions(dpi=72, lang="zh"), tmp_path / "zh.png")
     assert not list(tmp_path.iterdir())

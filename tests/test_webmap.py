@@ -11,6 +11,7 @@ import pytest
 from reach_planner.geo.network import OUTLET, make_layer
 from reach_planner.geo.params import ScenarioParams
 from reach_planner.geo.scenario import run_scenario
+from reach_planner.ui.maps.style import gap_class_of
 from reach_planner.ui.maps.web import ATTRIBUTION, LEAFLET_DIR, gap_classes, render_html, safe_json
 from tests.conftest import ROOT
 
@@ -80,10 +81,10 @@ def test_safe_json_cannot_close_a_script():
 
 
 def test_gap_classes_are_fixed_so_scenarios_share_a_legend():
-    a = gap_classes(np.array([1.0, 5, 50, 500, 5000, 20000]))
-    b = gap_classes(np.array([3.0, 7.0]))
-    assert np.array_equal(a, b)
+    a = gap_classes()
     assert len(a) == 5 and np.all(np.diff(a[:4]) > 0) and np.isinf(a[-1])
+    people = np.array([1.0, 100.0, 100.5, 250.0, 800.0, 5000.0])
+    assert gap_class_of(people).tolist() == [0, 0, 1, 2, 3, 4]  # a limit belongs to its class
 
 
 def test_webmap_is_qt_free():

@@ -740,6 +740,18 @@
       <translation>推荐网点</translation>
     </message>
     <message>
+      <source>Top gap regions (rank)</source>
+      <translation>主要空白区域（排名）</translation>
+    </message>
+    <message>
+      <source>South China Sea islands</source>
+      <translation>南海诸岛</translation>
+    </message>
+    <message>
+      <source>km</source>
+      <translation>公里</translation>
+    </message>
+    <message>
       <source>Building the demand model</source>
       <translation>正在构建需求模型</translation>
     </message>
@@ -782,6 +794,14 @@
     <message>
       <source>Natural Earth · GeoNames (CC-BY 4.0) · NBS 2020 census · network simulated</source>
       <translation>Natural Earth · GeoNames (CC-BY 4.0) · 国家统计局2020年人口普查 · 网络为模拟</translation>
+    </message>
+    <message>
+      <source>Boundaries: Natural Earth · Places: GeoNames (CC-BY 4.0) · Population: NBS 2020 census · Network {network}</source>
+      <translation>边界：Natural Earth · 地名：GeoNames (CC-BY 4.0) · 人口：国家统计局 2020 年人口普查 · 网络：{network}</translation>
+    </message>
+    <message>
+      <source>Albers equal-area conic, 105°E, standard parallels 25°N and 47°N</source>
+      <translation>阿尔伯斯等积圆锥投影，中央经线 105°E，标准纬线 25°N、47°N</translation>
     </message>
     <message>
       <source>recommended</source>

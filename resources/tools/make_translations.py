@@ -4,7 +4,8 @@
     python resources/tools/make_translations.py --check  # exit 1 if a string lacks Chinese
 
 Strings are found the way the app uses them: first arguments of ``tr("...")`` calls
-in ``ui/*.py`` plus the map's ``MAP_TEXT_LABELS``, the details' ``SOURCE_LABELS`` and
+in ``ui/**/*.py`` plus the maps' ``MAP_TEXT_LABELS`` (web page and print map; the
+map code reads their Chinese straight from the .ts, see ``ui/maps/texts.py``), the details' ``SOURCE_LABELS`` and
 the comparison's ``FIGURES`` labels.
 Existing translations in the .ts file are kept (it is the file translators edit,
 e.g. in Qt Linguist); new strings are added as unfinished. The .qm is compiled with
@@ -39,21 +40,16 @@ def source_strings() -> list[str]:
     sys.path.insert(0, str(ROOT))
     from reach_planner.geo.compare import FIGURES
     from reach_planner.ui.details import SOURCE_LABELS
-    from reach_planner.ui.maps.web import MAP_TEXT_LABELS, MapOptions
+    from reach_planner.ui.maps.style import MAP_TEXT_LABELS
 
-    found += [*MAP_TEXT_LABELS, *SOURCE_LABELS, MapOptions.title, *(f[1] for f in FIGURES)]
+    found += [*MAP_TEXT_LABELS, *SOURCE_LABELS, *(f[1] for f in FIGURES)]
     return list(dict.fromkeys(found))
 
 
 def read_ts(path: Path) -> dict[str, str]:
-    if not path.exists():
-        return {}
-    out = {}
-    for msg in ET.parse(path).getroot().iter("message"):
-        tr = msg.find("translation")
-        if tr is not None and tr.text and tr.get("type") != "unfinished":
-            out[msg.findtext("source")] = tr.text
-    return out
+    from reach_planner.ui.maps.texts import read_catalogue
+
+    return read_catalogue(path) if path.exists() else {}
 
 
 def write_ts(path: Path, strings: list[str], known: dict[str, str]) -> None:

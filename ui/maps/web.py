@@ -14,45 +14,53 @@ Why this shape:
 """
 from __future__ import annotations
 
+import functools
 import html
-import json
 from dataclasses import dataclass
 from html import escape as esc
 from pathlib import Path
-from typing import Any
 
 import folium
 import numpy as np
-import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from reach_planner.geo.atomic import atomic_write_bytes
 from reach_planner.geo.data import RESOURCES, load_china
 from reach_planner.geo.scenario import ScenarioResult
+from reach_planner.geo.shapes import union_cells
+from reach_planner.ui.maps import style
+from reach_planner.ui.maps.shapes import covered_geojson, gaps_geojson, geojson_text, safe_json
+from reach_planner.ui.maps.style import (  # noqa: F401  (re-exported for the window and tests)
+    ATTRIBUTION,
+    COVERED,
+    GAP_COLOURS,
+    JS_TEXTS,
+    LAND,
+    MAP_TEXT_LABELS,
+    NEWLY,
+    OUTLET,
+    RECOMMENDED,
+    RECOMMENDED_EDGE,
+    SEA,
+    SITE,
+    TITLE,
+    gap_classes,
+)
+from reach_planner.ui.maps.texts import Texts
 
 LEAFLET_DIR = RESOURCES / "web" / "leaflet"
-# Colours shared with the legend, the exporters and the tests.
-SEA = "#d4e4ee"
-LAND = "#f6f3ec"
-BORDER = "#8c8c8c"
-COVERED = "#74c69d"
-SITE = "#1f5fbf"
-OUTLET = "#7b2cbf"
-RECOMMENDED = "#ff7f00"
-NEWLY = "#2b8cbe"
-GAP_COLOURS = ("#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
-ATTRIBUTION = "Natural Earth · GeoNames (CC-BY 4.0) · NBS 2020 census · network simulated"
 CHINA_BOUNDS = ((18.0, 73.5), (53.6, 135.1))
-JS_TEXTS = ("Gap region #{r} (click for details)",
-            "Gap #{r} · {prov} · {n} rural people unreached", "rural covered {pct}%")
 
 
 @dataclass(frozen=True)
 class MapOptions:
-    """What the page shows; the same options drive the window and the image export."""
+    """What the page shows; the same options drive the window and the image export.
 
-    title: str = "Goodaymart rural reach"
+    Texts come from the translation catalogue for ``lang``; ``texts`` may override
+    them (the window passes its live Qt translations)."""
+
+    title: str = TITLE
     subtitle: str = ""
     show_outlets: bool = True
     show_sites: bool = True
@@ -60,52 +68,19 @@ class MapOptions:
     show_gaps: bool = True
     label_top_gaps: int = 10
     lang: str = "en"
-    texts: tuple[tuple[str, str], ...] = ()  # (English, translation) from the UI's translator
+    texts: tuple[tuple[str, str], ...] = ()  # (English, translation) overrides
 
     def t(self, text: str) -> str:
-        return dict(self.texts).get(text, text)
+        return _texts(self.lang, self.texts)(text)
 
 
-SUBTITLE = ("{sites} distribution sites · {outlets} service outlets · service radius {km} km"
-            " · rural covered {pct}% · seed {seed}")
-# Every English string the page shows; the UI passes their translations in MapOptions.
-MAP_TEXT_LABELS = (
-    "Goodaymart rural reach", "Provinces", "Covered area", "Rural gap cells",
-    "Distribution sites", "Service outlets", "Top gap regions", "Legend",
-    "Distribution site", "Service outlet", "Within service radius",
-    "Unreached rural people per cell", "up to {hi}", "over {lo}",
-    "Gap region #{r} (click for details)", "Gap #{r} · {prov} · {n} rural people unreached",
-    "rural covered {pct}%",
-    # progress messages of the background job (geo stages and map drawing)
-    "Recommended outlets", "Recommended outlet", "Newly covered",
-    "Building the demand model", "Simulating the network", "Measuring coverage",
-    "Finding gaps", "Summarising", "Done", "Drawing the map", "Writing the map page",
-    "Map ready",
-    SUBTITLE,
-    ATTRIBUTION,
-)
-
-
-def safe_json(obj: Any) -> str:
-    """JSON that can sit inside a <script> element without ending it or injecting markup."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    for ch, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                        ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(ch, escaped)
-    return text
+@functools.lru_cache(maxsize=8)
+def _texts(lang: str, overrides: tuple[tuple[str, str], ...]) -> Texts:
+    return Texts(lang, dict(overrides))
 
 
 def file_url(path: Path) -> str:
     return path.resolve().as_uri()
-
-
-GAP_BOUNDS = (100.0, 200.0, 400.0, 800.0)
-
-
-def gap_classes(values: np.ndarray | None = None) -> np.ndarray:
-    """Upper bounds of the five gap colour classes (unreached rural people per 86.6 km²
-    cell). Fixed, not data-driven, so scenarios A and B share one legend."""
-    return np.array([*GAP_BOUNDS, np.inf])
 
 
 class DataLayer(folium.map.Layer):
@@ -132,43 +107,14 @@ def _points_js(kind: str, lon: np.ndarray, lat: np.ndarray, names: list[str], co
     return f"return rp.pointLayer(map, {safe_json(kind)}, {safe_json(data)}, {safe_json(style)});"
 
 
-def _geojson(geoms: list, props: list[dict[str, Any]], decimals: int = 3) -> str:
-    """A FeatureCollection as safe JSON text, built without a parse/dump round trip."""
-    arr = np.array([g for g in geoms], dtype=object)
-    keep = [i for i, g in enumerate(arr) if g is not None and not g.is_empty]
-    rounded = shapely.transform(arr[keep], lambda xy: np.round(xy, decimals)) if keep else []
-    texts = shapely.to_geojson(rounded) if keep else []
-    feats = ",".join(f'{{"type":"Feature","properties":{safe_json(props[i])},"geometry":{t}}}'
-                     for i, t in zip(keep, texts))
-    return '{"type":"FeatureCollection","features":[' + feats + "]}"
-
-
 def _covered_js(result: ScenarioResult) -> str:
-    g = result.demand.grid
-    cells = np.flatnonzero(result.coverage.covered)
-    union = shapely.coverage_union_all(g.polygons(cells)) if len(cells) else None
-    geo = _geojson([shapely.simplify(union, 0.02)] if union is not None else [], [{}], 2)
-    style = {"stroke": False, "fillColor": COVERED, "fillOpacity": 0.35}
-    return f"return L.geoJSON({geo}, {{style: {safe_json(style)}, interactive: false}});"
+    style_ = {"stroke": False, "fillColor": COVERED, "fillOpacity": 0.35}
+    return (f"return L.geoJSON({covered_geojson(result)}, "
+            f"{{style: {safe_json(style_)}, interactive: false}});")
 
 
-def _gaps_js(result: ScenarioResult) -> tuple[str, np.ndarray]:
-    g, gaps = result.demand.grid, result.gaps
-    cells = np.flatnonzero(gaps.is_gap)
-    people = result.demand.rural[cells]
-    bounds = gap_classes(people)
-    cls = np.searchsorted(bounds, people, side="left")
-    region = gaps.region[cells]
-    polys = g.polygons(cells)
-    key = region * 8 + cls
-    order = np.argsort(key, kind="stable")
-    uniq, start = np.unique(key[order], return_index=True)
-    groups = np.split(order, start[1:])
-    geoms = [shapely.coverage_union_all(polys[grp]) for grp in groups]
-    props = [{"r": int(k // 8) + 1, "c": int(k % 8)} for k in uniq]
-    geo = _geojson(geoms, props, 2)
-    js = f"return rp.gapLayer(map, {geo}, {safe_json(list(GAP_COLOURS))});"
-    return js, bounds
+def _gaps_js(result: ScenarioResult) -> str:
+    return f"return rp.gapLayer(map, {gaps_geojson(result)}, {safe_json(list(GAP_COLOURS))});"
 
 
 def _labels_js(result: ScenarioResult, opts: MapOptions) -> str:
@@ -188,32 +134,25 @@ def _provinces_js(result: ScenarioResult) -> str:
     props = [{"en": r.name_en, "zh": r.name_zh, "gb": int(r.gb_code),
               "cov": by_code[int(r.gb_code)].rural_covered_pct if int(r.gb_code) in by_code else None}
              for r in prov.itertuples()]
-    geo = _geojson(list(prov.geometry), props)
+    geo = geojson_text(list(prov.geometry), props)
     return f"return rp.provinceLayer(map, {geo});"
 
 
-def _legend_html(bounds: np.ndarray, opts: MapOptions) -> str:
+def _legend_html(opts: MapOptions) -> str:
+    """The style's legend rows as HTML (labels escaped: they may be translations)."""
     rows = []
-    lo = 0
-    for colour, hi in zip(GAP_COLOURS, bounds):
-        label = esc(opts.t("over {lo}").format(lo=f"{lo:,.0f}") if np.isinf(hi) else
-                    opts.t("up to {hi}").format(hi=f"{hi:,.0f}") if lo == 0 else
-                    f"{lo:,.0f} – {hi:,.0f}")
-        rows.append(f'<div><i style="background:{colour}"></i>{label}</div>')
-        lo = hi
-    sym = (f'<div><i class="dot" style="background:{SITE};border:1.5px solid #fff;'
-           f'box-shadow:0 0 0 1px {SITE}"></i>{esc(opts.t("Distribution site"))}</div>'
-           f'<div><i class="dot small" style="background:{OUTLET}"></i>'
-           f'{esc(opts.t("Service outlet"))}</div>'
-           f'<div><i style="background:{COVERED};opacity:.6"></i>'
-           f'{esc(opts.t("Within service radius"))}</div>'
-           f'<div><i class="dot" style="background:{RECOMMENDED};border:1.5px solid #4a2000">'
-           f'</i>{esc(opts.t("Recommended outlet"))}</div>'
-           f'<div><i style="background:{NEWLY};opacity:.7"></i>{esc(opts.t("Newly covered"))}'
-           f'</div>')
-    return (f'<div class="rp-legend"><b>{esc(opts.t("Legend"))}</b>{sym}'
-            f'<div class="rp-sub">{esc(opts.t("Unreached rural people per cell"))}</div>'
-            f'{"".join(rows)}</div>')
+    for e in style.legend_entries(opts.t, ("sites", "outlets", "covered", "recommended",
+                                           "newly", "gaps")):
+        label = esc(e.label)
+        if e.shape == "heading":
+            rows.append(f'<div class="rp-sub">{label}</div>')
+            continue
+        cls = {"dot": "dot" if e.size > 1 else "dot small", "ring": "dot"}.get(e.shape, "")
+        edge = f"border:1.5px solid {e.edge};" if e.edge != "none" else ""
+        ring = f"box-shadow:0 0 0 1px {e.colour};" if e.key == "sites" else ""
+        rows.append(f'<div><i class="{cls}" style="background:{e.colour};{edge}{ring}'
+                    f'opacity:{min(1.0, e.alpha + 0.15):g}"></i>{label}</div>')
+    return (f'<div class="rp-legend"><b>{esc(opts.t("Legend"))}</b>{"".join(rows)}</div>')
 
 
 @dataclass(frozen=True)
@@ -234,11 +173,10 @@ def build_payload(result: ScenarioResult, opts: MapOptions | None = None,
     baseline scenario) adds the comparison layer."""
     opts = opts or MapOptions()
     net = result.network
-    gaps_js, bounds = _gaps_js(result)
     layers = [
         (opts.t("Provinces"), _provinces_js(result), True),
         (opts.t("Covered area"), _covered_js(result), opts.show_covered),
-        (opts.t("Rural gap cells"), gaps_js, opts.show_gaps),
+        (opts.t("Rural gap cells"), _gaps_js(result), opts.show_gaps),
         (opts.t("Distribution sites"), _points_js(
             "site", net.sites["lon"].to_numpy(), net.sites["lat"].to_numpy(),
             net.sites["name"].astype(str).tolist(), SITE, 3.2, True), opts.show_sites),
@@ -250,21 +188,20 @@ def build_payload(result: ScenarioResult, opts: MapOptions | None = None,
         layers.append((opts.t("Top gap regions"), _labels_js(result, opts), True))
     if newly_covered is not None:
         layers.insert(3, (opts.t("Newly covered"), newly_covered_js(result, newly_covered), True))
-    return MapPayload(layers=tuple(layers), legend_html=_legend_html(bounds, opts))
+    return MapPayload(layers=tuple(layers), legend_html=_legend_html(opts))
 
 
 def newly_covered_js(result: ScenarioResult, mask: np.ndarray) -> str:
-    cells = np.flatnonzero(mask)
-    union = shapely.coverage_union_all(result.demand.grid.polygons(cells)) if len(cells) else None
-    geo = _geojson([union] if union is not None else [], [{}], 2)
-    style = {"color": NEWLY, "weight": 1, "fillColor": NEWLY, "fillOpacity": 0.55}
-    return f"return L.geoJSON({geo}, {{style: {safe_json(style)}, interactive: false}});"
+    union = union_cells(result.demand.grid, np.flatnonzero(mask))
+    geo = geojson_text([union] if union is not None else [], [{}], 2)
+    style_ = {"color": NEWLY, "weight": 1, "fillColor": NEWLY, "fillOpacity": 0.55}
+    return f"return L.geoJSON({geo}, {{style: {safe_json(style_)}, interactive: false}});"
 
 
 def recommended_js(sites) -> str:
     return _points_js("recommended", sites["lon"].to_numpy(), sites["lat"].to_numpy(),
                       sites["name"].astype(str).tolist(), RECOMMENDED, 6.0, True,
-                      stroke_colour="#4a2000")
+                      stroke_colour=RECOMMENDED_EDGE)
 
 
 def partial_update_script(layers: list[tuple[str, str]], remove: tuple[str, ...] = ()) -> str:
@@ -509,9 +446,5 @@ rp.finish = function(map, control, attribution, bounds) {
 
 
 def subtitle_for(result: ScenarioResult, opts: MapOptions | None = None) -> str:
-    """One line of scenario parameters and headline figures for titles and exports."""
-    opts = opts or MapOptions()
-    p, s = result.params, result.summary
-    return opts.t(SUBTITLE).format(
-        sites=f"{s.distribution_sites:,}", outlets=f"{s.service_outlets:,}",
-        km=f"{p.radius_km:g}", pct=f"{s.rural_covered_pct:.1f}", seed=p.seed)
+    """The style's subtitle in the page's language."""
+    return style.subtitle_for(result, (opts or MapOptions()).t)

@@ -1,0 +1,98 @@
+"""Label placement on the print map: province names that never collide, gap ranks.
+
+Labels are placed largest province first; a label that would overlap one already
+placed (or the legend, scale bar, north arrow, inset, gap ranks) tries positions
+around its anchor, then a smaller size, and is left out only when nothing fits.
+"""
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from matplotlib import patheffects
+from matplotlib.axes import Axes
+from matplotlib.transforms import Bbox
+from shapely.ops import polylabel
+
+from reach_planner.geo.albers import CHINA
+from reach_planner.geo.data import load_china
+from reach_planner.geo.scenario import ScenarioResult
+from reach_planner.ui.maps.basemap import basemap
+from reach_planner.ui.maps.fonts import Fonts
+from reach_planner.ui.maps.layout import PrintOptions
+from reach_planner.ui.maps.style import RANK, short_zh
+
+# Offsets tried around the anchor, in label widths and heights.
+OFFSETS = ((0, 0), (0, 1.1), (0, -1.1), (0.6, 0), (-0.6, 0), (0.6, 1.1), (-0.6, 1.1),
+           (0.6, -1.1), (-0.6, -1.1), (0, 2.2), (0, -2.2))
+
+
+def label_point(shape) -> tuple[float, float]:
+    """Pole of inaccessibility of the largest part: well inside, even for crescents."""
+    parts = shapely.get_parts(shape)
+    big = max(parts, key=lambda p: p.area)
+    pt = polylabel(big, tolerance=max(2000.0, np.sqrt(big.area) / 200))
+    return pt.x, pt.y
+
+
+def province_names(lang: str) -> list[str]:
+    """Province labels in load_china() order: short Chinese forms, or English."""
+    prov = load_china().provinces
+    return [short_zh(n) for n in prov["name_zh"]] if lang == "zh" else list(prov["name_en"])
+
+
+def province_labels(ax: Axes, opts: PrintOptions, fonts: Fonts, renderer, obstacles: list[Bbox]
+                    ) -> list[str]:
+    """Place every province name that fits; returns the names placed."""
+    names = province_names(opts.lang)
+    shapes = basemap().shapes
+    frame = ax.get_window_extent(renderer)
+    placed = list(obstacles)
+    s = opts.text_scale
+    done = []
+    for i in np.argsort([-sh.area for sh in shapes]):
+        area = shapes[i].area
+        size = (7.5 if area > 3e11 else 6.5 if area > 1e11 else 6.0) * s
+        x, y = label_point(shapes[i])
+        for fs in (size, 0.85 * size):
+            if place(ax, names[i], x, y, fs, fonts.regular, renderer, frame, placed):
+                done.append(names[i])
+                break
+    return done
+
+
+def place(ax: Axes, label: str, x: float, y: float, size: float, font, renderer, frame: Bbox,
+          placed: list[Bbox]) -> bool:
+    """Put ``label`` at the first free position around (x, y); False (nothing drawn) if none."""
+    txt = ax.text(x, y, label, fontproperties=font, fontsize=size, ha="center", va="center",
+                  color="#222222", zorder=7,
+                  path_effects=[patheffects.withStroke(linewidth=1.8, foreground="white")])
+    bb = txt.get_window_extent(renderer).expanded(1.06, 1.15)
+    w, h = bb.width, bb.height
+    for dx, dy in OFFSETS:
+        cand = bb.translated(dx * w, dy * h)
+        if frame.contains(cand.x0, cand.y0) and frame.contains(cand.x1, cand.y1) \
+                and not any(cand.overlaps(p) for p in placed):
+            px, py = ax.transData.inverted().transform(
+                ax.transData.transform((x, y)) + (dx * w, dy * h))
+            txt.set_position((px, py))
+            placed.append(cand)
+            return True
+    txt.remove()
+    return False
+
+
+def gap_ranks(ax: Axes, result: ScenarioResult, renderer, opts: PrintOptions, top: int = 10
+              ) -> list[Bbox]:
+    """Numbered circles on the largest gap regions; their boxes keep names off them."""
+    regs = result.gaps.regions.head(top)
+    x, y = CHINA.forward(regs["lon"].to_numpy(), regs["lat"].to_numpy())
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    boxes = []
+    for rank, px, py in zip(regs["rank"], x, y):
+        if not (x0 < px < x1 and y0 < py < y1):  # a framed province: ranks elsewhere stay off
+            continue
+        t = ax.text(px, py, str(int(rank)), fontsize=6 * opts.text_scale, fontweight="bold",
+                    color=RANK, ha="center", va="center", zorder=8, family="DejaVu Sans",
+                    bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": RANK, "lw": 0.8})
+        boxes.append(t.get_window_extent(renderer).expanded(1.9, 1.6))
+    return boxes

@@ -1,0 +1,142 @@
+"""The maps' one style: colours, gap classes, legend entries, title and subtitle texts.
+
+The web page, the print map and the image export all draw from here, so a colour or a
+class break changes everywhere at once, and scenarios A and B share one legend (the
+class breaks are fixed, not data-driven). Texts are English sources; every one is in
+:data:`MAP_TEXT_LABELS` so ``make_translations.py`` puts it in the ``.ts`` catalogue,
+and :mod:`reach_planner.ui.maps.texts` reads the Chinese from there.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from reach_planner.geo.columns import ZH_SUFFIXES
+from reach_planner.geo.scenario import ScenarioResult
+from reach_planner.geo.shapes import GAP_BREAKS
+
+Translate = Callable[[str], str]
+
+# -- colours ---------------------------------------------------------------------------
+SEA = "#d4e4ee"
+LAND = "#f6f3ec"
+BORDER = "#8c8c8c"
+COVERED = "#74c69d"
+SITE = "#1f5fbf"
+OUTLET = "#7b2cbf"
+RECOMMENDED = "#ff7f00"
+RECOMMENDED_EDGE = "#4a2000"
+NEWLY = "#2b8cbe"
+RANK = "#bd0026"
+GAP_COLOURS = ("#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
+COVERED_ALPHA = 0.45
+GAP_ALPHA = 0.85
+
+# -- texts (English sources; Chinese from the catalogue) --------------------------------
+TITLE = "Goodaymart rural reach"
+SUBTITLE = ("{sites} distribution sites · {outlets} service outlets · service radius {km} km"
+            " · rural covered {pct}% · seed {seed}")
+ATTRIBUTION = "Natural Earth · GeoNames (CC-BY 4.0) · NBS 2020 census · network simulated"
+PRINT_ATTRIBUTION = ("Boundaries: Natural Earth · Places: GeoNames (CC-BY 4.0) · "
+                     "Population: NBS 2020 census · Network {network}")
+PROJECTION = "Albers equal-area conic, 105°E, standard parallels 25°N and 47°N"
+SOURCES = ("simulated", "imported", "recommended")
+JS_TEXTS = ("Gap region #{r} (click for details)",
+            "Gap #{r} · {prov} · {n} rural people unreached", "rural covered {pct}%")
+# Every English string a map shows, web or print; the catalogue holds their Chinese.
+MAP_TEXT_LABELS = (
+    TITLE, "Provinces", "Covered area", "Rural gap cells",
+    "Distribution sites", "Service outlets", "Top gap regions", "Legend",
+    "Distribution site", "Service outlet", "Within service radius",
+    "Unreached rural people per cell", "up to {hi}", "over {lo}", *JS_TEXTS,
+    "Recommended outlets", "Recommended outlet", "Newly covered",
+    "Top gap regions (rank)", "South China Sea islands", "km",
+    # progress messages of the background job (geo stages and map drawing)
+    "Building the demand model", "Simulating the network", "Measuring coverage",
+    "Finding gaps", "Summarising", "Done", "Drawing the map", "Writing the map page",
+    "Map ready",
+    SUBTITLE, ATTRIBUTION, PRINT_ATTRIBUTION, PROJECTION, *SOURCES,
+)
+
+
+def gap_classes() -> np.ndarray:
+    """Upper limits of the five gap colour classes (unreached rural people per cell)."""
+    return np.array(GAP_BREAKS)
+
+
+def gap_class_of(people: np.ndarray) -> np.ndarray:
+    """Class index (0-4) of each cell's unreached rural people."""
+    return np.searchsorted(gap_classes(), np.asarray(people, dtype=float), side="left")
+
+
+def gap_class_labels(t: Translate) -> list[str]:
+    """'up to 100', '100 – 200', …, 'over 800' in the language of ``t``."""
+    labels, lo = [], 0.0
+    for hi in GAP_BREAKS:
+        labels.append(t("over {lo}").format(lo=f"{lo:,.0f}") if np.isinf(hi) else
+                      t("up to {hi}").format(hi=f"{hi:,.0f}") if lo == 0 else
+                      f"{lo:,.0f} – {hi:,.0f}")
+        lo = hi
+    return labels
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend row. ``shape``: dot, ring, patch (filled box) or heading (text only)."""
+
+    key: str
+    shape: str
+    label: str
+    colour: str = "none"
+    alpha: float = 1.0
+    edge: str = "none"
+    size: float = 1.0  # relative symbol size
+
+
+def legend_entries(t: Translate, layers: Iterable[str] = ("sites", "outlets", "covered", "gaps", "ranks"),
+                   ) -> list[LegendEntry]:
+    """The legend rows for the layers shown, in one order for every map."""
+    shown = set(layers)
+    rows = [
+        ("sites", LegendEntry("sites", "dot", t("Distribution site"), SITE, edge="#ffffff", size=1.6)),
+        ("outlets", LegendEntry("outlets", "dot", t("Service outlet"), OUTLET)),
+        ("covered", LegendEntry("covered", "patch", t("Within service radius"), COVERED, COVERED_ALPHA)),
+        ("recommended", LegendEntry("recommended", "dot", t("Recommended outlet"), RECOMMENDED,
+                                    edge=RECOMMENDED_EDGE, size=1.6)),
+        ("newly", LegendEntry("newly", "patch", t("Newly covered"), NEWLY, 0.7)),
+        ("ranks", LegendEntry("ranks", "ring", t("Top gap regions (rank)"), "#ffffff", edge=RANK,
+                              size=1.8)),
+    ]
+    out = [entry for key, entry in rows if key in shown]
+    if "gaps" in shown:
+        out.append(LegendEntry("gaps", "heading", t("Unreached rural people per cell")))
+        out += [LegendEntry(f"gap{i}", "patch", label, colour, GAP_ALPHA)
+                for i, (label, colour) in enumerate(zip(gap_class_labels(t), GAP_COLOURS))]
+    return out
+
+
+def subtitle_for(result: ScenarioResult, t: Translate = str) -> str:
+    """One line of scenario parameters and headline figures for titles and exports."""
+    p, s = result.params, result.summary
+    return t(SUBTITLE).format(
+        sites=f"{s.distribution_sites:,}", outlets=f"{s.service_outlets:,}",
+        km=f"{p.radius_km:g}", pct=f"{s.rural_covered_pct:.1f}", seed=p.seed)
+
+
+def network_credit(result: ScenarioResult, t: Translate = str) -> str:
+    """Where the network came from: 'simulated', 'imported + recommended', …"""
+    net = result.network
+    sources = [s for s in SOURCES
+               if any(s in set(layer["source"]) for layer in (net.sites, net.outlets)
+                      if "source" in layer and len(layer))]
+    return " + ".join(t(s) for s in sources) or t("simulated")
+
+
+def short_zh(name: str) -> str:
+    """内蒙古自治区 -> 内蒙古, 黑龙江省 -> 黑龙江: the short forms Chinese maps print."""
+    for suffix in ZH_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
