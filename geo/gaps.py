@@ -1,6 +1,7 @@
 """Coverage gaps: populated cells beyond the service radius, merged into regions.
 
-Adjacent gap cells (sharing a hexagon edge) form one gap region; regions are ranked
+Adjacent gap cells (sharing a hexagon edge) of the same province form one gap region
+(planners act per province); regions are ranked
 by the rural population they leave unreached, so planners see the biggest holes first.
 """
 from __future__ import annotations
@@ -31,6 +32,10 @@ def find_gaps(demand: Demand, coverage: Coverage) -> Gaps:
     g = demand.grid
     is_gap = (demand.rural > 0) & ~coverage.covered
     src, dst = g.neighbour_pairs(is_gap)
+    # A region stays inside one province: with herders spread over the rangeland, the
+    # uncovered west would otherwise be one region of 4 million km2 across five provinces.
+    same = g.gb_code[src] == g.gb_code[dst]
+    src, dst = src[same], dst[same]
     n = g.size
     adj = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
     _, labels = connected_components(adj, directed=False)

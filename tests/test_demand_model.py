@@ -128,3 +128,12 @@ def test_deserts_and_the_high_plateau_stay_nearly_empty(demand):
 def test_model_has_a_name_and_version(demand):
     assert demand.source == {"name": MODEL_NAME, "version": MODEL_VERSION}
     assert not demand.imported and demand.outside == 0.0
+
+
+def test_gap_regions_stay_inside_one_province():
+    from reach_planner.geo.scenario import run_scenario
+
+    r = run_scenario()
+    g, gaps = r.demand.grid, r.gaps
+    for rank in range(min(len(gaps.regions), 40)):
+        assert len(np.unique(g.gb_code[gaps.region == rank])) == 1
