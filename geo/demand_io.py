@@ -110,6 +110,7 @@ class _Accumulator:
         source = {"name": "imported", "file": path.name, "kind": kind}
         if column:
             source["column"] = column
+        source["path"] = str(path.resolve())  # for scenario files; not shown in summaries
         rural = self.cells.copy()
         rural.flags.writeable = False
         urban = np.zeros(self.grid.size)

@@ -39,8 +39,8 @@ def run_scenario(params: ScenarioParams | None = None, network: Network | None =
                  demand: Demand | None = None) -> ScenarioResult:
     """Simulate (unless a network is given), lay imported sites over it, and analyse.
 
-    ``demand`` replaces the census model (an imported population grid or points, see
-    :mod:`geo.demand_io`); the simulated network is still placed by the model, so the
+    ``demand`` (or else ``overlay.demand``) replaces the census model (an imported
+    population grid or points, see :mod:`geo.demand_io`); the simulated network is still placed by the model, so the
     same seed gives the same network whatever demand it is measured against.
     ``progress(percent, stage)`` is called between stages; it may raise
     :class:`Cancelled` to stop the run early.
@@ -48,6 +48,8 @@ def run_scenario(params: ScenarioParams | None = None, network: Network | None =
     params = params or ScenarioParams()
     progress(5, "Building the demand model")
     model = build_demand(params.cell_km)
+    if demand is None and overlay is not None:
+        demand = overlay.demand
     if demand is not None and demand.grid.spacing_km != params.cell_km:
         raise ValueError(f"the imported demand is on a {demand.grid.spacing_km:g} km grid, "
                          f"the scenario on {params.cell_km:g} km")

@@ -50,13 +50,14 @@ def _demand_record(demand: dict[str, str] | None) -> dict[str, str]:
 
 def to_dict(scenario: ScenarioFile) -> dict[str, Any]:
     ov = scenario.overlay
+    demand = ov.demand.source if ov is not None and ov.demand is not None else scenario.demand
     imported = None
     if ov is not None:
         imported = {"other": ov.other, "source_name": ov.source_name,
                     "sites": _records(ov.sites), "outlets": _records(ov.outlets),
                     "added_outlets": _records(ov.added_outlets)}
     return {"format": FORMAT, "version": VERSION, "params": scenario.params.to_dict(),
-            "imported": imported, "demand": _demand_record(scenario.demand),
+            "imported": imported, "demand": _demand_record(demand),
             "settings": dict(scenario.settings)}
 
 
@@ -92,7 +93,19 @@ def load_scenario(path: str | Path) -> ScenarioFile:
             raise ValueError("demand values must be text")
     except (ParameterError, TypeError, KeyError, ValueError, OverflowError) as exc:
         raise ScenarioFileError(f"{path}: damaged scenario file ({exc})") from None
+    if demand is not None and demand.get("path"):
+        overlay = (overlay or SiteOverlay()).with_demand(_reimport(path, demand, params))
     return ScenarioFile(params=params, overlay=overlay, settings=settings, demand=demand)
+
+
+def _reimport(path: Path, demand: dict[str, str], params: ScenarioParams) -> Any:
+    """An imported demand is saved as its file's path; it is read again on opening."""
+    from reach_planner.geo.demand_io import read_demand
+
+    try:
+        return read_demand(demand["path"], params.cell_km, demand.get("column") or None).demand
+    except ValueError as exc:
+        raise ScenarioFileError(f"{path}: its demand file cannot be read: {exc}") from None
 
 
 def _read_json(path: Path) -> Any:

@@ -45,7 +45,8 @@ def test_raster_in_lonlat_keeps_its_total(tmp_path):
     used = imp.demand.rural > 0
     assert 104.9 < g.lon[used].min() and g.lon[used].max() < 112.1
     assert 27.9 < g.lat[used].min() and g.lat[used].max() < 34.1
-    assert imp.demand.source == {"name": "imported", "file": "pop_4326.tif", "kind": "raster"}
+    assert imp.demand.source == {"name": "imported", "file": "pop_4326.tif", "kind": "raster",
+                                 "path": str(path.resolve())}
 
 
 def test_equal_area_raster_in_metres_keeps_its_total_and_reports_what_is_outside(tmp_path):
@@ -126,3 +127,15 @@ def test_scenario_measures_the_imported_demand(tmp_path):
     assert s.rural_covered in (100, 150)  # Beijing is covered; central Tibet likely not
     base = run_scenario(ScenarioParams())
     assert len(r.network.outlets) == len(base.network.outlets)  # same simulated network
+
+
+def test_an_overlay_carries_the_imported_demand_through_the_pipeline(tmp_path):
+    from reach_planner.geo.sites_io import SiteOverlay
+
+    path = tmp_path / "orders.csv"
+    path.write_text("lat,lon,orders\n39.9,116.4,100\n", encoding="utf-8")
+    overlay = SiteOverlay().with_demand(read_demand(path).demand)
+    r = run_scenario(ScenarioParams(outlets=500), overlay=overlay)
+    assert r.summary.demand_total == 100.0 and r.summary.demand_model["file"] == "orders.csv"
+    kept = overlay.with_added(r.network.outlets.head(2))
+    assert kept.demand is overlay.demand and len(kept.added_outlets) == 2
