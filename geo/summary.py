@@ -153,7 +153,8 @@ def summarise(params: ScenarioParams, network: Network, demand: Demand, coverage
         land_area_km2=round(g.size * area, 1), area_covered_km2=round(int(cov.sum()) * area, 1),
         area_covered_pct=pct(cov.sum(), g.size), gap_regions=len(regions),
         largest_gaps=top, provinces=provinces, context=dict(JV_CONTEXT),
-        demand_model={k: v for k, v in demand.source.items() if k != "path"}, demand_total=round(float(rural + urban), 1),
+        demand_model={k: v for k, v in demand.source.items() if k != "path"},
+        demand_total=round(float(rural + urban), 1),
         demand_outside=round(float(demand.outside), 1), distance=coverage.distance, **both)
 
 
