@@ -33,7 +33,7 @@ from scipy.spatial import cKDTree
 
 from reach_planner.geo.grid import HexGrid, build_grid, offset_pairs
 from reach_planner.geo.relief import Relief, load_relief
-from reach_planner.geo.sphere import chord_to_km, haversine_km, km_to_chord, to_xyz
+from reach_planner.geo.sphere import chord_to_km, km_to_chord, to_xyz
 
 # Half of each neighbour ring (the graph is undirected): adjacent, sqrt(3), sqrt(7).
 OFFSETS = ((1, 0), (0, 1), (-1, 1),
@@ -58,12 +58,14 @@ def terrain_factor(relief: Relief, winding_m: float | None = None) -> NDArray[np
 def edge_costs(grid: HexGrid, relief: Relief, src: NDArray[np.int64], dst: NDArray[np.int64],
                tau: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """(great-circle length, flat-equivalent cost) in km of each edge; ``tau`` on the relief grid."""
+    xyz = to_xyz(grid.lon, grid.lat)
+    length = chord_to_km(np.linalg.norm(xyz[src] - xyz[dst], axis=1))
+    tau_cell = relief.sample(grid.lon, grid.lat, tau)
     lon0, lat0, lon1, lat1 = grid.lon[src], grid.lat[src], grid.lon[dst], grid.lat[dst]
-    length = haversine_km(lon0, lat0, lon1, lat1)
-    mean_tau = np.zeros(len(src))
-    for t in SAMPLES:
-        mean_tau += relief.sample(lon0 + t * (lon1 - lon0), lat0 + t * (lat1 - lat0), tau)
-    return length, length * mean_tau / len(SAMPLES)
+    total = tau_cell[src] + tau_cell[dst]  # the end points: sampled once per cell
+    for t in SAMPLES[1:-1]:
+        total += relief.sample(lon0 + t * (lon1 - lon0), lat0 + t * (lat1 - lat0), tau)
+    return length, length * total / len(SAMPLES)
 
 
 class TerrainGraph:
