@@ -243,8 +243,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from reach_planner.ui.app import run_app
 
+    overlay, demand = overlay_from_args(args), demand_from_args(args)
+    if demand is not None:  # the window keeps an imported demand in the overlay (undo, files)
+        from reach_planner.geo.sites_io import SiteOverlay
+
+        overlay = (overlay or SiteOverlay()).with_demand(demand)
     return run_app(params_from(args), quit_when_drawn=getattr(args, "quit_when_drawn", False),
-                   overlay=overlay_from_args(args))
+                   overlay=overlay)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
