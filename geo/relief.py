@@ -47,6 +47,13 @@ class Relief:
         return ((z[j, i] * (1 - tx) + z[j, i + 1] * tx) * (1 - ty)
                 + (z[j + 1, i] * (1 - tx) + z[j + 1, i + 1] * tx) * ty)
 
+    def nearest(self, lon: NDArray[np.float64], lat: NDArray[np.float64],
+                values: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``values`` at the relief node nearest to each point (4x cheaper than bilinear)."""
+        i = np.clip(np.rint((lon - self.lon[0]) / self.step), 0, len(self.lon) - 1).astype(np.intp)
+        j = np.clip(np.rint((lat - self.lat[0]) / self.step), 0, len(self.lat) - 1).astype(np.intp)
+        return values[j, i]
+
     def slope(self) -> NDArray[np.float64]:
         """Gradient magnitude (rise over run, m/m) on the relief grid, land only."""
         z = np.maximum(self.elevation.astype(np.float64), 0.0)

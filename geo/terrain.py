@@ -7,7 +7,8 @@ the North China Plain. Travel is modelled as the cheapest path over the hex cell
   sqrt(7) spacings), so on flat ground a path deviates from the great circle by at most
   2.5% (median 0.6%) on paths up to 150 km (6 neighbours alone would add up to 15%);
 * an edge costs its great-circle length times the mean terrain factor ``tau``
-  sampled at five points along it (cost-distance as in GIS "path distance");
+  at five points along it (cost-distance as in GIS "path distance"; the end points
+  interpolated, the three inner points from the nearest relief node);
 * ``tau = exp(3.5 * S) * (1 + 0.1 * max(0, z - 3000 m) / 1000 m)``: the first term is
   Tobler's hiking function (Tobler 1993, ``W = 6 exp(-3.5 |S + 0.05|)`` km/h) taken as
   the ratio of flat to sloped speed, symmetric because installers drive both ways
@@ -64,7 +65,7 @@ def edge_costs(grid: HexGrid, relief: Relief, src: NDArray[np.int64], dst: NDArr
     lon0, lat0, lon1, lat1 = grid.lon[src], grid.lat[src], grid.lon[dst], grid.lat[dst]
     total = tau_cell[src] + tau_cell[dst]  # the end points: sampled once per cell
     for t in SAMPLES[1:-1]:
-        total += relief.sample(lon0 + t * (lon1 - lon0), lat0 + t * (lat1 - lat0), tau)
+        total += relief.nearest(lon0 + t * (lon1 - lon0), lat0 + t * (lat1 - lat0), tau)
     return length, length * total / len(SAMPLES)
 
 
