@@ -41,6 +41,14 @@ class DemandFileError(SiteFileError):
     """The demand file as a whole cannot be used; the message names the file."""
 
 
+class WeightColumnNotFound(DemandFileError):
+    """No weight column was recognised; ``columns`` lets a dialog offer the file's columns."""
+
+    def __init__(self, message: str, columns: list[str]) -> None:
+        super().__init__(message)
+        self.columns = columns
+
+
 @dataclass(frozen=True, eq=False)
 class DemandImport:
     """An imported demand and what happened to the file's weight."""
@@ -200,9 +208,9 @@ def weight_column(columns: list[str], chosen: str | None, path: Path) -> str:
     for name in WEIGHT_ALIASES:
         if normalise(name) in norm:
             return norm[normalise(name)]
-    raise DemandFileError(f"{path}: no weight column found (looked for weight/population/orders/"
-                          f"households/人口/订单数/户数); columns are: {', '.join(visible)}. "
-                          "Choose it with --demand-col")
+    raise WeightColumnNotFound(
+        f"{path}: no weight column found (looked for weight/population/orders/households/人口/"
+        f"订单数/户数); columns are: {', '.join(visible)}. Choose it with --demand-col", visible)
 
 
 def _read_points(path: Path, grid: HexGrid, weight_col: str | None) -> DemandImport:
