@@ -220,7 +220,8 @@ def format_table(s: Summary) -> str:
         f"  Service outlets      {s.service_outlets:>14,}",
         f"  Rural population     {s.rural_population:>14,}",
         f"  Rural covered        {s.rural_covered:>14,}  ({s.rural_covered_pct:.2f}% within "
-        f"{s.params['radius_km']:g} km of an outlet)",
+        f"{s.params['radius_km']:g} km of an outlet"
+        + (", flat-equivalent km over terrain)" if s.distance == "terrain" else ")"),
         f"  Rural unreached      {s.rural_unreached:>14,}",
         f"  Rural delivery reach {s.rural_delivery_pct:>13.2f}%  (within "
         f"{s.params['site_radius_km']:g} km of a distribution site)",

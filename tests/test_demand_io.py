@@ -139,3 +139,35 @@ def test_an_overlay_carries_the_imported_demand_through_the_pipeline(tmp_path):
     assert r.summary.demand_total == 100.0 and r.summary.demand_model["file"] == "orders.csv"
     kept = overlay.with_added(r.network.outlets.head(2))
     assert kept.demand is overlay.demand and len(kept.added_outlets) == 2
+
+
+def _cli(*args: str):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300)
+
+
+def test_cli_summary_with_own_demand_and_terrain(tmp_path):
+    path = tmp_path / "hh.csv"
+    path.write_text("lat,lon,户数\n39.9,116.4,70\n48.85,2.35,5\n30.6,104.1,x\n", encoding="utf-8")
+    p = _cli("summary", "--json", "--demand", str(path), "--distance", "terrain", "--outlets", "2000")
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    assert data["demand_model"]["file"] == "hh.csv" and data["demand_model"]["column"] == "户数"
+    assert data["demand_total"] == 70.0 and data["demand_outside"] == 5.0
+    assert data["distance"] == "terrain" and "rural_covered_pct_terrain" in data
+    assert "hh.csv: 3 rows (column 户数), total 75; 70 in the 31 provinces, 5 outside" in p.stderr
+    assert "row 4, column 户数: weight is not a number: 'x'" in p.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--demand", "nope.tif"), "reach-planner: error: nope.tif: file not found"),
+    (("--demand-col", "orders"), "reach-planner: error: --demand-col needs a demand file (--demand FILE)"),
+])
+def test_cli_demand_errors_are_one_line(args, message):
+    p = _cli("summary", *args)
+    assert p.returncode == 1 and p.stderr.strip() == message
