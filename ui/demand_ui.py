@@ -46,24 +46,24 @@ def set_distance(box: QComboBox, distance: str) -> None:
     box.setCurrentIndex(DISTANCES.index(distance))
 
 
-def demand_text(s: Summary) -> str:
-    """"Demand: census model v2" or "Demand: imported orders.csv (column 订单数)"."""
+def demand_value(s: Summary) -> str:
+    """"census model v2" or "imported orders.csv (column 订单数)", for the Reach panel."""
     model = s.demand_model
-    if "file" in model:
-        col = tr(" (column {column})").format(column=model["column"]) if model.get("column") else ""
-        text = tr("Demand: imported {file}{col}").format(file=model["file"], col=col)
-        if s.demand_outside:
-            text += "\n" + tr("{n} outside the 31 provinces, not counted").format(
-                n=f"{s.demand_outside:,.0f}")
-        return text
-    return tr("Demand: census model v{version}").format(version=model.get("version", "?"))
+    if "file" not in model:
+        return tr("census model v{version}").format(version=model.get("version", "?"))
+    col = tr(" (column {column})").format(column=model["column"]) if model.get("column") else ""
+    text = tr("imported {file}{col}").format(file=model["file"], col=col)
+    if s.demand_outside:
+        text += "; " + tr("{n} outside the 31 provinces, not counted").format(
+            n=f"{s.demand_outside:,.0f}")
+    return text
 
 
-def distance_text(s: Summary) -> str:
+def distance_value(s: Summary) -> str:
     """Both coverages side by side when terrain distance is on."""
     if s.rural_covered_pct_terrain is None:
-        return tr("Distance: straight line")
-    return tr("Distance: over terrain. Rural covered: {terrain}% (straight line: {straight}%)").format(
+        return tr("straight line")
+    return tr("over terrain: {terrain}% rural covered (straight line: {straight}%)").format(
         terrain=f"{s.rural_covered_pct_terrain:.2f}", straight=f"{s.rural_covered_pct_straight:.2f}")
 
 
