@@ -6,7 +6,9 @@ Targets: terrain coverage of the default scenario (17,000 outlets) < 1 s once th
 terrain graph of the grid exists (it is built once per process and grid spacing;
 its build time is printed too). The naive way, one shortest-path search per outlet
 (each stopped at the service radius), runs in the same process on a sample of
-outlets and is extrapolated linearly to all 17,000; the ratio is printed.
+outlets and is extrapolated linearly to all 17,000; the ratio is printed. Its covered
+cells agree with ours to ~99.5% (it enters the graph only at each outlet's own cell;
+ours links each outlet straight to the cells within two spacings).
 Also printed: the demand model's build time and the issue's figures.
 """
 from __future__ import annotations
