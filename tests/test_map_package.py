@@ -81,8 +81,8 @@ def test_every_map_text_has_chinese_in_the_qt_catalogue():
     zh = catalogue("zh")
     missing = [s for s in style.MAP_TEXT_LABELS if s not in zh]
     assert missing == []
-    assert Texts("zh")("South China Sea islands") == "南海诸岛"
-    assert Texts("en")("South China Sea islands") == "South China Sea islands"
+    assert Texts("zh")("South China Sea Islands") == "南海诸岛"
+    assert Texts("en")("South China Sea Islands") == "South China Sea Islands"
     assert Texts("zh", {"Legend": "X"})("Legend") == "X"  # overrides win (the window's live tr)
 
 

@@ -49,7 +49,7 @@ def test_referenced_local_assets_exist(default_html):
 
 
 def test_default_map_fits_the_size_budget(default_html):
-    assert len(default_html.encode("utf-8")) <= 4_000_000
+    assert len(default_html.encode("utf-8")) <= 3_000_000  # issue 10: <= 3 MB with the base map
 
 
 def test_map_has_layers_legend_scale_and_attribution(default_html):

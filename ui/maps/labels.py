@@ -16,6 +16,7 @@ from shapely.ops import polylabel
 from reach_planner.geo.albers import CHINA
 from reach_planner.geo.data import load_china
 from reach_planner.geo.scenario import ScenarioResult
+from reach_planner.ui.maps import context, style
 from reach_planner.ui.maps.basemap import basemap
 from reach_planner.ui.maps.fonts import Fonts
 from reach_planner.ui.maps.layout import PrintOptions
@@ -24,6 +25,8 @@ from reach_planner.ui.maps.style import RANK, short_zh
 # Offsets tried around the anchor, in label widths and heights.
 OFFSETS = ((0, 0), (0, 1.1), (0, -1.1), (0.6, 0), (-0.6, 0), (0.6, 1.1), (-0.6, 1.1),
            (0.6, -1.1), (-0.6, -1.1), (0, 2.2), (0, -2.2))
+# Beside a point (a city dot): right, left, above, below - never on the dot itself.
+SIDE_OFFSETS = ((0.56, 0), (-0.56, 0), (0, 0.75), (0, -0.75))
 
 
 def label_point(shape) -> tuple[float, float]:
@@ -41,34 +44,59 @@ def province_names(lang: str) -> list[str]:
 
 
 def province_labels(ax: Axes, opts: PrintOptions, fonts: Fonts, renderer, obstacles: list[Bbox]
-                    ) -> list[str]:
-    """Place every province name that fits; returns the names placed."""
+                    ) -> list[Bbox]:
+    """Place every province name that fits; returns every box taken so far (obstacles
+    included), for the labels placed after them."""
     names = province_names(opts.lang)
     shapes = basemap().shapes
     frame = ax.get_window_extent(renderer)
     placed = list(obstacles)
     s = opts.text_scale
-    done = []
     for i in np.argsort([-sh.area for sh in shapes]):
         area = shapes[i].area
         size = (7.5 if area > 3e11 else 6.5 if area > 1e11 else 6.0) * s
         x, y = label_point(shapes[i])
         for fs in (size, 0.85 * size):
             if place(ax, names[i], x, y, fs, fonts.regular, renderer, frame, placed):
-                done.append(names[i])
                 break
-    return done
+    return placed
+
+
+def context_labels(ax: Axes, opts: PrintOptions, fonts: Fonts, renderer, placed: list[Bbox]) -> None:
+    """Taiwan, Hong Kong and Macao, the cities (capitals first), the island groups and
+    the neighbouring countries, each only where it fits; city dots are always drawn."""
+    frame = ax.get_window_extent(renderer)
+    s = opts.text_scale
+    name = (lambda r: short_zh(r.name_zh)) if opts.lang == "zh" else (lambda r: r.name_en)
+    for r in context.of_kind("region").itertuples():
+        x, y = CHINA.forward(r.label_lon, r.label_lat)
+        place(ax, name(r), float(x), float(y), 6.0 * s, fonts.regular, renderer, frame, placed,
+              colour="#333333", offsets=SIDE_OFFSETS if r.code != "TW" else OFFSETS)
+    cities = context.cities()
+    cx, cy = CHINA.forward(np.array([c.lon for c in cities]), np.array([c.lat for c in cities]))
+    caps = np.array([c.capital for c in cities])
+    ax.scatter(cx[caps], cy[caps], s=4 * s, facecolors="white", edgecolors="#222222", linewidths=0.6,
+               zorder=7.5)
+    for c, x, y in zip(cities, cx, cy):
+        if c.capital:
+            place(ax, c.name(opts.lang), float(x), float(y), 5.2 * s, fonts.regular, renderer, frame,
+                  placed, colour="#222222", offsets=SIDE_OFFSETS)
+    for kind, colour, size in (("islands", "#4f6f86", 4.8), ("neighbour", style.NEIGHBOUR_TEXT, 6.5)):
+        for r in context.of_kind(kind).itertuples():
+            x, y = CHINA.forward(r.label_lon, r.label_lat)
+            place(ax, name(r), float(x), float(y), size * s, fonts.regular, renderer, frame, placed,
+                  colour=colour, offsets=OFFSETS[:5])
 
 
 def place(ax: Axes, label: str, x: float, y: float, size: float, font, renderer, frame: Bbox,
-          placed: list[Bbox]) -> bool:
+          placed: list[Bbox], colour: str = "#222222", offsets=OFFSETS) -> bool:
     """Put ``label`` at the first free position around (x, y); False (nothing drawn) if none."""
     txt = ax.text(x, y, label, fontproperties=font, fontsize=size, ha="center", va="center",
-                  color="#222222", zorder=7,
+                  color=colour, zorder=7,
                   path_effects=[patheffects.withStroke(linewidth=1.8, foreground="white")])
     bb = txt.get_window_extent(renderer).expanded(1.06, 1.15)
     w, h = bb.width, bb.height
-    for dx, dy in OFFSETS:
+    for dx, dy in offsets:
         cand = bb.translated(dx * w, dy * h)
         if frame.contains(cand.x0, cand.y0) and frame.contains(cand.x1, cand.y1) \
                 and not any(cand.overlaps(p) for p in placed):

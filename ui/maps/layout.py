@@ -21,7 +21,7 @@ from matplotlib.transforms import Bbox
 
 from reach_planner.geo.albers import CHINA
 from reach_planner.ui.maps import style
-from reach_planner.ui.maps.basemap import Basemap, inset_land, inset_limits
+from reach_planner.ui.maps.basemap import inset_limits, inset_paths
 from reach_planner.ui.maps.fonts import Fonts
 from reach_planner.ui.maps.texts import LANGS
 
@@ -247,8 +247,14 @@ def _handle(e: style.LegendEntry):
 def legend(ax: Axes, t: Translate, fonts: Fonts, opts: PrintOptions):
     """The style's legend rows for the layers printed, in the lower left of the frame."""
     k = opts.text_scale
-    handles = [_handle(e) for e in style.legend_entries(t, opts.layers)]
-    leg = ax.legend(handles=handles, loc="lower left", title=t("Legend"), prop=fonts.regular,
+    entries = style.legend_entries(t, {*opts.layers, "outside"})
+    head = next((i for i, e in enumerate(entries) if e.shape == "heading"), None)
+    if head is not None and head < len(entries) - head:  # the gap classes fill column 2
+        blank = style.LegendEntry("blank", "heading", "")
+        entries[head:head] = [blank] * (len(entries) - 2 * head)
+    handles = [_handle(e) for e in entries]
+    # Two columns: a short legend stays in the sea and the neighbours' corner, off China.
+    leg = ax.legend(handles=handles, loc="lower left", title=t("Legend"), prop=fonts.regular, ncols=2,
                     title_fontproperties=fonts.bold, frameon=True, framealpha=0.92,
                     edgecolor="#999999", borderpad=0.7, handlelength=1.6, labelspacing=0.45)
     leg.get_title().set_fontsize(8 * k)
@@ -309,10 +315,10 @@ def north_arrow(ax: Axes, opts: PrintOptions, renderer) -> Bbox:
                        n.get_window_extent(renderer)]).expanded(1.3, 1.1)
 
 
-def inset(fig: Figure, ax: Axes, t: Translate, fonts: Fonts, opts: PrintOptions, base: Basemap,
-          page: Page) -> Axes:
-    """South China Sea (105-125°E, 3-25°N) in the lower right of the frame, at its true
-    proportions."""
+def inset(fig: Figure, ax: Axes, t: Translate, fonts: Fonts, opts: PrintOptions, page: Page) -> Axes:
+    """南海诸岛: the South China Sea (105-125°E, 3-25°N) in the lower right of the frame,
+    at its true proportions, with the island groups and the ten-dash line, as approved
+    Chinese maps show it."""
     xlim, ylim = inset_limits()
     box = ax.get_position()
     w_mm, h_mm = inset_size_mm(opts)
@@ -325,9 +331,13 @@ def inset(fig: Figure, ax: Axes, t: Translate, fonts: Fonts, opts: PrintOptions,
         side.set_linewidth(0.8)
     sub.set_xlim(*xlim)
     sub.set_ylim(*ylim)
-    add_path(sub, inset_land(), facecolor=style.LAND, edgecolor="#7a7a7a", linewidth=0.3)
-    add_path(sub, base.islands, facecolor="#444444", edgecolor="#444444", linewidth=0.9)
-    sub.text(0.5, 0.03, t("South China Sea islands"), transform=sub.transAxes, ha="center",
+    paths = inset_paths()
+    add_path(sub, paths.get("neighbours"), facecolor=style.NEIGHBOUR, edgecolor=style.NEIGHBOUR_BORDER,
+             linewidth=0.3)
+    add_path(sub, paths.get("china"), facecolor=style.LAND, edgecolor="#7a7a7a", linewidth=0.3)
+    add_path(sub, paths.get("islands"), facecolor=style.DASH, edgecolor=style.DASH, linewidth=0.8)
+    add_path(sub, paths.get("dashes"), facecolor=style.DASH, edgecolor=style.DASH, linewidth=0.6)
+    sub.text(0.97, 0.03, t("South China Sea Islands"), transform=sub.transAxes, ha="right",
              va="bottom", fontproperties=fonts.regular, fontsize=6 * opts.text_scale,
              bbox={"fc": "white", "ec": "none", "alpha": 0.85, "pad": 1.2})
     return sub

@@ -30,6 +30,11 @@ RECOMMENDED = "#ff7f00"
 RECOMMENDED_EDGE = "#4a2000"
 NEWLY = "#2b8cbe"
 RANK = "#bd0026"
+NEIGHBOUR = "#e6e4df"  # neighbouring countries: grey, so China stands out
+NEIGHBOUR_BORDER = "#bdb9b1"
+NEIGHBOUR_TEXT = "#8c887f"
+OUTSIDE = "#ebe6da"  # Taiwan, Hong Kong, Macao: China, but outside the network data
+DASH = "#5a5a5a"  # the ten-dash line and island outlines
 GAP_COLOURS = ("#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
 COVERED_ALPHA = 0.45
 GAP_ALPHA = 0.85
@@ -52,7 +57,9 @@ MAP_TEXT_LABELS = (
     "Distribution site", "Service outlet", "Within service radius",
     "Unreached rural people per cell", "up to {hi}", "over {lo}", *JS_TEXTS,
     "Recommended outlets", "Recommended outlet", "Newly covered",
-    "Top gap regions (rank)", "South China Sea islands", "km",
+    "Top gap regions (rank)", "South China Sea Islands", "km",
+    "outside the network data", "Outside the network data (Taiwan, Hong Kong, Macao)",
+    "Shaded relief", "Cities",
     # progress messages of the background job (geo stages and map drawing)
     "Building the demand model", "Simulating the network", "Measuring coverage",
     "Finding gaps", "Summarising", "Done", "Drawing the map", "Writing the map page",
@@ -95,7 +102,8 @@ class LegendEntry:
     size: float = 1.0  # relative symbol size
 
 
-def legend_entries(t: Translate, layers: Iterable[str] = ("sites", "outlets", "covered", "gaps", "ranks"),
+def legend_entries(t: Translate,
+                   layers: Iterable[str] = ("sites", "outlets", "covered", "outside", "gaps", "ranks"),
                    ) -> list[LegendEntry]:
     """The legend rows for the layers shown, in one order for every map."""
     shown = set(layers)
@@ -106,6 +114,8 @@ def legend_entries(t: Translate, layers: Iterable[str] = ("sites", "outlets", "c
         ("recommended", LegendEntry("recommended", "dot", t("Recommended outlet"), RECOMMENDED,
                                     edge=RECOMMENDED_EDGE, size=1.6)),
         ("newly", LegendEntry("newly", "patch", t("Newly covered"), NEWLY, 0.7)),
+        ("outside", LegendEntry("outside", "patch", t("Outside the network data (Taiwan, Hong Kong, Macao)"),
+                                OUTSIDE, edge=BORDER)),
         ("ranks", LegendEntry("ranks", "ring", t("Top gap regions (rank)"), "#ffffff", edge=RANK,
                               size=1.8)),
     ]

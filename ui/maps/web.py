@@ -48,6 +48,7 @@ from reach_planner.ui.maps.style import (  # noqa: F401  (re-exported for the wi
     gap_classes,
 )
 from reach_planner.ui.maps.texts import Texts
+from reach_planner.ui.maps.web_base import BASE_JS, base_script, write_relief
 
 LEAFLET_DIR = RESOURCES / "web" / "leaflet"
 CHINA_BOUNDS = ((18.0, 73.5), (53.6, 135.1))
@@ -142,7 +143,7 @@ def _legend_html(opts: MapOptions) -> str:
     """The style's legend rows as HTML (labels escaped: they may be translations)."""
     rows = []
     for e in style.legend_entries(opts.t, ("sites", "outlets", "covered", "recommended",
-                                           "newly", "gaps")):
+                                           "newly", "outside", "gaps")):
         label = esc(e.label)
         if e.shape == "heading":
             rows.append(f'<div class="rp-sub">{label}</div>')
@@ -150,6 +151,8 @@ def _legend_html(opts: MapOptions) -> str:
         cls = {"dot": "dot" if e.size > 1 else "dot small", "ring": "dot"}.get(e.shape, "")
         edge = f"border:1.5px solid {e.edge};" if e.edge != "none" else ""
         ring = f"box-shadow:0 0 0 1px {e.colour};" if e.key == "sites" else ""
+        if e.shape == "patch" and e.edge != "none":
+            edge = f"border:1px solid {e.edge};box-sizing:border-box;"
         rows.append(f'<div><i class="{cls}" style="background:{e.colour};{edge}{ring}'
                     f'opacity:{min(1.0, e.alpha + 0.15):g}"></i>{label}</div>')
     return (f'<div class="rp-legend"><b>{esc(opts.t("Legend"))}</b>{"".join(rows)}</div>')
@@ -211,7 +214,9 @@ def partial_update_script(layers: list[tuple[str, str]], remove: tuple[str, ...]
 
 
 def build_map(result: ScenarioResult, opts: MapOptions | None = None,
-              payload: MapPayload | None = None) -> folium.Map:
+              payload: MapPayload | None = None, relief: bool = True) -> folium.Map:
+    """The whole page. ``relief``: show the shaded-relief image, which :func:`write_map`
+    puts next to the page file."""
     opts = opts or MapOptions()
     payload = payload or build_payload(result, opts)
     m = folium.Map(location=[35.5, 104.0], zoom_start=4, tiles=None, prefer_canvas=True,
@@ -223,7 +228,8 @@ def build_map(result: ScenarioResult, opts: MapOptions | None = None,
     root = m.get_root()
     root.header.add_child(Element(_head_html()), name="rp_head")
     root.html.add_child(Element(_page_html(opts)), name="rp_page")
-    root.html.add_child(Element(f"<script>{_RP_JS}</script>"), name="rp_lib")
+    root.html.add_child(Element(f"<script>{_RP_JS}{BASE_JS}</script>"), name="rp_lib")
+    root.html.add_child(Element(base_script(opts.lang, opts.t, relief)), name="rp_base")
     texts = safe_json({k: opts.t(k) for k in JS_TEXTS})
     root.html.add_child(Element(f"<script>rp.text = {texts};</script>"), name="rp_text")
     for name, js, shown in payload.layers:
@@ -244,14 +250,16 @@ def update_script(payload: MapPayload) -> str:
 
 
 def render_html(result: ScenarioResult, opts: MapOptions | None = None,
-                payload: MapPayload | None = None) -> str:
-    return build_map(result, opts, payload).get_root().render()
+                payload: MapPayload | None = None, relief: bool = True) -> str:
+    return build_map(result, opts, payload, relief).get_root().render()
 
 
 def write_map(result: ScenarioResult, path: Path, opts: MapOptions | None = None,
               payload: MapPayload | None = None) -> Path:
-    """Write the page next to nothing else: assets are referenced by absolute file URL."""
-    return atomic_write_bytes(path, render_html(result, opts, payload).encode("utf-8"))
+    """Write the page and its relief image beside it; the libraries are referenced by
+    absolute file URL."""
+    relief = write_relief(Path(path).parent) is not None
+    return atomic_write_bytes(path, render_html(result, opts, payload, relief).encode("utf-8"))
 
 
 def _head_html() -> str:
@@ -274,6 +282,19 @@ def _head_html() -> str:
         "font-weight:700;font-size:12px;text-align:center;line-height:18px;width:22px!important;"
         "height:18px!important;margin-left:-13px!important;margin-top:-11px!important}"
         ".rp-export .leaflet-control-zoom,.rp-export .leaflet-control-layers{display:none}"
+        ".rp-legend b{cursor:pointer;display:block}.rp-legend b:after{content:' \\25BE';color:#888}"
+        ".rp-legend.rp-collapsed b:after{content:' \\25B8'}.rp-legend.rp-collapsed div{display:none}"
+        f".rp-country span{{color:{style.NEIGHBOUR_TEXT};font-size:12px;letter-spacing:.5px;"
+        "white-space:nowrap;transform:translate(-50%,-50%);position:absolute}"
+        ".rp-region span{color:#555;font-size:11.5px;white-space:nowrap;transform:translate(-50%,-50%);"
+        "position:absolute;text-shadow:0 0 2px #fff,0 0 2px #fff}"
+        ".rp-sea span{color:#5f7f96;font-size:10.5px;font-style:italic;white-space:nowrap;"
+        "transform:translate(-50%,-130%);position:absolute}"
+        ".rp-city{white-space:nowrap}.rp-city i{position:absolute;left:-2px;top:-2px;width:4px;"
+        "height:4px;border-radius:50%;background:#333}.rp-city.rp-cap i{left:-3px;top:-3px;"
+        "width:4px;height:4px;border:1px solid #333;background:#fff}"
+        ".rp-city span{position:absolute;left:5px;top:-8px;font-size:11px;color:#2b2b2b;"
+        "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff}.rp-city.rp-cap span{font-weight:600}"
         ".leaflet-container .leaflet-control-layers,.leaflet-container .rp-legend{font-size:12.5px}"
         ".leaflet-container .leaflet-control-attribution{font-size:10.5px}"
         ".leaflet-container .leaflet-control-scale-line{font-size:11px}"
@@ -323,6 +344,8 @@ rp.pointLayer = function(map, kind, d, style) {
     feats[i] = {type: 'Feature', properties: {i: i},
                 geometry: {type: 'Point', coordinates: [d.lon[i], d.lat[i]]}};
   }
+  var st = rp.map ? rp.pointStyle(kind, rp.map.getZoom()) : null;
+  if (st) { style = Object.assign({}, style, st); }
   var layer = L.geoJSON({type: 'FeatureCollection', features: feats}, {
     pointToLayer: function(f, ll) {
       var o = Object.assign({renderer: rp.canvas}, style);
@@ -363,7 +386,9 @@ rp.gapLabels = function(map, data) {
 rp.provinceLayer = function(map, geo) {
   var layer = L.geoJSON(geo, {
     renderer: rp.canvas,
-    style: {color: '#8c8c8c', weight: 0.8, fillColor: '#f6f3ec', fillOpacity: 1},
+    // the fill is drawn under the relief, on the land canvas; this layer is the
+    // outline and the hit area for tooltips and clicks
+    style: {color: '#8c8c8c', weight: 0.8, fillColor: '#f6f3ec', fillOpacity: 0},
     onEachFeature: function(f, l) {
       var p = f.properties;
       var text = p.zh + ' ' + p.en + (p.cov === null ? '' : ' · ' + rp.fmt('rural covered {pct}%', {pct: p.cov.toFixed(1)}));
@@ -371,6 +396,9 @@ rp.provinceLayer = function(map, geo) {
       l.on('click', function() { rp.select('province', p.gb); });
     }
   });
+  if (rp.provinceFill) { rp.provinceFill.remove(); }
+  rp.provinceFill = L.geoJSON(geo, {renderer: rp.ensureLand(map), interactive: false,
+    style: {stroke: false, fillColor: '#f6f3ec', fillOpacity: 1}}).addTo(map);
   rp.layers.provinces = layer;
   return layer;
 };
@@ -418,7 +446,10 @@ rp.update = function(specs, legendHtml, remove) {
     if (shown) { layer.addTo(map); }
   });
   var legend = document.querySelector('.rp-legend');
-  if (legend && legendHtml !== null) { legend.outerHTML = legendHtml; }
+  if (legend && legendHtml !== null) {
+    legend.outerHTML = legendHtml;
+    if (rp.legendCollapsed) { document.querySelector('.rp-legend').classList.add('rp-collapsed'); }
+  }
   rp.afterFrames(3, function() { rp.drawn = true; });
 };
 rp.finish = function(map, control, attribution, bounds) {
@@ -434,9 +465,27 @@ rp.finish = function(map, control, attribution, bounds) {
   }
   L.control.scale({imperial: false, maxWidth: 160, position: 'bottomleft'}).addTo(map);
   rp.control(map, 'rp-legend-src', 'bottomleft');
+  document.addEventListener('click', function(ev) {
+    var head = ev.target.closest && ev.target.closest('.rp-legend > b');
+    if (!head) { return; }
+    rp.legendCollapsed = head.parentNode.classList.toggle('rp-collapsed');
+  });
+  if (rp.baseData) { rp.base(map, rp.baseData); }
+  map.on('zoomend', rp.rescale);
   var m = /view=([-0-9.]+),([-0-9.]+),([0-9.]+)/.exec(window.location.hash);
   if (m) { map.setView([+m[1], +m[2]], +m[3], {animate: false}); }
-  else { map.fitBounds(bounds, {animate: false}); }
+  else {
+    // The legend keeps the lower left: the country is framed to its right.
+    var leg = document.querySelector('.rp-legend');
+    if (leg && !exporting && leg.offsetWidth + 24 > map.getSize().x * 0.3) {
+      leg.classList.add('rp-collapsed');  // a small window: folded, one click opens it
+      rp.legendCollapsed = true;
+    }
+    var lw = Math.min(leg ? leg.offsetWidth + 24 : 20, map.getSize().x * 0.3);
+    map.fitBounds(bounds, {animate: false, paddingTopLeft: [lw, 16], paddingBottomRight: [16, 16]});
+  }
+  rp.rescale();
+  if (rp.towns) { rp.towns(); }
   if (typeof QWebChannel !== 'undefined' && typeof qt !== 'undefined') {
     new QWebChannel(qt.webChannelTransport, function(ch) { rp.bridge = ch.objects.bridge || null; });
   }
