@@ -3,6 +3,7 @@
     python main.py                      open the window on the default scenario
     python main.py summary [--json]     print the reach summary
     python main.py export --out map.png render the map to an image, headless
+    python main.py --selftest | --version
 """
 from __future__ import annotations
 
@@ -260,6 +261,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] in (["--version"], ["--selftest"]):
+        from reach_planner.ui.selftest import run_flag
+
+        return run_flag(argv[0])
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["gui", *argv]
     args = build_parser().parse_args(argv)

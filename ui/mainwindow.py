@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reach_planner import __version__
 from reach_planner.geo.params import ScenarioParams
 from reach_planner.ui.export import render_page, save_image
 from reach_planner.ui.export_dialog import ExportDialog, remember_folder
@@ -265,7 +266,8 @@ class MainWindow(FileActions, QMainWindow):
 
     def about(self) -> None:
         QMessageBox.about(self, tr("About Reach Planner"),
-                          tr("Reach Planner maps a simulated Goodaymart delivery-and-installation "
+                          tr("Reach Planner {version}").format(version=__version__) + "\n\n"
+                          + tr("Reach Planner maps a simulated Goodaymart delivery-and-installation "
                              "network and the rural people it does not reach.") + "\n\n"
                           + tr(ATTRIBUTION))
 

@@ -364,16 +364,16 @@
       <translation>重新计算</translation>
     </message>
     <message>
-      <source>Reach Planner maps a simulated Goodaymart delivery-and-installation network and the rural people it does not reach.</source>
-      <translation>Reach Planner 绘制模拟的日日顺配送安装网络，并标出其尚未覆盖的农村人口。</translation>
-    </message>
-    <message>
       <source>Exporting {name}…</source>
       <translation>正在导出 {name}…</translation>
     </message>
     <message>
       <source>Export print map</source>
       <translation>导出打印地图</translation>
+    </message>
+    <message>
+      <source>Reach Planner maps a simulated Goodaymart delivery-and-installation network and the rural people it does not reach.</source>
+      <translation>Reach Planner 绘制模拟的日日顺配送安装网络，并标出其尚未覆盖的农村人口。</translation>
     </message>
     <message>
       <source>Exported {path} ({w}×{h})</source>
@@ -386,6 +386,10 @@
     <message>
       <source>Exported {path}</source>
       <translation>已导出 {path}</translation>
+    </message>
+    <message>
+      <source>Reach Planner {version}</source>
+      <translation>Reach Planner {version} 版</translation>
     </message>
     <message>
       <source>simulated</source>

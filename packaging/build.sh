@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Build the desktop bundle: dist/ReachPlanner/ReachPlanner (PyInstaller, one folder).
+#   bash packaging/build.sh            (after `bash .ci/install`; adds the [bundle] extra)
+# Prints the unpacked size and the largest parts. See README, "Desktop bundle".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+[ -x "$PY" ] || { echo "no .venv: run 'bash .ci/install' first" >&2; exit 1; }
+"$PY" -c "import PyInstaller" 2>/dev/null || \
+  "$PY" -m pip install -q -e ".[bundle]" 2>&1 | grep -v "is ignored: it is neither" || true
+
+start=$(date +%s)
+# The spec links build/pyinstaller/src/reach_planner to the checkout; a link back into the
+# tree must not outlive the build (tools that walk the tree would loop).
+trap 'rm -rf build/pyinstaller/src' EXIT
+"$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
+  --distpath dist --workpath build/pyinstaller packaging/ReachPlanner.spec
+out=dist/ReachPlanner
+if [ -d "$out" ]; then  # Linux/Windows one folder (macOS: dist/ReachPlanner.app)
+  if command -v strip >/dev/null && [ "$(uname)" = Linux ]; then
+    strip --strip-unneeded "$out"/_internal/libpython3*.so*  # CPython's symbols: 17 MB
+  fi
+  cp packaging/reach-planner.desktop packaging/install-desktop-entry.sh "$out/"
+  cp resources/icons/reach-planner.svg resources/icons/reach-planner-256.png "$out/"
+  cp resources/fonts/OFL.txt "$out/OFL-NotoSansSC.txt"
+fi
+echo "built $out in $(( $(date +%s) - start )) s"
+"$PY" packaging/bundle_size.py "$out" || echo "note: the bundle is over its size budget (see README)" >&2
+"$out/ReachPlanner" --version  # the bundle starts

@@ -1,0 +1,140 @@
+"""``--selftest`` and ``--version``: the pixel check, the real run offscreen, the failure
+message, and what the desktop bundle trims."""
+from __future__ import annotations
+
+import io
+import re
+import sys
+
+import numpy as np
+import pytest
+
+from reach_planner import __version__
+from reach_planner.main import main
+from reach_planner.ui import selftest
+from reach_planner.ui.maps.style import GAP_COLOURS, LAND, SEA
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "packaging"))
+import trim  # noqa: E402  (packaging/trim.py: the bundle's trimming rules)
+
+
+def picture(sea: float, land: float, gaps: float, noise: bool = True) -> np.ndarray:
+    """A 200 x 300 picture with the given shares of sea, land and gap colour."""
+    h, w = 200, 300
+    flat = np.full((h * w, 3), 255, dtype=np.uint8)
+    n_sea, n_land, n_gap = int(sea * h * w), int(land * h * w), int(gaps * h * w)
+    flat[:n_sea] = selftest._rgb(SEA)
+    flat[n_sea:n_sea + n_land] = selftest._rgb(LAND)
+    flat[n_sea + n_land:n_sea + n_land + n_gap] = selftest.gap_colours_on_land()[3]
+    if noise:  # outlets, borders, text: many other colours
+        rest = flat[n_sea + n_land + n_gap:]
+        rest[:] = np.random.default_rng(0).integers(0, 120, size=rest.shape, dtype=np.uint8)
+    return flat.reshape(h, w, 3)
+
+
+def test_pixel_check_accepts_a_drawn_map():
+    report = selftest.check_pixels(picture(0.6, 0.1, 0.04))
+    assert report.problems() == []
+    assert report.sea == pytest.approx(0.6, abs=0.01) and report.gaps == pytest.approx(0.04, abs=0.01)
+
+
+def test_pixel_check_names_what_is_missing():
+    blank = selftest.check_pixels(np.full((200, 300, 3), 255, dtype=np.uint8))
+    assert any("blank" in p for p in blank.problems())
+    no_gaps = selftest.check_pixels(picture(0.6, 0.2, 0.0))
+    assert no_gaps.problems() == [f"no gap cells drawn (0.00% < {selftest.MIN_GAPS:.1%})"]
+    only_sea = selftest.check_pixels(picture(0.9, 0.0, 0.0))
+    assert {p.split(" (")[0] for p in only_sea.problems()} == {"too little land colour",
+                                                               "no gap cells drawn"}
+
+
+def test_gap_colours_are_blended_over_land():
+    blended = selftest.gap_colours_on_land()
+    assert len(blended) == len(GAP_COLOURS)
+    red, land = selftest._rgb(GAP_COLOURS[-1]), selftest._rgb(LAND)
+    assert (np.minimum(red, land) <= blended[-1]).all() and (blended[-1] <= np.maximum(red, land)).all()
+
+
+@pytest.mark.qt
+def test_selftest_draws_the_map_and_prints_one_line(qapp):
+    out = io.StringIO()
+    times = selftest.run_selftest(out=out)
+    line = out.getvalue()
+    assert line.count("\n") == 1 and line.startswith(f"selftest ok: Reach Planner {__version__}")
+    assert set(times) == {"imports", "scenario", "page", "drawn", "font", "total"}
+    assert times["total"] >= times["scenario"] + times["drawn"]
+    land, gaps = re.search(r"land (\d+)%, gaps ([\d.]+)%", line).groups()
+    assert int(land) >= selftest.MIN_LAND * 100 and float(gaps) >= selftest.MIN_GAPS * 100
+
+
+@pytest.mark.qt
+def test_selftest_fails_with_the_reason_when_the_map_is_blank(qapp, monkeypatch, capsys):
+    from PySide6.QtGui import QImage
+
+    from reach_planner.ui import export
+
+    def blank_page(*_args, **_kwargs):
+        img = QImage(*selftest.VIEW, QImage.Format.Format_RGB32)
+        img.fill(0xFFFFFFFF)
+        return img
+
+    monkeypatch.setattr(export, "render_page", blank_page)
+    assert main(["--selftest"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("selftest FAILED: map pixels: the map is blank (1 colours)")
+
+
+@pytest.mark.qt
+def test_selftest_fails_when_the_map_never_draws(qapp, monkeypatch, capsys):
+    from reach_planner.ui import export
+
+    def no_draw(*_args, **_kwargs):
+        raise RuntimeError("the map did not finish drawing in time")
+
+    monkeypatch.setattr(export, "render_page", no_draw)
+    assert main(["--selftest"]) == 1
+    assert "selftest FAILED: map: the map did not finish drawing in time" in capsys.readouterr().err
+
+
+def test_version_matches_the_package(capsys):
+    assert main(["--version"]) == 0
+    printed = capsys.readouterr().out.strip()
+    declared = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M)[1]
+    assert printed == f"Reach Planner {declared}" == f"Reach Planner {__version__}"
+
+
+def test_bundle_keeps_english_and_chinese_only():
+    qt = "_internal/PySide6/Qt/translations/"
+    assert trim.keep(qt + "qtbase_zh_CN.qm") and trim.keep(qt + "qtwebengine_en.qm")
+    assert not trim.keep(qt + "qtbase_de.qm") and not trim.keep(qt + "qtwebengine_pt_BR.qm")
+    assert trim.keep(qt + "qtwebengine_locales/en-US.pak")
+    assert trim.keep(qt + "qtwebengine_locales/zh-CN.pak")
+    assert not trim.keep(qt + "qtwebengine_locales/zh-TW.pak")
+    assert not trim.keep("matplotlib/mpl-data/sample_data/goog.npz")
+    assert trim.keep("PySide6/Qt/resources/qtwebengine_resources.pak")
+    assert trim.keep("PySide6/Qt/libexec/QtWebEngineProcess")
+
+
+def test_bundle_ships_the_runtime_resources_not_the_build_tools():
+    shipped = [p.relative_to(ROOT).as_posix() for p in (ROOT / "resources").rglob("*")
+               if p.is_file() and trim.keep(p.relative_to(ROOT).as_posix(), source=True)]
+    for needed in ("resources/data/provinces.geojson", "resources/web/leaflet/leaflet.js",
+                   "resources/i18n/reach_planner_zh_CN.qm", "resources/fonts/NotoSansSC-Regular.ttf",
+                   "resources/fonts/OFL.txt", "resources/ATTRIBUTION.md"):
+        assert needed in shipped
+    assert not [p for p in shipped if p.startswith("resources/tools/") or p.endswith(".ts")]
+
+
+@pytest.mark.qt
+def test_help_about_shows_the_version(qapp, message_boxes):
+    from reach_planner.ui.mainwindow import MainWindow
+
+    w = MainWindow()
+    try:
+        w.about_action.trigger()
+    finally:
+        w.state.set_dirty(False)
+        w.close()
+    kind, _title, text = message_boxes[-1]
+    assert kind == "about" and text.startswith(f"Reach Planner {__version__}\n")
