@@ -81,24 +81,59 @@ class DemandActions:
 
         cell_km = self.state.params.cell_km
         self.statusBar().showMessage(tr("Reading {file}…").format(file=path.name))
-        self.state.runner.start(
-            "import-demand", lambda progress: read_demand(path, cell_km, column),
-            done=self._demand_read,
-            failed=lambda exc: self._demand_failed(path, exc),
-            cancelled=self.statusBar().clearMessage)
+        self._start_read(lambda progress: read_demand(path, cell_km, column), self._demand_read,
+                         lambda exc: self._demand_failed(path, exc))
 
-    def _demand_failed(self, path: Path, exc: BaseException) -> None:
+    def _start_read(self, job, done, failed) -> None:
+        # Transitional: the task runner of AppState when present, else a pool task.
+        runner = getattr(self.state, "runner", None)
+        if runner is not None:
+            runner.start("import-demand", job, done=done, failed=failed,
+                         cancelled=self.statusBar().clearMessage)
+            return
+        from PySide6.QtCore import QThreadPool
+
+        from reach_planner.ui.workers import Task
+
+        task = Task(job)
+        task.signals.done.connect(done)
+        task.signals.failed.connect(failed)
+        self._demand_task = task  # keep the Python side alive until a signal arrives
+        QThreadPool.globalInstance().start(task)
+
+    def _change_overlay(self, overlay: SiteOverlay | None, text: str) -> None:
+        change = getattr(self.state, "change", None)
+        if change is not None:
+            change(overlay=overlay, text=text)
+        else:
+            self.state.change_overlay(overlay, text)
+
+    def _demand_failed(self, path: Path, exc) -> None:
         from reach_planner.geo.demand_io import WeightColumnNotFound
 
         self.statusBar().clearMessage()
-        if isinstance(exc, WeightColumnNotFound) and exc.columns:
-            col, ok = QInputDialog.getItem(self, tr("Import demand"),
-                                           tr("Which column holds the weight?"), exc.columns, 0, False)
-            if ok and col:
-                self.import_demand_file(path, col)
-            return
+        text = str(exc)
+        for prefix in ("DemandFileError: ", "WeightColumnNotFound: ", "SiteFileError: "):
+            text = text.removeprefix(prefix)
+        if isinstance(exc, WeightColumnNotFound) or "no weight column found" in text:
+            columns = getattr(exc, "columns", None) or self._columns(path)
+            if columns:
+                col, ok = QInputDialog.getItem(self, tr("Import demand"),
+                                               tr("Which column holds the weight?"), columns, 0, False)
+                if ok and col:
+                    self.import_demand_file(path, col)
+                return
         QMessageBox.warning(self, tr("Import demand"),
-                            tr("Nothing was imported; the scenario is unchanged.") + "\n\n" + str(exc))
+                            tr("Nothing was imported; the scenario is unchanged.") + "\n\n" + text)
+
+    @staticmethod
+    def _columns(path: Path) -> list[str]:
+        from reach_planner.geo.sites_io import SiteFileError, peek_columns
+
+        try:
+            return peek_columns(path)
+        except SiteFileError:
+            return []
 
     def _demand_read(self, imp) -> None:
         from reach_planner.geo.demand_io import format_demand_report
@@ -107,10 +142,10 @@ class DemandActions:
         self.statusBar().showMessage(report.splitlines()[0], 15000)
         if imp.issues:
             QMessageBox.information(self, tr("Import demand"), report)
-        overlay = (self.state.overlay or SiteOverlay()).with_demand(imp.demand)
-        self.state.change(overlay=overlay, text=tr("Import demand"))
+        self._change_overlay((self.state.overlay or SiteOverlay()).with_demand(imp.demand),
+                             tr("Import demand"))
 
     def use_census_demand(self) -> None:
         ov = self.state.overlay
         if ov is not None and ov.demand is not None:
-            self.state.change(overlay=ov.with_demand(None), text=tr("Use the census demand model"))
+            self._change_overlay(ov.with_demand(None), tr("Use the census demand model"))

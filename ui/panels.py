@@ -31,6 +31,13 @@ from reach_planner.geo.params import (
     ScenarioParams,
 )
 from reach_planner.geo.summary import Summary
+from reach_planner.ui.demand_ui import (
+    demand_value,
+    distance_box,
+    distance_value,
+    retranslate_distance,
+    set_distance,
+)
 from reach_planner.ui.i18n import current_language, fmt_count, tr
 from reach_planner.ui.state import AppState
 
@@ -54,7 +61,7 @@ class ReachPanel(QWidget):
     """Headline figures of the simulated joint-venture network."""
 
     KEYS = ("network", "sites", "outlets", "rural", "rural_cov", "unreached", "delivery",
-            "urban_cov", "area", "gaps")
+            "urban_cov", "area", "gaps", "demand", "distance")
 
     def __init__(self, state: AppState) -> None:
         super().__init__()
@@ -100,7 +107,8 @@ class ReachPanel(QWidget):
         names = [tr("Network"), tr("Distribution sites"), tr("Service outlets"),
                  tr("Rural population"),
                  tr("Rural covered"), tr("Rural still unreached"), tr("Rural within delivery"),
-                 tr("Urban covered"), tr("Area covered"), tr("Gap regions")]
+                 tr("Urban covered"), tr("Area covered"), tr("Gap regions"), tr("Demand"),
+                 tr("Distance")]
         for key, text in zip(self.KEYS, names):
             self.labels[key].setText(text)
         self.figures.setTitle(tr("Reach (this scenario)"))
@@ -125,6 +133,10 @@ class ReachPanel(QWidget):
             area=fmt_count(s.area_covered_km2), pct=f"{s.area_covered_pct:.1f}"))
         v["gaps"].setText(tr("{n} (service radius {km} km)").format(
             n=fmt_count(s.gap_regions), km=f"{p['radius_km']:g}"))
+        v["demand"].setText(demand_value(s))
+        v["demand"].setWordWrap(True)
+        v["distance"].setText(distance_value(s))
+        v["distance"].setWordWrap(True)
         c = s.context
         self.context.setText(tr(
             "Alibaba invested about {usd} in Haier's logistics arm Goodaymart so "
@@ -245,9 +257,10 @@ class ControlsPanel(QWidget):
         self.rural_bias = QDoubleSpinBox()
         self.rural_bias.setRange(0, 1)
         self.rural_bias.setSingleStep(0.1)
+        self.distance = distance_box()
         self.form = QFormLayout()
         for w in (self.seed, self.sites, self.outlets, self.radius, self.site_radius,
-                  self.strategy, self.rural_bias):
+                  self.strategy, self.rural_bias, self.distance):
             self.form.addRow(QLabel(), w)
         self.recompute = QPushButton()
         self.recompute.setDefault(True)
@@ -272,7 +285,8 @@ class ControlsPanel(QWidget):
 
     def retranslate(self) -> None:
         names = [tr("Seed"), tr("Distribution sites"), tr("Service outlets"),
-                 tr("Service radius"), tr("Delivery radius"), tr("Placement"), tr("Rural bias")]
+                 tr("Service radius"), tr("Delivery radius"), tr("Placement"), tr("Rural bias"),
+                 tr("Distance")]
         for row, text in enumerate(names):
             self.form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().setText(text)
         current = self.strategy.currentData() or ScenarioParams.strategy
@@ -285,6 +299,7 @@ class ControlsPanel(QWidget):
         self.recompute.setText(tr("Recompute"))
         self.cancel.setText(tr("Cancel"))
         self.strategy.setToolTip(tr("Where simulated service outlets are placed"))
+        retranslate_distance(self.distance)
         self.rural_bias.setToolTip(tr("Share of outlets placed by rural rather than urban "
                                       "population"))
 
@@ -312,6 +327,7 @@ class ControlsPanel(QWidget):
         self.site_radius.setValue(p.site_radius_km)
         self.strategy.setCurrentIndex(STRATEGIES.index(p.strategy))
         self.rural_bias.setValue(p.rural_bias)
+        set_distance(self.distance, p.distance)
 
     def params(self) -> ScenarioParams:
         return ScenarioParams(seed=self.seed.value(), sites=self.sites.value(),
@@ -319,7 +335,8 @@ class ControlsPanel(QWidget):
                               site_radius_km=self.site_radius.value(),
                               strategy=str(self.strategy.currentData()),
                               rural_bias=round(self.rural_bias.value(), 3),
-                              cell_km=self.state.params.cell_km)
+                              cell_km=self.state.params.cell_km,
+                              distance=str(self.distance.currentData()))
 
     def apply(self) -> None:
         try:
