@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from reach_planner.geo.params import ScenarioParams
+from reach_planner.ui.panels import CODE_ROLE
 from tests.qt_helpers import close_window, open_window, wait_until
 
 pytestmark = pytest.mark.qt
@@ -51,6 +52,7 @@ def test_distance_switch_shows_both_coverages(window):
     from reach_planner.ui.demand_ui import set_distance
 
     assert window.reach.values["distance"].text() == "straight line"
+    assert window.provinces.isColumnHidden(8)
     set_distance(window.controls.distance, "terrain")
     window.controls.apply()
     assert wait_until(lambda: idle(window) and window.state.params.distance == "terrain", 90)
@@ -59,6 +61,13 @@ def test_distance_switch_shows_both_coverages(window):
     assert window.reach.values["distance"].text() == (
         f"over terrain: {s.rural_covered_pct_terrain:.2f}% rural covered "
         f"(straight line: {s.rural_covered_pct_straight:.2f}%)")
+    table = window.provinces
+    assert not table.isColumnHidden(8)
+    tibet = next(r for r in range(table.model_.rowCount())
+                 if table.model_.item(r, 0).data(CODE_ROLE) == 54)
+    p = next(p for p in s.provinces if p.gb_code == 54)
+    assert table.model_.item(tibet, 2).text() == f"{p.rural_covered_pct_terrain:.1f}"
+    assert table.model_.item(tibet, 8).text() == f"{p.rural_covered_pct_straight:.1f}"
 
 
 def test_a_file_without_a_known_weight_column_asks_for_it(window, tmp_path, monkeypatch):

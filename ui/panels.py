@@ -172,7 +172,7 @@ class ProvinceTable(QTableView):
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
-        self.model_ = QStandardItemModel(0, 8, self)
+        self.model_ = QStandardItemModel(0, 9, self)
         self.proxy = _NumericSort(self)
         self.proxy.setSourceModel(self.model_)
         self.proxy.setSortRole(SORT_ROLE)
@@ -191,12 +191,14 @@ class ProvinceTable(QTableView):
 
     def retranslate(self) -> None:
         heads = [tr("Province"), tr("Rural pop."), tr("Covered %"), tr("Outlets/100k"),
-                 tr("Largest gap"), tr("Outlets"), tr("Sites"), tr("Gaps")]
+                 tr("Largest gap"), tr("Outlets"), tr("Sites"), tr("Gaps"), tr("Straight-line %")]
         tips = [tr("Province (Chinese and English name)"), tr("Rural population, 2020 census"),
                 tr("Rural population within the service radius of an outlet"),
                 tr("Service outlets per 100,000 rural people"),
                 tr("Rural people in the province's largest gap region"),
-                tr("Service outlets"), tr("Distribution sites"), tr("Gap regions")]
+                tr("Service outlets"), tr("Distribution sites"), tr("Gap regions"),
+                tr("Rural population within the service radius as a straight line (shown with "
+                   "terrain distance, beside the terrain figure)")]
         self.model_.setHorizontalHeaderLabels(heads)
         for i, tip in enumerate(tips):
             self.model_.horizontalHeaderItem(i).setToolTip(tip)
@@ -210,6 +212,7 @@ class ProvinceTable(QTableView):
         self.model_.setRowCount(0)
         for p in s.provinces:
             self.model_.appendRow(self._row(p))
+        self.setColumnHidden(8, s.distance != "terrain")
         if not self._sorted:  # first time: the least-covered provinces on top
             col, order = 2, Qt.SortOrder.AscendingOrder
             self._sorted = True
@@ -224,6 +227,8 @@ class ProvinceTable(QTableView):
                  (fmt_count(p.largest_gap_population), p.largest_gap_population),
                  (f"{p.outlets:,}", p.outlets), (f"{p.sites:,}", p.sites),
                  (f"{p.gap_regions:,}", p.gap_regions)]
+        straight = p.rural_covered_pct_straight
+        cells.append(("–", -1.0) if straight is None else (f"{straight:.1f}", straight))
         row = []
         for i, (text, key) in enumerate(cells):
             item = QStandardItem(text)

@@ -508,6 +508,10 @@
       <translation>空白区</translation>
     </message>
     <message>
+      <source>Straight-line %</source>
+      <translation>直线 %</translation>
+    </message>
+    <message>
       <source>Province (Chinese and English name)</source>
       <translation>省份（中英文名称）</translation>
     </message>
@@ -526,6 +530,10 @@
     <message>
       <source>Rural people in the province's largest gap region</source>
       <translation>该省最大空白区域内的农村人口</translation>
+    </message>
+    <message>
+      <source>Rural population within the service radius as a straight line (shown with terrain distance, beside the terrain figure)</source>
+      <translation>按直线距离在服务半径内的农村人口（按地形量算时显示，与地形数字并列）</translation>
     </message>
     <message>
       <source>Seed</source>
