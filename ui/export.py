@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QMarginsF, QSizeF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QMarginsF, QSizeF, Qt, QTimer
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from reach_planner.geo.atomic import check_target
@@ -48,12 +49,31 @@ def render_page(page: Path, width: int, height: int, scale: int,
         v.load_page(page, view, export=True)
         if not v.wait_drawn(timeout_ms):
             raise RuntimeError("the map did not finish drawing in time")
-        img = v.grab().toImage()
+        img = _painted_grab(v)
     finally:
         dispose(v)
     if img.isNull():
         raise RuntimeError("the map view produced an empty picture")
     return img
+
+
+def _painted_grab(v: MapView, wait_s: float = 10.0) -> QImage:
+    """The view's picture once the compositor has delivered a frame: on a busy machine
+    the first grab after "drawn" can still be the empty page colour."""
+    img = v.grab().toImage()
+    deadline = time.monotonic() + wait_s
+    while _uniform(img) and time.monotonic() < deadline:
+        loop = QEventLoop()
+        QTimer.singleShot(100, loop.quit)
+        loop.exec()
+        img = v.grab().toImage()
+    return img
+
+
+def _uniform(img: QImage) -> bool:
+    small = img.scaled(24, 24)
+    first = small.pixel(0, 0)
+    return all(small.pixel(x, y) == first for x in range(24) for y in range(24))
 
 
 def dispose(view: MapView) -> None:
