@@ -3,6 +3,10 @@
 Adjacent gap cells (sharing a hexagon edge) of the same province form one gap region
 (planners act per province); regions are ranked
 by the rural population they leave unreached, so planners see the biggest holes first.
+
+``shares`` lists each region's part per province (people and cells), so every province
+with unreached people counts the regions they live in; as regions stop at province
+borders, that is one row per region.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ class Gaps:
     is_gap: NDArray[np.bool_]
     region: NDArray[np.int64]
     regions: pd.DataFrame  # rank, gb_code, rural_unreached, cells, area_km2, lon, lat, max_dist_km
+    shares: pd.DataFrame  # rank, gb_code, rural_unreached, cells: each region's part per province
 
 
 def find_gaps(demand: Demand, coverage: Coverage) -> Gaps:
@@ -63,7 +68,10 @@ def find_gaps(demand: Demand, coverage: Coverage) -> Gaps:
     region[cells] = rank_of[inv]
     frame.insert(0, "rank", np.arange(1, k + 1))
     frame = frame.drop(columns="raw")
-    return Gaps(is_gap=is_gap, region=region, regions=frame)
+    shares = pd.DataFrame({"rank": region[cells] + 1, "gb_code": g.gb_code[cells], "people": pop})
+    shares = shares.groupby(["rank", "gb_code"], sort=True).agg(
+        rural_unreached=("people", "sum"), cells=("people", "size")).reset_index()
+    return Gaps(is_gap=is_gap, region=region, regions=frame, shares=shares)
 
 
 def _group_max(inv: NDArray[np.int64], values: NDArray[np.float64], k: int) -> NDArray[np.float64]:

@@ -49,7 +49,7 @@ def render_page(page: Path, width: int, height: int, scale: int,
         v.load_page(page, view, export=True)
         if not v.wait_drawn(timeout_ms):
             raise RuntimeError("the map did not finish drawing in time")
-        img = _painted_grab(v)
+        img = grab_painted(v, 10000)
     finally:
         dispose(v)
     if img.isNull():
@@ -57,23 +57,30 @@ def render_page(page: Path, width: int, height: int, scale: int,
     return img
 
 
-def _painted_grab(v: MapView, wait_s: float = 10.0) -> QImage:
-    """The view's picture once the compositor has delivered a frame: on a busy machine
-    the first grab after "drawn" can still be the empty page colour."""
-    img = v.grab().toImage()
-    deadline = time.monotonic() + wait_s
-    while _uniform(img) and time.monotonic() < deadline:
+def grab_painted(view: MapView, timeout_ms: int) -> QImage:
+    """The view's picture once it holds more than the page background.
+
+    The page reports ``drawn`` after a few animation frames, but an off-screen view can
+    hand out its first composited frame later (seen on a loaded machine: one flat colour);
+    an export must never be that empty picture, so grab again until the map is in it."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        img = view.grab().toImage()
+        if not is_blank(img) or time.monotonic() > deadline:
+            return img
         loop = QEventLoop()
         QTimer.singleShot(100, loop.quit)
         loop.exec()
-        img = v.grab().toImage()
-    return img
 
 
-def _uniform(img: QImage) -> bool:
-    small = img.scaled(24, 24)
-    first = small.pixel(0, 0)
-    return all(small.pixel(x, y) == first for x in range(24) for y in range(24))
+def is_blank(img: QImage, samples: int = 24) -> bool:
+    """True when a grid of sample pixels is all one colour (nothing painted yet)."""
+    if img.isNull():
+        return True
+    w, h = img.width(), img.height()
+    first = img.pixel(0, 0)
+    return all(img.pixel(min(w - 1, int((i + 0.5) * w / samples)), min(h - 1, int((j + 0.5) * h / samples)))
+               == first for i in range(samples) for j in range(samples))
 
 
 def dispose(view: MapView) -> None:
