@@ -84,7 +84,7 @@ def export_results(result: ScenarioResult, out_dir: str | Path,
     lay = layers(result) if {"geojson", "gpkg"} & set(formats) else {}
     written: list[Path] = []
     if "geojson" in formats:
-        written += [atomic_write_with(out / f"{name}.geojson", _geojson_writer(gdf))
+        written += [atomic_write_with(out / f"{name}.geojson", _geojson_writer(gdf, name))
                     for name, gdf in lay.items()]
     if "gpkg" in formats:
         written.append(atomic_write_with(out / GPKG_NAME, _gpkg_writer(lay)))
@@ -101,8 +101,9 @@ def export_results(result: ScenarioResult, out_dir: str | Path,
     return written
 
 
-def _geojson_writer(gdf: gpd.GeoDataFrame):
-    return lambda p: gdf.to_file(p, driver="GeoJSON")
+def _geojson_writer(gdf: gpd.GeoDataFrame, name: str):
+    # the layer name is written into the file ("name"): the real one, not the temp file's
+    return lambda p: gdf.to_file(p, driver="GeoJSON", layer=name)
 
 
 def _gpkg_writer(lay: dict[str, gpd.GeoDataFrame]):

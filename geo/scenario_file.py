@@ -108,6 +108,24 @@ def _reimport(path: Path, demand: dict[str, str], params: ScenarioParams) -> Any
         raise ScenarioFileError(f"{path}: its demand file cannot be read: {exc}") from None
 
 
+def map_view(settings: dict[str, Any]) -> dict[str, float] | None:
+    """The saved map view (centre and zoom) of a scenario, or None when absent or odd:
+    a hand-edited view must not move the map somewhere impossible."""
+    view = settings.get("map_view")
+    if not isinstance(view, dict):
+        return None
+    try:
+        lat, lon, zoom = (view[k] for k in ("lat", "lon", "zoom"))
+    except KeyError:
+        return None
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v == v
+               for v in (lat, lon, zoom)):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= zoom <= 20):
+        return None
+    return {"lat": float(lat), "lon": float(lon), "zoom": float(zoom)}
+
+
 def _read_json(path: Path) -> Any:
     try:
         text = path.read_bytes().decode("utf-8-sig")

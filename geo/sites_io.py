@@ -33,11 +33,18 @@ from reach_planner.geo.columns import (
 from reach_planner.geo.data import load_china
 from reach_planner.geo.grid import province_of
 from reach_planner.geo.network import DISTRIBUTION, OUTLET, Network, empty_layer, make_layer
-from reach_planner.geo.site_tables import SUFFIXES, SiteFileError, Table, first_line, read_table
+from reach_planner.geo.site_tables import (
+    SUFFIXES,
+    ColumnsNotFound,
+    SiteFileError,
+    Table,
+    first_line,
+    read_table,
+)
 
-__all__ = ["ALIASES", "KIND_WORDS", "SUFFIXES", "ColumnMap", "ImportIssue", "ImportResult",
-           "SiteFileError", "SiteOverlay", "apply_import", "apply_overlay", "format_report",
-           "guess_columns", "overlay_from", "peek_columns", "read_sites"]
+__all__ = ["ALIASES", "KIND_WORDS", "SUFFIXES", "ColumnMap", "ColumnsNotFound", "ImportIssue",
+           "ImportResult", "SiteFileError", "SiteOverlay", "apply_import", "apply_overlay",
+           "format_report", "guess_columns", "overlay_from", "peek_columns", "read_sites"]
 
 COAST_TOLERANCE_DEG = 0.03  # ~3 km: a site on the shore may fall just outside simplified coasts
 ERROR, WARNING = "error", "warning"
@@ -105,6 +112,15 @@ class SiteOverlay:
         """The same overlay measured against another demand (None: the census model)."""
         return dataclasses.replace(self, demand=demand)
 
+    def combined(self, more: SiteOverlay) -> SiteOverlay:
+        """This import plus another one (File › Import, "Add"): layers are joined, ids
+        renumbered if the two files used the same ones; accepted outlets stay."""
+        names = " + ".join(n for n in (self.source_name, more.source_name) if n)
+        return SiteOverlay(_joined(self.sites, more.sites, "DS"),
+                           _joined(self.outlets, more.outlets, "SO"),
+                           more.other if more.other == self.other else "keep", names,
+                           self.added_outlets)
+
     def with_added(self, outlets: gpd.GeoDataFrame) -> SiteOverlay:
         """A new overlay with more accepted outlets (ids stay unique)."""
         old = self.added_outlets
@@ -114,6 +130,17 @@ class SiteOverlay:
         both = add if old is None else gpd.GeoDataFrame(
             pd.concat([old, add], ignore_index=True), geometry="geometry", crs=add.crs)
         return dataclasses.replace(self, added_outlets=both)
+
+
+def _joined(a: gpd.GeoDataFrame | None, b: gpd.GeoDataFrame | None,
+            prefix: str) -> gpd.GeoDataFrame | None:
+    if a is None or b is None:
+        return b if a is None else a
+    both = gpd.GeoDataFrame(pd.concat([a, b], ignore_index=True), geometry="geometry",
+                            crs=a.crs)
+    if both["site_id"].duplicated().any():
+        both["site_id"] = [f"{prefix}{k + 1:06d}" for k in range(len(both))]
+    return both
 
 
 # -- columns -----------------------------------------------------------------------------
@@ -139,10 +166,11 @@ def resolve_columns(frame: pd.DataFrame, mapping: ColumnMap | None, path: Path) 
                                     + ", ".join(_visible(frame.columns)))
         cols = ColumnMap(**{**cols.__dict__, **chosen})
     if cols.lat is None or cols.lon is None:
-        raise SiteFileError(
+        raise ColumnsNotFound(
             f"{path}: no latitude/longitude columns found (looked for lat/latitude/纬度 and "
             f"lon/lng/longitude/经度); columns are: {', '.join(_visible(frame.columns))}. "
-            "Choose them with a column mapping (--lat-col/--lon-col)")
+            "Choose them with a column mapping (--lat-col/--lon-col)",
+            [str(c) for c in frame.columns if not str(c).startswith("__")])
     return cols
 
 

@@ -134,7 +134,7 @@ def test_help_about_shows_the_version(qapp, message_boxes):
     try:
         w.about_action.trigger()
     finally:
-        w.state.set_dirty(False)
+        w.state.undo_stack.setClean()  # no unsaved-changes prompt
         w.close()
     kind, _title, text = message_boxes[-1]
     assert kind == "about" and text.startswith(f"Reach Planner {__version__}\n")
