@@ -8,6 +8,7 @@ from typing import Any
 DEFAULT_SITES = 2800
 DEFAULT_OUTLETS = 17000
 STRATEGIES = ("population", "towns", "uniform")
+DISTANCES = ("straight", "terrain")  # reach as a great circle, or flat-equivalent km over terrain
 MAX_SITES = 50_000
 MAX_OUTLETS = 500_000
 MAX_SEED = 2**32 - 1
@@ -43,12 +44,16 @@ class ScenarioParams:
     strategy: str = "population"
     rural_bias: float = 0.6  # share of outlets placed by rural (vs urban) population
     cell_km: float = 10.0  # hex grid spacing (centre to centre) of the demand model
+    distance: str = "straight"  # how the radii are measured: see geo/terrain.py
 
     def __post_init__(self) -> None:
         for name, (lo, hi) in INT_LIMITS.items():
             _check_int(name, getattr(self, name), lo, hi)
         for name, (lo_f, hi_f) in NUM_LIMITS.items():
             _check_num(name, getattr(self, name), lo_f, hi_f)
+        if self.distance not in DISTANCES:
+            raise ParameterError(
+                f"distance must be one of {', '.join(DISTANCES)}, got {self.distance!r}")
         if self.strategy not in STRATEGIES:
             raise ParameterError(
                 f"strategy must be one of {', '.join(STRATEGIES)}, got {self.strategy!r}")

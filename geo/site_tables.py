@@ -421,6 +421,8 @@ def _read_gpkg(path: Path, data: bytes) -> Table:
     point_types = ("POINT", "POINTZ", "POINTM", "POINTZM")
     points = [n for n, g in types.items() if g.removeprefix("MULTI") in point_types]
     points = points or [n for n, g in types.items() if g in ("UNKNOWN", "GEOMETRY")]
+    if {"sites", "outlets"} <= set(points):  # an export-data result: its demand cells are not sites
+        points = [n for n in points if n != "demand"]
     if not points:
         kinds = ", ".join(f"{n} ({g})" for n, g in listed) or "none"
         raise SiteFileError(f"{path}: no point layer in the GeoPackage (layers: {kinds})")

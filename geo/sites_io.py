@@ -16,6 +16,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -97,13 +98,19 @@ class ImportResult:
 class SiteOverlay:
     """The planner's changes laid over the simulation: imported layers replace the
     simulated ones (``other``: keep the layer the file did not contain simulated, or
-    leave it empty), and accepted recommendations are added as outlets."""
+    leave it empty), and accepted recommendations are added as outlets. ``demand``
+    (a ``geo.demand.Demand`` from ``geo.demand_io``) replaces the census model."""
 
     sites: gpd.GeoDataFrame | None = None
     outlets: gpd.GeoDataFrame | None = None
     other: str = "keep"
     source_name: str = ""
     added_outlets: gpd.GeoDataFrame | None = None
+    demand: Any = None
+
+    def with_demand(self, demand: Any) -> SiteOverlay:
+        """The same overlay measured against another demand (None: the census model)."""
+        return dataclasses.replace(self, demand=demand)
 
     def combined(self, more: SiteOverlay) -> SiteOverlay:
         """This import plus another one (File › Import, "Add"): layers are joined, ids
@@ -122,7 +129,7 @@ class SiteOverlay:
         add["site_id"] = [f"RO{start + k + 1:05d}" for k in range(len(add))]
         both = add if old is None else gpd.GeoDataFrame(
             pd.concat([old, add], ignore_index=True), geometry="geometry", crs=add.crs)
-        return SiteOverlay(self.sites, self.outlets, self.other, self.source_name, both)
+        return dataclasses.replace(self, added_outlets=both)
 
 
 def _joined(a: gpd.GeoDataFrame | None, b: gpd.GeoDataFrame | None,

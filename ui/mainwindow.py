@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from reach_planner import __version__
 from reach_planner.geo.params import ScenarioParams
+from reach_planner.ui.demand_ui import DemandActions
 from reach_planner.ui.export import PageGrab, save_image
 from reach_planner.ui.export_dialog import ExportDialog, remember_folder
 from reach_planner.ui.file_actions import FileActions
@@ -30,7 +31,7 @@ from reach_planner.ui.runner import error_text
 from reach_planner.ui.state import AppState
 
 
-class MainWindow(FileActions, QMainWindow):
+class MainWindow(FileActions, DemandActions, QMainWindow):
     def __init__(self, state: AppState | None = None) -> None:
         super().__init__()
         self._tmp = tempfile.TemporaryDirectory(prefix="reach-planner-")
@@ -106,6 +107,8 @@ class MainWindow(FileActions, QMainWindow):
         self.save_action = self._action(self.save_scenario, QKeySequence.StandardKey.Save)
         self.save_as_action = self._action(self.save_scenario_as, QKeySequence.StandardKey.SaveAs)
         self.import_action = self._action(self.import_sites, "Ctrl+I")
+        self.demand_action = self._action(self.import_demand)
+        self.census_action = self._action(self.use_census_demand)
         self.export_data_action = self._action(self.export_results, "Ctrl+Shift+E")
         self.export_action = self._action(self.export_image, "Ctrl+E")
         self.print_action = self._action(self.export_print_map, "Ctrl+P")
@@ -115,9 +118,8 @@ class MainWindow(FileActions, QMainWindow):
         f.insertAction(self.recent_menu.menuAction(), self.new_action)
         f.insertAction(self.recent_menu.menuAction(), self.open_action)
         for act in (None, self.save_action, self.save_as_action, None, self.import_action,
-                    None, self.export_action, self.print_action, self.report_action,
-                    self.export_data_action, None,
-                    self.quit_action):
+                    self.demand_action, self.census_action, None, self.export_action,
+                    self.print_action, self.report_action, self.export_data_action, None, self.quit_action):
             f.addSeparator() if act is None else f.addAction(act)
         self.fill_recent_menu()
         self.edit_menu = bar.addMenu("")
@@ -188,6 +190,8 @@ class MainWindow(FileActions, QMainWindow):
         self.save_action.setText(tr("&Save scenario"))
         self.save_as_action.setText(tr("Save scenario &as…"))
         self.import_action.setText(tr("&Import sites…"))
+        self.demand_action.setText(tr("Import &demand (population raster or weighted points)…"))
+        self.census_action.setText(tr("Use the &census demand model"))
         self.export_data_action.setText(tr("Export &results (GeoPackage, GeoJSON, CSV, XLSX)…"))
         self.view_menu.setTitle(tr("&View"))
         self.help_menu.setTitle(tr("&Help"))

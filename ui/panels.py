@@ -30,6 +30,13 @@ from reach_planner.geo.params import (
     ScenarioParams,
 )
 from reach_planner.geo.summary import Summary
+from reach_planner.ui.demand_ui import (
+    demand_value,
+    distance_box,
+    distance_value,
+    retranslate_distance,
+    set_distance,
+)
 from reach_planner.ui.i18n import current_language, fmt_count, tr
 from reach_planner.ui.state import AppState
 
@@ -49,7 +56,7 @@ class ReachPanel(QWidget):
     """Headline figures of the simulated joint-venture network."""
 
     KEYS = ("network", "sites", "outlets", "rural", "rural_cov", "unreached", "delivery",
-            "urban_cov", "area", "gaps")
+            "urban_cov", "area", "gaps", "demand", "distance")
 
     def __init__(self, state: AppState) -> None:
         super().__init__()
@@ -95,7 +102,8 @@ class ReachPanel(QWidget):
         names = [tr("Network"), tr("Distribution sites"), tr("Service outlets"),
                  tr("Rural population"),
                  tr("Rural covered"), tr("Rural still unreached"), tr("Rural within delivery"),
-                 tr("Urban covered"), tr("Area covered"), tr("Gap regions")]
+                 tr("Urban covered"), tr("Area covered"), tr("Gap regions"), tr("Demand"),
+                 tr("Distance")]
         for key, text in zip(self.KEYS, names):
             self.labels[key].setText(text)
         self.figures.setTitle(tr("Reach (this scenario)"))
@@ -120,6 +128,10 @@ class ReachPanel(QWidget):
             area=fmt_count(s.area_covered_km2), pct=f"{s.area_covered_pct:.1f}"))
         v["gaps"].setText(tr("{n} (service radius {km} km)").format(
             n=fmt_count(s.gap_regions), km=f"{p['radius_km']:g}"))
+        v["demand"].setText(demand_value(s))
+        v["demand"].setWordWrap(True)
+        v["distance"].setText(distance_value(s))
+        v["distance"].setWordWrap(True)
         c = s.context
         self.context.setText(tr(
             "Alibaba invested about {usd} in Haier's logistics arm Goodaymart so "
@@ -155,7 +167,7 @@ class ProvinceTable(QTableView):
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
-        self.model_ = QStandardItemModel(0, 8, self)
+        self.model_ = QStandardItemModel(0, 9, self)
         self.proxy = _NumericSort(self)
         self.proxy.setSourceModel(self.model_)
         self.proxy.setSortRole(SORT_ROLE)
@@ -217,12 +229,14 @@ class ProvinceTable(QTableView):
 
     def retranslate(self) -> None:
         heads = [tr("Province"), tr("Rural pop."), tr("Covered %"), tr("Outlets/100k"),
-                 tr("Largest gap"), tr("Outlets"), tr("Sites"), tr("Gaps")]
+                 tr("Largest gap"), tr("Outlets"), tr("Sites"), tr("Gaps"), tr("Straight-line %")]
         tips = [tr("Province (Chinese and English name)"), tr("Rural population, 2020 census"),
                 tr("Rural population within the service radius of an outlet"),
                 tr("Service outlets per 100,000 rural people"),
                 tr("Rural people in the province's largest gap region"),
-                tr("Service outlets"), tr("Distribution sites"), tr("Gap regions")]
+                tr("Service outlets"), tr("Distribution sites"), tr("Gap regions"),
+                tr("Rural population within the service radius as a straight line (shown with "
+                   "terrain distance, beside the terrain figure)")]
         self.model_.setHorizontalHeaderLabels(heads)
         for i, tip in enumerate(tips):
             self.model_.horizontalHeaderItem(i).setToolTip(tip)
@@ -236,6 +250,7 @@ class ProvinceTable(QTableView):
         self.model_.setRowCount(0)
         for p in s.provinces:
             self.model_.appendRow(self._row(p))
+        self.setColumnHidden(8, s.distance != "terrain")
         if not self._sorted:  # first time: the least-covered provinces on top
             col, order = 2, Qt.SortOrder.AscendingOrder
             self._sorted = True
@@ -251,6 +266,8 @@ class ProvinceTable(QTableView):
                  (fmt_count(p.largest_gap_population), p.largest_gap_population),
                  (f"{p.outlets:,}", p.outlets), (f"{p.sites:,}", p.sites),
                  (f"{p.gap_regions:,}", p.gap_regions)]
+        straight = p.rural_covered_pct_straight
+        cells.append(("–", -1.0) if straight is None else (f"{straight:.1f}", straight))
         row = []
         for i, (text, key) in enumerate(cells):
             item = QStandardItem(text)
@@ -352,9 +369,10 @@ class ControlsPanel(QWidget):
         self.radius, self.site_radius, self.rural_bias = (f["radius_km"], f["site_radius_km"],
                                                           f["rural_bias"])
         self.strategy = QComboBox()
+        self.distance = distance_box()
         self.form = QFormLayout()
         for w in (self.seed, self.sites, self.outlets, self.radius, self.site_radius,
-                  self.strategy, self.rural_bias):
+                  self.strategy, self.rural_bias, self.distance):
             self.form.addRow(QLabel(), w)
         self.recompute = QPushButton()
         self.recompute.setDefault(True)
@@ -383,7 +401,8 @@ class ControlsPanel(QWidget):
 
     def _names(self) -> list[str]:
         return [tr("Seed"), tr("Distribution sites"), tr("Service outlets"),
-                tr("Service radius"), tr("Delivery radius"), tr("Placement"), tr("Rural bias")]
+                tr("Service radius"), tr("Delivery radius"), tr("Placement"), tr("Rural bias"),
+                tr("Distance")]
 
     def retranslate(self) -> None:
         for row, text in enumerate(self._names()):
@@ -398,6 +417,7 @@ class ControlsPanel(QWidget):
         self.recompute.setText(tr("Recompute"))
         self.cancel.setText(tr("Cancel"))
         self.strategy.setToolTip(tr("Where simulated service outlets are placed"))
+        retranslate_distance(self.distance)
         self.rural_bias.setToolTip(tr("Share of outlets placed by rural rather than urban "
                                       "population"))
         for field in self.fields.values():
@@ -438,6 +458,7 @@ class ControlsPanel(QWidget):
         for name, field in self.fields.items():
             field.setValue(getattr(p, name))
         self.strategy.setCurrentIndex(STRATEGIES.index(p.strategy))
+        set_distance(self.distance, p.distance)
 
     def problems(self) -> list[str]:
         labels = dict(zip(("seed", "sites", "outlets", "radius_km", "site_radius_km"),
@@ -458,7 +479,8 @@ class ControlsPanel(QWidget):
             raise ParameterError("; ".join(self.problems()))
         values["rural_bias"] = round(float(values["rural_bias"]), 3)
         return ScenarioParams(**values, strategy=str(self.strategy.currentData()),
-                              cell_km=self.state.params.cell_km)
+                              cell_km=self.state.params.cell_km,
+                              distance=str(self.distance.currentData()))
 
     def apply(self) -> None:
         try:

@@ -4,6 +4,58 @@
   <context>
     <name>ReachPlanner</name>
     <message>
+      <source>straight line</source>
+      <translation>直线距离</translation>
+    </message>
+    <message>
+      <source>over terrain</source>
+      <translation>按地形</translation>
+    </message>
+    <message>
+      <source>How the service radius is measured: as a straight line, or as flat-equivalent km over slopes and mountains</source>
+      <translation>服务半径的量算方式：直线距离，或按坡度和山地折算的平地等效公里</translation>
+    </message>
+    <message>
+      <source>imported {file}{col}</source>
+      <translation>已导入 {file}{col}</translation>
+    </message>
+    <message>
+      <source>over terrain: {terrain}% rural covered (straight line: {straight}%)</source>
+      <translation>按地形：农村覆盖 {terrain}%（直线距离：{straight}%）</translation>
+    </message>
+    <message>
+      <source>Import demand</source>
+      <translation>导入需求</translation>
+    </message>
+    <message>
+      <source>census model v{version}</source>
+      <translation>普查模型 v{version}</translation>
+    </message>
+    <message>
+      <source> (column {column})</source>
+      <translation>（列 {column}）</translation>
+    </message>
+    <message>
+      <source>Use the census demand model</source>
+      <translation>使用普查需求模型</translation>
+    </message>
+    <message>
+      <source>{n} outside the 31 provinces, not counted</source>
+      <translation>{n} 在31个省份之外，未计入</translation>
+    </message>
+    <message>
+      <source>Reading {file}…</source>
+      <translation>正在读取 {file}…</translation>
+    </message>
+    <message>
+      <source>Which column holds the weight?</source>
+      <translation>哪一列是权重？</translation>
+    </message>
+    <message>
+      <source>Nothing was imported; the scenario is unchanged.</source>
+      <translation>未导入任何内容，当前情景保持不变。</translation>
+    </message>
+    <message>
       <source>Type</source>
       <translation>类型</translation>
     </message>
@@ -176,14 +228,6 @@
       <translation>导出结果</translation>
     </message>
     <message>
-      <source>Reading {file}…</source>
-      <translation>正在读取 {file}…</translation>
-    </message>
-    <message>
-      <source>Nothing was imported; the scenario is unchanged.</source>
-      <translation>未导入任何内容，当前情景保持不变。</translation>
-    </message>
-    <message>
       <source>Sites from {old} are already imported. Replace them with {new}, or add {new} to them?</source>
       <translation>已导入来自 {old} 的站点。用 {new} 替换它们，还是把 {new} 添加进去？</translation>
     </message>
@@ -352,6 +396,14 @@
       <translation>导入站点(&amp;I)…</translation>
     </message>
     <message>
+      <source>Import &amp;demand (population raster or weighted points)…</source>
+      <translation>导入需求(&amp;D)（人口栅格或带权重的点）…</translation>
+    </message>
+    <message>
+      <source>Use the &amp;census demand model</source>
+      <translation>使用普查需求模型(&amp;C)</translation>
+    </message>
+    <message>
       <source>Export &amp;results (GeoPackage, GeoJSON, CSV, XLSX)…</source>
       <translation>导出结果(&amp;R)（GeoPackage、GeoJSON、CSV、XLSX）…</translation>
     </message>
@@ -492,6 +544,14 @@
       <translation>覆盖面积</translation>
     </message>
     <message>
+      <source>Demand</source>
+      <translation>需求</translation>
+    </message>
+    <message>
+      <source>Distance</source>
+      <translation>距离</translation>
+    </message>
+    <message>
       <source>Reach (this scenario)</source>
       <translation>覆盖情况（当前情景）</translation>
     </message>
@@ -524,6 +584,10 @@
       <translation>空白区</translation>
     </message>
     <message>
+      <source>Straight-line %</source>
+      <translation>直线 %</translation>
+    </message>
+    <message>
       <source>Province (Chinese and English name)</source>
       <translation>省份（中英文名称）</translation>
     </message>
@@ -542,6 +606,10 @@
     <message>
       <source>Rural people in the province's largest gap region</source>
       <translation>该省最大空白区域内的农村人口</translation>
+    </message>
+    <message>
+      <source>Rural population within the service radius as a straight line (shown with terrain distance, beside the terrain figure)</source>
+      <translation>按直线距离在服务半径内的农村人口（按地形量算时显示，与地形数字并列）</translation>
     </message>
     <message>
       <source>Seed</source>

@@ -562,7 +562,11 @@ rp.finish = function(map, control, attribution, bounds) {
   if (typeof QWebChannel !== 'undefined' && typeof qt !== 'undefined') {
     new QWebChannel(qt.webChannelTransport, function(ch) { rp.bridge = ch.objects.bridge || null; rp.reportView(); });
   }
-  rp.afterFrames(3, function() { rp.drawn = true; });
+  var ready = function() {
+    if (rp.reliefPending) { setTimeout(ready, 30); return; }
+    rp.afterFrames(3, function() { rp.drawn = true; });
+  };
+  ready();
 };
 """
 
