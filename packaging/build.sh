@@ -17,8 +17,8 @@ trap 'rm -rf build/pyinstaller/src' EXIT
   --distpath dist --workpath build/pyinstaller packaging/ReachPlanner.spec
 out=dist/ReachPlanner
 if [ -d "$out" ]; then  # Linux/Windows one folder (macOS: dist/ReachPlanner.app)
-  if command -v strip >/dev/null && [ "$(uname)" = Linux ]; then
-    strip --strip-unneeded "$out"/_internal/libpython3*.so*  # CPython's symbols: 17 MB
+  if [ "$(uname)" = Linux ]; then  # strip (binutils), shared proj.db, linked copies
+    "$PY" packaging/shrink.py "$out"
   fi
   cp packaging/reach-planner.desktop packaging/install-desktop-entry.sh "$out/"
   cp resources/icons/reach-planner.svg resources/icons/reach-planner-256.png "$out/"

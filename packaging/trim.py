@@ -25,6 +25,13 @@ EXCLUDED_MODULES = [
     "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtQuickControls2",
     "PySide6.QtPositioning", "PySide6.QtLocation", "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets",
     "PySide6.QtWebView", "PySide6.QtPdf", "PySide6.QtPdfWidgets",
+    # Build and console tools that libraries import optionally (pkg_resources, pandas' HTML
+    # reader, pip's console): ~5 MB of the code archive.
+    "setuptools", "pkg_resources", "distutils", "_distutils_hack", "pip", "pygments", "rich",
+    "markdown_it", "mdurl",
+    # Pillow's codecs the app never reads or writes (matplotlib saves PNG; AVIF alone is 5 MB).
+    "PIL._avif", "PIL.AvifImagePlugin", "PIL._webp", "PIL.WebPImagePlugin", "PIL._imagingcms",
+    "PIL.ImageCms", "PIL._imagingtk", "PIL.ImageTk",
 ]
 KEEP_LANGS = ("en", "zh_CN")  # the app's two languages
 KEEP_CHROMIUM_LOCALES = ("en-US", "zh-CN")
@@ -33,8 +40,45 @@ _CHROMIUM_PAK = re.compile(r"(^|/)qtwebengine_locales/(?P<lang>[A-Za-z-]+)\.pak$
 _DROPPED_DIRS = ("/tests/", "/test/", "matplotlib/mpl-data/sample_data/", "/__pycache__/",
                  "libpysal/examples/", "/PySide6/Qt/qml/", "/PySide6/Qt/plugins/qmltooling/",
                  "/PySide6/Qt/plugins/position/",
-                 "/qtwebengine_devtools_resources.pak")  # the map has no developer tools
+                 "/qtwebengine_devtools_resources.pak",  # the map has no developer tools
+                 # Qt platforms for embedded boards and remote screens, not desktops (the
+                 # desktop uses xcb or wayland; --selftest and CI use offscreen).
+                 "/plugins/platforms/libqeglfs.so", "/plugins/platforms/libqlinuxfb.so",
+                 "/plugins/platforms/libqvnc.so", "/plugins/platforms/libqvkkhrdisplay.so",
+                 "/plugins/platforms/libqminimalegl.so", "/plugins/egldeviceintegrations/",
+                 "/lib/libQt6EglFSDeviceIntegration.so", "/lib/libQt6EglFsKmsSupport.so",
+                 # On-screen keyboard (touch kiosks); IBus and compose input stay for Chinese.
+                 "/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so",
+                 "/lib/libQt6VirtualKeyboard", "/plugins/generic/libqtuiotouchplugin.so",
+                 # Qt's own image readers for formats the window never opens (the map's
+                 # pictures are decoded by Chromium).
+                 "/plugins/imageformats/libqtiff.so", "/plugins/imageformats/libqwebp.so",
+                 "/plugins/imageformats/libqicns.so", "/plugins/imageformats/libqtga.so",
+                 "/plugins/imageformats/libqwbmp.so", "/plugins/imageformats/libqpdf.so",
+                 "/lib/libQt6Pdf.so")  # wanted by the PDF image plugin alone (4.5 MB)
 _DROPPED_SOURCES = ("resources/tools/", "resources/i18n/")
+# matplotlib's fonts: the print map draws in DejaVu Sans and the bundled Noto Sans SC; STIX
+# and Computer Modern serve math text and serif/mono styles the app never sets (~7 MB).
+_MPL_TTF = re.compile(r"(^|/)matplotlib/mpl-data/fonts/ttf/(?P<name>[^/]+)$")
+_MPL_TTF_KEPT = re.compile(r"DejaVuSans(-Bold|-Oblique|-BoldOblique|Display)?\.ttf|LastResort.*|LICENSE.*")
+
+
+# Qt's ICU data (libicudata, 32 MB) serves QtCore alone (Chromium has its own icudtl.dat):
+# collation, codecs and locale data for every language. The bundle keeps the English and
+# Chinese locales, root, every converter and break-iterator file, and drops the other
+# locales and the transliteration, number-spelling and unit-name tables (shrink.py).
+_ICU_LOCALE = re.compile(r"[a-z]{2,3}(_.*)?")
+_ICU_DROPPED_TREES = ("translit/", "rbnf/", "unit/")
+
+
+def keep_icu_item(name: str) -> bool:
+    """True for an ICU data item (``coll/zh.res``, ``gb18030.cnv``) the bundle keeps."""
+    if name.startswith(_ICU_DROPPED_TREES):
+        return False
+    base = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if not _ICU_LOCALE.fullmatch(base) or name.endswith(".dict"):
+        return True  # converters, normalisation, break rules, dictionaries, pools, indexes
+    return base in ("root", "pool", "res_index", "en", "zh") or base.startswith(("en_", "zh_"))
 
 
 def keep(path: str, source: bool = False) -> bool:
@@ -54,4 +98,7 @@ def keep(path: str, source: bool = False) -> bool:
     m = _CHROMIUM_PAK.search(path)
     if m:
         return m["lang"] in KEEP_CHROMIUM_LOCALES
+    m = _MPL_TTF.search(path)
+    if m:
+        return bool(_MPL_TTF_KEPT.fullmatch(m["name"]))
     return not any(d in f"/{path}" for d in _DROPPED_DIRS)

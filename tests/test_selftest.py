@@ -138,3 +138,30 @@ def test_help_about_shows_the_version(qapp, message_boxes):
         w.close()
     kind, _title, text = message_boxes[-1]
     assert kind == "about" and text.startswith(f"Reach Planner {__version__}\n")
+
+
+def test_bundle_drops_embedded_qt_platforms_and_unused_fonts():
+    plugins = "_internal/PySide6/Qt/plugins/"
+    for kept in ("platforms/libqxcb.so", "platforms/libqwayland.so", "platforms/libqoffscreen.so",
+                 "platforminputcontexts/libibusplatforminputcontextplugin.so", "imageformats/libqsvg.so",
+                 "imageformats/libqjpeg.so"):
+        assert trim.keep(plugins + kept), kept
+    for dropped in ("platforms/libqeglfs.so", "platforms/libqvnc.so", "imageformats/libqtiff.so",
+                    "platforminputcontexts/libqtvirtualkeyboardplugin.so"):
+        assert not trim.keep(plugins + dropped), dropped
+    ttf = "_internal/matplotlib/mpl-data/fonts/ttf/"
+    assert trim.keep(ttf + "DejaVuSans.ttf") and trim.keep(ttf + "DejaVuSans-Bold.ttf")
+    assert trim.keep(ttf + "DejaVuSansDisplay.ttf") and trim.keep(ttf + "LastResortHE-Regular.ttf")
+    assert not trim.keep(ttf + "STIXGeneral.ttf") and not trim.keep(ttf + "cmr10.ttf")
+    assert not trim.keep(ttf + "DejaVuSerif.ttf") and not trim.keep(ttf + "DejaVuSansMono.ttf")
+    assert "PIL._avif" in trim.EXCLUDED_MODULES and "setuptools" in trim.EXCLUDED_MODULES
+
+
+def test_bundle_keeps_icu_data_for_english_and_chinese():
+    for kept in ("coll/zh.res", "coll/zh_Hans.res", "coll/root.res", "coll/ucadata.icu", "en_GB.res",
+                 "zh_Hans_CN.res", "root.res", "pool.res", "res_index.res", "gb18030.cnv", "cnvalias.icu",
+                 "nfkc.nrm", "brkitr/root.res", "brkitr/cjdict.dict", "zoneinfo64.res", "likelySubtags.res"):
+        assert trim.keep_icu_item(kept), kept
+    for dropped in ("coll/sv.res", "de.res", "pt_BR.res", "lang/fr.res", "curr/ja.res", "coll/de_.res",
+                    "translit/root.res", "rbnf/en.res", "unit/zh.res"):
+        assert not trim.keep_icu_item(dropped), dropped
