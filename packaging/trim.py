@@ -7,6 +7,8 @@ the libraries it uses: matplotlib's Tk backend, pandas' IPython display, ...).
 from __future__ import annotations
 
 import re
+import subprocess
+from collections.abc import Callable, Iterable
 
 EXCLUDED_MODULES = [
     "tkinter", "_tkinter", "IPython", "ipykernel", "jupyter_client", "notebook", "nbformat",
@@ -33,6 +35,19 @@ EXCLUDED_MODULES = [
     "PIL._avif", "PIL.AvifImagePlugin", "PIL._webp", "PIL.WebPImagePlugin", "PIL._imagingcms",
     "PIL.ImageCms", "PIL._imagingtk", "PIL.ImageTk",
 ]
+# The exact solver's former stack (spopt's MCLP on PuLP's CBC) and what it alone brings:
+# scikit-learn, libpysal, networkx, ... (~45 MB with CBC). Left out when no app module imports
+# spopt or pulp any more (HiGHS replaced them; they stay test-only cross-checks).
+SOLVER_STACK = ["spopt", "pulp", "libpysal", "pointpats", "mapclassify", "spaghetti", "sklearn",
+                "networkx", "joblib", "threadpoolctl", "narwhals", "bs4", "tqdm"]
+_SOLVER_IMPORT = re.compile(r"^\s*(import|from)\s+(spopt|pulp)\b", re.M)
+
+
+def solver_stack_unused(sources: Iterable[str]) -> bool:
+    """True when none of the app's module texts imports spopt or pulp."""
+    return not any(_SOLVER_IMPORT.search(text) for text in sources)
+
+
 KEEP_LANGS = ("en", "zh_CN")  # the app's two languages
 KEEP_CHROMIUM_LOCALES = ("en-US", "zh-CN")
 _QT_QM = re.compile(r"(^|/)PySide6/Qt/translations/[a-z]+_(?P<lang>[A-Za-z_]+)\.qm$")
@@ -55,7 +70,13 @@ _DROPPED_DIRS = ("/tests/", "/test/", "matplotlib/mpl-data/sample_data/", "/__py
                  "/plugins/imageformats/libqtiff.so", "/plugins/imageformats/libqwebp.so",
                  "/plugins/imageformats/libqicns.so", "/plugins/imageformats/libqtga.so",
                  "/plugins/imageformats/libqwbmp.so", "/plugins/imageformats/libqpdf.so",
-                 "/lib/libQt6Pdf.so")  # wanted by the PDF image plugin alone (4.5 MB)
+                 "/lib/libQt6Pdf.so",  # wanted by the PDF image plugin alone (4.5 MB)
+                 # Printer discovery (CUPS, with its TLS and Kerberos stack): the app prints to
+                 # files (print-map) and never opens a printer dialog.
+                 "/plugins/printsupport/libcupsprintersupport.so",
+                 # GTK3 theme: it loads the desktop's GTK3 against bundled copies of cairo and
+                 # pango (version mismatch); the XDG portal plugin gives native dialogs instead.
+                 "/plugins/platformthemes/libqgtk3.so")
 _DROPPED_SOURCES = ("resources/tools/", "resources/i18n/")
 # matplotlib's fonts: the print map draws in DejaVu Sans and the bundled Noto Sans SC; STIX
 # and Computer Modern serve math text and serif/mono styles the app never sets (~7 MB).
@@ -102,3 +123,41 @@ def keep(path: str, source: bool = False) -> bool:
     if m:
         return bool(_MPL_TTF_KEPT.fullmatch(m["name"]))
     return not any(d in f"/{path}" for d in _DROPPED_DIRS)
+
+
+def needed(path: str) -> set[str]:
+    """The libraries an ELF file names as NEEDED (direct dependencies), from readelf."""
+    out = subprocess.run(["readelf", "-d", "-W", path], capture_output=True, text=True).stdout
+    return {line.split("[", 1)[1].split("]", 1)[0] for line in out.splitlines() if "(NEEDED)" in line}
+
+
+def drop_orphans(kept: list[tuple], dropped: Iterable[tuple],
+                 needs: Callable[[str], set[str]] = needed) -> list[tuple]:
+    """``kept`` without the libraries that only dropped files needed (PyInstaller's TOC rows:
+    (dest, source, kind)).
+
+    PyInstaller collects a plugin's dependencies as rows of their own, so leaving a plugin
+    out leaves its libraries behind (the CUPS plugin's TLS and Kerberos stack). A library is
+    removed when a dropped file needed it (directly or through another such library) and no
+    kept file does; libraries loaded by name at run time are never candidates this way.
+    """
+    name = {row[0]: row[0].replace("\\", "/").rsplit("/", 1)[-1] for row in kept}
+    deps = {row[0]: needs(row[1]) for row in kept}
+    candidates: set[str] = set()
+    todo = [n for row in dropped for n in needs(row[1])]
+    by_name = {name[row[0]]: row[0] for row in kept}
+    while todo:
+        lib = todo.pop()
+        if lib in by_name and lib not in candidates:
+            candidates.add(lib)
+            todo += deps[by_name[lib]]
+    removed: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for lib in sorted(candidates - removed):
+            users = [d for d, ns in deps.items() if lib in ns and name[d] not in removed]
+            if not users:
+                removed.add(lib)
+                changed = True
+    return [row for row in kept if name[row[0]] not in removed]

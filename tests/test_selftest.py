@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -165,3 +166,27 @@ def test_bundle_keeps_icu_data_for_english_and_chinese():
     for dropped in ("coll/sv.res", "de.res", "pt_BR.res", "lang/fr.res", "curr/ja.res", "coll/de_.res",
                     "translit/root.res", "rbnf/en.res", "unit/zh.res"):
         assert not trim.keep_icu_item(dropped), dropped
+
+
+def test_libraries_only_a_dropped_plugin_needed_go_with_it():
+    needs = {"cups.so": {"libcups.so.2", "libQt6DBus.so.6"}, "libcups.so.2": {"libgnutls.so.30"},
+             "libgnutls.so.30": {"libz.so.1"}, "dbus.abi3.so": {"libQt6DBus.so.6"}, "qpdf.so": {"libQt6Pdf.so.6"},
+             "gui.so": {"libz.so.1"}, "libQt6DBus.so.6": set(), "libQt6Pdf.so.6": set(), "libz.so.1": set(),
+             "libnssckbi.so": set()}
+    rows = [(f"_internal/x/{n}", n, "BINARY") for n in needs]
+    dropped = [r for r in rows if r[1] in ("cups.so", "qpdf.so")]
+    kept = trim.drop_orphans([r for r in rows if r not in dropped], dropped, lambda src: needs[src])
+    assert sorted(r[1] for r in kept) == ["dbus.abi3.so", "gui.so", "libQt6DBus.so.6", "libnssckbi.so", "libz.so.1"]
+    import PySide6
+
+    pdf = Path(PySide6.__file__).parent / "Qt" / "lib" / "libQt6Pdf.so.6"
+    assert trim.needed(str(pdf)) >= {"libQt6Core.so.6", "libQt6Gui.so.6"}
+    assert not trim.keep("_internal/PySide6/Qt/plugins/printsupport/libcupsprintersupport.so")
+
+
+def test_solver_stack_left_out_only_when_no_app_module_imports_it():
+    assert not trim.solver_stack_unused(["import numpy\n", "def exact():\n    import pulp\n"])
+    assert not trim.solver_stack_unused(["    from spopt.locate import MCLP\n"])
+    assert trim.solver_stack_unused(["import highspy\n", "# spopt and pulp were replaced by HiGHS\n",
+                                     "x = 'import pulp'\n", "import pulpit\n"])
+    assert {"spopt", "pulp", "sklearn", "libpysal"} <= set(trim.SOLVER_STACK)
