@@ -113,3 +113,16 @@ def test_icu_data_rebuilt_with_english_and_chinese_only(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.stdout.strip() == "['安徽', '北京', '重庆', '上海'] ['a', 'ä', 'z']", out.stderr
     assert not (tmp_path.parent / "build-icu").exists()
+
+
+def test_size_check_fails_above_the_ceiling_and_counts_links_as_nothing(tmp_path, capsys):
+    import bundle_size
+
+    (tmp_path / "_internal").mkdir()
+    (tmp_path / "_internal/lib.so").write_bytes(bytes(3_000_000))
+    (tmp_path / "_internal/copy.so").symlink_to("lib.so")
+    assert bundle_size.main([str(tmp_path), "--max-mb", "3.5"]) == 0
+    assert "3 MB unpacked in 1 files" in capsys.readouterr().out
+    assert bundle_size.main([str(tmp_path), "--max-mb", "2"]) == 1
+    assert "over the 2 MB ceiling" in capsys.readouterr().err
+    assert bundle_size.BUDGET_MB == 500 and bundle_size.CEILING_MB < 801  # below the first build
