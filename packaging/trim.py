@@ -40,12 +40,28 @@ EXCLUDED_MODULES = [
 # spopt or pulp any more (HiGHS replaced them; they stay test-only cross-checks).
 SOLVER_STACK = ["spopt", "pulp", "libpysal", "pointpats", "mapclassify", "spaghetti", "sklearn",
                 "networkx", "joblib", "threadpoolctl", "narwhals", "bs4", "tqdm"]
+# SciPy parts that only that stack (and optional paths of pandas) import; the app uses
+# scipy.spatial, scipy.sparse (csgraph) and scipy.io. Each is left out with the stack unless
+# an app module names it.
+SCIPY_PARTS = ["optimize", "stats", "interpolate", "integrate", "ndimage", "fft", "signal", "odr",
+               "cluster", "differentiate"]
 _SOLVER_IMPORT = re.compile(r"^\s*(import|from)\s+(spopt|pulp)\b", re.M)
 
 
 def solver_stack_unused(sources: Iterable[str]) -> bool:
     """True when none of the app's module texts imports spopt or pulp."""
     return not any(_SOLVER_IMPORT.search(text) for text in sources)
+
+
+def unused_by_app(sources: Iterable[str]) -> list[str]:
+    """Modules to leave out for this app: the solver stack and the SciPy parts no module names
+    (nothing while spopt or pulp is still imported)."""
+    texts = list(sources)
+    if not solver_stack_unused(texts):
+        return []
+    named = "\n".join(texts)
+    return SOLVER_STACK + [f"scipy.{part}" for part in SCIPY_PARTS
+                           if not re.search(rf"scipy\.{part}\b|from scipy import [^\n]*\b{part}\b", named)]
 
 
 KEEP_LANGS = ("en", "zh_CN")  # the app's two languages

@@ -190,3 +190,12 @@ def test_solver_stack_left_out_only_when_no_app_module_imports_it():
     assert trim.solver_stack_unused(["import highspy\n", "# spopt and pulp were replaced by HiGHS\n",
                                      "x = 'import pulp'\n", "import pulpit\n"])
     assert {"spopt", "pulp", "sklearn", "libpysal"} <= set(trim.SOLVER_STACK)
+
+
+def test_scipy_parts_left_out_with_the_stack_unless_the_app_names_them():
+    assert trim.unused_by_app(["from spopt.locate import MCLP\n"]) == []
+    left_out = trim.unused_by_app(["from scipy.spatial import cKDTree\n", "from scipy.io import netcdf_file\n",
+                                   "from scipy import sparse, ndimage\n"])
+    assert {"spopt", "sklearn", "scipy.optimize", "scipy.stats"} <= set(left_out)
+    assert not {"scipy.ndimage", "scipy.io", "scipy.spatial", "scipy.sparse"} & set(left_out)
+    assert "scipy.interpolate" not in trim.unused_by_app(["from scipy.interpolate import griddata\n"])
