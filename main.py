@@ -28,12 +28,18 @@ class UserError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    """No abbreviations (``--out`` must never be read as ``--outlets``); one-line errors."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # one line, no usage dump, no traceback
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def _scenario_options() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(add_help=False)
+    p = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     g = p.add_argument_group("scenario")
     g.add_argument("--seed", type=int, default=ScenarioParams.seed)
     g.add_argument("--sites", type=_count_or_file, default=DEFAULT_SITES, metavar="N|FILE",
@@ -56,6 +62,8 @@ def _scenario_options() -> argparse.ArgumentParser:
                    help="swap latitude/longitude in rows where they look swapped")
     i.add_argument("--other", choices=("keep", "empty"), default="keep",
                    help="the layer the file lacks: keep it simulated or leave it empty")
+    i.add_argument("--add-sites", metavar="FILE",
+                   help="add the service outlets in FILE to the scenario (e.g. recommend --out)")
     return p
 
 
@@ -89,15 +97,42 @@ def overlay_from_args(args: argparse.Namespace):
         if given:
             raise UserError(f"{given[0]} needs a file of sites (--sites FILE)")
         return None
-    from reach_planner.geo.sites_io import ColumnMap, format_report, overlay_from, read_sites
+    from reach_planner.geo.sites_io import ColumnMap, overlay_from
 
-    mapping = ColumnMap(**cols)
+    return overlay_from(read_file(path, args, ColumnMap(**cols)), args.other)
+
+
+def read_file(path: str, args: argparse.Namespace, mapping=None):
+    """Read a site file; print the validation report of skipped rows to stderr."""
+    from reach_planner.geo.sites_io import format_report, read_sites
+
     result = read_sites(path, mapping, default_kind=args.kind, swap_latlon=args.swap_latlon)
     if result.issues or result.swapped or result.notes:
         print(format_report(result), file=sys.stderr)
     if result.imported == 0:
         raise UserError(f"{path}: no valid rows to import")
-    return overlay_from(result, args.other)
+    return result
+
+
+def with_added_sites(args: argparse.Namespace, overlay):
+    """``--add-sites FILE``: its outlets join the scenario (nothing is replaced)."""
+    path = getattr(args, "add_sites", None)
+    if not path:
+        return overlay
+    from reach_planner.geo.sites_io import SiteOverlay
+
+    result = read_file(path, args)
+    if len(result.sites):
+        raise UserError(f"{path}: --add-sites adds service outlets, but the file has "
+                        f"{len(result.sites):,} distribution sites; use --sites FILE to "
+                        "replace the site layer")
+    return (overlay or SiteOverlay()).with_added(result.outlets)
+
+
+def scenario_from(args: argparse.Namespace):
+    from reach_planner.geo.scenario import run_scenario
+
+    return run_scenario(params_from(args), overlay=with_added_sites(args, overlay_from_args(args)))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,10 +160,35 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--count", type=int, help="number of new outlets (default 100)")
     how.add_argument("--target-pct", type=float,
                      help="instead: the fewest outlets that reach this rural coverage (%%)")
-    r.add_argument("--province", type=int, metavar="GB_CODE", help="only this province")
-    r.add_argument("--method", choices=("greedy", "exact"), default="greedy",
-                   help="exact = spopt MCLP with CBC (a province, K <= 50)")
+    how.add_argument("--close", type=int, metavar="N",
+                     help="instead: which N outlets could close losing the fewest covered people")
+    how.add_argument("--relocate", type=int, metavar="N",
+                     help="instead: move up to N outlets for the largest net gain")
+    r.add_argument("--province", type=int, metavar="GB_CODE",
+                   help="new outlets only in this province (people they reach across its "
+                        "border count too)")
+    r.add_argument("--method", choices=("greedy", "certified", "exact"), default="certified",
+                   help="greedy = fast, with its proven gap; certified = within 0.1%% of the best "
+                        "possible (default); exact = proven optimum (HiGHS) or the gap at the "
+                        "time limit")
+    r.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
+                   help="time limit of the exact solver (default 60)")
+    r.add_argument("--backup", action="store_true",
+                   help="instead of gaps: give the most singly covered rural people a second "
+                        "outlet (backup coverage)")
+    r.add_argument("--candidates", metavar="FILE",
+                   help="only these sites may be chosen (CSV, XLSX, GeoJSON, GeoPackage)")
+    r.add_argument("--out", metavar="FILE",
+                   help="write the new outlets (.csv, .geojson or .gpkg); read them back "
+                        "with --add-sites FILE")
+    r.add_argument("--curve", metavar="FILE",
+                   help="write the coverage curve (.csv table, or a .png/.pdf/.svg chart)")
     r.add_argument("--json", action="store_true")
+    c = sub.add_parser("capacity", parents=[scen],
+                       help="outlets over their installation capacity, and the people beyond it")
+    c.add_argument("--households", type=int, required=True, metavar="C",
+                   help="rural households one outlet can install for")
+    c.add_argument("--json", action="store_true")
     pm = sub.add_parser("print-map", parents=[scen], help="print-quality map (PNG, PDF, SVG)")
     pm.add_argument("--out", required=True, help="output file (.png, .pdf or .svg)")
     pm.add_argument("--dpi", type=int, default=300)
@@ -141,29 +201,43 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_print_map(args: argparse.Namespace) -> int:
-    from reach_planner.geo.scenario import run_scenario
     from reach_planner.ui.maps.printmap import PrintOptions, check_output, render_print_map
 
     opts = PrintOptions(page=args.page, orientation=args.orientation, dpi=args.dpi,
                         lang=args.lang, title=args.title, inset=not args.no_inset)
     check_output(args.out)  # a bad path fails before any work
-    result = run_scenario(params_from(args), overlay=overlay_from_args(args))
+    result = scenario_from(args)
     print(f"wrote {render_print_map(result, opts, args.out)}")
     return 0
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
+    from reach_planner.geo.atomic import check_target
     from reach_planner.geo.recommend import RecommendParams, min_outlets_for_target, recommend
-    from reach_planner.geo.scenario import run_scenario
+    from reach_planner.geo.siting.picks_io import CURVE_FORMATS, PICK_FORMATS, write_picks
 
+    if args.out:
+        check_target(args.out, PICK_FORMATS, "pick file type")  # a bad path fails before any work
+    if args.curve:
+        check_target(args.curve, CURVE_FORMATS, "curve file type")
     params = params_from(args)
-    result = run_scenario(params, overlay=overlay_from_args(args))
+    result = scenario_from(args)
+    if args.close is not None or args.relocate is not None:
+        return decide(args, result)
+    cands = candidates_from(args.candidates, args) if args.candidates else None
+    if args.backup:
+        return backup(args, result, cands)
     if args.target_pct is not None:
-        rec = min_outlets_for_target(result, args.target_pct, params.radius_km)
+        rec = min_outlets_for_target(result, args.target_pct, params.radius_km, candidates=cands)
     else:
-        rec = recommend(result, RecommendParams(count=100 if args.count is None else args.count,
-                                                radius_km=params.radius_km,
-                                                province=args.province, method=args.method))
+        rec = recommend(result, RecommendParams(
+            count=100 if args.count is None else args.count, radius_km=params.radius_km,
+            province=args.province, method=args.method, time_limit=args.time_limit),
+            candidates=cands)
+    if args.out:
+        print(f"wrote {write_picks(args.out, rec.sites, rec.gains)}", file=sys.stderr)
+    if args.curve:
+        print(f"wrote {write_curve(args.curve, rec)}", file=sys.stderr)
     if args.json:
         print(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -171,11 +245,105 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     return 0
 
 
+def decide(args: argparse.Namespace, result) -> int:
+    """``recommend --close N`` / ``--relocate N``: what closing or moving outlets costs or gains."""
+    from reach_planner.geo.siting.decisions import (
+        close,
+        describe_closure,
+        describe_relocation,
+        relocate,
+    )
+    from reach_planner.geo.siting.picks_io import write_picks
+
+    if args.close is not None:
+        answer = close(result, args.close, args.radius_km)
+        text, sites, gains = describe_closure(answer), answer.closed, answer.losses
+    else:
+        answer = relocate(result, args.relocate, args.radius_km)
+        text, sites = describe_relocation(answer), answer.added
+        gains = tuple(0.0 for _ in range(len(sites)))
+    if args.out:
+        print(f"wrote {write_picks(args.out, sites, gains)}", file=sys.stderr)
+    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else text)
+    return 0
+
+
+def backup(args: argparse.Namespace, result, cands) -> int:
+    from reach_planner.geo.siting.backup import recommend_backup
+    from reach_planner.geo.siting.picks_io import write_picks
+
+    if args.target_pct is not None:
+        raise UserError("--backup takes --count, not --target-pct")
+    answer = recommend_backup(result, 100 if args.count is None else args.count, args.radius_km,
+                              "greedy" if args.method == "greedy" else args.method, cands)
+    if args.out:
+        print(f"wrote {write_picks(args.out, answer.sites, tuple(answer.solution.gains))}",
+              file=sys.stderr)
+    d = answer.to_dict()
+    print(json.dumps(d, ensure_ascii=False, indent=2) if args.json else
+          f"{d['count']:,} new outlets back up {d['backed_up_after'] - d['backed_up_before']:,} more "
+          f"rural people (within reach of two outlets): {d['backed_up_pct_before']:.2f}% -> "
+          f"{d['backed_up_pct_after']:.2f}%; gap to the proven bound {d['gap_pct']:.2f}% [{d['status']}]")
+    return 0
+
+
+def cmd_capacity(args: argparse.Namespace) -> int:
+    from reach_planner.geo.siting.capacity import HOUSEHOLD_SIZE, capacity
+
+    cap = capacity(scenario_from(args), args.households, args.radius_km)
+    if args.json:
+        print(json.dumps(cap.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"Capacity {cap.households_per_outlet:,} rural households per outlet ({HOUSEHOLD_SIZE} "
+          f"people per household, 2020 census): {cap.households_served:,} of "
+          f"{cap.households_covered:,} covered households can be served; "
+          f"{cap.people_beyond_capacity:,} rural people are beyond capacity; "
+          f"{len(cap.overloaded):,} outlets are overloaded.")
+    for r in cap.overloaded.head(20).itertuples():
+        print(f"  {r.site_id:<10} {r.province:<16} {r.lat:8.4f}N {r.lon:9.4f}E "
+              f"{r.nearest_households:>10,} households  +{r.excess:,} over")
+    return 0
+
+
+def candidates_from(path: str, args: argparse.Namespace):
+    """``--candidates FILE``: every valid row of the file (outlet or site) is a candidate."""
+    import numpy as np
+    import pandas as pd
+
+    from reach_planner.geo.siting.problem import Candidates
+
+    rows = read_file(path, args)
+    both = pd.concat([rows.outlets, rows.sites], ignore_index=True)
+    return Candidates(both["lon"].to_numpy(float), both["lat"].to_numpy(float),
+                      both["gb_code"].to_numpy(np.int64), [str(n) for n in both["name"]])
+
+
+def write_curve(path: str, rec):
+    from reach_planner.geo.atomic import atomic_write_with
+    from reach_planner.geo.siting.picks_io import curve_table
+
+    if path.lower().endswith(".csv"):
+        table = curve_table(rec.curve, rec.covered_before, rec.rural_population)
+        return atomic_write_with(path, lambda p: table.to_csv(p, index=False))
+    from reach_planner.ui.maps.curve_chart import save_curve_chart
+
+    return save_curve_chart(rec, path)
+
+
 def format_recommendation(rec) -> str:
     head = (f"{len(rec.sites):,} new outlets ({rec.method}, {rec.radius_km:g} km) cover "
             f"{rec.newly_covered:,} more rural people: {rec.pct_before:.2f}% -> "
             f"{rec.pct_after:.2f}% (solved in {rec.solve_seconds:.2f} s)")
     lines = [head]
+    if rec.quality():
+        lines.append(f"Quality: {rec.quality()} [{rec.status}]")
+    if rec.reduction is not None:
+        lines.append(f"Problem: {rec.reduction.describe()}")
+    marks = rec.curve_marks() if rec.curve else {}
+    if marks:
+        lines.append("Coverage curve: " + ", ".join(
+            f"{pct:g}% needs {'more than ' + str(len(rec.curve) - 1) if k is None else k} new outlets"
+            for pct, k in marks.items()))
     if rec.target_pct is not None and not rec.reached:
         lines.append(f"Target {rec.target_pct:g}% is not reachable with new outlets at gap "
                      "cells and towns; this is the best found.")
@@ -190,19 +358,17 @@ def format_recommendation(rec) -> str:
 
 def cmd_export_data(args: argparse.Namespace) -> int:
     from reach_planner.geo.export_data import FORMATS, export_results
-    from reach_planner.geo.scenario import run_scenario
 
-    result = run_scenario(params_from(args), overlay=overlay_from_args(args))
+    result = scenario_from(args)
     for path in export_results(result, args.out, tuple(args.format or FORMATS)):
         print(f"wrote {path}")
     return 0
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from reach_planner.geo.scenario import run_scenario
     from reach_planner.geo.summary import format_table
 
-    result = run_scenario(params_from(args), overlay=overlay_from_args(args))
+    result = scenario_from(args)
     print(result.summary.to_json() if args.json else format_table(result.summary))
     return 0
 
@@ -212,7 +378,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     path = export_headless(params_from(args), args.out, width=args.width, height=args.height,
                            scale=args.scale, title=args.title,
-                           overlay=overlay_from_args(args))
+                           overlay=with_added_sites(args, overlay_from_args(args)))
     print(f"wrote {path}")
     return 0
 
@@ -221,12 +387,13 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from reach_planner.ui.app import run_app
 
     return run_app(params_from(args), quit_when_drawn=getattr(args, "quit_when_drawn", False),
-                   overlay=overlay_from_args(args))
+                   overlay=with_added_sites(args, overlay_from_args(args)))
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "summary": cmd_summary, "export": cmd_export, "gui": cmd_gui,
     "export-data": cmd_export_data, "recommend": cmd_recommend, "print-map": cmd_print_map,
+    "capacity": cmd_capacity,
 }
 
 

@@ -2,6 +2,11 @@
 
 Adjacent gap cells (sharing a hexagon edge) form one gap region; regions are ranked
 by the rural population they leave unreached, so planners see the biggest holes first.
+
+A region that crosses a province border is listed under the province holding most of
+its people (``regions.gb_code``), and in ``shares`` once per province it touches with
+that province's part of its people and cells: every province with unreached people
+counts the regions they live in.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ class Gaps:
     is_gap: NDArray[np.bool_]
     region: NDArray[np.int64]
     regions: pd.DataFrame  # rank, gb_code, rural_unreached, cells, area_km2, lon, lat, max_dist_km
+    shares: pd.DataFrame  # rank, gb_code, rural_unreached, cells: each region's part per province
 
 
 def find_gaps(demand: Demand, coverage: Coverage) -> Gaps:
@@ -58,7 +64,10 @@ def find_gaps(demand: Demand, coverage: Coverage) -> Gaps:
     region[cells] = rank_of[inv]
     frame.insert(0, "rank", np.arange(1, k + 1))
     frame = frame.drop(columns="raw")
-    return Gaps(is_gap=is_gap, region=region, regions=frame)
+    shares = pd.DataFrame({"rank": region[cells] + 1, "gb_code": g.gb_code[cells], "people": pop})
+    shares = shares.groupby(["rank", "gb_code"], sort=True).agg(
+        rural_unreached=("people", "sum"), cells=("people", "size")).reset_index()
+    return Gaps(is_gap=is_gap, region=region, regions=frame, shares=shares)
 
 
 def _group_max(inv: NDArray[np.int64], values: NDArray[np.float64], k: int) -> NDArray[np.float64]:

@@ -150,7 +150,7 @@ def _province(code: int, network: Network, demand: Demand, coverage: Coverage, g
     sel = g.gb_code == code
     cov = coverage.covered[sel]
     rural, urban = demand.rural[sel], demand.urban[sel]
-    regs = gaps.regions[gaps.regions["gb_code"] == code]
+    regs = gaps.shares[gaps.shares["gb_code"] == code]  # regions crossing a border count in each
     n_out = int((network.outlets["gb_code"] == code).sum())
     r_tot, r_cov = rural.sum(), rural[cov].sum()
     return ProvinceSummary(

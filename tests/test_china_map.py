@@ -155,3 +155,29 @@ def test_print_inset_shows_the_ten_dashes_and_the_islands(result):
     paths = inset_paths()
     assert {"china", "neighbours", "islands", "dashes"} <= set(paths)
     assert len([c for c in paths["dashes"].codes if c == 1]) == 10  # ten MOVETOs: ten dashes
+
+
+@pytest.mark.qt
+def test_legend_stays_off_china_and_folds_in_a_small_window(qapp, result, tmp_path):
+    from reach_planner.ui.export import dispose
+    from reach_planner.ui.mapview import MapView
+
+    page = write_map(result, tmp_path / "map.html")
+    for size, folded in (((1400, 900), False), ((600, 500), True)):
+        view = MapView()
+        view.resize(*size)
+        view.show()
+        try:
+            view.load_page(page)
+            assert view.wait_drawn(60000)
+            assert view.run_js("document.querySelector('.rp-legend').classList.contains('rp-collapsed')") \
+                is folded
+            legend_right = view.run_js("document.querySelector('.rp-legend').getBoundingClientRect().right")
+            # China's westernmost point (Xinjiang, 73.5°E 39.4°N) lies right of the legend.
+            west = view.run_js("rp.map.latLngToContainerPoint([39.4, 73.6]).x")
+            legend_top = view.run_js("document.querySelector('.rp-legend').getBoundingClientRect().top")
+            south_west = view.run_js("rp.map.latLngToContainerPoint([27.5, 80.0]).y")  # Xizang's SW edge
+            assert legend_right < west or legend_top > south_west
+            assert view.run_js("rp.layers.outlet.getLayers()[0].getRadius()") < 1.0  # stipple
+        finally:
+            dispose(view)

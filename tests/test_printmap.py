@@ -18,7 +18,7 @@ from PIL import Image
 from reach_planner.geo.data import load_china
 from reach_planner.geo.params import ScenarioParams
 from reach_planner.geo.scenario import run_scenario
-from reach_planner.ui.maps import fonts, printmap, style
+from reach_planner.ui.maps import context, fonts, printmap, style
 from reach_planner.ui.maps.printmap import (
     PrintOptions,
     cjk_font,
@@ -157,6 +157,7 @@ def test_chinese_font_has_every_glyph_and_is_simplified_chinese():
     assert path is not None, "no CJK font: install fonts-noto-cjk (bash .ci/install)"
     used = "".join(load_china().provinces["name_zh"]) + "".join(
         translate(v, "zh") for v in style.MAP_TEXT_LABELS)
+    used += "".join(context.load_context()["name_zh"]) + "".join(c.name_zh for c in context.cities())
     han = {c for c in used if fonts.HAN.match(c)}
     assert has_glyphs(path, "".join(sorted(han)))
     if "Noto" in fonts._family(path):  # the SC face of the collection, not JP's

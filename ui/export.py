@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QMarginsF, QSizeF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QMarginsF, QSizeF, Qt, QTimer
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from reach_planner.geo.atomic import check_target
@@ -48,12 +49,38 @@ def render_page(page: Path, width: int, height: int, scale: int,
         v.load_page(page, view, export=True)
         if not v.wait_drawn(timeout_ms):
             raise RuntimeError("the map did not finish drawing in time")
-        img = v.grab().toImage()
+        img = grab_painted(v, 10000)
     finally:
         dispose(v)
     if img.isNull():
         raise RuntimeError("the map view produced an empty picture")
     return img
+
+
+def grab_painted(view: MapView, timeout_ms: int) -> QImage:
+    """The view's picture once it holds more than the page background.
+
+    The page reports ``drawn`` after a few animation frames, but an off-screen view can
+    hand out its first composited frame later (seen on a loaded machine: one flat colour);
+    an export must never be that empty picture, so grab again until the map is in it."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        img = view.grab().toImage()
+        if not is_blank(img) or time.monotonic() > deadline:
+            return img
+        loop = QEventLoop()
+        QTimer.singleShot(100, loop.quit)
+        loop.exec()
+
+
+def is_blank(img: QImage, samples: int = 24) -> bool:
+    """True when a grid of sample pixels is all one colour (nothing painted yet)."""
+    if img.isNull():
+        return True
+    w, h = img.width(), img.height()
+    first = img.pixel(0, 0)
+    return all(img.pixel(min(w - 1, int((i + 0.5) * w / samples)), min(h - 1, int((j + 0.5) * h / samples)))
+               == first for i in range(samples) for j in range(samples))
 
 
 def dispose(view: MapView) -> None:

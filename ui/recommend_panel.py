@@ -1,7 +1,8 @@
 """Close the gaps: where the next outlets should go, and scenario A vs B."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -59,9 +61,13 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
 class RecommendPanel(QWidget):
     """K new outlets (or the fewest for a target coverage), their effect, Accept."""
 
+    interim = Signal(int, object)  # (job, a better answer while the solver runs), from the worker
+
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
+        self._job = 0  # the run whose interim answers are shown; 0: none running
+        self.interim.connect(self.show_interim)  # queued into the GUI thread
         self.by_count = QRadioButton()
         self.by_target = QRadioButton()
         self.by_count.setChecked(True)
@@ -99,11 +105,14 @@ class RecommendPanel(QWidget):
         self.summary = plain_label()
         self.summary.setWordWrap(True)
         self.table = _table(3)
+        self.curve = QLabel()
+        self.curve.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay = QVBoxLayout(self)
         lay.addLayout(self.form)
         lay.addLayout(buttons)
         lay.addWidget(self.summary)
         lay.addWidget(self.table, 1)
+        lay.addWidget(self.curve)
         state.recommendationChanged.connect(self.show_recommendation)
         state.resultChanged.connect(lambda r, _p: self.radius.setValue(r.params.radius_km))
         self.retranslate()
@@ -125,8 +134,9 @@ class RecommendPanel(QWidget):
         self.province.setCurrentIndex(max(0, self.province.findData(code)))
         m = self.method.currentIndex()
         self.method.clear()
-        self.method.addItem(tr("Fast greedy (national scale)"), "greedy")
-        self.method.addItem(tr("Exact MCLP, spopt/CBC (a province, up to 50)"), "exact")
+        self.method.addItem(tr("Certified: within 0.1% of the best possible"), "certified")
+        self.method.addItem(tr("Fast greedy, with its proven gap"), "greedy")
+        self.method.addItem(tr("Exact (HiGHS): proven optimum or the gap at 60 s"), "exact")
         self.method.setCurrentIndex(max(0, m))
         self.run.setText(tr("Recommend"))
         self.accept.setText(tr("Accept into scenario"))
@@ -151,17 +161,32 @@ class RecommendPanel(QWidget):
             except ValueError as exc:
                 self.summary.setText(str(exc))
                 return
-            job = lambda progress: recommend(result, params, progress)  # noqa: E731
+            self._job += 1
+            token = self._job
+            job = lambda progress: recommend(  # noqa: E731
+                result, params, progress, improved=lambda rec: self.interim.emit(token, rec))
         self.summary.setText(tr("Searching…"))
         self.state.recommend(job)
 
+    def show_interim(self, job: int, rec) -> None:
+        """Greedy's answer at once, then each better one, until the final answer arrives;
+        only the final one can be accepted."""
+        if job != self._job:
+            return
+        self.show_recommendation(rec)
+        self.accept.setEnabled(False)
+        self.summary.setText(tr("Improving; best so far:") + " " + self.summary.text())
+
     def show_recommendation(self, rec) -> None:
+        if rec is not None and self.sender() is self.state:
+            self._job += 1  # the final answer: later interim answers are stale
         self.accept.setEnabled(rec is not None and len(rec.sites) > 0)
         self.clear.setEnabled(rec is not None)
         if rec is None:
             self.summary.setText(tr("Find where new service outlets would reach the most "
                                     "rural people now beyond the service radius."))
             _fill(self.table, [])
+            self.curve.clear()
             return
         text = tr("{n} new outlets ({method}) would cover {people} more rural people: "
                   "{before}% → {after}% (solved in {s} s).").format(
@@ -170,10 +195,42 @@ class RecommendPanel(QWidget):
             s=f"{rec.solve_seconds:.2f}")
         if rec.target_pct is not None and not rec.reached:
             text += " " + tr("The target is not reachable; this is the best found.")
+        text += " " + quality_text(rec)
         self.summary.setText(text)
+        self.show_curve(rec)
         zh = current_language() == "zh"
         _fill(self.table, [[r.province_zh if zh else r.province, f"{r.outlets:,}",
                             fmt_count(r.newly_covered)] for r in rec.by_province.itertuples()])
+
+
+    def show_curve(self, rec) -> None:
+        """The coverage curve (newly covered people against new outlets), 95/98/99% marked."""
+        if len(rec.curve) < 2:
+            self.curve.clear()
+            return
+        from reach_planner.ui.maps.curve_chart import curve_png
+
+        png = curve_png(rec, 4.2, 2.6, labels=(tr("new outlets"),
+                                               tr("newly covered rural people (million)")))
+        pixmap = QPixmap()
+        pixmap.loadFromData(png, "PNG")
+        self.curve.setPixmap(pixmap)
+
+
+def quality_text(rec) -> str:
+    """How close to the best possible the answer is, and why the solver stopped."""
+    if rec.bound is None:
+        return ""
+    if rec.covers_all:
+        return tr("These {n} outlets already cover every gap the candidates can reach; no more "
+                  "are needed.").format(n=f"{len(rec.sites):,}")
+    if rec.status == "optimal":
+        return tr("Proven optimal.")
+    gap, bound = f"{rec.gap_pct or 0:.2f}", fmt_count(round(rec.bound))
+    if rec.status == "time limit":
+        return tr("Stopped at {gap}% gap (time limit); best possible ≤ {bound}.").format(
+            gap=gap, bound=bound)
+    return tr("Within {gap}% of the best possible (≤ {bound}).").format(gap=gap, bound=bound)
 
 
 class ComparePanel(QWidget):

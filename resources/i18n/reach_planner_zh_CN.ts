@@ -580,6 +580,10 @@
       <translation>标注语言</translation>
     </message>
     <message>
+      <source>Proven optimal.</source>
+      <translation>已证明为最优解。</translation>
+    </message>
+    <message>
       <source>New outlets</source>
       <translation>新增网点</translation>
     </message>
@@ -600,12 +604,16 @@
       <translation>全国</translation>
     </message>
     <message>
-      <source>Fast greedy (national scale)</source>
-      <translation>快速贪心算法（全国范围）</translation>
+      <source>Certified: within 0.1% of the best possible</source>
+      <translation>认证求解：与最优解相差不超过 0.1%</translation>
     </message>
     <message>
-      <source>Exact MCLP, spopt/CBC (a province, up to 50)</source>
-      <translation>精确 MCLP，spopt/CBC（单省，最多 50 个）</translation>
+      <source>Fast greedy, with its proven gap</source>
+      <translation>快速贪心算法（附已证明的差距）</translation>
+    </message>
+    <message>
+      <source>Exact (HiGHS): proven optimum or the gap at 60 s</source>
+      <translation>精确求解（HiGHS）：证明最优，或给出 60 秒时的差距</translation>
     </message>
     <message>
       <source>Recommend</source>
@@ -622,6 +630,10 @@
     <message>
       <source>Searching…</source>
       <translation>正在搜索…</translation>
+    </message>
+    <message>
+      <source>Within {gap}% of the best possible (≤ {bound}).</source>
+      <translation>与最优解相差不超过 {gap}%（上界 ≤ {bound}）。</translation>
     </message>
     <message>
       <source>Use current as A (baseline)</source>
@@ -648,6 +660,14 @@
       <translation>无法达到目标，以上为找到的最佳结果。</translation>
     </message>
     <message>
+      <source>These {n} outlets already cover every gap the candidates can reach; no more are needed.</source>
+      <translation>这 {n} 个网点已覆盖候选点可达的全部空白区域，无需更多网点。</translation>
+    </message>
+    <message>
+      <source>Stopped at {gap}% gap (time limit); best possible ≤ {bound}.</source>
+      <translation>达到时间限制，停止时差距为 {gap}%；最优值 ≤ {bound}。</translation>
+    </message>
+    <message>
       <source>Figure</source>
       <translation>指标</translation>
     </message>
@@ -666,6 +686,18 @@
     <message>
       <source>Set a baseline, change the scenario (or accept recommended outlets), and compare the two here and on the map.</source>
       <translation>先设定基准，再修改情景（或采纳推荐网点），即可在此处和地图上对比两者。</translation>
+    </message>
+    <message>
+      <source>Improving; best so far:</source>
+      <translation>正在改进；目前最佳：</translation>
+    </message>
+    <message>
+      <source>new outlets</source>
+      <translation>新增网点数</translation>
+    </message>
+    <message>
+      <source>newly covered rural people (million)</source>
+      <translation>新增覆盖农村人口（百万）</translation>
     </message>
     <message>
       <source>{people} rural people newly covered (blue on the map).</source>

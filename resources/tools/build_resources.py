@@ -146,16 +146,9 @@ def build_outline(world_atlas: Path, provinces) -> None:
     china = next(g for g in topo["objects"]["countries"]["geometries"] if g.get("id") == "156")
     geom = topo_feature(topo, china)
     mainland = shapely.union_all([g for _, g in provinces]).buffer(0.05)
-    # Keep the mainland and its coastal islands (incl. Hainan); the far South China Sea
-    # islets are shown only in the print inset, not analysed.
-    all_parts = list(shapely.get_parts(geom))
-    parts = [p for p in all_parts if p.intersects(mainland)]
-    sea_box = shapely.box(105.0, 3.0, 125.0, 23.0)
-    islands = [p for p in all_parts if not p.intersects(mainland) and p.intersects(sea_box)]
-    write_json(DATA / "south_china_sea_islands.geojson", {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name_en": "South China Sea islands",
-                                           "name_zh": "南海诸岛"},
-         "geometry": mapping(round_geom(shapely.MultiPolygon(islands)))}]})
+    # Keep the mainland and its coastal islands (incl. Hainan); the South China Sea islands
+    # are drawn from china_context.geojson (build_context), never analysed.
+    parts = [p for p in shapely.get_parts(geom) if p.intersects(mainland)]
     geom = round_geom(shapely.simplify(shapely.MultiPolygon(parts), SIMPLIFY_DEG,
                                        preserve_topology=True))
     write_json(DATA / "china_outline.geojson", {"type": "FeatureCollection", "features": [

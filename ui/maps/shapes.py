@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
-from matplotlib.path import Path as MplPath
 
 from reach_planner.geo.albers import CHINA
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.geo.shapes import covered_area, gap_shapes, per_result
+
+if TYPE_CHECKING:  # matplotlib is imported only when a print is drawn: the window starts faster
+    from matplotlib.path import Path as MplPath
 
 WEB_DECIMALS = 2  # ~1 km: finer than a 10 km hexagon needs, and a third of the bytes
 COVERED_SIMPLIFY_DEG = 0.02
@@ -68,6 +70,8 @@ def project(geom):
 
 def geom_path(geom) -> MplPath:
     """One compound path for (multi)polygons, holes included (even-odd fill)."""
+    from matplotlib.path import Path as MplPath
+
     verts, codes = [], []
     for poly in shapely.get_parts(geom):
         if poly.is_empty or poly.geom_type != "Polygon":

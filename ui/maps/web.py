@@ -344,7 +344,10 @@ rp.pointLayer = function(map, kind, d, style) {
     feats[i] = {type: 'Feature', properties: {i: i},
                 geometry: {type: 'Point', coordinates: [d.lon[i], d.lat[i]]}};
   }
-  var st = rp.map ? rp.pointStyle(kind, rp.map.getZoom()) : null;
+  // Styled for the zoom class of the view it will be shown in (the page's first view is
+  // national: class 0), so the first paint needs no restyling pass.
+  var zc = rp.zoomClass(rp.map ? rp.map.getZoom() : 4);
+  var st = rp.pointStyle(kind, zc);
   if (st) { style = Object.assign({}, style, st); }
   var layer = L.geoJSON({type: 'FeatureCollection', features: feats}, {
     pointToLayer: function(f, ll) {
@@ -356,6 +359,7 @@ rp.pointLayer = function(map, kind, d, style) {
       l.on('click', function() { rp.select(kind, f.properties.i); });
     }
   });
+  layer.rpClass = st ? zc : null;
   rp.layers[kind] = layer;
   return layer;
 };
@@ -472,16 +476,17 @@ rp.finish = function(map, control, attribution, bounds) {
   });
   if (rp.baseData) { rp.base(map, rp.baseData); }
   map.on('zoomend', rp.rescale);
+  // The legend keeps the lower left and the country is framed to its right; in a small
+  // window it starts folded (one click opens it) and takes no room from the map.
+  var leg = document.querySelector('.rp-legend');
+  if (leg && !exporting && (rp.legendCollapsed || leg.offsetWidth + 24 > map.getSize().x * 0.3)) {
+    leg.classList.add('rp-collapsed');
+    rp.legendCollapsed = true;
+  }
   var m = /view=([-0-9.]+),([-0-9.]+),([0-9.]+)/.exec(window.location.hash);
   if (m) { map.setView([+m[1], +m[2]], +m[3], {animate: false}); }
   else {
-    // The legend keeps the lower left: the country is framed to its right.
-    var leg = document.querySelector('.rp-legend');
-    if (leg && !exporting && leg.offsetWidth + 24 > map.getSize().x * 0.3) {
-      leg.classList.add('rp-collapsed');  // a small window: folded, one click opens it
-      rp.legendCollapsed = true;
-    }
-    var lw = Math.min(leg ? leg.offsetWidth + 24 : 20, map.getSize().x * 0.3);
+    var lw = !leg || rp.legendCollapsed ? 16 : Math.min(leg.offsetWidth + 24, map.getSize().x * 0.3);
     map.fitBounds(bounds, {animate: false, paddingTopLeft: [lw, 16], paddingBottomRight: [16, 16]});
   }
   rp.rescale();

@@ -129,10 +129,10 @@ rp.base = function(map, d) {
   };
   map.on('zoomend', rp.towns);
 };
-rp.pointStyle = function(kind, zoom) {
-  // National zoom: a fine stipple that lets the covered area show through; full
-  // symbols once zoomed in to a province.
-  var z = zoom < 4.75 ? 0 : zoom < 5.75 ? 1 : zoom < 6.75 ? 2 : 3;
+rp.zoomClass = function(zoom) { return zoom < 4.75 ? 0 : zoom < 5.75 ? 1 : zoom < 6.75 ? 2 : 3; };
+rp.pointStyle = function(kind, z) {
+  // National zoom (class 0): a fine stipple that lets the covered area show through;
+  // full symbols once zoomed in to a province (class 3).
   if (kind === 'outlet') {
     return [{radius: 0.7, fillOpacity: 0.45}, {radius: 1.1, fillOpacity: 0.6},
             {radius: 1.6, fillOpacity: 0.8}, {radius: 2.0, fillOpacity: 0.95}][z];
@@ -144,11 +144,17 @@ rp.pointStyle = function(kind, zoom) {
   return null;
 };
 rp.rescale = function() {
+  // Restyle only when the zoom class changes: 17,000 setStyle calls are not free, and the
+  // first paint must not wait for them.
   if (!rp.map) { return; }
+  var z = rp.zoomClass(rp.map.getZoom());
   ['outlet', 'site'].forEach(function(kind) {
     var layer = rp.layers[kind];
-    var st = rp.pointStyle(kind, rp.map.getZoom());
-    if (layer && st) { layer.eachLayer(function(l) { l.setStyle(st); }); }
+    var st = rp.pointStyle(kind, z);
+    if (layer && st && layer.rpClass !== z) {
+      layer.eachLayer(function(l) { l.setStyle(st); });
+      layer.rpClass = z;
+    }
   });
 };
 """

@@ -1,0 +1,45 @@
+"""Recommended outlets out to a file, and the coverage curve as a table.
+
+Pick files are written in the network schema with the pick's gain, so they read back
+with ``--add-sites FILE`` (the importer recognises lon/lat/name/kind/province/id).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from reach_planner.geo.atomic import atomic_write_with, check_target
+
+PICK_FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg"}
+CURVE_FORMATS = {".csv": "csv", ".png": "png", ".pdf": "pdf", ".svg": "svg"}
+
+
+def picks_frame(sites: gpd.GeoDataFrame, gains: tuple[float, ...]) -> gpd.GeoDataFrame:
+    out = sites.drop(columns=["parent_id"]).copy()
+    out.insert(0, "rank", range(1, len(out) + 1))
+    out["gain"] = [round(g) for g in gains]
+    return out
+
+
+def write_picks(path: str | Path, sites: gpd.GeoDataFrame, gains: tuple[float, ...]) -> Path:
+    """CSV (UTF-8 with BOM, for Excel), GeoJSON or GeoPackage (layer ``outlets``), atomically."""
+    dest, fmt = check_target(path, PICK_FORMATS, "pick file type")
+    frame = picks_frame(sites, gains)
+    if fmt == "csv":
+        table = pd.DataFrame(frame.drop(columns="geometry"))
+        return atomic_write_with(dest, lambda p: table.to_csv(p, index=False, encoding="utf-8-sig"))
+    if fmt == "geojson":
+        return atomic_write_with(dest, lambda p: frame.to_file(p, driver="GeoJSON"))
+    return atomic_write_with(dest, lambda p: frame.to_file(p, layer="outlets", driver="GPKG"))
+
+
+def curve_table(curve: tuple[float, ...], covered_before: int, rural: int) -> pd.DataFrame:
+    """New outlets k = 0..K, newly covered people, and the rural coverage it gives (%)."""
+    return pd.DataFrame({
+        "new_outlets": range(len(curve)),
+        "newly_covered": [round(v) for v in curve],
+        "rural_covered_pct": [round(100 * (covered_before + v) / rural, 3) if rural else 0.0
+                              for v in curve],
+    })

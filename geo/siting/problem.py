@@ -1,0 +1,192 @@
+"""The MCLP instance: candidate sites, demand cells, and which candidate reaches which cell.
+
+Demand is every gap cell of the scenario (rural people beyond the service radius of
+every outlet), nationally even for a province run: a province's picks near a border
+cover cells across it, and a re-run of the scenario counts those too. Candidates are
+gap-cell centres and GeoNames towns in gap cells, or a planner's own list
+(:class:`Candidates`); a province run keeps the candidates inside that province.
+Existing outlets are always kept: they define the gaps.
+
+:func:`reduce` makes the instance smaller without changing its optimum: cells with
+identical candidate sets are merged (their people summed), and a candidate whose
+covered set lies inside another's is dropped (swapping it for the larger one never
+loses anyone).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+from scipy.spatial import cKDTree
+
+from reach_planner.geo.data import load_china
+from reach_planner.geo.scenario import ScenarioResult
+from reach_planner.geo.sphere import km_to_chord, to_xyz
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """Candidates (lon/lat/province/label), demand cells (grid index, people), and
+    the sparse candidate x demand coverage matrix."""
+
+    cand_lon: NDArray[np.float64]
+    cand_lat: NDArray[np.float64]
+    cand_gb: NDArray[np.int64]
+    cand_label: list[str]
+    cells: NDArray[np.int64]
+    people: NDArray[np.float64]
+    cover: sparse.csr_matrix
+    radius_km: float
+
+    def with_people(self, people: NDArray[np.float64]) -> Problem:
+        return Problem(self.cand_lon, self.cand_lat, self.cand_gb, self.cand_label, self.cells,
+                       people, self.cover, self.radius_km)
+
+    def subset(self, rows: NDArray[np.int64]) -> Problem:
+        """The same demand, only some candidates."""
+        return Problem(self.cand_lon[rows], self.cand_lat[rows], self.cand_gb[rows],
+                       [self.cand_label[i] for i in rows], self.cells, self.people,
+                       self.cover[rows].tocsr(), self.radius_km)
+
+
+@dataclass(frozen=True, eq=False)
+class Candidates:
+    """Sites a planner allows (``--candidates FILE``): only these may be chosen."""
+
+    lon: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    gb: NDArray[np.int64]
+    label: list[str]
+
+
+@dataclass(frozen=True)
+class Reduction:
+    candidates: int
+    cells: int
+    candidates_kept: int
+    cell_groups: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {"candidates": self.candidates, "cells": self.cells,
+                "candidates_kept": self.candidates_kept, "cell_groups": self.cell_groups}
+
+    def describe(self) -> str:
+        return (f"{self.candidates:,} candidates x {self.cells:,} gap cells reduced to "
+                f"{self.candidates_kept:,} x {self.cell_groups:,}")
+
+
+def gap_mask(result: ScenarioResult, radius_km: float) -> NDArray[np.bool_]:
+    d = result.demand
+    return (d.rural > 0) & (result.coverage.dist_outlet_km > radius_km)
+
+
+def covered_people(result: ScenarioResult, radius_km: float) -> float:
+    d = result.demand
+    return float(d.rural[result.coverage.dist_outlet_km <= radius_km].sum())
+
+
+def build_problem(result: ScenarioResult, radius_km: float | None = None,
+                  province: int | None = None, candidates: Candidates | None = None) -> Problem:
+    radius = float(radius_km or result.params.radius_km)
+    g, d = result.demand.grid, result.demand
+    gap = np.flatnonzero(gap_mask(result, radius))
+    if candidates is None:
+        c_lon, c_lat, c_gb, labels = _default_candidates(result, gap)
+    else:
+        c_lon, c_lat, c_gb, labels = candidates.lon, candidates.lat, candidates.gb, list(candidates.label)
+    if province is not None:
+        inside = np.flatnonzero(c_gb == province)
+        c_lon, c_lat, c_gb = c_lon[inside], c_lat[inside], c_gb[inside]
+        labels = [labels[i] for i in inside]
+    cover = coverage_matrix(c_lon, c_lat, g.lon[gap], g.lat[gap], radius)
+    reach = np.flatnonzero(np.diff(cover.tocsc().indptr) > 0)  # cells some candidate reaches
+    return Problem(np.asarray(c_lon, float), np.asarray(c_lat, float), np.asarray(c_gb, np.int64),
+                   labels, gap[reach], d.rural[gap[reach]].astype(float),
+                   cover[:, reach].tocsr(), radius)
+
+
+def coverage_matrix(src_lon: NDArray[np.float64], src_lat: NDArray[np.float64],
+                    dst_lon: NDArray[np.float64], dst_lat: NDArray[np.float64],
+                    radius_km: float) -> sparse.csr_matrix:
+    """Which sources reach which destinations: great-circle, the rule of geo.coverage."""
+    shape = (len(src_lon), len(dst_lon))
+    if not shape[0] or not shape[1]:
+        return sparse.csr_matrix(shape, dtype=bool)
+    m = cKDTree(to_xyz(src_lon, src_lat)).sparse_distance_matrix(
+        cKDTree(to_xyz(dst_lon, dst_lat)), km_to_chord(radius_km), output_type="coo_matrix")
+    return sparse.csr_matrix((np.ones(m.nnz, dtype=bool), (m.row, m.col)), shape=shape)
+
+
+def _default_candidates(result: ScenarioResult, cells: NDArray[np.int64]):
+    """Gap-cell centres, plus GeoNames towns whose nearest cell is one of those cells."""
+    g = result.demand.grid
+    lon, lat, gb = g.lon[cells], g.lat[cells], g.gb_code[cells]
+    labels = [""] * len(cells)
+    places = load_china().places
+    if len(cells):
+        tree = cKDTree(to_xyz(g.lon, g.lat))
+        _, nearest = tree.query(to_xyz(places["lon"].to_numpy(), places["lat"].to_numpy()))
+        towns = places[np.isin(nearest, cells)]
+        lon = np.concatenate([lon, towns["lon"].to_numpy(float)])
+        lat = np.concatenate([lat, towns["lat"].to_numpy(float)])
+        gb = np.concatenate([gb, towns["gb_code"].to_numpy(np.int64)])
+        labels += list(towns["name"].astype(str))
+    return lon, lat, gb, labels
+
+
+# -- reduction ---------------------------------------------------------------------------
+def reduce(problem: Problem, rounds: int = 3) -> tuple[Problem, NDArray[np.int64], Reduction]:
+    """A smaller problem with the same optimum, and the original index of each kept candidate.
+
+    Merged cells keep the grid index of their first member (``cells``); their people
+    are summed, so any set of picks covers the same people in both problems.
+    """
+    rep = np.flatnonzero(np.diff(problem.cover.tocsc().indptr) > 0)  # cells nobody reaches go
+    cover = problem.cover.tocsr()[:, rep].tocsr().astype(bool)
+    people = problem.people[rep].astype(float)
+    keep = np.arange(cover.shape[0])
+    for _ in range(rounds):
+        cover, people, rep_idx = _merge_cells(cover, people)
+        rep = rep[rep_idx]
+        rows = _undominated(cover)
+        if len(rows) == cover.shape[0] and len(rep_idx) == len(people):
+            break
+        cover, keep = cover[rows].tocsr(), keep[rows]
+    cover, people, rep_idx = _merge_cells(cover, people)
+    rep = rep[rep_idx]
+    sub = problem.subset(keep)
+    reduced = Problem(sub.cand_lon, sub.cand_lat, sub.cand_gb, sub.cand_label, problem.cells[rep],
+                      people, cover.tocsr(), problem.radius_km)
+    stats = Reduction(problem.cover.shape[0], problem.cover.shape[1], len(keep), len(people))
+    return reduced, keep, stats
+
+
+def _merge_cells(cover: sparse.csr_matrix, people: NDArray[np.float64]):
+    """Columns with the same set of candidates become one (people summed)."""
+    csc = cover.tocsc()
+    csc.sort_indices()
+    groups: dict[bytes, int] = {}
+    group = np.empty(csc.shape[1], dtype=np.int64)
+    ptr, idx = csc.indptr, csc.indices
+    for c in range(csc.shape[1]):
+        group[c] = groups.setdefault(idx[ptr[c]:ptr[c + 1]].tobytes(), len(groups))
+    n = len(groups)
+    first = np.full(n, csc.shape[1], dtype=np.int64)
+    np.minimum.at(first, group, np.arange(csc.shape[1]))
+    merged = cover[:, first].tocsr()
+    return merged, np.bincount(group, weights=people, minlength=n), first
+
+
+def _undominated(cover: sparse.csr_matrix) -> NDArray[np.int64]:
+    """Candidates that cover something and whose set is not inside another's (ties: lowest index)."""
+    c = cover.astype(np.int32)
+    size = np.diff(c.indptr)
+    ov = (c @ c.T).tocoo()
+    r, k = ov.row, ov.col
+    inside = (ov.data == size[r]) & (r != k) & ((size[k] > size[r]) | ((size[k] == size[r]) & (k < r)))
+    dominated = np.zeros(c.shape[0], dtype=bool)
+    dominated[r[inside]] = True
+    dominated |= size == 0
+    return np.flatnonzero(~dominated)
