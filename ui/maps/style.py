@@ -43,7 +43,7 @@ GAP_ALPHA = 0.85
 TITLE = "Goodaymart rural reach"
 SUBTITLE = ("{sites} distribution sites · {outlets} service outlets · service radius {km} km"
             " · rural covered {pct}% · seed {seed}")
-ATTRIBUTION = "Natural Earth · GeoNames (CC-BY 4.0) · NBS 2020 census · network simulated"
+ATTRIBUTION = "Natural Earth · GeoNames (CC-BY 4.0) · NBS 2020 census · network {network}"
 PRINT_ATTRIBUTION = ("Boundaries: Natural Earth · Places: GeoNames (CC-BY 4.0) · "
                      "Population: NBS 2020 census · Network {network}")
 PROJECTION = "Albers equal-area conic, 105°E, standard parallels 25°N and 47°N"
@@ -57,7 +57,7 @@ MAP_TEXT_LABELS = (
     "Distribution site", "Service outlet", "Within service radius",
     "Unreached rural people per cell", "up to {hi}", "over {lo}", *JS_TEXTS,
     "Recommended outlets", "Recommended outlet", "Newly covered",
-    "Top gap regions (rank)", "South China Sea Islands", "km",
+    "Top gap regions (rank)", "South China Sea Islands", "km", "m",
     "outside the network data", "Outside the network data (Taiwan, Hong Kong, Macao)",
     "Shaded relief", "Cities",
     # progress messages of the background job (geo stages and map drawing)
@@ -142,6 +142,11 @@ def network_credit(result: ScenarioResult, t: Translate = str) -> str:
                if any(s in set(layer["source"]) for layer in (net.sites, net.outlets)
                       if "source" in layer and len(layer))]
     return " + ".join(t(s) for s in sources) or t("simulated")
+
+
+def web_credit(result: ScenarioResult, t: Translate = str) -> str:
+    """The on-screen map's credit line, naming the network's real source(s)."""
+    return t(ATTRIBUTION).format(network=network_credit(result, t))
 
 
 def short_zh(name: str) -> str:
