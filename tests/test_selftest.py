@@ -83,7 +83,7 @@ def test_selftest_fails_with_the_reason_when_the_map_is_blank(qapp, monkeypatch,
     monkeypatch.setattr(export, "render_page", blank_page)
     assert main(["--selftest"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("selftest FAILED: map pixels: the map is blank (1 colours)")
+    assert err.startswith("selftest FAILED: map pixels after 3 attempts: the map is blank (1 colours)")
 
 
 @pytest.mark.qt

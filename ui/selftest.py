@@ -26,6 +26,7 @@ MIN_SEA = 0.20
 MIN_LAND = 0.003
 MIN_GAPS = 0.01  # the legend's swatches alone are ~0.1%
 MIN_COLOURS = 50  # a real map has many distinct colours; a blank or error page has few
+ATTEMPTS = 3  # map renders tried before the pixels count as wrong
 TOLERANCE = 12  # per channel, for anti-aliasing and JPEG-free but blended edges
 
 
@@ -126,14 +127,19 @@ def run_selftest(out=sys.stdout) -> dict[str, float]:
         page = write_map(result, Path(tmp) / "map.html", MapOptions(subtitle=subtitle_for(result)))
         times["page"] = time.perf_counter() - t
         t = time.perf_counter()
-        try:
-            img = render_page(page, *VIEW, scale=1, timeout_ms=60000)
-        except RuntimeError as exc:
-            raise SelftestError(f"map: {exc}") from None
+        # A starved machine can hand over a frame before the compositor painted it; a real
+        # defect (missing asset, no WebEngine) fails every attempt, so three are allowed.
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                img = render_page(page, *VIEW, scale=1, timeout_ms=60000)
+            except RuntimeError as exc:
+                raise SelftestError(f"map: {exc}") from None
+            pixels = check_pixels(image_rgb(img))
+            if not pixels.problems():
+                break
         times["drawn"] = time.perf_counter() - t
-    pixels = check_pixels(image_rgb(img))
     if pixels.problems():
-        raise SelftestError("map pixels: " + "; ".join(pixels.problems()))
+        raise SelftestError(f"map pixels after {ATTEMPTS} attempts: " + "; ".join(pixels.problems()))
     t = time.perf_counter()
     font = Path(check_cjk_font()).name
     times["font"] = time.perf_counter() - t
