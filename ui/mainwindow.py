@@ -151,6 +151,7 @@ class MainWindow(FileActions, QMainWindow):
         s.zoomRequested.connect(self.map.fit_bounds)
         s.dirtyChanged.connect(self.update_title)
         s.recommendationChanged.connect(self._show_recommendation)
+        s.capacityChanged.connect(self._show_capacity)
         self.map.bridge.selected.connect(s.select)
         self.map.loadFailed.connect(self._error)
 
@@ -223,6 +224,18 @@ class MainWindow(FileActions, QMainWindow):
             self.map.apply_update(partial_update_script([], remove=(name,)))
         else:
             self.map.apply_update(partial_update_script([(name, recommended_js(rec.sites))]))
+
+    def _show_capacity(self, cap) -> None:
+        """Overloaded outlets get their own map layer, added or dropped in place."""
+        from reach_planner.ui.maps.web import overloaded_js, partial_update_script
+
+        if not self.map.is_drawn:
+            return
+        name = tr("Overloaded outlets")
+        if cap is None or len(cap.overloaded) == 0:
+            self.map.apply_update(partial_update_script([], remove=(name,)))
+        else:
+            self.map.apply_update(partial_update_script([(name, overloaded_js(cap.overloaded, tr))]))
 
     def export_print_map(self) -> None:
         from reach_planner.ui.maps.printmap import render_print_map

@@ -27,6 +27,7 @@ from reach_planner.geo.recommend import (
     min_outlets_for_target,
     recommend,
 )
+from reach_planner.ui.capacity_panel import CapacityPanel
 from reach_planner.ui.i18n import current_language, fmt_count, tr
 from reach_planner.ui.panels import plain_label
 from reach_planner.ui.state import AppState
@@ -113,6 +114,8 @@ class RecommendPanel(QWidget):
         lay.addWidget(self.summary)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.curve)
+        self.capacity = CapacityPanel(state)
+        lay.addWidget(self.capacity)
         state.recommendationChanged.connect(self.show_recommendation)
         state.resultChanged.connect(lambda r, _p: self.radius.setValue(r.params.radius_km))
         self.retranslate()
@@ -144,6 +147,7 @@ class RecommendPanel(QWidget):
         self.table.setHorizontalHeaderLabels([tr("Province"), tr("New outlets"),
                                               tr("Newly covered")])
         self.show_recommendation(self.state.recommendation)
+        self.capacity.retranslate()
 
     def start(self) -> None:
         result = self.state.result

@@ -18,7 +18,7 @@ from reach_planner.geo.params import ScenarioParams
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.geo.scenario_file import ScenarioFile
 from reach_planner.geo.sites_io import SiteOverlay
-from reach_planner.ui.details import describe
+from reach_planner.ui.details import describe, describe_overloaded
 from reach_planner.ui.i18n import current_language, fmt_count, tr
 from reach_planner.ui.workers import Task, scenario_job
 
@@ -51,6 +51,7 @@ class AppState(QObject):
     dirtyChanged = Signal(bool)  # unsaved changes since the last open/save
     recommendationChanged = Signal(object)  # Recommendation or None
     comparisonChanged = Signal(object)  # Comparison or None
+    capacityChanged = Signal(object)  # geo.siting.capacity.Capacity or None
 
     def __init__(self, page_dir: Path, pool: QThreadPool | None = None) -> None:
         super().__init__()
@@ -62,6 +63,7 @@ class AppState(QObject):
         self.baseline: ScenarioResult | None = None  # scenario A of a comparison
         self.comparison = None
         self.recommendation = None
+        self.capacity = None  # overloaded outlets of the current result, once asked for
         self.undo_stack = QUndoStack(self)
         self.result: ScenarioResult | None = None
         self.page: Path | None = None
@@ -132,6 +134,8 @@ class AppState(QObject):
         self.comparisonChanged.emit(self.comparison)
         if self.recommendation is not None:
             self.set_recommendation(None)  # made for the previous network
+        if self.capacity is not None:
+            self.set_capacity(None)  # so was this
         s = self.result.summary
         self.statusMessage.emit(tr("Rural covered {pct}% · {n} gap regions").format(
             pct=f"{s.rural_covered_pct:.2f}", n=fmt_count(s.gap_regions)))
@@ -162,10 +166,13 @@ class AppState(QObject):
 
     def recommend(self, job: Callable) -> Task:
         """Run a recommendation job in the pool; the result arrives as a signal."""
+        return self._side_job(job, self.set_recommendation)
+
+    def _side_job(self, job: Callable, done: Callable[[Any], None]) -> Task:
+        """A job on the current result (recommend, capacity), beside the recompute."""
         task = Task(job)
         task.signals.progress.connect(self.progressChanged)
-        task.signals.done.connect(lambda rec: (self.busyChanged.emit(False),
-                                               self.set_recommendation(rec)))
+        task.signals.done.connect(lambda value: (self.busyChanged.emit(False), done(value)))
         task.signals.cancelled.connect(lambda: self.busyChanged.emit(False))
         task.signals.failed.connect(lambda msg: (self.busyChanged.emit(False),
                                                  self.errorRaised.emit(msg)))
@@ -173,6 +180,24 @@ class AppState(QObject):
         self.busyChanged.emit(True)
         self._pool.start(task)
         return task
+
+    def set_capacity(self, cap) -> None:
+        self.capacity = cap
+        self.capacityChanged.emit(cap)
+
+    def run_capacity(self, households: int) -> Task | None:
+        """Overloaded outlets at ``households`` per outlet, computed in the pool."""
+        from reach_planner.geo.siting.capacity import capacity
+
+        result, text = self.result, tr("Computing capacity")
+        if result is None:
+            return None
+
+        def job(progress: Callable[[int, str], None]):
+            progress(0, text)
+            return capacity(result, households)
+
+        return self._side_job(job, lambda cap: self.set_capacity(cap) if self.result is result else None)
 
     def accept_recommendation(self) -> None:
         rec = self.recommendation
@@ -215,6 +240,9 @@ class AppState(QObject):
 
     def select(self, kind: str, index: int) -> None:
         if self.result is None:
+            return
+        if kind == "overloaded":
+            self.selectionChanged.emit(describe_overloaded(self.capacity, index, tr, fmt_count))
             return
         self.selectionChanged.emit(describe(self.result, kind, index, tr, fmt_count))
 
