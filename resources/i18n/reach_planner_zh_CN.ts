@@ -4,6 +4,50 @@
   <context>
     <name>ReachPlanner</name>
     <message>
+      <source>Installation capacity</source>
+      <translation>安装能力</translation>
+    </message>
+    <message>
+      <source>Households per outlet</source>
+      <translation>每个网点可服务户数</translation>
+    </message>
+    <message>
+      <source>Find overloaded outlets</source>
+      <translation>查找超负荷网点</translation>
+    </message>
+    <message>
+      <source>Outlet</source>
+      <translation>网点</translation>
+    </message>
+    <message>
+      <source>Province</source>
+      <translation>省份</translation>
+    </message>
+    <message>
+      <source>Households</source>
+      <translation>户数</translation>
+    </message>
+    <message>
+      <source>Served</source>
+      <translation>可服务</translation>
+    </message>
+    <message>
+      <source>Beyond capacity</source>
+      <translation>超出能力</translation>
+    </message>
+    <message>
+      <source>Computing capacity</source>
+      <translation>正在计算安装能力</translation>
+    </message>
+    <message>
+      <source>An outlet installs for at most C rural households (2.62 people per household, 2020 census).</source>
+      <translation>每个网点最多为 C 户农村家庭安装（每户 2.62 人，2020 年人口普查）。</translation>
+    </message>
+    <message>
+      <source>{people} rural people are beyond capacity; {n} outlets serve more than {c} households nearest to them.</source>
+      <translation>{people} 农村人口超出安装能力；{n} 个网点的最近服务户数超过 {c} 户。</translation>
+    </message>
+    <message>
       <source>Type</source>
       <translation>类型</translation>
     </message>
@@ -14,10 +58,6 @@
     <message>
       <source>ID</source>
       <translation>编号</translation>
-    </message>
-    <message>
-      <source>Province</source>
-      <translation>省份</translation>
     </message>
     <message>
       <source>Location</source>
@@ -90,6 +130,26 @@
     <message>
       <source>Largest gap</source>
       <translation>最大空白区</translation>
+    </message>
+    <message>
+      <source>Capacity (households)</source>
+      <translation>安装能力（户）</translation>
+    </message>
+    <message>
+      <source>Households nearest to it</source>
+      <translation>以其为最近网点的户数</translation>
+    </message>
+    <message>
+      <source>Households it can serve</source>
+      <translation>可服务户数</translation>
+    </message>
+    <message>
+      <source>Beyond capacity (households)</source>
+      <translation>超出能力（户）</translation>
+    </message>
+    <message>
+      <source>Overloaded outlet</source>
+      <translation>超负荷网点</translation>
     </message>
     <message>
       <source>Gap region #{rank} of {n}</source>
@@ -246,6 +306,10 @@
     <message>
       <source>Recommended outlets</source>
       <translation>推荐网点</translation>
+    </message>
+    <message>
+      <source>Overloaded outlets</source>
+      <translation>超负荷网点</translation>
     </message>
     <message>
       <source>Untitled scenario</source>
@@ -774,6 +838,14 @@
     <message>
       <source>Recommended outlet</source>
       <translation>推荐网点</translation>
+    </message>
+    <message>
+      <source>Overloaded outlet (size: households beyond capacity)</source>
+      <translation>超负荷网点（大小：超出能力的户数）</translation>
+    </message>
+    <message>
+      <source>{name} · {n} households beyond capacity (click for details)</source>
+      <translation>{name} · 超出能力 {n} 户（点击查看详情）</translation>
     </message>
     <message>
       <source>Top gap regions (rank)</source>
