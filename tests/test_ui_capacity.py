@@ -33,7 +33,7 @@ def test_capacity_from_the_panel_table_and_layer(window):
     core = capacity(w.state.result, 2000)
     cap = w.state.capacity
     assert cap.people_beyond_capacity == core.people_beyond_capacity > 0
-    shown = sorted(panel.table.item(r, 0).text() for r in range(panel.table.rowCount()))
+    shown = sorted(panel.cell(r, 0) for r in range(panel.row_count()))
     assert shown == sorted(f"{r.name} ({r.site_id})" for r in core.overloaded.itertuples())
     assert f"{core.people_beyond_capacity:,}".split(",")[0] in panel.summary.text()
     assert wait_until(lambda: overloaded_on_page(w) == len(core.overloaded), 20)
@@ -53,5 +53,18 @@ def test_capacity_from_the_panel_table_and_layer(window):
     # the answer belongs to its result: a new result clears the table and the layer
     w.state.recompute()
     assert wait_until(lambda: not w.state.busy and w.map.is_drawn and w.state.capacity is None, 60)
-    assert panel.table.rowCount() == 0
+    assert panel.row_count() == 0
+    assert wait_until(lambda: overloaded_on_page(w) == -1, 20)
+
+
+def test_unticking_clears_the_table_and_the_layer(window):
+    w = window
+    panel = w.recommender.capacity
+    panel.setChecked(True)
+    panel.households.setValue(1500)
+    panel.run.click()
+    assert wait_until(lambda: w.state.capacity is not None and not w.state.busy, 60)
+    assert wait_until(lambda: overloaded_on_page(w) == len(w.state.capacity.overloaded) > 0, 20)
+    panel.setChecked(False)
+    assert w.state.capacity is None and panel.row_count() == 0
     assert wait_until(lambda: overloaded_on_page(w) == -1, 20)

@@ -218,11 +218,11 @@ def overloaded_js(table, t=str) -> str:
     beyond capacity; names are user text, so they travel as escaped JSON and reach the
     tooltip through ``textContent``."""
     excess = table["excess"].to_numpy(float)
-    radii = 5.0 + 9.0 * np.sqrt(excess / max(float(excess.max(initial=0.0)), 1.0))
+    radii = 2.5 + 7.5 * np.sqrt(excess / max(float(excess.max(initial=0.0)), 1.0))
     tips = [t(OVERLOAD_TIP).format(name=name, n=f"{int(n):,}")
             for name, n in zip(table["name"].astype(str), excess)]
     return _points_js("overloaded", table["lon"].to_numpy(), table["lat"].to_numpy(), tips,
-                      OVERLOADED, 6.0, True, stroke_colour=OVERLOADED_EDGE, radii=radii)
+                      OVERLOADED, 4.0, True, stroke_colour=OVERLOADED_EDGE, radii=radii)
 
 
 def partial_update_script(layers: list[tuple[str, str]], remove: tuple[str, ...] = ()) -> str:
