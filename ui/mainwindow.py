@@ -152,6 +152,7 @@ class MainWindow(FileActions, QMainWindow):
         s.dirtyChanged.connect(self.update_title)
         s.recommendationChanged.connect(self._show_recommendation)
         s.capacityChanged.connect(self._show_capacity)
+        self._capacity_waiting = False
         self.map.bridge.selected.connect(s.select)
         self.map.loadFailed.connect(self._error)
 
@@ -225,17 +226,26 @@ class MainWindow(FileActions, QMainWindow):
         else:
             self.map.apply_update(partial_update_script([(name, recommended_js(rec.sites))]))
 
-    def _show_capacity(self, cap) -> None:
-        """Overloaded outlets get their own map layer, added or dropped in place."""
+    def _show_capacity(self, _cap=None) -> None:
+        """Overloaded outlets get their own map layer, added or dropped in place. While
+        the map is busy (loading, or painting another update) the latest answer waits
+        for it: a dropped update would leave a stale layer on the map."""
         from reach_planner.ui.maps.web import overloaded_js, partial_update_script
 
         if not self.map.is_drawn:
+            if not self._capacity_waiting:
+                self._capacity_waiting = True
+                self.map.drawn.connect(self._capacity_drawn, Qt.ConnectionType.SingleShotConnection)
             return
-        name = tr("Overloaded outlets")
+        cap, name = self.state.capacity, tr("Overloaded outlets")
         if cap is None or len(cap.overloaded) == 0:
             self.map.apply_update(partial_update_script([], remove=(name,)))
         else:
             self.map.apply_update(partial_update_script([(name, overloaded_js(cap.overloaded, tr))]))
+
+    def _capacity_drawn(self) -> None:
+        self._capacity_waiting = False
+        self._show_capacity()
 
     def export_print_map(self) -> None:
         from reach_planner.ui.maps.printmap import render_print_map
