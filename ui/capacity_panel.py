@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from reach_planner.geo.siting.capacity import HOUSEHOLD_SIZE
 from reach_planner.ui.i18n import fmt_count, tr
 from reach_planner.ui.panels import plain_label
 from reach_planner.ui.state import AppState
@@ -117,6 +118,7 @@ class CapacityPanel(QGroupBox):
         lay.addWidget(self.table, 1)
         self.toggled.connect(self._switched)
         state.capacityChanged.connect(self.show_capacity)
+        state.resultChanged.connect(lambda *_: self.show_capacity(state.capacity))
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -140,7 +142,8 @@ class CapacityPanel(QGroupBox):
     def show_capacity(self, cap) -> None:
         if cap is None:
             self.summary.setText(tr("An outlet installs for at most C rural households "
-                                    "(2.62 people per household, 2020 census)."))
+                                    "({size} people per household, 2020 census).").format(
+                size=HOUSEHOLD_SIZE))
         else:
             self.summary.setText(tr("{people} rural people are beyond capacity; {n} outlets serve "
                                     "more than {c} households nearest to them.").format(

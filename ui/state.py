@@ -64,6 +64,7 @@ class AppState(QObject):
         self.comparison = None
         self.recommendation = None
         self.capacity = None  # overloaded outlets of the current result, once asked for
+        self._capacity_run: object | None = None  # the newest capacity request
         self.undo_stack = QUndoStack(self)
         self.result: ScenarioResult | None = None
         self.page: Path | None = None
@@ -189,15 +190,20 @@ class AppState(QObject):
         """Overloaded outlets at ``households`` per outlet, computed in the pool."""
         from reach_planner.geo.siting.capacity import capacity
 
-        result, text = self.result, tr("Computing capacity")
+        result, text, run = self.result, tr("Computing capacity"), object()
         if result is None:
             return None
+        self._capacity_run = run
 
         def job(progress: Callable[[int, str], None]):
             progress(0, text)
             return capacity(result, households)
 
-        return self._side_job(job, lambda cap: self.set_capacity(cap) if self.result is result else None)
+        def done(cap) -> None:  # only the newest request, for the result still shown
+            if self.result is result and self._capacity_run is run:
+                self.set_capacity(cap)
+
+        return self._side_job(job, done)
 
     def accept_recommendation(self) -> None:
         rec = self.recommendation

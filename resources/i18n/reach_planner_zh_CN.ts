@@ -40,8 +40,8 @@
       <translation>正在计算安装能力</translation>
     </message>
     <message>
-      <source>An outlet installs for at most C rural households (2.62 people per household, 2020 census).</source>
-      <translation>每个网点最多为 C 户农村家庭安装（每户 2.62 人，2020 年人口普查）。</translation>
+      <source>An outlet installs for at most C rural households ({size} people per household, 2020 census).</source>
+      <translation>每个网点最多为 C 户农村家庭安装（每户 {size} 人，2020 年人口普查）。</translation>
     </message>
     <message>
       <source>{people} rural people are beyond capacity; {n} outlets serve more than {c} households nearest to them.</source>
@@ -308,10 +308,6 @@
       <translation>推荐网点</translation>
     </message>
     <message>
-      <source>Overloaded outlets</source>
-      <translation>超负荷网点</translation>
-    </message>
-    <message>
       <source>Untitled scenario</source>
       <translation>未命名情景</translation>
     </message>
@@ -406,6 +402,10 @@
     <message>
       <source>Cancel</source>
       <translation>取消</translation>
+    </message>
+    <message>
+      <source>Overloaded outlets</source>
+      <translation>超负荷网点</translation>
     </message>
     <message>
       <source>Reach Planner</source>
