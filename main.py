@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from reach_planner.geo.params import (
     DEFAULT_OUTLETS,
     DEFAULT_SITES,
+    DISTANCES,
     STRATEGIES,
     ParameterError,
     ScenarioParams,
@@ -51,6 +52,12 @@ def _scenario_options() -> argparse.ArgumentParser:
                    help="delivery radius of a distribution site")
     g.add_argument("--strategy", choices=STRATEGIES, default=ScenarioParams.strategy)
     g.add_argument("--rural-bias", type=float, default=ScenarioParams.rural_bias)
+    g.add_argument("--distance", choices=DISTANCES, default=ScenarioParams.distance,
+                   help="reach as a straight line, or flat-equivalent km over terrain")
+    dm = p.add_argument_group("own demand (population GeoTIFF, or points with a weight column)")
+    dm.add_argument("--demand", metavar="FILE",
+                    help="measure coverage of this demand instead of the census model")
+    dm.add_argument("--demand-col", metavar="COLUMN", help="the weight column of a point file")
     i = p.add_argument_group("own sites (CSV, XLSX, GeoJSON, GeoPackage)")
     i.add_argument("--sites-file", dest="sites_file", metavar="FILE",
                    help="same as --sites FILE")
@@ -85,7 +92,21 @@ def params_from(args: argparse.Namespace) -> ScenarioParams:
     count = args.sites if isinstance(args.sites, int) else DEFAULT_SITES
     return ScenarioParams(seed=args.seed, sites=count, outlets=args.outlets,
                           radius_km=args.radius_km, site_radius_km=args.site_radius_km,
-                          strategy=args.strategy, rural_bias=args.rural_bias)
+                          strategy=args.strategy, rural_bias=args.rural_bias,
+                          distance=args.distance)
+
+
+def demand_from_args(args: argparse.Namespace):
+    """Read --demand (if any); print where its weight went to stderr."""
+    if not getattr(args, "demand", None):
+        if getattr(args, "demand_col", None):
+            raise UserError("--demand-col needs a demand file (--demand FILE)")
+        return None
+    from reach_planner.geo.demand_io import format_demand_report, read_demand
+
+    imp = read_demand(args.demand, ScenarioParams.cell_km, args.demand_col)
+    print(format_demand_report(imp), file=sys.stderr)
+    return imp.demand
 
 
 def overlay_from_args(args: argparse.Namespace):
@@ -129,10 +150,21 @@ def with_added_sites(args: argparse.Namespace, overlay):
     return (overlay or SiteOverlay()).with_added(result.outlets)
 
 
+def scenario_overlay(args: argparse.Namespace):
+    """Everything the planner laid over the simulation: own sites, added outlets, demand."""
+    overlay = with_added_sites(args, overlay_from_args(args))
+    demand = demand_from_args(args)
+    if demand is None:
+        return overlay
+    from reach_planner.geo.sites_io import SiteOverlay
+
+    return (overlay or SiteOverlay()).with_demand(demand)
+
+
 def scenario_from(args: argparse.Namespace):
     from reach_planner.geo.scenario import run_scenario
 
-    return run_scenario(params_from(args), overlay=with_added_sites(args, overlay_from_args(args)))
+    return run_scenario(params_from(args), overlay=scenario_overlay(args))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -378,7 +410,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     path = export_headless(params_from(args), args.out, width=args.width, height=args.height,
                            scale=args.scale, title=args.title,
-                           overlay=with_added_sites(args, overlay_from_args(args)))
+                           overlay=scenario_overlay(args))
     print(f"wrote {path}")
     return 0
 
@@ -387,7 +419,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from reach_planner.ui.app import run_app
 
     return run_app(params_from(args), quit_when_drawn=getattr(args, "quit_when_drawn", False),
-                   overlay=with_added_sites(args, overlay_from_args(args)))
+                   overlay=scenario_overlay(args))
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

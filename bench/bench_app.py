@@ -89,7 +89,8 @@ def headless_export(runs: int, tmp: Path) -> list[float]:
 
 
 def page_draw_times(pages: list[Path]) -> list[float]:
-    from reach_planner.ui.export import dispose
+    from PySide6.QtCore import QEventLoop, QTimer
+
     from reach_planner.ui.mapview import MapView
 
     out = []
@@ -97,11 +98,16 @@ def page_draw_times(pages: list[Path]) -> list[float]:
         v = MapView()
         v.resize(1400, 900)
         v.show()
+        loop = QEventLoop()
+        v.drawn.connect(loop.quit)
+        v.loadFailed.connect(loop.quit)
+        QTimer.singleShot(120000, loop.quit)
         t = time.perf_counter()
         v.load_page(page)
-        ok = v.wait_drawn(120000)
-        out.append(time.perf_counter() - t if ok else float("nan"))
-        dispose(v)
+        loop.exec()
+        out.append(time.perf_counter() - t if v.is_drawn else float("nan"))
+        v.close()
+        v.deleteLater()
     return out
 
 
@@ -122,7 +128,7 @@ def redraw_times(runs: int) -> list[float]:
         wait_until(lambda: not w.state.busy, 60)
         wait_until(lambda: w.map.is_drawn, 60)
         out.append(time.perf_counter() - t)
-    w.state.set_dirty(False)
+    w.state.undo_stack.setClean()
     w.close()
     return out
 

@@ -12,16 +12,52 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 
+class TargetError(OSError):
+    """The target cannot be written; the message names the file and its folder, never
+    the temporary name that was tried."""
+
+    def __str__(self) -> str:  # the sentence alone, without "[Errno 13]"
+        return str(self.strerror or super().__str__())
+
+
+def _target_error(dest: Path, exc: OSError) -> TargetError:
+    reason = exc.strerror or str(exc) or type(exc).__name__  # never the temporary path
+    return TargetError(exc.errno, f"cannot write {dest.name}: the folder {dest.parent} is not "
+                                  f"writable ({reason})")
+
+
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()  # read once: os.umask is process-wide, not safe from worker threads
+
+
+def _umask() -> int:
+    return _UMASK
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically; the previous file survives any failure."""
+    """Write ``data`` to ``path`` atomically; the previous file survives any failure.
+    The file gets the user's normal permissions (mkstemp alone would leave it 0600,
+    unreadable for a colleague on a shared drive)."""
     dest = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    except OSError as exc:
+        raise _target_error(dest, exc) from None
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, dest)
+    except OSError as exc:
+        _remove(tmp)
+        raise _target_error(dest, exc) from None
     except BaseException:
         _remove(tmp)
         raise
@@ -33,13 +69,20 @@ def atomic_write_with(path: str | os.PathLike[str], write: Callable[[Path], None
     openpyxl, matplotlib): ``write(tmp)`` fills a temporary path next to ``path``
     (same suffix, so drivers recognise it), which then replaces ``path``."""
     dest = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.stem}.", suffix=dest.suffix, dir=dest.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.stem}.", suffix=dest.suffix, dir=dest.parent)
+    except OSError as exc:
+        raise _target_error(dest, exc) from None
     os.close(fd)
     os.unlink(tmp)  # drivers create the file themselves (GPKG refuses an empty file)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_umask())
         _fsync(tmp)
         os.replace(tmp, dest)
+    except OSError as exc:
+        _remove(tmp)
+        raise _target_error(dest, exc) from None
     except BaseException:
         _remove(tmp)
         raise

@@ -1,7 +1,9 @@
 """Distance from every demand cell to the nearest outlet and distribution site.
 
 Great-circle distances through a KD-tree on the unit sphere (:mod:`geo.sphere`):
-O((cells + sites) log sites), never a cells x sites matrix.
+O((cells + sites) log sites), never a cells x sites matrix. With ``distance="terrain"``
+the outlet distance is also measured over terrain (:mod:`geo.terrain`) and decides
+what is covered; the straight-line figures are kept beside it for comparison.
 """
 from __future__ import annotations
 
@@ -24,10 +26,24 @@ class Coverage:
     dist_site_km: NDArray[np.float64]
     radius_km: float
     site_radius_km: float
+    dist_terrain_km: NDArray[np.float64] | None = None  # set when distance == "terrain"
+
+    @property
+    def distance(self) -> str:
+        return "straight" if self.dist_terrain_km is None else "terrain"
+
+    @property
+    def dist_km(self) -> NDArray[np.float64]:
+        """The outlet distance that decides coverage (terrain when chosen)."""
+        return self.dist_outlet_km if self.dist_terrain_km is None else self.dist_terrain_km
 
     @property
     def covered(self) -> NDArray[np.bool_]:
         """Installation reach: within the service radius of an outlet."""
+        return self.dist_km <= self.radius_km
+
+    @property
+    def covered_straight(self) -> NDArray[np.bool_]:
         return self.dist_outlet_km <= self.radius_km
 
     @property
@@ -44,10 +60,16 @@ def nearest_km(target_lon: NDArray[np.float64], target_lat: NDArray[np.float64],
 
 
 def compute_coverage(demand: Demand, network: Network, radius_km: float,
-                     site_radius_km: float) -> Coverage:
+                     site_radius_km: float, distance: str = "straight") -> Coverage:
     g = demand.grid
     o, s = network.outlets, network.sites
     d_out, i_out = nearest_km(o["lon"].to_numpy(), o["lat"].to_numpy(), g.lon, g.lat)
     d_site, _ = nearest_km(s["lon"].to_numpy(), s["lat"].to_numpy(), g.lon, g.lat)
+    d_ter = None
+    if distance == "terrain":
+        from reach_planner.geo.terrain import terrain_graph
+
+        d_ter = terrain_graph(g.spacing_km).distance(o["lon"].to_numpy(), o["lat"].to_numpy())
     return Coverage(dist_outlet_km=d_out, nearest_outlet=i_out, dist_site_km=d_site,
-                    radius_km=float(radius_km), site_radius_km=float(site_radius_km))
+                    radius_km=float(radius_km), site_radius_km=float(site_radius_km),
+                    dist_terrain_km=d_ter)

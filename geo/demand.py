@@ -1,21 +1,43 @@
-"""Rural and urban demand on the hex grid, anchored to the 2020 census.
+"""Rural and urban demand on the hex grid, anchored to the 2020 census (model v2).
 
-No open gridded population ships with the app, so demand is modelled: each
-province's census rural population (total x (1 - urban share)) is spread over its
-cells in proportion to a *nearness-to-places* weight
+No open gridded population ships with the app, so demand is modelled from three
+bundled inputs: the census per province (urban and rural totals), GeoNames places
+(position, population, rank) and ETOPO5 relief. Each province's cells sum exactly to
+its census urban and rural population. The rules, and why:
 
-    w(cell) = sum over GeoNames places p within 45 km of  s(p) * exp(-d / 15 km)
+*Urban people live in urban cores.* A place of ``P`` people (GeoNames population, at
+least a floor by rank: capital 500,000, prefecture 100,000, county seat 20,000) is a
+disk of ``P / 8,000`` km2 (urban China's built-up density). Its people are spread over
+the land cells of its own province within 1.5 disk radii, Gaussian-weighted, and the
+cell nearest to it in its own province always gets a share, so coastal and island
+cities keep their people on their own land. Each province's places are scaled to
+its census urban total.
 
-with ``s(p) = sqrt(clip(population, floor(type), 2e6))`` (a county seat counts as a
-town of 20,000 even where GeoNames has no population; the square root keeps big
-cities from swallowing the countryside). Cells farther than 45 km from every place
-are unpopulated. Urban population is spread over the cells holding places, in
-proportion to their population. Both sum per province to the census figures.
+*Rural people stay out of urban cores.* Outside the cores rural weight is nearness
+to places (``sqrt(P)`` decaying with ``exp(-d / 15 km)`` up to 45 km), multiplied by
+``exp(-u / 400)`` where ``u`` is the cell's urban people per km2: a cell with 100,000
+urban people (1,155 per km2) keeps 6% of its rural weight. Inside the cores the rural
+people are the census rural share of the most urban city, Shenzhen (0.46% of the
+urban people, 2020 census: 99.54% urban), times the cell's coreness ``1 - exp(-u/400)``.
+
+*Terrain and habitability.* Rural weight is multiplied by an elevation factor (1 up to
+3,500 m, falling linearly to 0 at the ceiling of 5,500 m: no rural people above it;
+ETOPO5's 9 km cells lift valley floors, Lhasa samples at 4,570 m) and a ruggedness
+factor ``1 / (1 + R / 2,000 m)`` (``R``: highest minus lowest elevation within ~25 km).
+
+*Remote and pastoral people.* Every habitable cell gets at least a floor weight (a
+village of 5,000 people at 45 km), which decays beyond 45 km from the nearest place
+with ``exp(-(d - 45) / 50 km)``: herders are spread over rangeland, while the hearts
+of the Taklamakan and the Changtang, hundreds of kilometres from any place and (the
+Changtang) above 5,000 m, stay nearly empty.
+
+Limits: no land-cover or climate data, so a desert close to oases (Tarim rim) gets the
+same floor as grassland; GeoNames populations are municipal, not built-up, figures.
 """
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -24,7 +46,11 @@ from scipy.spatial import cKDTree
 
 from reach_planner.geo.data import load_census, load_china
 from reach_planner.geo.grid import HexGrid, build_grid
+from reach_planner.geo.relief import Relief, load_relief
 from reach_planner.geo.sphere import chord_to_km, km_to_chord, to_xyz
+
+MODEL_NAME = "reach-planner census model"
+MODEL_VERSION = "2"
 
 KERNEL_KM = 15.0
 CUTOFF_KM = 45.0
@@ -32,40 +58,119 @@ TYPE_FLOOR = {"PPLC": 500_000, "PPLA": 500_000, "PPLA2": 100_000, "PPLA3": 20_00
               "PPLA4": 5_000}
 DEFAULT_FLOOR = 2_000
 MAX_PLACE_WEIGHT_POP = 2_000_000
+BUILT_UP_DENSITY = 8_000.0  # people per km2 in urban China's built-up land
+FOOTPRINT_REACH = 1.5  # urban people spread to 1.5 footprint radii
+CORE_DENSITY = 400.0  # urban people per km2 at which a cell is 63% "core"
+CORE_RURAL_SHARE = 1.0 - 0.9954  # Shenzhen, 2020 census: 99.54% urban
+ELEV_FULL_M, ELEV_CEILING_M = 3_500.0, 5_500.0
+RUGGED_HALF_M = 2_000.0
+FAR_FLOOR_DECAY_KM = 50.0
+FLOOR_PLACE_POP = 5_000  # the floor: a village of this size at 45 km
 
 
 @dataclass(frozen=True, eq=False)
 class Demand:
-    """People per grid cell; ``rural`` and ``urban`` are aligned with the grid's cells."""
+    """People (or imported weight) per grid cell, aligned with the grid's cells.
+
+    ``source`` names the model and its version, or the imported file; ``outside`` is
+    the imported weight that fell outside the 31 provinces (0 for the model).
+    """
 
     grid: HexGrid
     rural: NDArray[np.float64]
     urban: NDArray[np.float64]
+    source: dict[str, str] = field(
+        default_factory=lambda: {"name": MODEL_NAME, "version": MODEL_VERSION})
+    outside: float = 0.0
+
+    @property
+    def imported(self) -> bool:
+        return "file" in self.source
+
+
+def place_size(places: pd.DataFrame) -> NDArray[np.float64]:
+    """People a place stands for: its GeoNames population, at least its rank's floor."""
+    floor = places["feature_code"].map(TYPE_FLOOR).fillna(DEFAULT_FLOOR).to_numpy(float)
+    return np.maximum(places["population"].to_numpy(float), floor)
 
 
 def place_strength(places: pd.DataFrame) -> NDArray[np.float64]:
-    floor = places["feature_code"].map(TYPE_FLOOR).fillna(DEFAULT_FLOOR).to_numpy(float)
-    pop = np.clip(np.maximum(places["population"].to_numpy(float), floor), 0,
-                  MAX_PLACE_WEIGHT_POP)
-    return np.sqrt(pop)
+    return np.sqrt(np.clip(place_size(places), 0, MAX_PLACE_WEIGHT_POP))
 
 
-def nearness_weight(grid: HexGrid, places: pd.DataFrame) -> NDArray[np.float64]:
-    cell_tree = cKDTree(to_xyz(grid.lon, grid.lat))
+def nearness_weight(grid: HexGrid, places: pd.DataFrame
+                    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Rural nearness weight of each cell, and its distance (km) to the nearest place."""
+    cell_xyz = to_xyz(grid.lon, grid.lat)
     place_tree = cKDTree(to_xyz(places["lon"].to_numpy(), places["lat"].to_numpy()))
-    m = cell_tree.sparse_distance_matrix(place_tree, km_to_chord(CUTOFF_KM),
-                                         output_type="ndarray")
+    m = cKDTree(cell_xyz).sparse_distance_matrix(place_tree, km_to_chord(CUTOFF_KM),
+                                                 output_type="ndarray")
     d_km = chord_to_km(m["v"])
     contrib = place_strength(places)[m["j"]] * np.exp(-d_km / KERNEL_KM)
-    return np.bincount(m["i"], weights=contrib, minlength=grid.size).astype(np.float64)
+    weight = np.bincount(m["i"], weights=contrib, minlength=grid.size).astype(np.float64)
+    nearest = np.full(grid.size, np.inf)
+    np.minimum.at(nearest, m["i"], d_km)
+    far = np.flatnonzero(~np.isfinite(nearest))  # only these need a tree query
+    if len(far):
+        nearest[far] = chord_to_km(place_tree.query(cell_xyz[far])[0])
+    return weight, nearest
 
 
-def urban_weight(grid: HexGrid, places: pd.DataFrame) -> NDArray[np.float64]:
-    tree = cKDTree(to_xyz(grid.lon, grid.lat))
-    _, cell = tree.query(to_xyz(places["lon"].to_numpy(), places["lat"].to_numpy()))
-    pop = places["population"].to_numpy(float)
+def urban_size(places: pd.DataFrame) -> NDArray[np.float64]:
+    """Urban people a place stands for (before scaling): population, at least its rank's
+    floor; unranked places without a population are villages, not towns."""
     floor = places["feature_code"].map(TYPE_FLOOR).fillna(0).to_numpy(float)
-    return np.bincount(cell, weights=np.maximum(pop, floor), minlength=grid.size).astype(np.float64)
+    return np.maximum(places["population"].to_numpy(float), floor)
+
+
+def urban_people(grid: HexGrid, places: pd.DataFrame) -> NDArray[np.float64]:
+    """Places' people (unscaled) spread over their footprints on their own province's land."""
+    size = urban_size(places)
+    place_gb = places["gb_code"].to_numpy()
+    xyz = to_xyz(places["lon"].to_numpy(), places["lat"].to_numpy())
+    out = np.zeros(grid.size)
+    for code in np.unique(grid.gb_code):
+        sel = np.flatnonzero((place_gb == code) & (size > 0))
+        if len(sel):
+            out += _footprints(grid, np.flatnonzero(grid.gb_code == code), xyz[sel], size[sel])
+    return out
+
+
+def _footprints(grid: HexGrid, cells: NDArray[np.int64], xyz: NDArray[np.float64],
+                size: NDArray[np.float64]) -> NDArray[np.float64]:
+    tree = cKDTree(to_xyz(grid.lon[cells], grid.lat[cells]))
+    radius_km = np.sqrt(size / (np.pi * BUILT_UP_DENSITY))
+    reach = np.array([km_to_chord(r) for r in FOOTPRINT_REACH * radius_km])
+    near_d, near_i = tree.query(xyz)
+    src, dst, wts = [np.arange(len(size))], [near_i], [np.ones(len(size))]
+    big = np.flatnonzero(reach > km_to_chord(grid.spacing_km / 2.0))
+    if len(big):
+        hits = tree.query_ball_point(xyz[big], reach[big])
+        for k, h in zip(big, hits):
+            h = np.asarray(h, dtype=np.int64)
+            d = chord_to_km(np.linalg.norm(tree.data[h] - xyz[k], axis=1))
+            src.append(np.full(len(h), k))
+            dst.append(h)
+            wts.append(np.exp(-(d / radius_km[k]) ** 2))
+    s, c, w = np.concatenate(src), np.concatenate(dst), np.concatenate(wts)
+    w = w / np.bincount(s, weights=w, minlength=len(size))[s] * size[s]
+    out = np.zeros(grid.size)
+    np.add.at(out, cells[c], w)
+    return out
+
+
+def habitability(grid: HexGrid, relief: Relief) -> NDArray[np.float64]:
+    """Elevation and ruggedness factor in [0, 1]; 0 above the elevation ceiling."""
+    z = relief.sample(grid.lon, grid.lat)
+    rug = relief.sample(grid.lon, grid.lat, relief.ruggedness())
+    f_elev = np.clip((ELEV_CEILING_M - z) / (ELEV_CEILING_M - ELEV_FULL_M), 0.0, 1.0)
+    return f_elev / (1.0 + rug / RUGGED_HALF_M)
+
+
+def remote_floor(nearest_km: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Floor weight: a 5,000-person village at 45 km, decaying beyond 45 km from any place."""
+    beyond = np.maximum(nearest_km - CUTOFF_KM, 0.0)
+    return np.sqrt(FLOOR_PLACE_POP) * np.exp(-CUTOFF_KM / KERNEL_KM) * np.exp(-beyond / FAR_FLOOR_DECAY_KM)
 
 
 def spread(weights: NDArray[np.float64], gb: NDArray[np.int64],
@@ -82,23 +187,31 @@ def spread(weights: NDArray[np.float64], gb: NDArray[np.int64],
     return out
 
 
+def rural_and_urban(grid: HexGrid, places: pd.DataFrame, relief: Relief,
+                    rural_tot: dict[int, float], urban_tot: dict[int, float]
+                    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The model itself, on any grid and inputs (tests call it with synthetic ones)."""
+    urban = spread(urban_people(grid, places), grid.gb_code, urban_tot)
+    u_density = urban / grid.cell_area_km2
+    coreness = 1.0 - np.exp(-u_density / CORE_DENSITY)
+    habit = habitability(grid, relief)
+    in_core = CORE_RURAL_SHARE * urban * coreness * (habit > 0)
+    near, nearest_km = nearness_weight(grid, places)
+    base = np.maximum(near, remote_floor(nearest_km))
+    w_rural = base * habit * np.exp(-u_density / CORE_DENSITY)
+    left = {c: t - in_core[grid.gb_code == c].sum() for c, t in rural_tot.items()}
+    rural = in_core + spread(w_rural, grid.gb_code, left)
+    return rural, urban
+
+
 @functools.cache
 def build_demand(cell_km: float = 10.0) -> Demand:
     """The demand model for a grid spacing; deterministic, so cached per process."""
-    china = load_china()
-    grid = build_grid(cell_km)
     census = load_census()
-    rural_tot = dict(zip(census["gb_code"].astype(int), census["rural_pop"]))
-    urban_tot = dict(zip(census["gb_code"].astype(int), census["urban_pop"]))
-    w_rural = nearness_weight(grid, china.places)
-    rural = spread(w_rural, grid.gb_code, rural_tot)
-    w_urban = urban_weight(grid, china.places)
-    # A province whose places carry no weight falls back to the rural pattern.
-    for code in urban_tot:
-        sel = grid.gb_code == code
-        if w_urban[sel].sum() <= 0:
-            w_urban[sel] = w_rural[sel]
-    urban = spread(w_urban, grid.gb_code, urban_tot)
+    codes = census["gb_code"].astype(int)
+    rural, urban = rural_and_urban(build_grid(cell_km), load_china().places, load_relief(),
+                                   dict(zip(codes, census["rural_pop"])),
+                                   dict(zip(codes, census["urban_pop"])))
     rural.flags.writeable = False
     urban.flags.writeable = False
-    return Demand(grid=grid, rural=rural, urban=urban)
+    return Demand(grid=build_grid(cell_km), rural=rural, urban=urban)

@@ -15,8 +15,10 @@ import pandas as pd
 
 from reach_planner.geo.atomic import atomic_write_with
 from reach_planner.geo.data import WGS84, load_china
+from reach_planner.geo.demand_layer import demand_layer, demand_table
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.geo.shapes import gap_shapes
+from reach_planner.geo.summary import describe_demand
 
 FORMATS = ("geojson", "gpkg", "csv", "xlsx")
 GPKG_NAME = "reach_results.gpkg"
@@ -24,7 +26,8 @@ GPKG_NAME = "reach_results.gpkg"
 
 def layers(result: ScenarioResult) -> dict[str, gpd.GeoDataFrame]:
     return {"sites": result.network.sites, "outlets": result.network.outlets,
-            "gap_cells": gap_cells(result), "gap_regions": gap_regions(result)}
+            "gap_cells": gap_cells(result), "gap_regions": gap_regions(result),
+            "demand": demand_layer(result)}
 
 
 def gap_cells(result: ScenarioResult) -> gpd.GeoDataFrame:
@@ -58,6 +61,7 @@ def province_table(result: ScenarioResult) -> pd.DataFrame:
 def national_table(result: ScenarioResult) -> pd.DataFrame:
     d = result.summary.to_dict()
     rows = {k: v for k, v in d.items() if not isinstance(v, (list, tuple, dict))}
+    rows["demand_model"] = describe_demand(d["demand_model"])
     rows.update({f"param_{k}": v for k, v in d["params"].items()})
     return pd.DataFrame({"figure": list(rows), "value": list(rows.values())})
 
@@ -80,7 +84,7 @@ def export_results(result: ScenarioResult, out_dir: str | Path,
     lay = layers(result) if {"geojson", "gpkg"} & set(formats) else {}
     written: list[Path] = []
     if "geojson" in formats:
-        written += [atomic_write_with(out / f"{name}.geojson", _geojson_writer(gdf))
+        written += [atomic_write_with(out / f"{name}.geojson", _geojson_writer(gdf, name))
                     for name, gdf in lay.items()]
     if "gpkg" in formats:
         written.append(atomic_write_with(out / GPKG_NAME, _gpkg_writer(lay)))
@@ -89,13 +93,17 @@ def export_results(result: ScenarioResult, out_dir: str | Path,
         written.append(atomic_write_with(
             out / "province_summary.csv",
             lambda p: table.to_csv(p, index=False, encoding="utf-8-sig")))  # BOM: Excel
+        cells = demand_table(result)
+        written.append(atomic_write_with(
+            out / "demand.csv", lambda p: cells.to_csv(p, index=False, encoding="utf-8-sig")))
     if "xlsx" in formats:
         written.append(atomic_write_with(out / "province_summary.xlsx", _xlsx_writer(result)))
     return written
 
 
-def _geojson_writer(gdf: gpd.GeoDataFrame):
-    return lambda p: gdf.to_file(p, driver="GeoJSON")
+def _geojson_writer(gdf: gpd.GeoDataFrame, name: str):
+    # the layer name is written into the file ("name"): the real one, not the temp file's
+    return lambda p: gdf.to_file(p, driver="GeoJSON", layer=name)
 
 
 def _gpkg_writer(lay: dict[str, gpd.GeoDataFrame]):

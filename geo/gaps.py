@@ -1,12 +1,12 @@
 """Coverage gaps: populated cells beyond the service radius, merged into regions.
 
-Adjacent gap cells (sharing a hexagon edge) form one gap region; regions are ranked
+Adjacent gap cells (sharing a hexagon edge) of the same province form one gap region
+(planners act per province); regions are ranked
 by the rural population they leave unreached, so planners see the biggest holes first.
 
-A region that crosses a province border is listed under the province holding most of
-its people (``regions.gb_code``), and in ``shares`` once per province it touches with
-that province's part of its people and cells: every province with unreached people
-counts the regions they live in.
+``shares`` lists each region's part per province (people and cells), so every province
+with unreached people counts the regions they live in; as regions stop at province
+borders, that is one row per region.
 """
 from __future__ import annotations
 
@@ -37,6 +37,10 @@ def find_gaps(demand: Demand, coverage: Coverage) -> Gaps:
     g = demand.grid
     is_gap = (demand.rural > 0) & ~coverage.covered
     src, dst = g.neighbour_pairs(is_gap)
+    # A region stays inside one province: with herders spread over the rangeland, the
+    # uncovered west would otherwise be one region of 4 million km2 across five provinces.
+    same = g.gb_code[src] == g.gb_code[dst]
+    src, dst = src[same], dst[same]
     n = g.size
     adj = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
     _, labels = connected_components(adj, directed=False)
@@ -52,7 +56,7 @@ def find_gaps(demand: Demand, coverage: Coverage) -> Gaps:
         "cells": np.bincount(inv, minlength=k),
         "lon": np.bincount(inv, weights=pop * g.lon[cells], minlength=k) / np.maximum(tot, 1e-12),
         "lat": np.bincount(inv, weights=pop * g.lat[cells], minlength=k) / np.maximum(tot, 1e-12),
-        "max_dist_km": _group_max(inv, coverage.dist_outlet_km[cells], k),
+        "max_dist_km": _group_max(inv, coverage.dist_km[cells], k),
         "gb_code": _main_province(inv, g.gb_code[cells], pop, k),
     })
     frame["area_km2"] = frame["cells"] * g.cell_area_km2

@@ -75,6 +75,32 @@ class HexGrid:
         coords = np.stack([lon, lat], axis=-1).reshape(len(idx), 7, 2)
         return shapely.polygons(coords)
 
+    def cell_of(self, lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.int64]:
+        """Index of the hexagon containing each point; -1 where that hexagon is not a
+        grid cell (its centre is at sea or abroad)."""
+        x, y = to_albers().transform(np.asarray(lon, float), np.asarray(lat, float))
+        d = self.spacing_km * 1000.0
+        rf = np.asarray(y) / (d * SQRT3 / 2.0)
+        qf = np.asarray(x) / d - rf / 2.0
+        # cube rounding: round all three cube coordinates, fix the one that moved most
+        sf = -qf - rf
+        q, r, s = np.rint(qf), np.rint(rf), np.rint(sf)
+        dq, dr, ds = np.abs(q - qf), np.abs(r - rf), np.abs(s - sf)
+        fix_q = (dq > dr) & (dq > ds)
+        fix_r = ~fix_q & (dr > ds)
+        q = np.where(fix_q, -r - s, q)
+        r = np.where(fix_r, -q - s, r)
+        key = _key(q.astype(np.int64), r.astype(np.int64))
+        skey, order = self._sorted_keys
+        pos = np.clip(np.searchsorted(skey, key), 0, len(skey) - 1)
+        return np.where(skey[pos] == key, order[pos], -1).astype(np.int64)
+
+    @functools.cached_property
+    def _sorted_keys(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        key = _key(self.q, self.r)
+        order = np.argsort(key)
+        return key[order], order
+
     def neighbour_pairs(self, mask: NDArray[np.bool_]) -> tuple[NDArray[np.int64],
                                                                 NDArray[np.int64]]:
         """Every pair of adjacent cells that are both in ``mask`` (each edge once)."""
@@ -142,3 +168,19 @@ def province_of(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[n
         if len(cand):
             gb[cand[shapely.contains_xy(geom, lon[cand], lat[cand])]] = code
     return gb
+
+
+def offset_pairs(grid: HexGrid, offsets: tuple[tuple[int, int], ...]
+                 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Every pair (cell, cell + offset) of grid cells, for the given axial offsets."""
+    key = _key(grid.q, grid.r)
+    order = np.argsort(key)
+    skey = key[order]
+    src, dst = [], []
+    for dq, dr in offsets:
+        nk = _key(grid.q + dq, grid.r + dr)
+        pos = np.clip(np.searchsorted(skey, nk), 0, len(skey) - 1)
+        hit = skey[pos] == nk if len(skey) else np.zeros(0, bool)
+        src.append(np.flatnonzero(hit))
+        dst.append(order[pos[hit]])
+    return np.concatenate(src), np.concatenate(dst)

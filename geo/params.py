@@ -8,8 +8,24 @@ from typing import Any
 DEFAULT_SITES = 2800
 DEFAULT_OUTLETS = 17000
 STRATEGIES = ("population", "towns", "uniform")
+DISTANCES = ("straight", "terrain")  # reach as a great circle, or flat-equivalent km over terrain
 MAX_SITES = 50_000
 MAX_OUTLETS = 500_000
+MAX_SEED = 2**32 - 1
+
+# The one source of the allowed ranges: the parameters check against them, and the
+# window's input boxes and the CLI take their limits from here (never copies).
+INT_LIMITS: dict[str, tuple[int, int]] = {
+    "seed": (0, MAX_SEED),
+    "sites": (0, MAX_SITES),
+    "outlets": (0, MAX_OUTLETS),
+}
+NUM_LIMITS: dict[str, tuple[float, float]] = {
+    "radius_km": (0.1, 1000.0),
+    "site_radius_km": (0.1, 3000.0),
+    "rural_bias": (0.0, 1.0),
+    "cell_km": (2.0, 100.0),
+}
 
 
 class ParameterError(ValueError):
@@ -28,15 +44,16 @@ class ScenarioParams:
     strategy: str = "population"
     rural_bias: float = 0.6  # share of outlets placed by rural (vs urban) population
     cell_km: float = 10.0  # hex grid spacing (centre to centre) of the demand model
+    distance: str = "straight"  # how the radii are measured: see geo/terrain.py
 
     def __post_init__(self) -> None:
-        _check_int("seed", self.seed, 0, 2**32 - 1)
-        _check_int("sites", self.sites, 0, MAX_SITES)
-        _check_int("outlets", self.outlets, 0, MAX_OUTLETS)
-        _check_num("radius_km", self.radius_km, 0.1, 1000.0)
-        _check_num("site_radius_km", self.site_radius_km, 0.1, 3000.0)
-        _check_num("rural_bias", self.rural_bias, 0.0, 1.0)
-        _check_num("cell_km", self.cell_km, 2.0, 100.0)
+        for name, (lo, hi) in INT_LIMITS.items():
+            _check_int(name, getattr(self, name), lo, hi)
+        for name, (lo_f, hi_f) in NUM_LIMITS.items():
+            _check_num(name, getattr(self, name), lo_f, hi_f)
+        if self.distance not in DISTANCES:
+            raise ParameterError(
+                f"distance must be one of {', '.join(DISTANCES)}, got {self.distance!r}")
         if self.strategy not in STRATEGIES:
             raise ParameterError(
                 f"strategy must be one of {', '.join(STRATEGIES)}, got {self.strategy!r}")

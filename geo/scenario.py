@@ -35,22 +35,32 @@ def _noop(_pct: int, _msg: str) -> None:
 
 
 def run_scenario(params: ScenarioParams | None = None, network: Network | None = None,
-                 progress: Progress = _noop, overlay: SiteOverlay | None = None
-                 ) -> ScenarioResult:
+                 progress: Progress = _noop, overlay: SiteOverlay | None = None,
+                 demand: Demand | None = None) -> ScenarioResult:
     """Simulate (unless a network is given), lay imported sites over it, and analyse.
 
+    ``demand`` (or else ``overlay.demand``) replaces the census model (an imported
+    population grid or points, see :mod:`geo.demand_io`); the simulated network is still placed by the model, so the
+    same seed gives the same network whatever demand it is measured against.
     ``progress(percent, stage)`` is called between stages; it may raise
     :class:`Cancelled` to stop the run early.
     """
     params = params or ScenarioParams()
     progress(5, "Building the demand model")
-    demand = build_demand(params.cell_km)
+    model = build_demand(params.cell_km)
+    if demand is None and overlay is not None:
+        demand = overlay.demand
+    if demand is not None and demand.grid.spacing_km != params.cell_km:
+        raise ValueError(f"the imported demand is on a {demand.grid.spacing_km:g} km grid, "
+                         f"the scenario on {params.cell_km:g} km")
+    demand = demand or model
     if network is None:
         progress(30, "Simulating the network")
-        network = simulate_network(params, demand)
+        network = simulate_network(params, model)
     network = apply_overlay(network, overlay)
     progress(60, "Measuring coverage")
-    coverage = compute_coverage(demand, network, params.radius_km, params.site_radius_km)
+    coverage = compute_coverage(demand, network, params.radius_km, params.site_radius_km,
+                                params.distance)
     progress(80, "Finding gaps")
     gaps = find_gaps(demand, coverage)
     progress(95, "Summarising")

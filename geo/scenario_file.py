@@ -35,17 +35,30 @@ class ScenarioFile:
     params: ScenarioParams
     overlay: SiteOverlay | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+    # Where demand comes from: the census model's name and version, or an imported file
+    # ({"name": "imported", "file", "kind", "column", "path"}); None = the current model.
+    demand: dict[str, str] | None = None
+
+
+def _demand_record(demand: dict[str, str] | None) -> dict[str, str]:
+    if demand is None:
+        from reach_planner.geo.demand import MODEL_NAME, MODEL_VERSION
+
+        return {"name": MODEL_NAME, "version": MODEL_VERSION}
+    return {str(k): str(v) for k, v in demand.items()}
 
 
 def to_dict(scenario: ScenarioFile) -> dict[str, Any]:
     ov = scenario.overlay
+    demand = ov.demand.source if ov is not None and ov.demand is not None else scenario.demand
     imported = None
     if ov is not None:
         imported = {"other": ov.other, "source_name": ov.source_name,
                     "sites": _records(ov.sites), "outlets": _records(ov.outlets),
                     "added_outlets": _records(ov.added_outlets)}
     return {"format": FORMAT, "version": VERSION, "params": scenario.params.to_dict(),
-            "imported": imported, "settings": dict(scenario.settings)}
+            "imported": imported, "demand": _demand_record(demand),
+            "settings": dict(scenario.settings)}
 
 
 def save_scenario(path: str | Path, scenario: ScenarioFile | ScenarioParams,
@@ -75,9 +88,42 @@ def load_scenario(path: str | Path) -> ScenarioFile:
         params = ScenarioParams.from_dict(_mapping(doc.get("params"), "params"))
         overlay = _overlay(doc.get("imported"))
         settings = _mapping(doc.get("settings"), "settings")
+        demand = _mapping(doc.get("demand"), "demand") or None
+        if demand is not None and not all(isinstance(v, str) for v in demand.values()):
+            raise ValueError("demand values must be text")
     except (ParameterError, TypeError, KeyError, ValueError, OverflowError) as exc:
         raise ScenarioFileError(f"{path}: damaged scenario file ({exc})") from None
-    return ScenarioFile(params=params, overlay=overlay, settings=settings)
+    if demand is not None and demand.get("path"):
+        overlay = (overlay or SiteOverlay()).with_demand(_reimport(path, demand, params))
+    return ScenarioFile(params=params, overlay=overlay, settings=settings, demand=demand)
+
+
+def _reimport(path: Path, demand: dict[str, str], params: ScenarioParams) -> Any:
+    """An imported demand is saved as its file's path; it is read again on opening."""
+    from reach_planner.geo.demand_io import read_demand
+
+    try:
+        return read_demand(demand["path"], params.cell_km, demand.get("column") or None).demand
+    except ValueError as exc:
+        raise ScenarioFileError(f"{path}: its demand file cannot be read: {exc}") from None
+
+
+def map_view(settings: dict[str, Any]) -> dict[str, float] | None:
+    """The saved map view (centre and zoom) of a scenario, or None when absent or odd:
+    a hand-edited view must not move the map somewhere impossible."""
+    view = settings.get("map_view")
+    if not isinstance(view, dict):
+        return None
+    try:
+        lat, lon, zoom = (view[k] for k in ("lat", "lon", "zoom"))
+    except KeyError:
+        return None
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v == v
+               for v in (lat, lon, zoom)):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= zoom <= 20):
+        return None
+    return {"lat": float(lat), "lon": float(lon), "zoom": float(zoom)}
 
 
 def _read_json(path: Path) -> Any:

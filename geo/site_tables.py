@@ -36,6 +36,19 @@ class SiteFileError(ValueError):
     """The file as a whole cannot be read; the message names the file and the problem."""
 
 
+class ColumnsNotFound(SiteFileError):
+    """No latitude/longitude columns were recognised. ``columns`` are the file's own
+    column names, so a caller (the window's column-mapping dialog, the CLI hint) can
+    offer them without reading the file again or parsing the message."""
+
+    def __init__(self, message: str, columns: list[str]) -> None:
+        super().__init__(message)
+        self.columns = list(columns)
+
+    def __reduce__(self):  # keeps the columns when pickled (process pools, copies)
+        return (type(self), (str(self), self.columns))
+
+
 @dataclass(frozen=True, eq=False)
 class Table:
     """Every cell as text. ``rows[i]`` is the user-visible row number of frame row i;
@@ -408,6 +421,8 @@ def _read_gpkg(path: Path, data: bytes) -> Table:
     point_types = ("POINT", "POINTZ", "POINTM", "POINTZM")
     points = [n for n, g in types.items() if g.removeprefix("MULTI") in point_types]
     points = points or [n for n, g in types.items() if g in ("UNKNOWN", "GEOMETRY")]
+    if {"sites", "outlets"} <= set(points):  # an export-data result: its demand cells are not sites
+        points = [n for n in points if n != "demand"]
     if not points:
         kinds = ", ".join(f"{n} ({g})" for n, g in listed) or "none"
         raise SiteFileError(f"{path}: no point layer in the GeoPackage (layers: {kinds})")

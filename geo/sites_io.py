@@ -16,6 +16,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -32,11 +33,18 @@ from reach_planner.geo.columns import (
 from reach_planner.geo.data import load_china
 from reach_planner.geo.grid import province_of
 from reach_planner.geo.network import DISTRIBUTION, OUTLET, Network, empty_layer, make_layer
-from reach_planner.geo.site_tables import SUFFIXES, SiteFileError, Table, first_line, read_table
+from reach_planner.geo.site_tables import (
+    SUFFIXES,
+    ColumnsNotFound,
+    SiteFileError,
+    Table,
+    first_line,
+    read_table,
+)
 
-__all__ = ["ALIASES", "KIND_WORDS", "SUFFIXES", "ColumnMap", "ImportIssue", "ImportResult",
-           "SiteFileError", "SiteOverlay", "apply_import", "apply_overlay", "format_report",
-           "guess_columns", "overlay_from", "peek_columns", "read_sites"]
+__all__ = ["ALIASES", "KIND_WORDS", "SUFFIXES", "ColumnMap", "ColumnsNotFound", "ImportIssue",
+           "ImportResult", "SiteFileError", "SiteOverlay", "apply_import", "apply_overlay",
+           "format_report", "guess_columns", "overlay_from", "peek_columns", "read_sites"]
 
 COAST_TOLERANCE_DEG = 0.03  # ~3 km: a site on the shore may fall just outside simplified coasts
 ERROR, WARNING = "error", "warning"
@@ -90,13 +98,28 @@ class ImportResult:
 class SiteOverlay:
     """The planner's changes laid over the simulation: imported layers replace the
     simulated ones (``other``: keep the layer the file did not contain simulated, or
-    leave it empty), and accepted recommendations are added as outlets."""
+    leave it empty), and accepted recommendations are added as outlets. ``demand``
+    (a ``geo.demand.Demand`` from ``geo.demand_io``) replaces the census model."""
 
     sites: gpd.GeoDataFrame | None = None
     outlets: gpd.GeoDataFrame | None = None
     other: str = "keep"
     source_name: str = ""
     added_outlets: gpd.GeoDataFrame | None = None
+    demand: Any = None
+
+    def with_demand(self, demand: Any) -> SiteOverlay:
+        """The same overlay measured against another demand (None: the census model)."""
+        return dataclasses.replace(self, demand=demand)
+
+    def combined(self, more: SiteOverlay) -> SiteOverlay:
+        """This import plus another one (File › Import, "Add"): layers are joined, ids
+        renumbered if the two files used the same ones; accepted outlets stay."""
+        names = " + ".join(n for n in (self.source_name, more.source_name) if n)
+        return SiteOverlay(_joined(self.sites, more.sites, "DS"),
+                           _joined(self.outlets, more.outlets, "SO"),
+                           more.other if more.other == self.other else "keep", names,
+                           self.added_outlets)
 
     def with_added(self, outlets: gpd.GeoDataFrame) -> SiteOverlay:
         """A new overlay with more accepted outlets (ids stay unique)."""
@@ -106,7 +129,18 @@ class SiteOverlay:
         add["site_id"] = [f"RO{start + k + 1:05d}" for k in range(len(add))]
         both = add if old is None else gpd.GeoDataFrame(
             pd.concat([old, add], ignore_index=True), geometry="geometry", crs=add.crs)
-        return SiteOverlay(self.sites, self.outlets, self.other, self.source_name, both)
+        return dataclasses.replace(self, added_outlets=both)
+
+
+def _joined(a: gpd.GeoDataFrame | None, b: gpd.GeoDataFrame | None,
+            prefix: str) -> gpd.GeoDataFrame | None:
+    if a is None or b is None:
+        return b if a is None else a
+    both = gpd.GeoDataFrame(pd.concat([a, b], ignore_index=True), geometry="geometry",
+                            crs=a.crs)
+    if both["site_id"].duplicated().any():
+        both["site_id"] = [f"{prefix}{k + 1:06d}" for k in range(len(both))]
+    return both
 
 
 # -- columns -----------------------------------------------------------------------------
@@ -132,10 +166,11 @@ def resolve_columns(frame: pd.DataFrame, mapping: ColumnMap | None, path: Path) 
                                     + ", ".join(_visible(frame.columns)))
         cols = ColumnMap(**{**cols.__dict__, **chosen})
     if cols.lat is None or cols.lon is None:
-        raise SiteFileError(
+        raise ColumnsNotFound(
             f"{path}: no latitude/longitude columns found (looked for lat/latitude/纬度 and "
             f"lon/lng/longitude/经度); columns are: {', '.join(_visible(frame.columns))}. "
-            "Choose them with a column mapping (--lat-col/--lon-col)")
+            "Choose them with a column mapping (--lat-col/--lon-col)",
+            [str(c) for c in frame.columns if not str(c).startswith("__")])
     return cols
 
 

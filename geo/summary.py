@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -15,7 +15,7 @@ from reach_planner.geo.gaps import Gaps
 from reach_planner.geo.network import Network
 from reach_planner.geo.params import ScenarioParams
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: demand_model, demand_total, demand_outside, distance (issue 9)
 TOP_GAPS = 10
 # Context from the Alibaba-Haier (Goodaymart) joint-venture announcement; approximate.
 JV_CONTEXT = {
@@ -68,6 +68,16 @@ class ProvinceSummary(_Plain):
     gap_regions: int
     rural_unreached: int
     largest_gap_population: int
+    # Both measures side by side, only when terrain distance is on.
+    rural_covered_pct_straight: float | None = None
+    rural_covered_pct_terrain: float | None = None
+
+
+SIDE_BY_SIDE = ("rural_covered_pct_straight", "rural_covered_pct_terrain")
+
+
+def _drop_unset(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if not (k in SIDE_BY_SIDE and v is None)}
 
 
 @dataclass(frozen=True)
@@ -91,15 +101,23 @@ class Summary(_Plain):
     largest_gaps: tuple[GapSummary, ...]
     provinces: tuple[ProvinceSummary, ...]
     context: dict[str, Any]
+    demand_model: dict[str, str] = field(default_factory=dict)  # name+version, or the file
+    demand_total: float = 0.0  # people (or imported weight) counted in the analysis
+    demand_outside: float = 0.0  # imported weight that fell outside the 31 provinces
+    distance: str = "straight"
+    rural_covered_pct_straight: float | None = None
+    rural_covered_pct_terrain: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = _drop_unset(asdict(self))
+        d["provinces"] = [_drop_unset(p) for p in d["provinces"]]
+        return d
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def province_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([asdict(p) for p in self.provinces])
+        return pd.DataFrame([_drop_unset(asdict(p)) for p in self.provinces])
 
 
 def pct(part: float, whole: float) -> float:
@@ -123,6 +141,7 @@ def summarise(params: ScenarioParams, network: Network, demand: Demand, coverage
                       for code in sorted(names))
     rural, urban = demand.rural.sum(), demand.urban.sum()
     r_cov, u_cov = demand.rural[cov].sum(), demand.urban[cov].sum()
+    both = _side_by_side(demand.rural, coverage)
     return Summary(
         schema_version=SCHEMA_VERSION, params=params.to_dict(),
         distribution_sites=len(network.sites), service_outlets=len(network.outlets),
@@ -133,7 +152,19 @@ def summarise(params: ScenarioParams, network: Network, demand: Demand, coverage
         urban_covered_pct=pct(u_cov, urban),
         land_area_km2=round(g.size * area, 1), area_covered_km2=round(int(cov.sum()) * area, 1),
         area_covered_pct=pct(cov.sum(), g.size), gap_regions=len(regions),
-        largest_gaps=top, provinces=provinces, context=dict(JV_CONTEXT))
+        largest_gaps=top, provinces=provinces, context=dict(JV_CONTEXT),
+        demand_model={k: v for k, v in demand.source.items() if k != "path"},
+        demand_total=round(float(rural + urban), 1),
+        demand_outside=round(float(demand.outside), 1), distance=coverage.distance, **both)
+
+
+def _side_by_side(rural: Any, coverage: Coverage, sel: Any = slice(None)) -> dict[str, float]:
+    """Straight-line and terrain rural coverage (%), when terrain distance is on."""
+    if coverage.dist_terrain_km is None:
+        return {}
+    r = rural[sel]
+    return {"rural_covered_pct_straight": pct(r[coverage.covered_straight[sel]].sum(), r.sum()),
+            "rural_covered_pct_terrain": pct(r[coverage.covered[sel]].sum(), r.sum())}
 
 
 def _gap_summary(r: Any, names: dict[int, tuple[str, str]]) -> GapSummary:
@@ -163,7 +194,16 @@ def _province(code: int, network: Network, demand: Demand, coverage: Coverage, g
         area_km2=round(int(sel.sum()) * g.cell_area_km2, 1),
         area_covered_km2=round(int(cov.sum()) * g.cell_area_km2, 1),
         gap_regions=len(regs), rural_unreached=round(r_tot - r_cov),
-        largest_gap_population=round(float(regs["rural_unreached"].max())) if len(regs) else 0)
+        largest_gap_population=round(float(regs["rural_unreached"].max())) if len(regs) else 0,
+        **_side_by_side(demand.rural, coverage, sel))
+
+
+def describe_demand(model: dict[str, str]) -> str:
+    """"census model v2" or "imported orders.csv (column orders)", for tables and panels."""
+    if "file" in model:
+        col = f" (column {model['column']})" if model.get("column") else ""
+        return f"imported {model['file']}{col}"
+    return f"{model.get('name', 'census model')} v{model.get('version', '?')}"
 
 
 def format_table(s: Summary) -> str:
@@ -171,11 +211,17 @@ def format_table(s: Summary) -> str:
     lines = [
         "Reach Planner - Goodaymart network reach (simulated scenario, seed "
         f"{s.params['seed']})",
+        f"  Demand               {describe_demand(s.demand_model)}"
+        + (f" ({s.demand_outside:,.0f} outside the 31 provinces, not counted)" if s.demand_outside else ""),
+        f"  Distance             {s.distance}"
+        + (f" (rural covered: straight {s.rural_covered_pct_straight:.2f}%, terrain "
+           f"{s.rural_covered_pct_terrain:.2f}%)" if s.rural_covered_pct_terrain is not None else ""),
         f"  Distribution sites   {s.distribution_sites:>14,}",
         f"  Service outlets      {s.service_outlets:>14,}",
         f"  Rural population     {s.rural_population:>14,}",
         f"  Rural covered        {s.rural_covered:>14,}  ({s.rural_covered_pct:.2f}% within "
-        f"{s.params['radius_km']:g} km of an outlet)",
+        f"{s.params['radius_km']:g} km of an outlet"
+        + (", flat-equivalent km over terrain)" if s.distance == "terrain" else ")"),
         f"  Rural unreached      {s.rural_unreached:>14,}",
         f"  Rural delivery reach {s.rural_delivery_pct:>13.2f}%  (within "
         f"{s.params['site_radius_km']:g} km of a distribution site)",

@@ -24,17 +24,23 @@ import pytest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def message_boxes(monkeypatch):
+def message_boxes(request, monkeypatch):
     """Modal message boxes would block an offscreen test run: record them instead.
 
     ``question`` answers Discard, so closing a window with unsaved changes never waits.
+    Only tests marked ``qt`` touch Qt: the fast subset (``-m "not qt"``) never imports it.
     """
     shown: list[tuple[str, str, str]] = []
+    if request.node.get_closest_marker("qt") is None:
+        yield shown
+        return
     try:
+        from PySide6.QtCore import QSettings
         from PySide6.QtWidgets import QMessageBox
     except ImportError:  # pragma: no cover - core-only environments
         yield shown
         return
+    QSettings().clear()  # each Qt test starts from fresh settings: no order dependence
 
     def record(kind, answer=None):
         def fn(parent, title, text, *args, **kwargs):

@@ -52,18 +52,43 @@ def distinct_colours(arr: np.ndarray) -> int:
     return int(len(np.unique(arr.reshape(-1, 3), axis=0)))
 
 
-def open_window(params, size=(1300, 850)):
-    """A shown MainWindow on ``params`` whose map has drawn (for module fixtures)."""
+def run_js(view, code: str, timeout: float = 10.0):
+    """Test helper: run JavaScript in a MapView and wait (spinning the loop) for its value.
+    The application itself never waits on the page."""
+    box: list = []
+    view.evaluate(code, box.append)
+    assert wait_until(lambda: bool(box), timeout), f"no answer from the page for {code!r}"
+    return box[0]
+
+
+def idle(w) -> bool:
+    return not w.state.busy and w.map.is_drawn
+
+
+def open_window(params, size=(1300, 850), overlay=None):
+    """A fresh, shown MainWindow on ``params`` whose map has drawn (one per test)."""
     from reach_planner.ui.mainwindow import MainWindow
 
     w = MainWindow()
     w.resize(*size)
     w.show()
-    w.start(params)
-    assert wait_until(lambda: w.state.result is not None and w.map.is_drawn, 90)
+    w.start(params, overlay)
+    assert wait_until(lambda: w.state.result is not None and idle(w)
+                      and w.map.current_view() is not None, 90)
     return w
 
 
 def close_window(w) -> None:
-    w.state.set_dirty(False)  # no unsaved-changes prompt in tests
+    """Close without a prompt and leave nothing behind for the next test."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from reach_planner.ui.i18n import current_language, set_language
+
+    w.state.cancel()
+    w.state.undo_stack.setClean()  # no unsaved-changes prompt in tests
     w.close()
+    w.deleteLater()
+    if current_language() != "en":
+        set_language("en")
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()

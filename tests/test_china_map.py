@@ -19,6 +19,7 @@ from reach_planner.ui.maps.layout import PrintOptions
 from reach_planner.ui.maps.printmap import render_figure, render_print_map
 from reach_planner.ui.maps.web import MapOptions, render_html, write_map
 from reach_planner.ui.maps.web_base import RELIEF_NAME
+from tests.qt_helpers import run_js, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -169,15 +170,15 @@ def test_legend_stays_off_china_and_folds_in_a_small_window(qapp, result, tmp_pa
         view.show()
         try:
             view.load_page(page)
-            assert view.wait_drawn(60000)
-            assert view.run_js("document.querySelector('.rp-legend').classList.contains('rp-collapsed')") \
+            assert wait_until(lambda v=view: v.is_drawn, 60)
+            assert run_js(view, "document.querySelector('.rp-legend').classList.contains('rp-collapsed')") \
                 is folded
-            legend_right = view.run_js("document.querySelector('.rp-legend').getBoundingClientRect().right")
+            legend_right = run_js(view, "document.querySelector('.rp-legend').getBoundingClientRect().right")
             # China's westernmost point (Xinjiang, 73.5°E 39.4°N) lies right of the legend.
-            west = view.run_js("rp.map.latLngToContainerPoint([39.4, 73.6]).x")
-            legend_top = view.run_js("document.querySelector('.rp-legend').getBoundingClientRect().top")
-            south_west = view.run_js("rp.map.latLngToContainerPoint([27.5, 80.0]).y")  # Xizang's SW edge
+            west = run_js(view, "rp.map.latLngToContainerPoint([39.4, 73.6]).x")
+            legend_top = run_js(view, "document.querySelector('.rp-legend').getBoundingClientRect().top")
+            south_west = run_js(view, "rp.map.latLngToContainerPoint([27.5, 80.0]).y")  # Xizang's SW edge
             assert legend_right < west or legend_top > south_west
-            assert view.run_js("rp.layers.outlet.getLayers()[0].getRadius()") < 1.0  # stipple
+            assert run_js(view, "rp.layers.outlet.getLayers()[0].getRadius()") < 1.0  # stipple
         finally:
             dispose(view)

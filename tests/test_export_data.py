@@ -16,7 +16,7 @@ from reach_planner.geo.params import ScenarioParams
 from reach_planner.geo.scenario import run_scenario
 from tests.conftest import ROOT
 
-LAYERS = ("sites", "outlets", "gap_cells", "gap_regions")
+LAYERS = ("sites", "outlets", "gap_cells", "gap_regions", "demand")
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,8 @@ def exported(result, tmp_path_factory):
 def test_every_file_is_written_and_listed(exported):
     out, files = exported
     names = sorted(p.name for p in files)
-    assert names == ["gap_cells.geojson", "gap_regions.geojson", "outlets.geojson",
+    assert names == ["demand.csv", "demand.geojson", "gap_cells.geojson", "gap_regions.geojson",
+                     "outlets.geojson",
                      "province_summary.csv", "province_summary.xlsx", GPKG_NAME,
                      "sites.geojson"]
     assert sorted(p.name for p in out.iterdir()) == names  # no temporary files left
@@ -44,7 +45,8 @@ def test_layers_have_the_counts_the_panels_show(result, exported):
     out, _ = exported
     s = result.summary
     want = {"sites": s.distribution_sites, "outlets": s.service_outlets,
-            "gap_cells": int(result.gaps.is_gap.sum()), "gap_regions": s.gap_regions}
+            "gap_cells": int(result.gaps.is_gap.sum()), "gap_regions": s.gap_regions,
+            "demand": int(((result.demand.rural > 0) | (result.demand.urban > 0)).sum())}
     assert gpd.list_layers(out / GPKG_NAME)["name"].tolist() == list(LAYERS)
     for layer in LAYERS:
         for g in (gpd.read_file(out / f"{layer}.geojson"),
@@ -100,7 +102,7 @@ def test_province_summary_csv_has_a_bom_and_xlsx_two_sheets(result, exported):
 @pytest.mark.parametrize("fmt,names", [
     ("geojson", [f"{n}.geojson" for n in LAYERS]),
     ("gpkg", [GPKG_NAME]),
-    ("csv", ["province_summary.csv"]),
+    ("csv", ["demand.csv", "province_summary.csv"]),
     ("xlsx", ["province_summary.xlsx"]),
 ])
 def test_each_format_alone(result, tmp_path, fmt, names):
@@ -159,12 +161,12 @@ def test_cli_export_data_with_own_sites(tmp_path):
                   "--format", "csv", "--sites", str(sites), "--outlets", "500", "--seed", "5")
     assert out.returncode == 0, out.stderr
     assert "mine.csv: row 4: coordinates outside mainland China" in out.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["province_summary.csv",
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["demand.csv", "province_summary.csv",
                                                                     GPKG_NAME]
     outlets = gpd.read_file(tmp_path / "out" / GPKG_NAME, layer="outlets")
     assert sorted(outlets["name"]) == ["乙", "甲"] and (outlets["source"] == "imported").all()
     assert len(gpd.read_file(tmp_path / "out" / GPKG_NAME, layer="sites")) == 2800  # kept
-    assert out.stdout.count("wrote ") == 2
+    assert out.stdout.count("wrote ") == 3
 
 
 def test_cli_export_data_bad_input_is_one_line_and_writes_nothing(tmp_path):
@@ -177,3 +179,31 @@ def test_cli_export_data_bad_input_is_one_line_and_writes_nothing(tmp_path):
     assert not (tmp_path / "out").exists()
     out = run_cli("export-data", "--out", str(tmp_path / "o2"), "--format", "shp")
     assert out.returncode == 2 and "invalid choice: 'shp'" in out.stderr
+
+
+DEMAND_COLUMNS = ["cell_id", "lon", "lat", "gb_code", "rural", "urban", "dist_outlet_km", "covered"]
+
+
+def test_demand_layer_has_one_row_per_populated_cell(result, exported):
+    out, _ = exported
+    s = result.summary
+    csv = pd.read_csv(out / "demand.csv", encoding="utf-8-sig")
+    gpkg = gpd.read_file(out / GPKG_NAME, layer="demand")
+    for t in (csv, gpkg):
+        assert [c for c in t.columns if c != "geometry"] == DEMAND_COLUMNS
+        assert t["rural"].sum() == pytest.approx(s.rural_population, rel=1e-6)
+        assert t["urban"].sum() == pytest.approx(s.urban_population, rel=1e-6)
+        assert t.loc[t["covered"].astype(bool), "rural"].sum() == pytest.approx(s.rural_covered, rel=1e-6)
+    assert gpkg.geometry.geom_type.unique().tolist() == ["Point"]
+    national = pd.read_excel(out / "province_summary.xlsx", sheet_name="national")
+    assert "reach-planner census model v2" in national["value"].astype(str).tolist()
+
+
+def test_demand_layer_carries_terrain_distance_when_chosen(tmp_path):
+    r = run_scenario(ScenarioParams(outlets=900, sites=90, seed=3, distance="terrain"))
+    export_results(r, tmp_path, ["csv"])
+    t = pd.read_csv(tmp_path / "demand.csv", encoding="utf-8-sig")
+    assert t.columns.tolist() == DEMAND_COLUMNS + ["dist_terrain_km"]
+    assert (t["dist_terrain_km"] >= t["dist_outlet_km"] - 0.01).all()
+    edge = (t["dist_terrain_km"] - 30.0).abs() < 0.01  # rounded to 10 m in the file
+    assert t["covered"][~edge].equals(t["dist_terrain_km"][~edge] <= 30.0)

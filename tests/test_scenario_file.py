@@ -87,7 +87,9 @@ def test_params_overlay_and_settings_can_be_passed_separately(tmp_path, overlay)
 def test_the_file_keeps_every_documented_key(tmp_path, overlay):
     path = save_scenario(tmp_path / "c.json", ScenarioFile(ScenarioParams(), overlay))
     doc = json.loads(path.read_text(encoding="utf-8"))
-    assert set(doc) == {"format", "version", "params", "imported", "settings"}
+    assert set(doc) == {"format", "version", "params", "imported", "demand", "settings"}
+    assert doc["demand"] == {"name": "reach-planner census model", "version": "2"}
+    assert doc["params"]["distance"] == "straight"
     assert set(doc["imported"]) == {"other", "source_name", "sites", "outlets", "added_outlets"}
     assert set(doc["imported"]["outlets"][0]) == {"site_id", "name", "lon", "lat", "gb_code"}
     assert doc["imported"]["source_name"] == "s.csv"
@@ -164,3 +166,29 @@ def test_a_failure_while_writing_keeps_the_previous_file(tmp_path, monkeypatch):
         save_scenario(path, ScenarioParams(seed=3), settings={"zoom": float("nan")})
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["keep.json"]
+
+
+def test_the_file_records_an_imported_demand_and_reads_it_again(tmp_path):
+    from reach_planner.geo.demand_io import read_demand
+    from reach_planner.geo.sites_io import SiteOverlay
+
+    orders = tmp_path / "orders.csv"
+    orders.write_text("lat,lon,amount\n39.9,116.4,100\n30.6,104.1,50\n", encoding="utf-8")
+    imp = read_demand(orders, weight_col="amount")
+    scen = ScenarioFile(ScenarioParams(distance="terrain"), SiteOverlay().with_demand(imp.demand))
+    path = save_scenario(tmp_path / "d.json", scen)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["demand"] == {"name": "imported", "file": "orders.csv", "kind": "points",
+                             "column": "amount", "path": str(orders.resolve())}
+    back = load_scenario(path)
+    assert back.params.distance == "terrain"
+    assert back.overlay.demand.rural.sum() == 150.0
+    r = run_scenario(back.params, overlay=back.overlay)
+    assert r.summary.demand_total == 150.0 and "path" not in r.summary.demand_model
+    orders.unlink()  # a moved demand file: one message, nothing opened
+    with pytest.raises(ScenarioFileError, match="its demand file cannot be read: .*file not found"):
+        load_scenario(path)
+    path.write_text(path.read_text(encoding="utf-8").replace('"kind": "points"', '"kind": 3'),
+                    encoding="utf-8")
+    with pytest.raises(ScenarioFileError, match="demand values must be text"):
+        load_scenario(path)

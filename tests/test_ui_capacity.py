@@ -6,12 +6,12 @@ from PySide6.QtCore import Qt
 
 from reach_planner.geo.params import ScenarioParams
 from reach_planner.geo.siting.capacity import capacity
-from tests.qt_helpers import close_window, open_window, wait_until
+from tests.qt_helpers import close_window, idle, open_window, run_js, wait_until
 
 pytestmark = pytest.mark.qt
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def window(qapp):
     w = open_window(ScenarioParams(outlets=3000, sites=300, seed=5))
     yield w
@@ -19,7 +19,7 @@ def window(qapp):
 
 
 def overloaded_on_page(w) -> int:
-    return w.map.run_js("rp.named['Overloaded outlets'] ? rp.layers.overloaded.getLayers().length : -1")
+    return run_js(w.map, "rp.named['Overloaded outlets'] ? rp.layers.overloaded.getLayers().length : -1")
 
 
 def test_capacity_from_the_panel_table_and_layer(window):
@@ -52,7 +52,7 @@ def test_capacity_from_the_panel_table_and_layer(window):
 
     # the answer belongs to its result: a new result clears the table and the layer
     w.state.recompute()
-    assert wait_until(lambda: not w.state.busy and w.map.is_drawn and w.state.capacity is None, 60)
+    assert wait_until(lambda: idle(w) and w.state.capacity is None, 60)
     assert panel.row_count() == 0
     assert wait_until(lambda: overloaded_on_page(w) == -1, 20)
 

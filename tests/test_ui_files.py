@@ -4,12 +4,12 @@ from __future__ import annotations
 import pytest
 
 from reach_planner.geo.params import ScenarioParams
-from tests.qt_helpers import close_window, open_window, wait_until
+from tests.qt_helpers import close_window, idle, open_window, wait_until
 
 pytestmark = pytest.mark.qt
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def window(qapp):
     w = open_window(ScenarioParams(outlets=3000, sites=300))
     yield w
@@ -18,10 +18,6 @@ def window(qapp):
 
 def panel_texts(w) -> dict[str, str]:
     return {k: v.text() for k, v in w.reach.values.items()}
-
-
-def idle(w) -> bool:
-    return not w.state.busy and w.map.is_drawn
 
 
 def test_failed_import_leaves_the_panels_unchanged(window, tmp_path, message_boxes):
@@ -62,7 +58,18 @@ def test_import_shows_the_report_then_replaces_outlets(window, tmp_path, monkeyp
     assert window.state.dirty and "*" in window.windowTitle()
 
 
-def test_save_and_open_scenario_round_trip(window, tmp_path):
+def import_outlets(window, tmp_path, monkeypatch):
+    from reach_planner.ui import import_dialog
+
+    monkeypatch.setattr(import_dialog.ImportReportDialog, "exec", lambda self: 1)
+    f = tmp_path / "two.csv"
+    f.write_text("lat,lon\n39.9,116.4\n30.6,104.1\n", encoding="utf-8")
+    window.import_file(f)
+    assert wait_until(lambda: window.state.overlay is not None and idle(window), 60)
+
+
+def test_save_and_open_scenario_round_trip(window, tmp_path, monkeypatch):
+    import_outlets(window, tmp_path, monkeypatch)
     path = tmp_path / "mine.rpscenario.json"
     assert window._save_to(path)
     assert not window.state.dirty and window.windowTitle().startswith("mine.rpscenario.json —")
@@ -95,8 +102,9 @@ def test_dropping_a_site_file_imports_it(window, tmp_path, monkeypatch):
 
 
 def test_export_results_from_the_window(window, tmp_path):
-    files = window.export_results_to(tmp_path / "results")
-    names = {p.name for p in files}
+    window.export_results_to(tmp_path / "results")
+    assert wait_until(lambda: "Wrote" in window.statusBar().currentMessage(), 60)
+    names = {p.name for p in (tmp_path / "results").iterdir()}
     assert {"reach_results.gpkg", "province_summary.csv", "province_summary.xlsx"} <= names
     import geopandas as gpd
 

@@ -4,24 +4,20 @@ from __future__ import annotations
 import pytest
 
 from reach_planner.geo.params import ScenarioParams
-from tests.qt_helpers import close_window, open_window, wait_until
+from tests.qt_helpers import close_window, idle, open_window, run_js, wait_until
 
 pytestmark = pytest.mark.qt
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def window(qapp):
     w = open_window(ScenarioParams(outlets=4000, sites=400, seed=8))
     yield w
     close_window(w)
 
 
-def idle(w) -> bool:
-    return not w.state.busy and w.map.is_drawn
-
-
 def layer_names(w) -> str:
-    return w.map.run_js("Object.keys(rp.named).join('|')") or ""
+    return run_js(w.map, "Object.keys(rp.named).join('|')") or ""
 
 
 def test_recommend_accept_compare_and_undo(window):
@@ -36,7 +32,7 @@ def test_recommend_accept_compare_and_undo(window):
     assert "30 new outlets" in panel.summary.text()
     assert panel.table.rowCount() == len(rec.by_province)
     assert "Recommended outlets" in layer_names(w)
-    assert w.map.run_js("rp.layers.recommended.getLayers().length") == 30
+    assert run_js(w.map, "rp.layers.recommended.getLayers().length") == 30
 
     panel.accept.click()
     assert wait_until(lambda: idle(w) and w.state.result.summary.service_outlets == 4030, 60)
@@ -75,6 +71,9 @@ def test_minimum_outlets_for_a_target_from_the_panel(window):
 
 def test_stop_comparing_removes_the_layer(window):
     w = window
+    w.compare.set_a.click()
+    assert wait_until(lambda: idle(w) and w.compare.comparison is not None, 60)
+    assert "Newly covered" in layer_names(w)
     w.compare.stop.click()
     assert wait_until(lambda: idle(w) and w.compare.comparison is None, 60)
     assert "Newly covered" not in layer_names(w)

@@ -84,5 +84,18 @@ def describe_overloaded(cap, i: int, tr: Translate = _same,
             tr("Beyond capacity (households)"): f"{int(r['excess']):,}"}
 
 
+def describe_recommended(rec, i: int, tr: Translate = _same,
+                         count: Callable[[float], str] = "{:,.0f}".format) -> dict[str, str] | None:
+    """A recommended (not yet accepted) outlet: where, and whom it would newly reach."""
+    if rec is None or not 0 <= i < len(rec.sites):
+        return None
+    r = rec.sites.iloc[i]
+    return {tr("Type"): tr("Recommended outlet"), tr("Name"): str(r["name"]),
+            tr("Province"): str(r["province"]),
+            tr("Location"): f"{r['lat']:.4f}N, {r['lon']:.4f}E",
+            tr("Rank"): f"{i + 1:,} / {len(rec.sites):,}",
+            tr("Newly covered rural people"): count(rec.gains[i])}
+
+
 # Source labels shown through tr(); listed so the translation extractor sees them.
 SOURCE_LABELS = ("simulated", "imported", "recommended")

@@ -8,15 +8,14 @@ a truncated image behind or clobbers the previous one.
 """
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
-import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QMarginsF, QSizeF, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QMarginsF, QObject, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
-from reach_planner.geo.atomic import check_target
+from reach_planner.geo.atomic import atomic_write_with, check_target
 from reach_planner.ui.mapview import MapView
 
 FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".pdf": "PDF"}
@@ -37,40 +36,7 @@ def check_size(width: int, height: int, scale: int) -> None:
         raise ValueError(f"{width}x{height} at {scale}x exceeds {MAX_PIXELS} pixels a side")
 
 
-def render_page(page: Path, width: int, height: int, scale: int,
-                view: dict | None = None, timeout_ms: int = 60000) -> QImage:
-    """Render a map page off screen and return the picture (width*scale x height*scale)."""
-    v = MapView()
-    v.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-    v.resize(width * scale, height * scale)
-    v.setZoomFactor(float(scale))
-    v.show()
-    try:
-        v.load_page(page, view, export=True)
-        if not v.wait_drawn(timeout_ms):
-            raise RuntimeError("the map did not finish drawing in time")
-        img = grab_painted(v, 10000)
-    finally:
-        dispose(v)
-    if img.isNull():
-        raise RuntimeError("the map view produced an empty picture")
-    return img
-
-
-def grab_painted(view: MapView, timeout_ms: int) -> QImage:
-    """The view's picture once it holds more than the page background.
-
-    The page reports ``drawn`` after a few animation frames, but an off-screen view can
-    hand out its first composited frame later (seen on a loaded machine: one flat colour);
-    an export must never be that empty picture, so grab again until the map is in it."""
-    deadline = time.monotonic() + timeout_ms / 1000
-    while True:
-        img = view.grab().toImage()
-        if not is_blank(img) or time.monotonic() > deadline:
-            return img
-        loop = QEventLoop()
-        QTimer.singleShot(100, loop.quit)
-        loop.exec()
+MAX_GRAB_RETRIES = 50  # x 100 ms
 
 
 def is_blank(img: QImage, samples: int = 24) -> bool:
@@ -79,8 +45,9 @@ def is_blank(img: QImage, samples: int = 24) -> bool:
         return True
     w, h = img.width(), img.height()
     first = img.pixel(0, 0)
-    return all(img.pixel(min(w - 1, int((i + 0.5) * w / samples)), min(h - 1, int((j + 0.5) * h / samples)))
-               == first for i in range(samples) for j in range(samples))
+    return all(img.pixel(min(w - 1, int((i + 0.5) * w / samples)),
+                         min(h - 1, int((j + 0.5) * h / samples))) == first
+               for i in range(samples) for j in range(samples))
 
 
 def dispose(view: MapView) -> None:
@@ -91,22 +58,100 @@ def dispose(view: MapView) -> None:
     QCoreApplication.processEvents()
 
 
+class PageGrab(QObject):
+    """Render a map page off screen and hand over the picture by signal.
+
+    Nothing waits: the window starts a grab and carries on; ``finished(QImage)`` or
+    ``failed(Exception)`` arrives later, and the off-screen view is gone by then.
+    """
+
+    finished = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, page: Path, width: int, height: int, scale: int,
+                 view: dict | None = None, timeout_ms: int = 60000, parent=None) -> None:
+        super().__init__(parent)
+        self._args = (page, width, height, scale, view)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(timeout_ms)
+        self._timer.timeout.connect(lambda: self._fail("the map did not finish drawing in time"))
+        self._view: MapView | None = None
+        self._retries = 0
+
+    def start(self) -> None:
+        page, width, height, scale, view = self._args
+        v = self._view = MapView()
+        v.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        v.resize(width * scale, height * scale)
+        v.setZoomFactor(float(scale))
+        v.show()
+        v.drawn.connect(self._grab)
+        v.loadFailed.connect(self._fail)
+        self._timer.start()
+        v.load_page(page, view, export=True)
+
+    def _grab(self) -> None:
+        """Take the picture once the compositor has painted it: right after the page
+        says "drawn", a busy machine can still hand back one flat colour."""
+        if self._view is None:
+            return
+        img = self._view.grab().toImage()
+        if is_blank(img) and self._retries < MAX_GRAB_RETRIES:
+            self._retries += 1
+            QTimer.singleShot(100, self._grab)
+            return
+        self._close()
+        if is_blank(img):
+            self.failed.emit(RuntimeError("the map view produced an empty picture"))
+        else:
+            self.finished.emit(img)
+
+    def _fail(self, message: str) -> None:
+        if self._view is None:
+            return
+        self._close()
+        self.failed.emit(RuntimeError(message))
+
+    def _close(self) -> None:
+        self._timer.stop()
+        v, self._view = self._view, None
+        if v is not None:
+            v.drawn.disconnect(self._grab)
+            v.loadFailed.disconnect(self._fail)
+            v.close()
+            v.deleteLater()
+
+
+def render_page(page: Path, width: int, height: int, scale: int,
+                view: dict | None = None, timeout_ms: int = 60000) -> QImage:
+    """Blocking render for the command line (``main.py export``), where no window
+    exists whose state could change meanwhile. The window uses :class:`PageGrab`."""
+    box: list = []
+    loop = QEventLoop()
+    grab = PageGrab(page, width, height, scale, view, timeout_ms)
+    grab.finished.connect(lambda img: (box.append(img), loop.quit()))
+    grab.failed.connect(lambda exc: (box.append(exc), loop.quit()))
+    grab.start()
+    if not box:
+        loop.exec()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+    if isinstance(box[0], Exception):
+        raise box[0]
+    return box[0]
+
+
 def save_image(img: QImage, path: Path, fmt: str, quality: int = 92) -> Path:
-    """Write atomically: temp file in the same folder, then rename over the target."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
+    """Write atomically (temp file in the same folder, then rename over the target)."""
+    def write(tmp: Path) -> None:
         # Qt's PNG "quality" is inverse compression: keep the default (-1) for PNG.
         q = quality if fmt == "JPEG" else -1
-        ok = _write_pdf(img, tmp) if fmt == "PDF" else img.save(tmp, fmt, q)
+        ok = _write_pdf(img, str(tmp)) if fmt == "PDF" else img.save(str(tmp), fmt, q)
         if not ok:
-            raise OSError(f"{path}: could not write the {fmt} file")
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+            raise OSError(errno.EIO, f"could not write the {fmt} file")
+
+    return atomic_write_with(path, write)
 
 
 def _write_pdf(img: QImage, tmp: str) -> bool:
@@ -127,7 +172,3 @@ def _write_pdf(img: QImage, tmp: str) -> bool:
     return True
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -9,29 +9,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from reach_planner.geo.scenario_file import SUFFIX, ScenarioFileError, load_scenario, save_scenario
-from reach_planner.geo.sites_io import (
-    ColumnMap,
-    SiteFileError,
-    overlay_from,
-    peek_columns,
-    read_sites,
-)
+from reach_planner.geo.sites_io import ColumnMap, ColumnsNotFound, overlay_from, read_sites
 from reach_planner.ui.i18n import tr
 from reach_planner.ui.import_dialog import (
-    FILE_FILTER,
     SUFFIXES,
     ColumnMappingDialog,
     ImportReportDialog,
+    file_filter,
 )
-from reach_planner.ui.workers import Task
+from reach_planner.ui.runner import error_text
 
 RECENT_KEY = "files/recent"
 MAX_RECENT = 8
+FOLDER_KEY = "files/last_folder"
 
 
 class FileActions:
@@ -40,7 +35,7 @@ class FileActions:
     # -- import ---------------------------------------------------------------------
     def import_sites(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, tr("Import sites"), self._folder(),
-                                              tr(FILE_FILTER))
+                                              file_filter())
         if name:
             self.import_file(Path(name))
 
@@ -48,27 +43,22 @@ class FileActions:
                     swap: bool = False) -> None:
         """Read in a worker, then show the report; errors leave the scenario as it was."""
         self.statusBar().showMessage(tr("Reading {file}…").format(file=path.name))
-        task = Task(lambda progress: read_sites(path, mapping, swap_latlon=swap))
-        task.signals.done.connect(lambda result: self._import_read(result, mapping))
-        task.signals.failed.connect(lambda msg: self._import_failed(path, msg))
-        self._import_task = task  # keep the Python side alive until a signal arrives
-        QThreadPool.globalInstance().start(task)
+        self.state.runner.start(
+            "import", lambda progress: read_sites(path, mapping, swap_latlon=swap),
+            done=lambda result: self._import_read(result, mapping),
+            failed=lambda exc: self._import_failed(path, exc),
+            cancelled=self.statusBar().clearMessage)
 
-    def _import_failed(self, path: Path, message: str) -> None:
-        text = message.split(": ", 1)[1] if message.startswith("SiteFileError: ") else message
-        if "no latitude/longitude columns found" in text:
-            try:
-                columns = peek_columns(path)
-            except SiteFileError as exc:
-                text = str(exc)
-            else:
-                dlg = ColumnMappingDialog(self, path.name, columns)
-                if dlg.exec():
-                    self.import_file(path, dlg.mapping())
-                return
+    def _import_failed(self, path: Path, exc: BaseException) -> None:
         self.statusBar().clearMessage()
+        if isinstance(exc, ColumnsNotFound):
+            dlg = ColumnMappingDialog(self, path.name, exc.columns)
+            if dlg.exec():
+                self.import_file(path, dlg.mapping())
+            return
         QMessageBox.warning(self, tr("Import sites"),
-                            tr("Nothing was imported; the scenario is unchanged.") + "\n\n" + text)
+                            tr("Nothing was imported; the scenario is unchanged.") + "\n\n"
+                            + error_text(exc))
 
     def _import_read(self, result, mapping: ColumnMap | None) -> None:
         self.statusBar().clearMessage()
@@ -80,11 +70,31 @@ class FileActions:
             return
         if result.imported == 0:
             return
-        self._remember_folder(result.path)
         overlay = overlay_from(result, dlg.other())
-        if self.state.overlay is not None and self.state.overlay.added_outlets is not None:
-            overlay = overlay.with_added(self.state.overlay.added_outlets)
-        self.state.change_overlay(overlay, tr("Import {file}").format(file=result.path.name))
+        old = self.state.overlay
+        if old is not None and (old.sites is not None or old.outlets is not None):
+            how = self.replace_or_add(old.source_name, result.path.name)
+            if how == "cancel":
+                return
+            if how == "add":
+                overlay = old.combined(overlay)
+        if old is not None and old.added_outlets is not None and overlay.added_outlets is None:
+            overlay = overlay.with_added(old.added_outlets)
+        self._remember_folder(result.path)
+        self.state.change(overlay=overlay, text=tr("Import {file}").format(file=result.path.name))
+
+    def replace_or_add(self, old_name: str, new_name: str) -> str:
+        """An import over an earlier one: 'replace', 'add' or 'cancel' (the user's choice)."""
+        box = QMessageBox(QMessageBox.Icon.Question, tr("Import sites"),
+                          tr("Sites from {old} are already imported. Replace them with {new}, "
+                             "or add {new} to them?").format(old=old_name or tr("a file"),
+                                                            new=new_name), parent=self)
+        replace = box.addButton(tr("Replace"), QMessageBox.ButtonRole.AcceptRole)
+        add = box.addButton(tr("Add"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "replace" if clicked is replace else "add" if clicked is add else "cancel"
 
     # -- drag and drop ----------------------------------------------------------------
     @staticmethod
@@ -105,6 +115,12 @@ class FileActions:
             self.import_file(path)
 
     # -- scenarios --------------------------------------------------------------------
+    def new_scenario(self) -> None:
+        """Back to the simulated default scenario (after asking about unsaved changes)."""
+        if not self._may_discard():
+            return
+        self.state.new_scenario()
+
     def open_scenario(self, path: Path | None = None) -> None:
         if not self._may_discard():
             return
@@ -121,8 +137,7 @@ class FileActions:
             QMessageBox.warning(self, tr("Open scenario"), str(exc))
             return
         self._add_recent(path)
-        self.controls.show_params(scenario.params)
-        self.state.opened(path, scenario)
+        self.state.open(path, scenario)
 
     def save_scenario(self) -> bool:
         if self.state.path is None:
@@ -189,24 +204,28 @@ class FileActions:
         if folder:
             self.export_results_to(Path(folder))
 
-    def export_results_to(self, folder: Path) -> list[Path]:
+    def export_results_to(self, folder: Path) -> None:
+        """Write the result files in the runner; the status bar says when they are there."""
         from reach_planner.geo.export_data import export_results
 
-        QApplication.setOverrideCursor(__import__("PySide6.QtCore").QtCore.Qt.CursorShape.WaitCursor)
-        try:
-            files = export_results(self.state.result, folder)
-        except (OSError, ValueError) as exc:
-            QMessageBox.warning(self, tr("Export results"), str(exc))
-            return []
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.statusBar().showMessage(tr("Wrote {n} files to {folder}").format(
-            n=len(files), folder=folder), 8000)
-        return files
+        result = self.state.result
+
+        def done(files: list[Path]) -> None:
+            QSettings().setValue(FOLDER_KEY, str(folder))
+            self.statusBar().showMessage(tr("Wrote {n} files to {folder}").format(
+                n=len(files), folder=folder), 8000)
+
+        def failed(exc: BaseException) -> None:
+            self.statusBar().clearMessage()
+            QMessageBox.warning(self, tr("Export results"), error_text(exc))
+
+        self.statusBar().showMessage(tr("Exporting results to {folder}…").format(folder=folder))
+        self.state.runner.start("results", lambda progress: export_results(result, folder),
+                                done=done, failed=failed, cancelled=self.statusBar().clearMessage)
 
     # -- helpers --------------------------------------------------------------------------
     def _folder(self) -> str:
-        return str(QSettings().value("files/last_folder", str(Path.home())))
+        return str(QSettings().value(FOLDER_KEY, str(Path.home())))
 
     def _remember_folder(self, path: Path) -> None:
-        QSettings().setValue("files/last_folder", str(Path(path).parent))
+        QSettings().setValue(FOLDER_KEY, str(Path(path).parent))

@@ -9,7 +9,7 @@ from reach_planner.ui.qt_env import prepare_qt_environment
 
 
 def export_headless(params: ScenarioParams, out: str, width: int = 1600, height: int = 1000,
-                    scale: int = 2, title: str | None = None, overlay=None) -> Path:
+                    scale: int = 2, title: str | None = None, overlay=None, demand=None) -> Path:
     """Validate first (cheap), then compute, build the page, render and write."""
     prepare_qt_environment(headless=True)
     from reach_planner.ui.export import check_output, check_size
@@ -24,7 +24,7 @@ def export_headless(params: ScenarioParams, out: str, width: int = 1600, height:
     from reach_planner.ui.maps.web import MapOptions, subtitle_for, write_map
 
     app = QApplication.instance() or QApplication(["reach-planner"])
-    result = run_scenario(params, overlay=overlay)
+    result = run_scenario(params, overlay=overlay, demand=demand)
     opts = MapOptions(title=title or MapOptions.title, subtitle=subtitle_for(result))
     with tempfile.TemporaryDirectory(prefix="reach-planner-export-") as tmp:
         page = write_map(result, Path(tmp) / "map.html", opts)

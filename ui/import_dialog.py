@@ -19,12 +19,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reach_planner.geo.sites_io import SUFFIXES as READERS
 from reach_planner.geo.sites_io import ColumnMap, ImportResult
 from reach_planner.ui.i18n import tr
 
-FILE_FILTER = "Site lists (*.csv *.txt *.xlsx *.geojson *.json *.gpkg)"
-SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json", ".gpkg")
+SUFFIXES = tuple(READERS)  # what the readers take: the dialog, drops and the CLI agree
 MAX_ROWS_SHOWN = 1000
+PREVIEW_ROWS = 5
+
+
+def file_filter() -> str:
+    patterns = " ".join(f"*{s}" for s in SUFFIXES)
+    return tr("Site lists ({patterns})").format(patterns=patterns)
 
 
 class ColumnMappingDialog(QDialog):
@@ -78,12 +84,21 @@ class ImportReportDialog(QDialog):
                                                 "rows.").format(n=f"{result.swapped:,}"))
         head.setWordWrap(True)
         lay.addWidget(head)
+        self.columns = QLabel(self.columns_text(result))
+        self.columns.setWordWrap(True)
+        lay.addWidget(self.columns)
+        self.preview = self._preview_table(result)
+        lay.addWidget(self.preview)
         self.table = self._issue_table(result)
         lay.addWidget(self.table, 1)
         self.swap = QCheckBox(tr("Swap latitude and longitude in the {n} rows where they look "
                                  "swapped").format(n=f"{result.swappable:,}"))
         self.swap.setVisible(result.swappable > 0)
         lay.addWidget(self.swap)
+        self.nothing = QLabel()
+        self.nothing.setWordWrap(True)
+        self.nothing.setStyleSheet("color:#b00020")
+        lay.addWidget(self.nothing)
         self.keep = QRadioButton(tr("Keep the other layer simulated"))
         self.empty = QRadioButton(tr("Leave the other layer empty"))
         self.keep.setChecked(True)
@@ -95,14 +110,61 @@ class ImportReportDialog(QDialog):
             b.setVisible(only_one)
             lay.addWidget(b)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_btn = buttons.addButton(
-            tr("Import {n} valid rows").format(n=f"{result.imported:,}"),
-            QDialogButtonBox.ButtonRole.AcceptRole)
-        self.import_btn.setEnabled(result.imported > 0 or result.swappable > 0)
+        self.import_btn = buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(760, 480)
+        self.swap.toggled.connect(self._count)
+        self._count()
+        self.resize(820, 600)
+
+    def rows_to_import(self) -> int:
+        """Valid rows, plus the swappable ones when "swap" is ticked."""
+        swap = self.swap.isChecked() and not self.result.swapped
+        return self.result.imported + (self.result.swappable if swap else 0)
+
+    def _count(self) -> None:
+        n = self.rows_to_import()
+        self.import_btn.setText(tr("Import {n} valid rows").format(n=f"{n:,}"))
+        self.import_btn.setEnabled(n > 0)
+        text = ""
+        if n == 0:
+            text = tr("No row can be imported: every row has a problem listed above.")
+            if self.result.swappable:
+                text += " " + tr("Tick the swap box to import the {n} rows whose coordinates "
+                                 "look swapped.").format(n=f"{self.result.swappable:,}")
+        self.nothing.setText(text)
+        self.nothing.setVisible(bool(text))
+
+    @staticmethod
+    def columns_text(result: ImportResult) -> str:
+        labels = {"lat": tr("Latitude"), "lon": tr("Longitude"), "name": tr("Name"),
+                  "type": tr("Type"), "province": tr("Province"), "id": tr("ID")}
+        cols = result.columns
+        parts = [f"{labels[k]} ← {getattr(cols, k)!s}" if getattr(cols, k) else
+                 f"{labels[k]} ← {tr('(none)')}" for k in labels]
+        return tr("Recognised columns: {columns}").format(columns=", ".join(parts))
+
+    @staticmethod
+    def _preview_table(result: ImportResult) -> QTableWidget:
+        """The first valid rows as they will be imported."""
+        import pandas as pd
+
+        both = pd.concat([result.sites.assign(kind_label=tr("Distribution site")),
+                          result.outlets.assign(kind_label=tr("Service outlet"))], ignore_index=True)
+        rows = both.head(PREVIEW_ROWS)
+        t = QTableWidget(len(rows), 5)
+        t.setHorizontalHeaderLabels([tr("Type"), tr("Name"), tr("Latitude"), tr("Longitude"),
+                                     tr("Province")])
+        for r, row in enumerate(rows.itertuples()):
+            for c, value in enumerate((row.kind_label, str(row.name), f"{row.lat:.5f}",
+                                       f"{row.lon:.5f}", str(row.province))):
+                t.setItem(r, c, QTableWidgetItem(value))
+        t.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        t.verticalHeader().hide()
+        t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        t.setMaximumHeight(40 + 26 * max(1, len(rows)))
+        return t
 
     @staticmethod
     def _issue_table(result: ImportResult) -> QTableWidget:

@@ -4,10 +4,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -19,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from reach_planner import __version__
 from reach_planner.geo.params import ScenarioParams
-from reach_planner.ui.export import render_page, save_image
+from reach_planner.ui.demand_ui import DemandActions
+from reach_planner.ui.export import PageGrab, save_image
 from reach_planner.ui.export_dialog import ExportDialog, remember_folder
 from reach_planner.ui.file_actions import FileActions
 from reach_planner.ui.i18n import LANGUAGES, current_language, set_language, tr
@@ -27,16 +27,20 @@ from reach_planner.ui.maps.web import ATTRIBUTION, MapOptions, subtitle_for, wri
 from reach_planner.ui.mapview import MapView
 from reach_planner.ui.panels import ControlsPanel, DetailsPanel, ProvinceTable, ReachPanel
 from reach_planner.ui.recommend_panel import ComparePanel, RecommendPanel
+from reach_planner.ui.runner import error_text
 from reach_planner.ui.state import AppState
 
 
-class MainWindow(FileActions, QMainWindow):
+class MainWindow(FileActions, DemandActions, QMainWindow):
     def __init__(self, state: AppState | None = None) -> None:
         super().__init__()
         self._tmp = tempfile.TemporaryDirectory(prefix="reach-planner-")
         self.state = state or AppState(Path(self._tmp.name))
         self.map = MapView(self)
         self.map.setAcceptDrops(False)  # dropped files go to the window's import, not the page
+        self._keep_view: dict | None = None  # view for the next full page load
+        self._view_after_load: dict | None = None  # a saved view to show once drawn
+        self._page_loading = False
         self.setCentralWidget(self.map)
         self.setAcceptDrops(True)
         self.reach = ReachPanel(self.state)
@@ -63,6 +67,7 @@ class MainWindow(FileActions, QMainWindow):
         self.resize(1500, 920)
         self.resizeDocks([self.docks["reach"]], [420], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["controls"]], [290], Qt.Orientation.Horizontal)
+        self._restore_layout()
 
     # -- construction -------------------------------------------------------------
     def _dock(self, key: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -96,20 +101,24 @@ class MainWindow(FileActions, QMainWindow):
     def _menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
+        self.new_action = self._action(self.new_scenario, QKeySequence.StandardKey.New)
         self.open_action = self._action(lambda: self.open_scenario(), QKeySequence.StandardKey.Open)
         self.recent_menu = self.file_menu.addMenu("")
         self.save_action = self._action(self.save_scenario, QKeySequence.StandardKey.Save)
         self.save_as_action = self._action(self.save_scenario_as, QKeySequence.StandardKey.SaveAs)
         self.import_action = self._action(self.import_sites, "Ctrl+I")
+        self.demand_action = self._action(self.import_demand)
+        self.census_action = self._action(self.use_census_demand)
         self.export_data_action = self._action(self.export_results, "Ctrl+Shift+E")
         self.export_action = self._action(self.export_image, "Ctrl+E")
         self.print_action = self._action(self.export_print_map, "Ctrl+P")
         self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
         f = self.file_menu
+        f.insertAction(self.recent_menu.menuAction(), self.new_action)
         f.insertAction(self.recent_menu.menuAction(), self.open_action)
         for act in (None, self.save_action, self.save_as_action, None, self.import_action,
-                    None, self.export_action, self.print_action, self.export_data_action, None,
-                    self.quit_action):
+                    self.demand_action, self.census_action, None, self.export_action,
+                    self.print_action, self.export_data_action, None, self.quit_action):
             f.addSeparator() if act is None else f.addAction(act)
         self.fill_recent_menu()
         self.edit_menu = bar.addMenu("")
@@ -150,6 +159,11 @@ class MainWindow(FileActions, QMainWindow):
         s.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
         s.zoomRequested.connect(self.map.fit_bounds)
         s.dirtyChanged.connect(self.update_title)
+        s.pathChanged.connect(self.update_title)
+        s.paramsChanged.connect(self.controls.show_params)
+        s.viewRequested.connect(self._show_view)
+        s.featureSelected.connect(self._highlight)
+        self.map.drawn.connect(self._map_drawn)
         s.recommendationChanged.connect(self._show_recommendation)
         s.capacityChanged.connect(self._show_capacity)
         self._capacity_waiting = False
@@ -171,11 +185,14 @@ class MainWindow(FileActions, QMainWindow):
         for key, dock in self.docks.items():
             dock.setWindowTitle(titles[key])
         self.file_menu.setTitle(tr("&File"))
+        self.new_action.setText(tr("&New scenario (simulated network)"))
         self.open_action.setText(tr("&Open scenario…"))
         self.recent_menu.setTitle(tr("Open &recent"))
         self.save_action.setText(tr("&Save scenario"))
         self.save_as_action.setText(tr("Save scenario &as…"))
         self.import_action.setText(tr("&Import sites…"))
+        self.demand_action.setText(tr("Import &demand (population raster or weighted points)…"))
+        self.census_action.setText(tr("Use the &census demand model"))
         self.export_data_action.setText(tr("Export &results (GeoPackage, GeoJSON, CSV, XLSX)…"))
         self.view_menu.setTitle(tr("&View"))
         self.help_menu.setTitle(tr("&Help"))
@@ -190,11 +207,14 @@ class MainWindow(FileActions, QMainWindow):
         for panel in (self.reach, self.provinces, self.controls, self.details,
                       self.recommender, self.compare):
             panel.retranslate()
+        self.state.retranslate()
 
     def switch_language(self, lang: str) -> None:
         """Apply a language now and remember it; the map is redrawn in it too."""
         if lang == current_language() or not set_language(lang):
             return
+        # Qt 6.11 posts LanguageChange: deliver it now so every label changes at once
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
         self.language_actions[lang].setChecked(True)
         if self.state.result is not None:
             self.map.is_drawn = False  # layer names change: load a fresh page, same view
@@ -208,11 +228,31 @@ class MainWindow(FileActions, QMainWindow):
 
     # -- reactions ----------------------------------------------------------------
     def _show_result(self, _result, page: Path) -> None:
-        if self.map.is_drawn and self.state.update_js:
+        if self.map.is_drawn and self.state.update_js and not self._page_loading:
             self.map.apply_update(self.state.update_js)  # same view, no page reload
         else:
-            self.map.load_page(page, getattr(self, "_keep_view", None))
+            self._page_loading = True
+            self.map.load_page(page, self._keep_view or self.map.current_view())
             self._keep_view = None
+
+    def _map_drawn(self) -> None:
+        self._page_loading = False
+        view, self._view_after_load = self._view_after_load, None
+        if view is not None:
+            self.map.set_view(view)
+        if self.state.selection is not None:
+            self.map.highlight(*self.state.selection)  # the new layers lost the outline
+
+    def _highlight(self, kind: str, index: int) -> None:
+        self.map.highlight(kind, index)
+        self.provinces.show_code(index if kind == "province" else None)
+
+    def _show_view(self, view: dict) -> None:
+        """A scenario's saved view: now, or once the page being loaded has drawn."""
+        if self._page_loading:
+            self._view_after_load = view
+        else:
+            self.map.set_view(view)
 
     def _show_recommendation(self, rec) -> None:
         """Recommended outlets get their own map layer (orange), added in place."""
@@ -225,6 +265,9 @@ class MainWindow(FileActions, QMainWindow):
             self.map.apply_update(partial_update_script([], remove=(name,)))
         else:
             self.map.apply_update(partial_update_script([(name, recommended_js(rec.sites))]))
+            s = rec.sites  # show every pick, none under the legend
+            self.map.fit_bounds(float(s["lat"].min()), float(s["lon"].min()),
+                                float(s["lat"].max()), float(s["lon"].max()))
 
     def _show_capacity(self, _cap=None) -> None:
         """Overloaded outlets get their own map layer, added or dropped in place. While
@@ -248,9 +291,7 @@ class MainWindow(FileActions, QMainWindow):
         self._show_capacity()
 
     def export_print_map(self) -> None:
-        from reach_planner.ui.maps.printmap import render_print_map
         from reach_planner.ui.print_dialog import PrintDialog
-        from reach_planner.ui.workers import Task
 
         if self.state.result is None:
             return
@@ -261,17 +302,30 @@ class MainWindow(FileActions, QMainWindow):
             except ValueError as exc:
                 QMessageBox.warning(self, tr("Export print map"), str(exc))
                 continue
-            result = self.state.result
-            task = Task(lambda progress, r=result, o=opts, p=path: render_print_map(r, o, p))
-            task.signals.done.connect(lambda p: self.statusBar().showMessage(
-                tr("Exported {path}").format(path=p), 10000))
-            task.signals.failed.connect(lambda msg: QMessageBox.warning(
-                self, tr("Export print map"), tr("Could not export the map:") + "\n" + msg))
-            self._print_task = task
-            self.statusBar().showMessage(tr("Exporting {name}…").format(name=path.name))
-            from PySide6.QtCore import QThreadPool
-            QThreadPool.globalInstance().start(task)
+            self._print_to(path, opts)
             return
+
+    def _print_to(self, path: Path, opts) -> None:
+        from reach_planner.ui.maps.printmap import render_print_map
+        from reach_planner.ui.print_dialog import remember_print_folder
+
+        result = self.state.result
+
+        def done(p: Path) -> None:
+            remember_print_folder(p)
+            self.statusBar().showMessage(tr("Exported {path}").format(path=p), 10000)
+
+        self.statusBar().showMessage(tr("Exporting {name}…").format(name=path.name))
+        self.state.runner.start(
+            "print", lambda progress: render_print_map(result, opts, path), done=done,
+            failed=lambda exc: self._export_failed(tr("Export print map"), exc),
+            cancelled=self.statusBar().clearMessage)
+
+    def _export_failed(self, title: str, exc: BaseException) -> None:
+        """The status bar ends, the error is one sentence, no folder is remembered."""
+        self.statusBar().clearMessage()
+        self.export_action.setEnabled(True)
+        QMessageBox.warning(self, title, tr("Could not export the map:") + "\n" + error_text(exc))
 
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
@@ -292,7 +346,15 @@ class MainWindow(FileActions, QMainWindow):
                           tr("Reach Planner {version}").format(version=__version__) + "\n\n"
                           + tr("Reach Planner maps a simulated Goodaymart delivery-and-installation "
                              "network and the rural people it does not reach.") + "\n\n"
-                          + tr(ATTRIBUTION))
+                          + self._credit())
+
+    def _credit(self) -> str:
+        """The data credit, naming where the network on screen came from."""
+        from reach_planner.ui.maps.style import web_credit
+
+        if self.state.result is None:
+            return tr(ATTRIBUTION).format(network=tr("simulated"))
+        return web_credit(self.state.result, tr)
 
     # -- export -------------------------------------------------------------------
     def export_image(self) -> None:
@@ -309,36 +371,69 @@ class MainWindow(FileActions, QMainWindow):
             return
 
     def _export_to(self, path: Path, fmt: str, scale: int, title: str) -> None:
-        result = self.state.result
-        view = self.map.current_view()
+        """Write the page in the runner, grab the picture by callbacks (the window keeps
+        running, nothing waits), then write the file in the runner."""
+        result, view = self.state.result, self.map.current_view()
+        width, height = self.map.width(), self.map.height()
+        base = self.state.map_options()
+        opts = MapOptions(**{**base.__dict__, "title": title or MapOptions.title,
+                             "subtitle": subtitle_for(result, base)})
+        page = Path(self._tmp.name) / "export.html"
+        runner = self.state.runner
         self.export_action.setEnabled(False)
         self.statusBar().showMessage(tr("Exporting {name}…").format(name=path.name))
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            base = self.state.map_options()
-            opts = MapOptions(**{**base.__dict__, "title": title or MapOptions.title,
-                                 "subtitle": subtitle_for(result, base)})
-            page = write_map(result, Path(self._tmp.name) / "export.html", opts)
-            img = render_page(page, self.map.width(), self.map.height(), scale, view)
-            save_image(img, path, fmt)
+
+        def failed(exc: BaseException) -> None:
+            self._export_failed(tr("Export map image"), exc)
+
+        def saved(img) -> None:
             remember_folder(path)
+            self.export_action.setEnabled(True)
             self.statusBar().showMessage(tr("Exported {path} ({w}×{h})").format(
                 path=path, w=img.width(), h=img.height()), 10000)
-        except (OSError, RuntimeError, ValueError) as exc:
-            QMessageBox.warning(self, tr("Export map image"),
-                                tr("Could not export the map:") + f"\n{exc}")
-        finally:
-            QApplication.restoreOverrideCursor()
-            self.export_action.setEnabled(True)
+
+        def grabbed(img) -> None:
+            grab.deleteLater()
+            runner.start("image", lambda progress: save_image(img, path, fmt),
+                         done=lambda _p: saved(img), failed=failed,
+                         cancelled=lambda: failed(RuntimeError(tr("the export was cancelled"))))
+
+        grab = PageGrab(page, width, height, scale, view, parent=self)
+        grab.finished.connect(grabbed)
+        grab.failed.connect(lambda exc: (grab.deleteLater(), failed(exc)))
+        runner.start("image", lambda progress: write_map(result, page, opts),
+                     done=lambda _p: grab.start(), failed=failed,
+                     cancelled=lambda: failed(RuntimeError(tr("the export was cancelled"))))
 
     def start(self, params: ScenarioParams, overlay=None) -> None:
         """First scenario of the session (an imported file from the command line too)."""
         self.controls.show_params(params)
-        self.state.recompute(params, overlay, changes=False)
+        self.state.recompute(params, overlay)
+
+    # -- layout remembered between sessions ---------------------------------------------
+    GEOMETRY_KEY, DOCKS_KEY = "window/geometry", "window/docks"
+
+    def _restore_layout(self) -> None:
+        from PySide6.QtCore import QSettings
+
+        settings = QSettings()
+        geometry, docks = settings.value(self.GEOMETRY_KEY), settings.value(self.DOCKS_KEY)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if docks is not None:
+            self.restoreState(docks)
+
+    def save_layout(self) -> None:
+        from PySide6.QtCore import QSettings
+
+        settings = QSettings()
+        settings.setValue(self.GEOMETRY_KEY, self.saveGeometry())
+        settings.setValue(self.DOCKS_KEY, self.saveState())
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if not self._may_discard():
             event.ignore()
             return
+        self.save_layout()
         self.state.cancel()
         super().closeEvent(event)

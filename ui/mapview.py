@@ -4,27 +4,41 @@ Maps are loaded from a file (``QUrl.fromLocalFile``) because ``setHtml`` silentl
 fails above 2 MB. The QWebChannel is registered before every load so the page can
 connect on start. ``drawn`` is only reported once Leaflet has painted and a few
 more frames have passed; grabbing at ``loadFinished`` can give a blank picture.
+Nothing here waits: the page pushes its view to the bridge whenever it moves, so
+reading the view (for a save) never runs a nested event loop.
 """
 from __future__ import annotations
 
 import json
-import tempfile
+import math
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QObject, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
 
 class MapBridge(QObject):
-    """Receives clicks from the page (``rp.select(kind, index)``)."""
+    """Receives clicks (``rp.select(kind, index)``) and view changes from the page."""
 
     selected = Signal(str, int)
+    viewChanged = Signal(object)  # {lat, lon, zoom}
 
     @Slot(str, int)
     def select(self, kind: str, index: int) -> None:
         self.selected.emit(kind, index)
+
+    @Slot(str)
+    def moved(self, text: str) -> None:
+        try:
+            view = json.loads(text)
+            view = {k: float(view[k]) for k in ("lat", "lon", "zoom")}
+        except (ValueError, TypeError, KeyError):
+            return
+        if all(math.isfinite(v) for v in view.values()):
+            self.viewChanged.emit(view)
 
 
 class _QuietPage(QWebEnginePage):
@@ -51,17 +65,17 @@ class MapView(QWebEngineView):
         self._channel = QWebChannel(self.page())
         self._channel.registerObject("bridge", self.bridge)
         self.page().setWebChannel(self._channel)
-        self._tmpdir = tempfile.TemporaryDirectory(prefix="reach-planner-map-")
         self._poll = QTimer(self)
         self._poll.setInterval(60)
         self._poll.timeout.connect(self._check_drawn)
         self._polls = 0
         self.is_drawn = False
+        self.view: dict | None = None  # the last view the page reported
+        self.bridge.viewChanged.connect(self._remember_view)
         self.loadFinished.connect(self._on_load_finished)
 
-    @property
-    def page_path(self) -> Path:
-        return Path(self._tmpdir.name) / "map.html"
+    def _remember_view(self, view: dict) -> None:
+        self.view = view
 
     def load_page(self, path: Path, view: dict | None = None, export: bool = False) -> None:
         """Show a page file, optionally at a given centre/zoom (kept across recomputes);
@@ -82,6 +96,10 @@ class MapView(QWebEngineView):
         self.is_drawn = False
         self._polls = 0
         self.page().runJavaScript(script, 0, lambda _ok: self._poll.start())
+
+    def evaluate(self, code: str, callback: Callable[[object], None]) -> None:
+        """Run JavaScript; its (JSON-compatible) value goes to ``callback`` later."""
+        self.page().runJavaScript(code, 0, callback)
 
     def _on_load_finished(self, ok: bool) -> None:
         if not ok:
@@ -104,36 +122,17 @@ class MapView(QWebEngineView):
             self.is_drawn = True
             self.drawn.emit()
 
-    def run_js(self, code: str, timeout_ms: int = 5000):
-        """Run JavaScript and wait for its (JSON-compatible) result."""
-        loop = QEventLoop()
-        box: list = []
-
-        def done(value) -> None:
-            box.append(value)
-            loop.quit()
-
-        self.page().runJavaScript(code, 0, done)
-        QTimer.singleShot(timeout_ms, loop.quit)
-        loop.exec()
-        return box[0] if box else None
-
     def current_view(self) -> dict | None:
-        value = self.run_js("window.rp && rp.map ? JSON.stringify(rp.getView()) : null")
-        return json.loads(value) if value else None
+        """The view as last reported by the page (centre and zoom); never waits."""
+        return dict(self.view) if self.view else None
+
+    def set_view(self, view: dict) -> None:
+        self.page().runJavaScript(
+            f"rp.setView({float(view['lat'])}, {float(view['lon'])}, {float(view['zoom'])});")
+
+    def highlight(self, kind: str, index: int) -> None:
+        """Outline the selected feature (nothing when ``kind`` is empty)."""
+        self.page().runJavaScript(f"window.rp && rp.highlight && rp.highlight({json.dumps(kind)}, {int(index)});")
 
     def fit_bounds(self, south: float, west: float, north: float, east: float) -> None:
         self.page().runJavaScript(f"rp.fitBounds({south}, {west}, {north}, {east});")
-
-    def wait_drawn(self, timeout_ms: int = 30000) -> bool:
-        """Block (running the event loop) until the map has drawn."""
-        if self.is_drawn:
-            return True
-        loop = QEventLoop()
-        self.drawn.connect(loop.quit)
-        self.loadFailed.connect(loop.quit)
-        QTimer.singleShot(timeout_ms, loop.quit)
-        loop.exec()
-        self.drawn.disconnect(loop.quit)
-        self.loadFailed.disconnect(loop.quit)
-        return self.is_drawn

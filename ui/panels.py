@@ -9,28 +9,34 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from reach_planner.geo.params import (
-    MAX_OUTLETS,
-    MAX_SITES,
+    INT_LIMITS,
+    NUM_LIMITS,
     STRATEGIES,
     ParameterError,
     ScenarioParams,
 )
 from reach_planner.geo.summary import Summary
+from reach_planner.ui.demand_ui import (
+    demand_value,
+    distance_box,
+    distance_value,
+    retranslate_distance,
+    set_distance,
+)
 from reach_planner.ui.i18n import current_language, fmt_count, tr
 from reach_planner.ui.state import AppState
 
@@ -46,15 +52,11 @@ def plain_label(text: str = "") -> QLabel:
     return lab
 
 
-def province_name(name_zh: str, name_en: str) -> str:
-    return name_zh if current_language() == "zh" else f"{name_zh} {name_en}"
-
-
 class ReachPanel(QWidget):
     """Headline figures of the simulated joint-venture network."""
 
     KEYS = ("network", "sites", "outlets", "rural", "rural_cov", "unreached", "delivery",
-            "urban_cov", "area", "gaps")
+            "urban_cov", "area", "gaps", "demand", "distance")
 
     def __init__(self, state: AppState) -> None:
         super().__init__()
@@ -100,7 +102,8 @@ class ReachPanel(QWidget):
         names = [tr("Network"), tr("Distribution sites"), tr("Service outlets"),
                  tr("Rural population"),
                  tr("Rural covered"), tr("Rural still unreached"), tr("Rural within delivery"),
-                 tr("Urban covered"), tr("Area covered"), tr("Gap regions")]
+                 tr("Urban covered"), tr("Area covered"), tr("Gap regions"), tr("Demand"),
+                 tr("Distance")]
         for key, text in zip(self.KEYS, names):
             self.labels[key].setText(text)
         self.figures.setTitle(tr("Reach (this scenario)"))
@@ -125,6 +128,10 @@ class ReachPanel(QWidget):
             area=fmt_count(s.area_covered_km2), pct=f"{s.area_covered_pct:.1f}"))
         v["gaps"].setText(tr("{n} (service radius {km} km)").format(
             n=fmt_count(s.gap_regions), km=f"{p['radius_km']:g}"))
+        v["demand"].setText(demand_value(s))
+        v["demand"].setWordWrap(True)
+        v["distance"].setText(distance_value(s))
+        v["distance"].setWordWrap(True)
         c = s.context
         self.context.setText(tr(
             "Alibaba invested about {usd} in Haier's logistics arm Goodaymart so "
@@ -160,7 +167,7 @@ class ProvinceTable(QTableView):
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
-        self.model_ = QStandardItemModel(0, 8, self)
+        self.model_ = QStandardItemModel(0, 9, self)
         self.proxy = _NumericSort(self)
         self.proxy.setSourceModel(self.model_)
         self.proxy.setSortRole(SORT_ROLE)
@@ -170,21 +177,66 @@ class ProvinceTable(QTableView):
         self.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.verticalHeader().hide()
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # names elide
+        header.setStretchLastSection(False)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        self.setWordWrap(False)
         self.clicked.connect(self._on_clicked)
+        self._apply_hidden(self.hidden_columns())
         self._sorted = False
         self.summary: Summary | None = None
         state.resultChanged.connect(lambda r, _p: self.show_summary(r.summary))
         self.retranslate()
 
+    # -- which columns: a narrow dock shows the ones that matter; the header's menu
+    # brings the others back, and a row's full figures are in Details when clicked
+    HIDDEN_KEY = "provinces/hidden_columns"
+    DEFAULT_HIDDEN = (1, 5, 6, 7)  # rural population, outlets, sites, gap regions
+
+    def hidden_columns(self) -> tuple[int, ...]:
+        from PySide6.QtCore import QSettings
+
+        value = QSettings().value(self.HIDDEN_KEY, None)
+        if value is None:
+            return self.DEFAULT_HIDDEN
+        items = value if isinstance(value, list) else [value]
+        return tuple(int(v) for v in items if str(v).isdigit() and 0 < int(v) < 8)
+
+    def _apply_hidden(self, hidden) -> None:
+        for col in range(1, 8):
+            self.setColumnHidden(col, col in hidden)
+
+    def set_column_shown(self, col: int, shown: bool) -> None:
+        from PySide6.QtCore import QSettings
+
+        self.setColumnHidden(col, not shown)
+        hidden = [c for c in range(1, 8) if self.isColumnHidden(c)]
+        QSettings().setValue(self.HIDDEN_KEY, [str(c) for c in hidden] or [""])
+
+    def _column_menu(self, pos) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        for col in range(1, 8):
+            act = menu.addAction(self.model_.horizontalHeaderItem(col).text())
+            act.setCheckable(True)
+            act.setChecked(not self.isColumnHidden(col))
+            act.toggled.connect(lambda on, c=col: self.set_column_shown(c, on))
+        menu.popup(self.horizontalHeader().mapToGlobal(pos))
+
     def retranslate(self) -> None:
         heads = [tr("Province"), tr("Rural pop."), tr("Covered %"), tr("Outlets/100k"),
-                 tr("Largest gap"), tr("Outlets"), tr("Sites"), tr("Gaps")]
+                 tr("Largest gap"), tr("Outlets"), tr("Sites"), tr("Gaps"), tr("Straight-line %")]
         tips = [tr("Province (Chinese and English name)"), tr("Rural population, 2020 census"),
                 tr("Rural population within the service radius of an outlet"),
                 tr("Service outlets per 100,000 rural people"),
                 tr("Rural people in the province's largest gap region"),
-                tr("Service outlets"), tr("Distribution sites"), tr("Gap regions")]
+                tr("Service outlets"), tr("Distribution sites"), tr("Gap regions"),
+                tr("Rural population within the service radius as a straight line (shown with "
+                   "terrain distance, beside the terrain figure)")]
         self.model_.setHorizontalHeaderLabels(heads)
         for i, tip in enumerate(tips):
             self.model_.horizontalHeaderItem(i).setToolTip(tip)
@@ -198,6 +250,7 @@ class ProvinceTable(QTableView):
         self.model_.setRowCount(0)
         for p in s.provinces:
             self.model_.appendRow(self._row(p))
+        self.setColumnHidden(8, s.distance != "terrain")
         if not self._sorted:  # first time: the least-covered provinces on top
             col, order = 2, Qt.SortOrder.AscendingOrder
             self._sorted = True
@@ -205,22 +258,37 @@ class ProvinceTable(QTableView):
 
     @staticmethod
     def _row(p) -> list[QStandardItem]:
-        cells = [(province_name(p.name_zh, p.name_en), p.name_en),
+        short = p.name_zh if current_language() == "zh" else p.name_en
+        cells = [(short, p.name_en),
                  (fmt_count(p.rural_population), p.rural_population),
                  (f"{p.rural_covered_pct:.1f}", p.rural_covered_pct),
                  (f"{p.outlets_per_100k_rural:.1f}", p.outlets_per_100k_rural),
                  (fmt_count(p.largest_gap_population), p.largest_gap_population),
                  (f"{p.outlets:,}", p.outlets), (f"{p.sites:,}", p.sites),
                  (f"{p.gap_regions:,}", p.gap_regions)]
+        straight = p.rural_covered_pct_straight
+        cells.append(("–", -1.0) if straight is None else (f"{straight:.1f}", straight))
         row = []
         for i, (text, key) in enumerate(cells):
             item = QStandardItem(text)
             item.setData(key, SORT_ROLE)
             item.setData(p.gb_code, CODE_ROLE)
+            item.setToolTip(f"{p.name_zh} {p.name_en}")
             if i:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             row.append(item)
         return row
+
+    def show_code(self, gb_code: int | None) -> None:
+        """Select (and scroll to) a province's row, or clear the selection."""
+        if gb_code is None:
+            self.clearSelection()
+            return
+        for row in range(self.proxy.rowCount()):
+            if self.gb_code_at(row) == gb_code:
+                self.selectRow(row)
+                self.scrollTo(self.proxy.index(row, 0))
+                return
 
     def gb_code_at(self, row: int) -> int:
         return int(self.proxy.index(row, 0).data(CODE_ROLE))
@@ -229,25 +297,82 @@ class ProvinceTable(QTableView):
         self.state.zoom_to_province(self.gb_code_at(index.row()))
 
 
+class NumberField(QLineEdit):
+    """A number typed as text and checked against the parameters' own range.
+
+    Unlike a spin box it never changes what was typed: "-5" stays "-5", is shown in
+    red with the allowed range, and ``value()`` is None until it is fixed.
+    """
+
+    INVALID = "QLineEdit{border:2px solid #b00020;background:#fdecee}"
+
+    def __init__(self, lo: float, hi: float, integer: bool, unit: str = "") -> None:
+        super().__init__()
+        self.lo, self.hi, self.integer, self.unit = lo, hi, integer, unit
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.textChanged.connect(self._check)
+
+    def parse(self) -> float | int | None:
+        text = self.text().strip().replace(",", "").replace("_", "")
+        if self.unit and text.lower().endswith(self.unit.lower()):
+            text = text[: -len(self.unit)].strip()
+        try:
+            value: float | int = int(text) if self.integer else float(text)
+        except ValueError:
+            return None
+        if value != value or not self.lo <= value <= self.hi:
+            return None
+        return value
+
+    def value(self) -> float | int | None:
+        return self.parse()
+
+    def setValue(self, value: float | int) -> None:  # noqa: N802 - the spin-box name
+        self.setText(f"{int(value)}" if self.integer else f"{value:g}")
+
+    def allowed(self) -> str:
+        if self.integer:
+            return tr("a whole number from {lo} to {hi}").format(lo=f"{int(self.lo):,}",
+                                                                 hi=f"{int(self.hi):,}")
+        return tr("a number from {lo} to {hi}").format(lo=f"{self.lo:g}", hi=f"{self.hi:g}")
+
+    def _check(self) -> None:
+        ok = self.parse() is not None
+        self.setStyleSheet("" if ok else self.INVALID)
+        unit = f" ({self.unit.strip()})" if self.unit else ""
+        self.setToolTip(tr("Allowed: {range}").format(range=self.allowed()) + unit)
+
+
 class ControlsPanel(QWidget):
-    """Scenario parameters with Recompute / Cancel."""
+    """Scenario parameters with Recompute / Cancel. Limits come from geo.params; an
+    invalid entry is shown as such and Recompute waits until it is fixed."""
+
+    FIELDS = ("seed", "sites", "outlets", "radius_km", "site_radius_km", "rural_bias")
 
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
-        self.seed = self._spin(0, 2**31 - 1)
-        self.seed.setGroupSeparatorShown(False)
-        self.sites = self._spin(0, MAX_SITES, step=100)
-        self.outlets = self._spin(0, MAX_OUTLETS, step=500)
-        self.radius = self._dspin(0.1, 1000, " km")
-        self.site_radius = self._dspin(0.1, 3000, " km")
+        self.fields: dict[str, NumberField] = {}
+        for name in self.FIELDS:
+            if name in INT_LIMITS:
+                lo, hi = INT_LIMITS[name]
+                field = NumberField(lo, hi, integer=True)
+            else:
+                lo_f, hi_f = NUM_LIMITS[name]
+                field = NumberField(lo_f, hi_f, integer=False,
+                                    unit=" km" if name.endswith("_km") else "")
+            field.textChanged.connect(self._validate)
+            field.returnPressed.connect(self.apply)
+            self.fields[name] = field
+        f = self.fields
+        self.seed, self.sites, self.outlets = f["seed"], f["sites"], f["outlets"]
+        self.radius, self.site_radius, self.rural_bias = (f["radius_km"], f["site_radius_km"],
+                                                          f["rural_bias"])
         self.strategy = QComboBox()
-        self.rural_bias = QDoubleSpinBox()
-        self.rural_bias.setRange(0, 1)
-        self.rural_bias.setSingleStep(0.1)
+        self.distance = distance_box()
         self.form = QFormLayout()
         for w in (self.seed, self.sites, self.outlets, self.radius, self.site_radius,
-                  self.strategy, self.rural_bias):
+                  self.strategy, self.rural_bias, self.distance):
             self.form.addRow(QLabel(), w)
         self.recompute = QPushButton()
         self.recompute.setDefault(True)
@@ -261,19 +386,26 @@ class ControlsPanel(QWidget):
         self.error = plain_label()
         self.error.setStyleSheet("color:#b00020")
         self.error.setWordWrap(True)
+        self.imported = plain_label()
+        self.imported.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.addLayout(self.form)
+        lay.addWidget(self.imported)
         lay.addLayout(buttons)
         lay.addWidget(self.error)
         lay.addStretch(1)
         state.busyChanged.connect(self._busy)
+        state.resultChanged.connect(lambda _r, _p: self.show_overlay())
         self.retranslate()
         self.show_params(state.params)
 
+    def _names(self) -> list[str]:
+        return [tr("Seed"), tr("Distribution sites"), tr("Service outlets"),
+                tr("Service radius"), tr("Delivery radius"), tr("Placement"), tr("Rural bias"),
+                tr("Distance")]
+
     def retranslate(self) -> None:
-        names = [tr("Seed"), tr("Distribution sites"), tr("Service outlets"),
-                 tr("Service radius"), tr("Delivery radius"), tr("Placement"), tr("Rural bias")]
-        for row, text in enumerate(names):
+        for row, text in enumerate(self._names()):
             self.form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().setText(text)
         current = self.strategy.currentData() or ScenarioParams.strategy
         self.strategy.clear()
@@ -285,41 +417,70 @@ class ControlsPanel(QWidget):
         self.recompute.setText(tr("Recompute"))
         self.cancel.setText(tr("Cancel"))
         self.strategy.setToolTip(tr("Where simulated service outlets are placed"))
+        retranslate_distance(self.distance)
         self.rural_bias.setToolTip(tr("Share of outlets placed by rural rather than urban "
                                       "population"))
+        for field in self.fields.values():
+            field._check()
+        self._validate()
+        self.show_overlay()
 
-    @staticmethod
-    def _spin(lo: int, hi: int, step: int = 1) -> QSpinBox:
-        s = QSpinBox()
-        s.setRange(lo, hi)
-        s.setSingleStep(step)
-        s.setGroupSeparatorShown(True)
-        return s
-
-    @staticmethod
-    def _dspin(lo: float, hi: float, suffix: str) -> QDoubleSpinBox:
-        s = QDoubleSpinBox()
-        s.setRange(lo, hi)
-        s.setDecimals(1)
-        s.setSuffix(suffix)
-        return s
+    def show_overlay(self) -> None:
+        """What is imported, and the counts it replaces switched off (not silently ignored)."""
+        ov = self.state.overlay
+        fixed = {"sites": False, "outlets": False}
+        parts = []
+        if ov is not None:
+            for key, layer, word in (("sites", ov.sites, tr("distribution sites")),
+                                     ("outlets", ov.outlets, tr("service outlets"))):
+                if layer is not None:
+                    fixed[key] = True
+                    parts.append(tr("{n} {what} imported").format(n=f"{len(layer):,}", what=word))
+                elif ov.other == "empty" and (ov.sites is not None or ov.outlets is not None):
+                    fixed[key] = True
+                    parts.append(tr("no {what}").format(what=word))
+            if ov.added_outlets is not None and len(ov.added_outlets):
+                parts.append(tr("{n} accepted recommended outlets").format(
+                    n=f"{len(ov.added_outlets):,}"))
+        for key, off in fixed.items():
+            self.fields[key].setEnabled(not off)
+            if off:
+                self.fields[key].setToolTip(tr("Set by the imported file; File › New scenario "
+                                               "goes back to the simulation"))
+            else:
+                self.fields[key]._check()
+        source = f" ({ov.source_name})" if ov is not None and ov.source_name else ""
+        self.imported.setText(tr("Network: {parts}").format(parts="; ".join(parts)) + source
+                              if parts else "")
+        self.imported.setVisible(bool(parts))
 
     def show_params(self, p: ScenarioParams) -> None:
-        self.seed.setValue(p.seed)
-        self.sites.setValue(p.sites)
-        self.outlets.setValue(p.outlets)
-        self.radius.setValue(p.radius_km)
-        self.site_radius.setValue(p.site_radius_km)
+        for name, field in self.fields.items():
+            field.setValue(getattr(p, name))
         self.strategy.setCurrentIndex(STRATEGIES.index(p.strategy))
-        self.rural_bias.setValue(p.rural_bias)
+        set_distance(self.distance, p.distance)
+
+    def problems(self) -> list[str]:
+        labels = dict(zip(("seed", "sites", "outlets", "radius_km", "site_radius_km"),
+                          self._names()))
+        labels["rural_bias"] = tr("Rural bias")
+        return [tr("{name}: {text!r} is not {range}").format(
+                    name=labels[name], text=field.text(), range=field.allowed())
+                for name, field in self.fields.items() if field.value() is None]
+
+    def _validate(self) -> None:
+        problems = self.problems()
+        self.error.setText("\n".join(problems))
+        self.recompute.setEnabled(not problems)
 
     def params(self) -> ScenarioParams:
-        return ScenarioParams(seed=self.seed.value(), sites=self.sites.value(),
-                              outlets=self.outlets.value(), radius_km=self.radius.value(),
-                              site_radius_km=self.site_radius.value(),
-                              strategy=str(self.strategy.currentData()),
-                              rural_bias=round(self.rural_bias.value(), 3),
-                              cell_km=self.state.params.cell_km)
+        values = {name: field.value() for name, field in self.fields.items()}
+        if any(v is None for v in values.values()):
+            raise ParameterError("; ".join(self.problems()))
+        values["rural_bias"] = round(float(values["rural_bias"]), 3)
+        return ScenarioParams(**values, strategy=str(self.strategy.currentData()),
+                              cell_km=self.state.params.cell_km,
+                              distance=str(self.distance.currentData()))
 
     def apply(self) -> None:
         try:
@@ -328,7 +489,7 @@ class ControlsPanel(QWidget):
             self.error.setText(str(exc))
             return
         self.error.setText("")
-        self.state.recompute(params)
+        self.state.change(params)
 
     def _busy(self, busy: bool) -> None:
         self.cancel.setEnabled(busy)

@@ -48,5 +48,9 @@ class PrintDialog(SaveFileDialog):
                             dpi=int(self.dpi.currentData()), lang=self.lang.currentData(),
                             title=self.title.text().strip() or None,
                             inset=self.inset.isChecked())
-        QSettings().setValue(KEY, str(path.parent))
         return path, opts
+
+
+def remember_print_folder(path: Path) -> None:
+    """Called once a print map was written: a failed target is never suggested again."""
+    QSettings().setValue(KEY, str(Path(path).parent))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from reach_planner.geo.data import load_china
+from reach_planner.geo.params import NUM_LIMITS
 from reach_planner.geo.recommend import (
     MAX_COUNT,
     RecommendParams,
@@ -47,6 +48,34 @@ def _table(columns: int) -> QTableWidget:
     t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     return t
+
+
+class _NumItem(QTableWidgetItem):
+    """A cell that sorts by its number, not its text."""
+
+    def __init__(self, text: str, key: float | str) -> None:
+        super().__init__(text)
+        self.key = key
+
+    def __lt__(self, other) -> bool:
+        try:
+            return self.key < other.key
+        except (AttributeError, TypeError):
+            return super().__lt__(other)
+
+
+def nearest_towns(lon, lat) -> list[str]:
+    """The nearest GeoNames place to each point (a pick has no name of its own)."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    places = load_china().places
+    zh = current_language() == "zh"
+    k = np.cos(np.radians(35.0))
+    tree = cKDTree(np.column_stack([places["lon"].to_numpy() * k, places["lat"].to_numpy()]))
+    _d, idx = tree.query(np.column_stack([np.asarray(lon) * k, np.asarray(lat)]))
+    names = places["name_zh"] if zh else places["name"]
+    return [str(names.iloc[i]) for i in np.atleast_1d(idx)]
 
 
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
@@ -86,7 +115,7 @@ class RecommendPanel(QWidget):
         self.province = compact_combo()
         self.method = compact_combo()
         self.radius = QDoubleSpinBox()
-        self.radius.setRange(0.1, 1000)
+        self.radius.setRange(*NUM_LIMITS["radius_km"])
         self.radius.setDecimals(1)
         self.radius.setSuffix(" km")
         self.form = QFormLayout()
@@ -106,6 +135,15 @@ class RecommendPanel(QWidget):
         self.summary = plain_label()
         self.summary.setWordWrap(True)
         self.table = _table(3)
+        self.picks = _table(6)  # one row per recommended outlet
+        self.picks.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.picks.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.picks.setSortingEnabled(True)
+        self.picks.sortItems(1)  # pick order (largest gain first) until the planner sorts
+        self.picks.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.picks.cellClicked.connect(self._pick_clicked)
+        self.export = QPushButton()
+        self.export.clicked.connect(self.export_picks)
         self.curve = QLabel()
         self.curve.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay = QVBoxLayout(self)
@@ -113,6 +151,8 @@ class RecommendPanel(QWidget):
         lay.addLayout(buttons)
         lay.addWidget(self.summary)
         lay.addWidget(self.table, 1)
+        lay.addWidget(self.picks, 2)
+        lay.addWidget(self.export)
         lay.addWidget(self.curve)
         self.capacity = CapacityPanel(state)
         lay.addWidget(self.capacity)
@@ -146,6 +186,8 @@ class RecommendPanel(QWidget):
         self.clear.setText(tr("Clear"))
         self.table.setHorizontalHeaderLabels([tr("Province"), tr("New outlets"),
                                               tr("Newly covered")])
+        self.picks.setHorizontalHeaderLabels(self.pick_headers())
+        self.export.setText(tr("Export the recommended outlets (CSV)…"))
         self.show_recommendation(self.state.recommendation)
         self.capacity.retranslate()
 
@@ -186,6 +228,8 @@ class RecommendPanel(QWidget):
             self._job += 1  # the final answer: later interim answers are stale
         self.accept.setEnabled(rec is not None and len(rec.sites) > 0)
         self.clear.setEnabled(rec is not None)
+        self.export.setEnabled(rec is not None and len(rec.sites) > 0)
+        self._fill_picks(rec)
         if rec is None:
             self.summary.setText(tr("Find where new service outlets would reach the most "
                                     "rural people now beyond the service radius."))
@@ -220,6 +264,89 @@ class RecommendPanel(QWidget):
         pixmap.loadFromData(png, "PNG")
         self.curve.setPixmap(pixmap)
 
+    # -- the recommended outlets, one row each ---------------------------------------------
+    @staticmethod
+    def pick_headers() -> list[str]:
+        return [tr("Nearest town"), tr("#"), tr("Province"), tr("Latitude"), tr("Longitude"),
+                tr("Newly covered")]
+
+    def pick_rows(self, rec) -> list[list[tuple[str, float | str]]]:
+        """(text, sort key) per cell, in pick order (1 = largest gain)."""
+        s = rec.sites
+        towns = nearest_towns(s["lon"].to_numpy(), s["lat"].to_numpy())
+        zh = current_language() == "zh"
+        names = load_china().province_names()
+        rows = []
+        for i, r in enumerate(s.itertuples()):
+            prov = names.get(int(r.gb_code), (str(r.province), str(r.province)))[1 if zh else 0]
+            gain = float(rec.gains[i])
+            rows.append([(towns[i], towns[i]), (f"{i + 1}", i + 1), (prov, prov),
+                         (f"{r.lat:.4f}", r.lat), (f"{r.lon:.4f}", r.lon),
+                         (fmt_count(gain), gain)])
+        return rows
+
+    def _fill_picks(self, rec) -> None:
+        t = self.picks
+        t.setSortingEnabled(False)
+        rows = [] if rec is None or len(rec.sites) == 0 else self.pick_rows(rec)
+        t.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, (text, key) in enumerate(row):
+                item = _NumItem(text, key)
+                item.setData(Qt.ItemDataRole.UserRole, r)  # index into rec.sites
+                if c:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                t.setItem(r, c, item)
+        t.setSortingEnabled(True)
+
+    def _pick_clicked(self, row: int, _col: int) -> None:
+        """Zoom to the pick and show it in Details, outlined on the map."""
+        rec = self.state.recommendation
+        item = self.picks.item(row, 0)
+        if rec is None or item is None:
+            return
+        i = int(item.data(Qt.ItemDataRole.UserRole))
+        lat, lon = float(rec.sites["lat"].iloc[i]), float(rec.sites["lon"].iloc[i])
+        d = 0.25
+        self.state.zoomRequested.emit(lat - d, lon - d, lat + d, lon + d)
+        self.state.select("recommended", i)
+
+    def export_picks(self, path=None) -> None:
+        """The picks as CSV (UTF-8 with BOM, so Excel shows Chinese names), in the runner."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from reach_planner.geo.atomic import atomic_write_bytes
+
+        rec = self.state.recommendation
+        if rec is None or len(rec.sites) == 0:
+            return
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(self, tr("Export the recommended outlets"),
+                                                  "recommended_outlets.csv", "CSV (*.csv)")
+            if not name:
+                return
+            path = name
+        rows = self.pick_rows(rec)
+        heads = self.pick_headers()
+
+        def job(progress) -> Path:
+            import csv
+            import io
+
+            buf = io.StringIO()
+            w = csv.writer(buf)
+            w.writerow(heads)
+            for row in sorted(rows, key=lambda r: r[1][1]):
+                w.writerow([text if c not in (3, 4, 5) else key for c, (text, key) in enumerate(row)])
+            return atomic_write_bytes(Path(path), buf.getvalue().encode("utf-8-sig"))
+
+        self.state.runner.start(
+            "export-picks", job,
+            done=lambda p: self.state.statusMessage.emit(tr("Wrote {path}").format(path=p)),
+            failed=lambda exc: self.state.errorRaised.emit(str(exc)))
+
 
 def quality_text(rec) -> str:
     """How close to the best possible the answer is, and why the solver stopped."""
@@ -237,6 +364,34 @@ def quality_text(rec) -> str:
     return tr("Within {gap}% of the best possible (≤ {bound}).").format(gap=gap, bound=bound)
 
 
+def differences(a, b) -> list[str]:
+    """What differs between scenario A and B: parameters, then where the sites come from."""
+    from reach_planner.ui.maps.style import network_credit
+
+    if a is None or b is None:
+        return []
+    labels = {"seed": tr("Seed"), "sites": tr("Distribution sites"),
+              "outlets": tr("Service outlets"), "radius_km": tr("Service radius"),
+              "site_radius_km": tr("Delivery radius"), "strategy": tr("Placement"),
+              "rural_bias": tr("Rural bias"), "cell_km": tr("Grid spacing")}
+    out = []
+    for key, label in labels.items():
+        va, vb = getattr(a.params, key), getattr(b.params, key)
+        if va != vb:
+            unit = " km" if key.endswith("_km") else ""
+            fa, fb = (f"{va:,}", f"{vb:,}") if isinstance(va, int) else (f"{va:g}", f"{vb:g}")
+            out.append(f"{label} {fa}{unit} → {fb}{unit}")
+    na, nb = network_credit(a, tr), network_credit(b, tr)
+    sa, sb = a.summary, b.summary
+    if na != nb or (sa.distribution_sites, sa.service_outlets) != (sb.distribution_sites,
+                                                                   sb.service_outlets):
+        out.append(tr("network {a} ({sa} sites, {oa} outlets) → {b} ({sb} sites, {ob} outlets)")
+                   .format(a=na, b=nb, sa=f"{sa.distribution_sites:,}",
+                           oa=f"{sa.service_outlets:,}", sb=f"{sb.distribution_sites:,}",
+                           ob=f"{sb.service_outlets:,}"))
+    return out
+
+
 class ComparePanel(QWidget):
     """Scenario A (baseline) vs B (current): figures side by side with the change."""
 
@@ -252,10 +407,13 @@ class ComparePanel(QWidget):
         buttons.addWidget(self.stop)
         self.note = plain_label()
         self.note.setWordWrap(True)
+        self.diffs = plain_label()
+        self.diffs.setWordWrap(True)
         self.table = _table(4)
         lay = QVBoxLayout(self)
         lay.addLayout(buttons)
         lay.addWidget(self.note)
+        lay.addWidget(self.diffs)
         lay.addWidget(self.table, 1)
         state.comparisonChanged.connect(self.show_comparison)
         self.comparison = None
@@ -271,6 +429,7 @@ class ComparePanel(QWidget):
     def show_comparison(self, cmp) -> None:
         self.comparison = cmp
         self.stop.setEnabled(cmp is not None)
+        self.diffs.setVisible(cmp is not None)
         if cmp is None:
             self.note.setText(tr("Set a baseline, change the scenario (or accept recommended "
                                  "outlets), and compare the two here and on the map."))
@@ -278,6 +437,9 @@ class ComparePanel(QWidget):
             return
         self.note.setText(tr("{people} rural people newly covered (blue on the map).").format(
             people=fmt_count(cmp.newly_covered_people)))
+        changes = differences(self.state.baseline, self.state.result)
+        self.diffs.setText(tr("A → B: {changes}").format(changes="; ".join(changes)) if changes
+                           else tr("A and B have the same parameters and sites."))
         rows = []
         for r in cmp.rows:
             pct = r.key.endswith("_pct")

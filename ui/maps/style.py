@@ -45,7 +45,7 @@ GAP_ALPHA = 0.85
 TITLE = "Goodaymart rural reach"
 SUBTITLE = ("{sites} distribution sites · {outlets} service outlets · service radius {km} km"
             " · rural covered {pct}% · seed {seed}")
-ATTRIBUTION = "Natural Earth · GeoNames (CC-BY 4.0) · NBS 2020 census · network simulated"
+ATTRIBUTION = "Natural Earth · GeoNames (CC-BY 4.0) · NBS 2020 census · network {network}"
 PRINT_ATTRIBUTION = ("Boundaries: Natural Earth · Places: GeoNames (CC-BY 4.0) · "
                      "Population: NBS 2020 census · Network {network}")
 PROJECTION = "Albers equal-area conic, 105°E, standard parallels 25°N and 47°N"
@@ -62,7 +62,7 @@ MAP_TEXT_LABELS = (
     "Recommended outlets", "Recommended outlet", "Newly covered",
     "Overloaded outlets", "Overloaded outlet (size: households beyond capacity)",
     OVERLOAD_TIP,
-    "Top gap regions (rank)", "South China Sea Islands", "km",
+    "Top gap regions (rank)", "South China Sea Islands", "km", "m",
     "outside the network data", "Outside the network data (Taiwan, Hong Kong, Macao)",
     "Shaded relief", "Cities",
     # progress messages of the background job (geo stages and map drawing)
@@ -150,6 +150,11 @@ def network_credit(result: ScenarioResult, t: Translate = str) -> str:
                if any(s in set(layer["source"]) for layer in (net.sites, net.outlets)
                       if "source" in layer and len(layer))]
     return " + ".join(t(s) for s in sources) or t("simulated")
+
+
+def web_credit(result: ScenarioResult, t: Translate = str) -> str:
+    """The on-screen map's credit line, naming the network's real source(s)."""
+    return t(ATTRIBUTION).format(network=network_credit(result, t))
 
 
 def short_zh(name: str) -> str:

@@ -117,7 +117,7 @@ def _points_js(kind: str, lon: np.ndarray, lat: np.ndarray, names: list[str], co
 def _covered_js(result: ScenarioResult) -> str:
     style_ = {"stroke": False, "fillColor": COVERED, "fillOpacity": 0.35}
     return (f"return L.geoJSON({covered_geojson(result)}, "
-            f"{{style: {safe_json(style_)}, interactive: false}});")
+            f"{{style: {safe_json(style_)}, interactive: false, renderer: rp.canvas}});")
 
 
 def _gaps_js(result: ScenarioResult) -> str:
@@ -174,6 +174,7 @@ class MapPayload:
 
     layers: tuple[tuple[str, str, bool], ...]  # (name, JS body returning a layer, shown)
     legend_html: str
+    attribution: str = ""  # the credit line, naming where this network came from
 
 
 def build_payload(result: ScenarioResult, opts: MapOptions | None = None,
@@ -197,14 +198,15 @@ def build_payload(result: ScenarioResult, opts: MapOptions | None = None,
         layers.append((opts.t("Top gap regions"), _labels_js(result, opts), True))
     if newly_covered is not None:
         layers.insert(3, (opts.t("Newly covered"), newly_covered_js(result, newly_covered), True))
-    return MapPayload(layers=tuple(layers), legend_html=_legend_html(opts))
+    return MapPayload(layers=tuple(layers), legend_html=_legend_html(opts),
+                      attribution=style.web_credit(result, opts.t))
 
 
 def newly_covered_js(result: ScenarioResult, mask: np.ndarray) -> str:
     union = union_cells(result.demand.grid, np.flatnonzero(mask))
     geo = geojson_text([union] if union is not None else [], [{}], 2)
     style_ = {"color": NEWLY, "weight": 1, "fillColor": NEWLY, "fillOpacity": 0.55}
-    return f"return L.geoJSON({geo}, {{style: {safe_json(style_)}, interactive: false}});"
+    return f"return L.geoJSON({geo}, {{style: {safe_json(style_)}, interactive: false, renderer: rp.canvas}});"
 
 
 def recommended_js(sites) -> str:
@@ -248,14 +250,14 @@ def build_map(result: ScenarioResult, opts: MapOptions | None = None,
     root.html.add_child(Element(_page_html(opts)), name="rp_page")
     root.html.add_child(Element(f"<script>{_RP_JS}{BASE_JS}</script>"), name="rp_lib")
     root.html.add_child(Element(base_script(opts.lang, opts.t, relief)), name="rp_base")
-    texts = safe_json({k: opts.t(k) for k in JS_TEXTS})
+    texts = safe_json({k: opts.t(k) for k in (*JS_TEXTS, "km", "m")})
     root.html.add_child(Element(f"<script>rp.text = {texts};</script>"), name="rp_text")
     for name, js, shown in payload.layers:
         DataLayer(name, js, show=shown).add_to(m)
     control = folium.LayerControl(collapsed=False, position="topright").add_to(m)
     root.html.add_child(Element(f'<div id="rp-legend-src" hidden>{payload.legend_html}</div>'),
                         name="rp_legend")
-    _Finish(control, opts).add_to(m)
+    _Finish(control, payload.attribution).add_to(m)
     return m
 
 
@@ -264,7 +266,8 @@ def update_script(payload: MapPayload) -> str:
     keeping the view, the layer order and which layers are switched on."""
     specs = ",".join(f"[{safe_json(name)}, function(map){{ {js} }}]"
                      for name, js, _ in payload.layers)
-    return f"rp.update([{specs}], {safe_json(payload.legend_html)}); true"
+    return (f"rp.update([{specs}], {safe_json(payload.legend_html)}, null, "
+            f"{safe_json(payload.attribution)}); true")
 
 
 def render_html(result: ScenarioResult, opts: MapOptions | None = None,
@@ -335,11 +338,11 @@ rp.finish({{ this._parent.get_name() }}, {{ this.control.get_name() }}, {{ this.
 {% endmacro %}
 """)
 
-    def __init__(self, control: folium.LayerControl, opts: MapOptions) -> None:
+    def __init__(self, control: folium.LayerControl, attribution: str) -> None:
         super().__init__()
         self._name = "Finish"
         self.control = control
-        self.attribution = safe_json(opts.t(ATTRIBUTION))
+        self.attribution = safe_json(attribution)
 
         self.bounds = safe_json(CHINA_BOUNDS)
 
@@ -354,7 +357,30 @@ rp.fmt = function(key, values) {
   Object.keys(values).forEach(function(k) { s = s.split('{' + k + '}').join(String(values[k])); });
   return s;
 };
+// Every vector layer draws on this one canvas: a second canvas stacked above it (the
+// covered area had one) would take every mouse event from the clickable layers below.
 rp.select = function(kind, index) { if (rp.bridge) { rp.bridge.select(kind, index); } };
+rp.hl = [];
+rp.highlight = function(kind, index) {
+  // The host highlights what is selected (a click on the map, a table row).
+  rp.hl.forEach(function(l) { if (l._rpStyle) { l.setStyle(l._rpStyle); } });
+  rp.hl = [];
+  var group = kind === 'gap' ? rp.layers.gaps : kind === 'province' ? rp.layers.provinces : rp.layers[kind];
+  if (!group) { return 0; }
+  group.eachLayer(function(l) {
+    var p = (l.feature && l.feature.properties) || {};
+    var hit = kind === 'gap' ? p.r === index : kind === 'province' ? p.gb === index : p.i === index;
+    if (!hit) { return; }
+    var o = l.options;
+    l._rpStyle = {stroke: o.stroke, color: o.color, weight: o.weight};
+    if (o.radius !== undefined) { l._rpStyle.radius = o.radius; }
+    if (kind === 'province') { l.setStyle({color: '#111111', weight: 3}); }
+    else if (kind === 'gap') { l.setStyle({stroke: true, color: '#111111', weight: 2.5}); l.bringToFront(); }
+    else { l.setStyle({stroke: true, color: '#111111', weight: 3, radius: (o.radius || 4) + 3}); l.bringToFront(); }
+    rp.hl.push(l);
+  });
+  return rp.hl.length;
+};
 rp.textTip = function(text) { var s = document.createElement('span'); s.textContent = text; return s; };
 rp.pointLayer = function(map, kind, d, style) {
   var feats = new Array(d.lon.length);
@@ -404,7 +430,24 @@ rp.gapLabels = function(map, data) {
     mk.on('click', function() { rp.select('gap', d.r); });
     g.addLayer(mk);
   });
+  var tidy = function() { rp.declutter(map, g); };
+  g.on('add', function() { tidy(); map.on('zoomend', tidy); });
+  g.on('remove', function() { map.off('zoomend', tidy); });
+  rp.layers.labels = g;
   return g;
+};
+rp.declutter = function(map, g) {
+  // Labels in rank order: a label that would overlap a larger gap's label is hidden
+  // at this zoom (and shown again when zooming in separates them).
+  var kept = [];
+  g.eachLayer(function(mk) {
+    var el = mk.getElement();
+    if (!el) { return; }
+    var p = map.latLngToLayerPoint(mk.getLatLng());
+    var clash = kept.some(function(q) { return Math.abs(q.x - p.x) < 30 && Math.abs(q.y - p.y) < 24; });
+    el.style.display = clash ? 'none' : '';
+    if (!clash) { kept.push(p); }
+  });
 };
 rp.provinceLayer = function(map, geo) {
   var layer = L.geoJSON(geo, {
@@ -441,16 +484,24 @@ rp.getView = function() {
   return {lat: c.lat, lon: c.lng, zoom: rp.map.getZoom()};
 };
 rp.setView = function(lat, lon, zoom) { rp.map.setView([lat, lon], zoom, {animate: false}); };
-rp.fitBounds = function(s, w, n, e) { rp.map.fitBounds([[s, w], [n, e]], {animate: false, padding: [20, 20]}); };
+rp.padding = function() {
+  // keep fitted features clear of the legend (bottom left) and the layer list (top right)
+  var leg = document.querySelector('.rp-legend'), ctl = document.querySelector('.leaflet-control-layers');
+  var x = rp.map.getSize().x;
+  var lw = Math.min(leg ? leg.offsetWidth + 24 : 20, x * 0.3), cw = Math.min(ctl ? ctl.offsetWidth + 24 : 20, x * 0.3);
+  return {paddingTopLeft: [lw, 20], paddingBottomRight: [cw, 20]};
+};
+rp.fitBounds = function(s, w, n, e) { rp.map.fitBounds([[s, w], [n, e]], Object.assign({animate: false}, rp.padding())); };
 rp.afterFrames = function(n, fn) {
   if (n <= 0) { fn(); return; }
   requestAnimationFrame(function() { rp.afterFrames(n - 1, fn); });
 };
-rp.update = function(specs, legendHtml, remove) {
+rp.update = function(specs, legendHtml, remove, attribution) {
   // Full update (legendHtml given): replace every data layer in order, so drawing and
   // control order stay put, and drop layers the new result no longer has. Partial
   // update (legendHtml null): only the listed layers change.
   rp.drawn = false;
+  rp.hl = [];
   var map = rp.map, ctl = rp.layerControl;
   var names = specs.map(function(s) { return s[0]; });
   var drop = legendHtml === null ? (remove || []) :
@@ -473,6 +524,12 @@ rp.update = function(specs, legendHtml, remove) {
     legend.outerHTML = legendHtml;
     if (rp.legendCollapsed) { document.querySelector('.rp-legend').classList.add('rp-collapsed'); }
   }
+  if (attribution) {
+    // the credit names the network's source: it changes with an import
+    map.attributionControl.removeAttribution(rp.attribution);
+    map.attributionControl.addAttribution(attribution);
+    rp.attribution = attribution;
+  }
   rp.afterFrames(3, function() { rp.drawn = true; });
 };
 rp.finish = function(map, control, attribution, bounds) {
@@ -480,13 +537,21 @@ rp.finish = function(map, control, attribution, bounds) {
   rp.layerControl = control;
   map.attributionControl.setPrefix('Leaflet');
   map.attributionControl.addAttribution(attribution);
+  rp.attribution = attribution;
   var exporting = /export=1/.test(window.location.hash);
   if (exporting) {
     // Report images: title on, interactive controls off.
     rp.control(map, 'rp-title-src', 'topleft');
     document.body.classList.add('rp-export');
   }
-  L.control.scale({imperial: false, maxWidth: 160, position: 'bottomleft'}).addTo(map);
+  var scale = L.control.scale({imperial: false, maxWidth: 160, position: 'bottomleft'});
+  scale._updateScale = function(el, text, ratio) {
+    // units in the page's language (公里/米 in Chinese)
+    el.style.width = Math.round(this.options.maxWidth * ratio) + 'px';
+    var m = /^([0-9.]+) (km|m)$/.exec(text);
+    el.textContent = m ? m[1] + ' ' + (rp.text[m[2]] || m[2]) : text;
+  };
+  scale.addTo(map);
   rp.control(map, 'rp-legend-src', 'bottomleft');
   document.addEventListener('click', function(ev) {
     var head = ev.target.closest && ev.target.closest('.rp-legend > b');
@@ -510,10 +575,17 @@ rp.finish = function(map, control, attribution, bounds) {
   }
   rp.rescale();
   if (rp.towns) { rp.towns(); }
+  // The host keeps the current view without asking the page (no waiting on a save).
+  rp.reportView = function() { if (rp.bridge && rp.bridge.moved) { rp.bridge.moved(JSON.stringify(rp.getView())); } };
+  map.on('moveend', rp.reportView);
   if (typeof QWebChannel !== 'undefined' && typeof qt !== 'undefined') {
-    new QWebChannel(qt.webChannelTransport, function(ch) { rp.bridge = ch.objects.bridge || null; });
+    new QWebChannel(qt.webChannelTransport, function(ch) { rp.bridge = ch.objects.bridge || null; rp.reportView(); });
   }
-  rp.afterFrames(3, function() { rp.drawn = true; });
+  var ready = function() {
+    if (rp.reliefPending) { setTimeout(ready, 30); return; }
+    rp.afterFrames(3, function() { rp.drawn = true; });
+  };
+  ready();
 };
 """
 

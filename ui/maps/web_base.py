@@ -99,6 +99,8 @@ rp.base = function(map, d) {
     }}).addTo(map);
   if (d.relief) {
     var img = L.imageOverlay(d.relief.url, d.relief.bounds, {pane: 'rp-relief', interactive: false});
+    rp.reliefPending = true;  // "drawn" waits for the image: a grab before it paints is blank
+    img.once('load error', function() { rp.reliefPending = false; });
     img.addTo(map);
     rp.layerControl.addOverlay(img, d.names.relief);
   }

@@ -1,0 +1,270 @@
+"""Bring your own demand: a population raster or weighted points, aggregated to the hex grid.
+
+Planners often have better data than any model: a WorldPop or GHS-POP GeoTIFF (any
+CRS, nodata honoured; pixel values are people per pixel) or their own orders and
+households as points with a weight column (CSV/XLSX/GeoJSON/GPKG, the same readers and
+column rules as the site import). Every unit of weight goes to the hexagon that holds
+it; weight in a hexagon whose centre is abroad or at sea goes to the nearest cell when
+the point itself is in one of the 31 provinces, otherwise it is counted as
+``outside``. Nothing is dropped silently: ``total == inside + outside``.
+
+Large pixels (wider than a third of a cell, e.g. a 0.25 degree grid) are split into
+sub-pixels before assignment, so coarse rasters still spread over the cells they
+cover. The imported weight becomes the analysed demand (``Demand.rural``; ``urban`` is
+zero), whatever it measures; the summary names the file.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from reach_planner.geo.columns import normalise
+from reach_planner.geo.demand import Demand
+from reach_planner.geo.grid import HexGrid, build_grid, province_of
+from reach_planner.geo.site_tables import SUFFIXES, SiteFileError, read_table
+from reach_planner.geo.sites_io import ImportIssue, _Checker, _guarded, _numbers, resolve_columns
+from reach_planner.geo.sphere import SphereIndex
+
+WEIGHT_ALIASES = ("weight", "population", "pop", "people", "orders", "order_count", "households",
+                  "demand", "count", "value", "人口", "人数", "订单数", "订单量", "订单", "户数",
+                  "需求", "权重", "数量")
+RASTER_SUFFIXES = (".tif", ".tiff")
+MAX_SUBDIVIDE = 8
+BLOCK_ROWS = 512
+
+
+class DemandFileError(SiteFileError):
+    """The demand file as a whole cannot be used; the message names the file."""
+
+
+class WeightColumnNotFound(DemandFileError):
+    """No weight column was recognised; ``columns`` lets a dialog offer the file's columns."""
+
+    def __init__(self, message: str, columns: list[str]) -> None:
+        super().__init__(message)
+        self.columns = columns
+
+
+@dataclass(frozen=True, eq=False)
+class DemandImport:
+    """An imported demand and what happened to the file's weight."""
+
+    demand: Demand
+    kind: str  # "raster" or "points"
+    total: float  # all valid weight in the file
+    inside: float  # aggregated to cells of the 31 provinces
+    outside: float  # fell outside them
+    rows_read: int  # points: data rows; raster: valid pixels
+    issues: tuple[ImportIssue, ...] = ()  # skipped rows (points)
+    column: str = ""
+
+
+def read_demand(path: str | Path, cell_km: float = 10.0, weight_col: str | None = None
+                ) -> DemandImport:
+    """Read a raster (.tif) or point file into demand on the grid of ``cell_km``.
+
+    Raises only :class:`DemandFileError`/:class:`SiteFileError` (whole-file problems);
+    nothing is changed until the caller runs a scenario with the result.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DemandFileError(f"{path}: file not found")
+    if path.is_dir():
+        raise DemandFileError(f"{path}: is a folder, not a file")
+    suffix = path.suffix.lower()
+    if suffix not in RASTER_SUFFIXES and suffix not in SUFFIXES:
+        raise DemandFileError(f"{path}: unsupported file type '{path.suffix}'; use .tif, .csv, "
+                              ".xlsx, .geojson or .gpkg")
+    if suffix in RASTER_SUFFIXES:
+        if weight_col:
+            raise DemandFileError(f"{path}: --demand-col is for point files; a raster's "
+                                  "pixel values are the weight")
+        return _guarded(path, lambda: _read_raster(path, build_grid(cell_km)))
+    return _guarded(path, lambda: _read_points(path, build_grid(cell_km), weight_col))
+
+
+# -- aggregation ----------------------------------------------------------------------------
+class _Accumulator:
+    """Adds weighted lon/lat points to grid cells; keeps what fell outside."""
+
+    def __init__(self, grid: HexGrid) -> None:
+        self.grid = grid
+        self.cells = np.zeros(grid.size)
+        self.outside = 0.0
+        self._nearest: SphereIndex | None = None
+
+    def add(self, lon: NDArray[np.float64], lat: NDArray[np.float64], w: NDArray[np.float64]) -> None:
+        cell = self.grid.cell_of(lon, lat)
+        hit = cell >= 0
+        np.add.at(self.cells, cell[hit], w[hit])
+        miss = np.flatnonzero(~hit)
+        if len(miss) == 0:
+            return
+        ok = np.isfinite(lon[miss]) & np.isfinite(lat[miss])
+        miss_ok = miss[ok]
+        inland = miss_ok[province_of(lon[miss_ok], lat[miss_ok]) > 0]
+        if len(inland):
+            if self._nearest is None:
+                self._nearest = SphereIndex(self.grid.lon, self.grid.lat)
+            _, near = self._nearest.nearest(lon[inland], lat[inland])
+            np.add.at(self.cells, near, w[inland])
+        self.outside += float(w[miss].sum() - w[inland].sum())
+
+    def demand(self, path: Path, kind: str, column: str = "") -> Demand:
+        source = {"name": "imported", "file": path.name, "kind": kind}
+        if column:
+            source["column"] = column
+        source["path"] = str(path.resolve())  # for scenario files; not shown in summaries
+        rural = self.cells.copy()
+        rural.flags.writeable = False
+        urban = np.zeros(self.grid.size)
+        urban.flags.writeable = False
+        return Demand(grid=self.grid, rural=rural, urban=urban, source=source,
+                      outside=self.outside)
+
+
+# -- rasters --------------------------------------------------------------------------------
+def _read_raster(path: Path, grid: HexGrid) -> DemandImport:
+    import rasterio
+    from rasterio.errors import RasterioIOError
+
+    try:
+        src = rasterio.open(path)
+    except RasterioIOError as exc:
+        raise DemandFileError(f"{path}: not a readable GeoTIFF ({str(exc).splitlines()[0][:120]})") from None
+    with src:
+        if src.crs is None:
+            raise DemandFileError(f"{path}: the raster has no coordinate reference system")
+        acc = _Accumulator(grid)
+        n_sub = _subdivisions(src, grid.spacing_km)
+        total, valid = 0.0, 0
+        for row0 in range(0, src.height, BLOCK_ROWS):
+            win = rasterio.windows.Window(0, row0, src.width, min(BLOCK_ROWS, src.height - row0))
+            band = src.read(1, window=win, masked=True).astype(np.float64)
+            values = band.filled(np.nan)
+            ok = np.isfinite(values) & (values > 0)
+            valid += int((np.isfinite(values) & ~np.ma.getmaskarray(band)).sum())
+            rows, cols = np.nonzero(ok)
+            if len(rows) == 0:
+                continue
+            w = values[rows, cols]
+            total += float(w.sum())
+            lon, lat, ww = _pixel_points(src, rows + row0, cols, w, n_sub)
+            acc.add(lon, lat, ww)
+    demand = acc.demand(path, "raster")
+    inside = float(demand.rural.sum())
+    return DemandImport(demand=demand, kind="raster", total=total, inside=inside,
+                        outside=acc.outside, rows_read=valid)
+
+
+def _subdivisions(src, cell_km: float) -> int:
+    """Sub-pixels per side so that each is at most a third of a cell wide."""
+    from rasterio.warp import transform
+
+    cx, cy = src.width / 2.0, src.height / 2.0
+    xs, ys = _apply(src.transform, np.array([cx, cx + 1, cx]), np.array([cy, cy, cy + 1]))
+    lon, lat = transform(src.crs, "EPSG:4326", list(xs), list(ys))
+    km_x = math.hypot((lon[1] - lon[0]) * 111.2 * math.cos(math.radians(lat[0])), (lat[1] - lat[0]) * 111.2)
+    km_y = math.hypot((lon[2] - lon[0]) * 111.2 * math.cos(math.radians(lat[0])), (lat[2] - lat[0]) * 111.2)
+    size = max(km_x, km_y)
+    if not math.isfinite(size):
+        return 1
+    return int(min(MAX_SUBDIVIDE, max(1, math.ceil(size / (cell_km / 3.0)))))
+
+
+def _apply(t, col: NDArray[np.float64], row: NDArray[np.float64]
+           ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The raster's affine transform: (column, row) -> CRS coordinates."""
+    return t.a * col + t.b * row + t.c, t.d * col + t.e * row + t.f
+
+
+def _pixel_points(src, rows: NDArray[np.int64], cols: NDArray[np.int64], w: NDArray[np.float64],
+                  n: int) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """lon/lat of pixel centres (or n x n sub-pixel centres) and their share of the weight."""
+    from rasterio.warp import transform
+
+    offs = (np.arange(n) + 0.5) / n
+    fr = (rows[:, None, None] + offs[None, :, None]) * np.ones((1, 1, n))
+    fc = (cols[:, None, None] + offs[None, None, :]) * np.ones((1, n, 1))
+    xs, ys = _apply(src.transform, fc.ravel(), fr.ravel())
+    lon, lat = transform(src.crs, "EPSG:4326", np.asarray(xs), np.asarray(ys))
+    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+    return lon, lat, np.repeat(w / (n * n), n * n)
+
+
+# -- points ---------------------------------------------------------------------------------
+def weight_column(columns: list[str], chosen: str | None, path: Path) -> str:
+    visible = [c for c in columns if not str(c).startswith("__")]
+    if chosen:
+        if chosen not in columns:
+            raise DemandFileError(f"{path}: no column named {chosen!r} (for the weight); columns "
+                                  f"are: {', '.join(visible)}")
+        return chosen
+    norm = {normalise(c): c for c in reversed(visible)}
+    for name in WEIGHT_ALIASES:
+        if normalise(name) in norm:
+            return norm[normalise(name)]
+    raise WeightColumnNotFound(
+        f"{path}: no weight column found (looked for weight/population/orders/households/人口/"
+        f"订单数/户数); columns are: {', '.join(visible)}. Choose it with --demand-col", visible)
+
+
+def _read_points(path: Path, grid: HexGrid, weight_col: str | None) -> DemandImport:
+    table = read_table(path)
+    frame = table.frame
+    cols = resolve_columns(frame, None, path)
+    wcol = weight_column([str(c) for c in frame.columns], weight_col, path)
+    check = _Checker(table)
+    bad = np.zeros(len(frame), dtype=bool)
+    lat, lon = _numbers(frame, cols, bad, check)
+    bad |= np.isnan(lat) | np.isnan(lon)
+    out_range = ~bad & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
+    check.error(out_range, "", lambda i: f"coordinates out of range ({lat[i]:g}, {lon[i]:g})")
+    bad |= out_range
+    w = _weights(frame[wcol].astype(str), bad, check, wcol)
+    bad |= np.isnan(w)
+    keep = ~bad
+    acc = _Accumulator(grid)
+    acc.add(lon[keep], lat[keep], w[keep])
+    demand = acc.demand(path, "points", wcol)
+    issues = check.sorted("error")
+    if not keep.any():
+        raise DemandFileError(f"{path}: no valid rows ({len(issues)} skipped; first: {issues[0]})"
+                              if issues else f"{path}: the file has no rows")
+    return DemandImport(demand=demand, kind="points", total=float(w[keep].sum()),
+                        inside=float(demand.rural.sum()), outside=acc.outside,
+                        rows_read=len(frame) + len(table.problems), issues=issues, column=wcol)
+
+
+def _weights(text, bad: NDArray[np.bool_], check: _Checker, col: str) -> NDArray[np.float64]:
+    stripped = text.str.strip().str.replace(",", "", regex=False)
+    import pandas as pd
+
+    w = np.array(pd.to_numeric(stripped, errors="coerce").to_numpy(dtype=float, na_value=np.nan))
+    w[~np.isfinite(w)] = np.nan
+    shown = text.to_numpy()
+    missing = ~bad & (stripped == "").to_numpy()
+    check.error(missing, col, lambda i: "missing weight")
+    check.error(~bad & ~missing & np.isnan(w), col, lambda i: f"weight is not a number: {shown[i][:40]!r}")
+    neg = ~bad & (w < 0)
+    check.error(neg, col, lambda i: f"negative weight {w[i]:g}")
+    w[neg | bad] = np.nan
+    return w
+
+
+def format_demand_report(imp: DemandImport, limit: int = 20) -> str:
+    """One paragraph for stderr or a dialog: what was read, where the weight went."""
+    what = "valid pixels" if imp.kind == "raster" else "rows"
+    col = f" (column {imp.column})" if imp.column else ""
+    lines = [f"{imp.demand.source['file']}: {imp.rows_read:,} {what}{col}, total {imp.total:,.0f}; "
+             f"{imp.inside:,.0f} in the 31 provinces, {imp.outside:,.0f} outside"]
+    if imp.issues:
+        lines.append(f"{len(imp.issues):,} rows skipped:")
+        lines += [f"  {i}" for i in imp.issues[:limit]]
+        if len(imp.issues) > limit:
+            lines.append(f"  … and {len(imp.issues) - limit:,} more")
+    return "\n".join(lines)

@@ -1,0 +1,116 @@
+"""Terrain-aware reach: flat-equivalent km from the nearest outlet over the hex graph.
+
+A straight 30 km across the Hengduan mountains is not the same trip as 30 km across
+the North China Plain. Travel is modelled as the cheapest path over the hex cells:
+
+* the graph links every cell to 24 neighbours (6 adjacent, 6 at sqrt(3) and 12 at
+  sqrt(7) spacings), so on flat ground a path deviates from the great circle by at most
+  2.5% (median 0.6%) on paths up to 150 km (6 neighbours alone would add up to 15%);
+* an edge costs its great-circle length times the mean terrain factor ``tau``
+  at five points along it (cost-distance as in GIS "path distance"; the end points
+  interpolated, the three inner points from the nearest relief node);
+* ``tau = exp(3.5 * S) * (1 + 0.1 * max(0, z - 3000 m) / 1000 m)``: the first term is
+  Tobler's hiking function (Tobler 1993, ``W = 6 exp(-3.5 |S + 0.05|)`` km/h) taken as
+  the ratio of flat to sloped speed, symmetric because installers drive both ways
+  (``S`` is the ETOPO5 slope, rise over run); the second term slows vehicles by 10%
+  per 1,000 m above 3,000 m (thin air costs a non-turbocharged engine ~10% of power
+  per 1,000 m).
+
+The service radius then means flat-equivalent km: a cell is covered when its
+cheapest path to an outlet costs no more than the radius. All outlets are sources of
+one Dijkstra run (a super-source linked to each outlet's cell by the straight
+distance to the cell centre; ``scipy.sparse.csgraph``), never a loop per outlet.
+ETOPO5's 9 km cells smooth slopes, so the factor is a lower bound of real detours.
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
+
+from reach_planner.geo.grid import HexGrid, build_grid, offset_pairs
+from reach_planner.geo.relief import Relief, load_relief
+from reach_planner.geo.sphere import chord_to_km, km_to_chord, to_xyz
+
+# Half of each neighbour ring (the graph is undirected): adjacent, sqrt(3), sqrt(7).
+OFFSETS = ((1, 0), (0, 1), (-1, 1),
+           (1, 1), (2, -1), (-1, 2),
+           (2, 1), (3, -1), (3, -2), (1, 2), (-1, 3), (-2, 3))
+TOBLER_K = 3.5
+ALTITUDE_FROM_M = 3_000.0
+ALTITUDE_SLOWDOWN_PER_KM = 0.10
+SAMPLES = np.linspace(0.0, 1.0, 5)
+WINDING_M = 1_200.0  # local relief (m) that doubles a road's length (calibrated, see README)
+START_SPACINGS = 2.0  # outlets link straight to the cells within two grid spacings
+
+
+def terrain_factor(relief: Relief, winding_m: float | None = None) -> NDArray[np.float64]:
+    """``tau`` on the relief grid: 1 on flat lowland, larger on slopes, in rugged land and high up."""
+    z = np.maximum(relief.elevation.astype(np.float64), 0.0)
+    alt = 1.0 + ALTITUDE_SLOWDOWN_PER_KM * np.maximum(z - ALTITUDE_FROM_M, 0.0) / 1000.0
+    winding = 1.0 + relief.ruggedness() / (WINDING_M if winding_m is None else winding_m)
+    return np.exp(TOBLER_K * relief.slope()) * winding * alt
+
+
+def edge_costs(grid: HexGrid, relief: Relief, src: NDArray[np.int64], dst: NDArray[np.int64],
+               tau: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(great-circle length, flat-equivalent cost) in km of each edge; ``tau`` on the relief grid."""
+    xyz = to_xyz(grid.lon, grid.lat)
+    length = chord_to_km(np.linalg.norm(xyz[src] - xyz[dst], axis=1))
+    tau_cell = relief.sample(grid.lon, grid.lat, tau)
+    lon0, lat0, lon1, lat1 = grid.lon[src], grid.lat[src], grid.lon[dst], grid.lat[dst]
+    total = tau_cell[src] + tau_cell[dst]  # the end points: sampled once per cell
+    for t in SAMPLES[1:-1]:
+        total += relief.nearest(lon0 + t * (lon1 - lon0), lat0 + t * (lat1 - lat0), tau)
+    return length, length * total / len(SAMPLES)
+
+
+class TerrainGraph:
+    """The hex graph of one grid with terrain edge costs; built once, reused per scenario."""
+
+    def __init__(self, grid: HexGrid, relief: Relief) -> None:
+        self.grid = grid
+        src, dst = offset_pairs(grid, OFFSETS)
+        tau = terrain_factor(relief)
+        self.length, cost = edge_costs(grid, relief, src, dst, tau)
+        self.tau_cell = relief.sample(grid.lon, grid.lat, tau)
+        self._src, self._dst, self._cost = src, dst, cost
+        self._tree = cKDTree(to_xyz(grid.lon, grid.lat))
+
+    def distance(self, lon: NDArray[np.float64], lat: NDArray[np.float64],
+                 costs: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
+        """Flat-equivalent km from the nearest of the points (lon, lat) to every cell."""
+        n = self.grid.size
+        if len(lon) == 0:
+            return np.full(n, np.inf)
+        w = self._cost if costs is None else costs
+        # Super-source n: an edge to every cell within two spacings of an outlet, costing
+        # the straight distance (times the cell's factor), so paths start off-lattice.
+        pts = to_xyz(np.asarray(lon, float), np.asarray(lat, float))
+        pairs = self._tree.query_ball_point(pts, km_to_chord(START_SPACINGS * self.grid.spacing_km))
+        j = np.fromiter((c for h in pairs for c in h), dtype=np.int64)
+        i = np.repeat(np.arange(len(pts)), [len(h) for h in pairs])
+        d0 = chord_to_km(np.linalg.norm(self._tree.data[j] - pts[i], axis=1))
+        start = np.full(n, np.inf)
+        np.minimum.at(start, j, d0 * (self.tau_cell[j] if costs is None else 1.0))
+        d_near, cell = self._tree.query(pts)  # an outlet offshore still reaches its cell
+        np.minimum.at(start, cell, chord_to_km(d_near) * (self.tau_cell[cell] if costs is None else 1.0))
+        hit = np.flatnonzero(np.isfinite(start))
+        rows = np.concatenate([self._src, np.full(len(hit), n)])
+        cols = np.concatenate([self._dst, hit])
+        vals = np.concatenate([w, np.maximum(start[hit], 1e-9)])
+        g = csr_matrix(coo_matrix((vals, (rows, cols)), shape=(n + 1, n + 1)))
+        return np.asarray(dijkstra(g, directed=False, indices=n))[:n]
+
+    def flat_distance(self, lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The same search with every terrain factor 1: the lattice's own error on flat ground."""
+        return self.distance(lon, lat, costs=self.length)
+
+
+@functools.cache
+def terrain_graph(cell_km: float = 10.0) -> TerrainGraph:
+    return TerrainGraph(build_grid(cell_km), load_relief())
