@@ -24,7 +24,7 @@ def overloaded_on_page(w) -> int:
 
 def test_capacity_from_the_panel_table_and_layer(window):
     w = window
-    panel = w.recommender.capacity
+    panel = w.capacity
     assert not panel.isChecked() and not panel.run.isEnabled()  # off by default
     panel.setChecked(True)
     panel.households.setValue(2000)
@@ -49,6 +49,7 @@ def test_capacity_from_the_panel_table_and_layer(window):
     lat = float(core.overloaded["lat"].iloc[i])
     assert zooms and zooms[-1][0] < lat < zooms[-1][2]
     assert details[-1]["ID"] == str(core.overloaded["site_id"].iloc[i])
+    assert wait_until(lambda: run_js(w.map, "rp.hl.length") == 1, 20)  # outlined on the map
 
     # the answer belongs to its result: a new result clears the table and the layer
     w.state.recompute()
@@ -59,7 +60,7 @@ def test_capacity_from_the_panel_table_and_layer(window):
 
 def test_unticking_clears_the_table_and_the_layer(window):
     w = window
-    panel = w.recommender.capacity
+    panel = w.capacity
     panel.setChecked(True)
     panel.households.setValue(1500)
     panel.run.click()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableView,
     QVBoxLayout,
+    QWidget,
 )
 
 from reach_planner.geo.siting.capacity import HOUSEHOLD_SIZE
@@ -112,10 +113,14 @@ class CapacityPanel(QGroupBox):
         self.table.horizontalHeader().resizeSection(0, 190)
         self.table.setSortingEnabled(True)
         self.table.clicked.connect(lambda index: self.show_row(index.row()))
-        lay = QVBoxLayout(self)
-        lay.addLayout(self.form)
-        lay.addWidget(self.summary)
-        lay.addWidget(self.table, 1)
+        self.body = QWidget()  # folded away while off: no room taken from the dock
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addLayout(self.form)
+        body.addWidget(self.summary)
+        body.addWidget(self.table, 1)
+        self.body.setVisible(False)
+        QVBoxLayout(self).addWidget(self.body)
         self.toggled.connect(self._switched)
         state.capacityChanged.connect(self.show_capacity)
         state.resultChanged.connect(lambda *_: self.show_capacity(state.capacity))
@@ -131,6 +136,7 @@ class CapacityPanel(QGroupBox):
         self.show_capacity(self.state.capacity)
 
     def _switched(self, on: bool) -> None:
+        self.body.setVisible(on)
         if not on and self.state.capacity is not None:
             self.state.set_capacity(None)  # off: no table, no layer
 

@@ -28,7 +28,6 @@ from reach_planner.geo.recommend import (
     min_outlets_for_target,
     recommend,
 )
-from reach_planner.ui.capacity_panel import CapacityPanel
 from reach_planner.ui.i18n import current_language, fmt_count, tr
 from reach_planner.ui.panels import plain_label
 from reach_planner.ui.state import AppState
@@ -154,8 +153,6 @@ class RecommendPanel(QWidget):
         lay.addWidget(self.picks, 2)
         lay.addWidget(self.export)
         lay.addWidget(self.curve)
-        self.capacity = CapacityPanel(state)
-        lay.addWidget(self.capacity)
         state.recommendationChanged.connect(self.show_recommendation)
         state.resultChanged.connect(lambda r, _p: self.radius.setValue(r.params.radius_km))
         self.retranslate()
@@ -189,7 +186,6 @@ class RecommendPanel(QWidget):
         self.picks.setHorizontalHeaderLabels(self.pick_headers())
         self.export.setText(tr("Export the recommended outlets (CSV)…"))
         self.show_recommendation(self.state.recommendation)
-        self.capacity.retranslate()
 
     def start(self) -> None:
         result = self.state.result

@@ -428,6 +428,10 @@
       <translation>方案对比 A/B</translation>
     </message>
     <message>
+      <source>Capacity</source>
+      <translation>安装能力</translation>
+    </message>
+    <message>
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
