@@ -3,6 +3,7 @@
     python main.py                      open the window on the default scenario
     python main.py summary [--json]     print the reach summary
     python main.py export --out map.png render the map to an image, headless
+    python main.py report --out pack.pdf  report pack: a page per province (+ --xlsx)
     python main.py --selftest | --version
 """
 from __future__ import annotations
@@ -229,7 +230,49 @@ def build_parser() -> argparse.ArgumentParser:
     pm.add_argument("--lang", choices=("en", "zh"), default="en")
     pm.add_argument("--title", default=None)
     pm.add_argument("--no-inset", action="store_true", help="leave out the South China Sea inset")
+    rp = sub.add_parser("report", parents=[scen],
+                        help="report pack: national map, a page per province, the province table")
+    rp.add_argument("--out", required=True, help="output .pdf, or a folder with --format png")
+    rp.add_argument("--format", choices=("pdf", "png"), default="pdf",
+                    help="png: one image per page, named by GB code")
+    rp.add_argument("--lang", choices=("en", "zh"), default="en")
+    rp.add_argument("--page", choices=("A4", "A3"), default="A4")
+    rp.add_argument("--dpi", type=int, choices=(150, 300), default=150)
+    rp.add_argument("--xlsx", metavar="FILE", help="also write the Excel workbook (.xlsx)")
+    rp.add_argument("--households", type=int, metavar="C",
+                    help="installation capacity: the workbook gets each outlet's workload")
     return parser
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Check both destinations first, then run the scenario and write; Ctrl+C leaves
+    nothing behind because every file is written only once it is complete."""
+    from reach_planner.ui.report.job import report_job
+    from reach_planner.ui.report.options import ReportOptions
+    from reach_planner.ui.report.pack import check_report_target
+    from reach_planner.ui.report.workbook import check_xlsx_target
+
+    opts = ReportOptions(lang=args.lang, page=args.page, dpi=args.dpi, fmt=args.format)
+    check_report_target(args.out, opts.fmt)
+    if args.xlsx:
+        check_xlsx_target(args.xlsx)
+    elif args.households is not None:
+        raise UserError("--households adds workload columns to the workbook: give --xlsx FILE too")
+    result = scenario_from(args)
+    cap = None
+    if args.households is not None:
+        from reach_planner.geo.siting.capacity import capacity
+
+        cap = capacity(result, args.households)
+    try:
+        written = report_job(result, opts, args.out, args.xlsx, capacity=cap)(lambda _pct, _text: None)
+    except KeyboardInterrupt:
+        print("reach-planner: report cancelled; nothing was written", file=sys.stderr)
+        return 130
+    shown = written if len(written) <= 3 else [*written[:1], f"... {len(written) - 2} more", written[-1]]
+    for path in shown:
+        print(f"wrote {path}")
+    return 0
 
 
 def cmd_print_map(args: argparse.Namespace) -> int:
@@ -426,6 +469,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "summary": cmd_summary, "export": cmd_export, "gui": cmd_gui,
     "export-data": cmd_export_data, "recommend": cmd_recommend, "print-map": cmd_print_map,
     "capacity": cmd_capacity,
+    "report": cmd_report,
 }
 
 

@@ -116,13 +116,14 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self.export_data_action = self._action(self.export_results, "Ctrl+Shift+E")
         self.export_action = self._action(self.export_image, "Ctrl+E")
         self.print_action = self._action(self.export_print_map, "Ctrl+P")
+        self.report_action = self._action(self.export_report)
         self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
         f = self.file_menu
         f.insertAction(self.recent_menu.menuAction(), self.new_action)
         f.insertAction(self.recent_menu.menuAction(), self.open_action)
         for act in (None, self.save_action, self.save_as_action, None, self.import_action,
                     self.demand_action, self.census_action, None, self.export_action,
-                    self.print_action, self.export_data_action, None, self.quit_action):
+                    self.print_action, self.report_action, self.export_data_action, None, self.quit_action):
             f.addSeparator() if act is None else f.addAction(act)
         self.fill_recent_menu()
         self.edit_menu = bar.addMenu("")
@@ -203,6 +204,7 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self.help_menu.setTitle(tr("&Help"))
         self.edit_menu.setTitle(tr("&Edit"))
         self.print_action.setText(tr("Export &print map (PNG, PDF, SVG)…"))
+        self.report_action.setText(tr("Export report pac&k (PDF, PNG, XLSX)…"))
         self.language_menu.setTitle(tr("&Language"))
         self.export_action.setText(tr("&Export map image…"))
         self.quit_action.setText(tr("&Quit"))
@@ -331,6 +333,55 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self.statusBar().clearMessage()
         self.export_action.setEnabled(True)
         QMessageBox.warning(self, title, tr("Could not export the map:") + "\n" + error_text(exc))
+
+    def export_report(self) -> None:
+        """File > Export report pack: the dialog, then one job in the task runner (progress
+        and Cancel in the status bar); nothing is written unless the whole pack is done."""
+        from reach_planner.ui.report.job import report_job
+        from reach_planner.ui.report_dialog import ReportDialog
+
+        if self.state.result is None:
+            return
+        dlg = ReportDialog(self)
+        while dlg.exec():
+            try:
+                path, opts, xlsx = dlg.choice()
+            except ValueError as exc:
+                QMessageBox.warning(self, tr("Export report pack"), str(exc))
+                continue
+            job = report_job(self.state.result, opts, path, xlsx, self.state.recommendation)
+            if not getattr(self, "_report_watch", False):
+                # queued: runs after a finished job's own callback, so only a cancel is left
+                self.state.runner.busyChanged.connect(self._report_ended,
+                                                      Qt.ConnectionType.QueuedConnection)
+                self._report_watch = True
+            self._report_running = True
+            self.report_action.setEnabled(False)
+            self.statusBar().showMessage(tr("Exporting {name}…").format(name=path.name))
+            self.state.runner.start("report", job, done=self._report_done,
+                                    failed=self._report_failed, cancelled=self._report_ended)
+            return
+
+    def _report_done(self, files: list[Path]) -> None:
+        self._report_running = False
+        self.report_action.setEnabled(True)
+        shown = files[0] if len(files) < 3 else files[0].parent
+        self.statusBar().showMessage(tr("Exported {path}").format(path=shown), 10000)
+
+    def _report_failed(self, exc: BaseException) -> None:
+        self._report_running = False
+        self.report_action.setEnabled(True)
+        self.statusBar().clearMessage()
+        QMessageBox.warning(self, tr("Export report pack"),
+                            tr("Could not export the report pack:") + "\n" + error_text(exc))
+
+    def _report_ended(self, busy: bool = False) -> None:
+        """Cancel (the status bar's button stops every job): the action comes back."""
+        if busy or not self._report_running or self.state.runner.running("report"):
+            return
+        self._report_running = False
+        self.report_action.setEnabled(True)
+        self.statusBar().showMessage(tr("Report pack cancelled; nothing was written"), 10000)
 
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)

@@ -488,6 +488,10 @@
       <translation>导出打印地图(&amp;P)（PNG、PDF、SVG）…</translation>
     </message>
     <message>
+      <source>Export report pac&amp;k (PDF, PNG, XLSX)…</source>
+      <translation>导出报告汇编(&amp;K)（PDF、PNG、XLSX）…</translation>
+    </message>
+    <message>
       <source>&amp;Language</source>
       <translation>语言(&amp;L)</translation>
     </message>
@@ -514,6 +518,14 @@
     <message>
       <source>Overloaded outlets</source>
       <translation>超负荷网点</translation>
+    </message>
+    <message>
+      <source>Export report pack</source>
+      <translation>导出报告汇编</translation>
+    </message>
+    <message>
+      <source>Report pack cancelled; nothing was written</source>
+      <translation>报告汇编已取消，未写入任何文件</translation>
     </message>
     <message>
       <source>Reach Planner</source>
@@ -544,16 +556,20 @@
       <translation>无法导出地图：</translation>
     </message>
     <message>
+      <source>Exported {path}</source>
+      <translation>已导出 {path}</translation>
+    </message>
+    <message>
+      <source>Could not export the report pack:</source>
+      <translation>无法导出报告汇编：</translation>
+    </message>
+    <message>
       <source>simulated</source>
       <translation>模拟</translation>
     </message>
     <message>
       <source>Export print map</source>
       <translation>导出打印地图</translation>
-    </message>
-    <message>
-      <source>Exported {path}</source>
-      <translation>已导出 {path}</translation>
     </message>
     <message>
       <source>Reach Planner maps a simulated Goodaymart delivery-and-installation network and the rural people it does not reach.</source>
@@ -974,6 +990,34 @@
     <message>
       <source>Wrote {path}</source>
       <translation>已写入 {path}</translation>
+    </message>
+    <message>
+      <source>PDF file, or folder for PNG pages</source>
+      <translation>PDF 文件，或存放 PNG 页面的文件夹</translation>
+    </message>
+    <message>
+      <source>PDF, one file</source>
+      <translation>PDF，单个文件</translation>
+    </message>
+    <message>
+      <source>PNG, one image per page</source>
+      <translation>PNG，每页一张图片</translation>
+    </message>
+    <message>
+      <source>Also write an Excel workbook</source>
+      <translation>同时生成 Excel 工作簿</translation>
+    </message>
+    <message>
+      <source>Workbook (.xlsx)</source>
+      <translation>工作簿（.xlsx）</translation>
+    </message>
+    <message>
+      <source>Format</source>
+      <translation>格式</translation>
+    </message>
+    <message>
+      <source>Language</source>
+      <translation>语言</translation>
     </message>
     <message>
       <source>Starting</source>

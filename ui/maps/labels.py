@@ -6,6 +6,8 @@ around its anchor, then a smaller size, and is left out only when nothing fits.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import shapely
 from matplotlib import patheffects
@@ -37,6 +39,12 @@ def label_point(shape) -> tuple[float, float]:
     return pt.x, pt.y
 
 
+@functools.cache
+def label_points() -> tuple[tuple[float, float], ...]:
+    """Label anchors of every province, once per process (a report asks 33 times)."""
+    return tuple(label_point(sh) for sh in basemap().shapes)
+
+
 def province_names(lang: str) -> list[str]:
     """Province labels in load_china() order: short Chinese forms, or English."""
     prov = load_china().provinces
@@ -50,12 +58,15 @@ def province_labels(ax: Axes, opts: PrintOptions, fonts: Fonts, renderer, obstac
     names = province_names(opts.lang)
     shapes = basemap().shapes
     frame = ax.get_window_extent(renderer)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     placed = list(obstacles)
     s = opts.text_scale
     for i in np.argsort([-sh.area for sh in shapes]):
         area = shapes[i].area
         size = (7.5 if area > 3e11 else 6.5 if area > 1e11 else 6.0) * s
-        x, y = label_point(shapes[i])
+        x, y = label_points()[i]
+        if not (x0 < x < x1 and y0 < y < y1):  # a framed province: names elsewhere stay off
+            continue
         for fs in (size, 0.85 * size):
             if place(ax, names[i], x, y, fs, fonts.regular, renderer, frame, placed):
                 break
@@ -109,10 +120,14 @@ def place(ax: Axes, label: str, x: float, y: float, size: float, font, renderer,
     return False
 
 
-def gap_ranks(ax: Axes, result: ScenarioResult, renderer, opts: PrintOptions, top: int = 10
-              ) -> list[Bbox]:
-    """Numbered circles on the largest gap regions; their boxes keep names off them."""
-    regs = result.gaps.regions.head(top)
+def gap_ranks(ax: Axes, result: ScenarioResult, renderer, opts: PrintOptions, top: int = 10,
+              gb_code: int | None = None) -> list[Bbox]:
+    """Numbered circles on the largest gap regions (of one province with ``gb_code``),
+    numbered by national rank; their boxes keep names off them."""
+    regs = result.gaps.regions
+    if gb_code is not None:
+        regs = regs[regs["gb_code"] == gb_code]
+    regs = regs.head(top)
     x, y = CHINA.forward(regs["lon"].to_numpy(), regs["lat"].to_numpy())
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     boxes = []

@@ -244,10 +244,11 @@ def _handle(e: style.LegendEntry):
     return Patch(facecolor=e.colour, alpha=e.alpha, label=e.label)
 
 
-def legend(ax: Axes, t: Translate, fonts: Fonts, opts: PrintOptions):
-    """The style's legend rows for the layers printed, in the lower left of the frame."""
+def legend(ax: Axes, t: Translate, fonts: Fonts, opts: PrintOptions, extra: tuple[str, ...] = ()):
+    """The style's legend rows for the layers printed (and ``extra`` ones a caller draws,
+    such as "recommended"), in the lower left of the frame."""
     k = opts.text_scale
-    entries = style.legend_entries(t, {*opts.layers, "outside"})
+    entries = style.legend_entries(t, {*opts.layers, *extra, "outside"})
     head = next((i for i, e in enumerate(entries) if e.shape == "heading"), None)
     if head is not None and head < len(entries) - head:  # the gap classes fill column 2
         blank = style.LegendEntry("blank", "heading", "")
@@ -271,13 +272,18 @@ def nice_length_km(span_km: float) -> int:
     return int(max(m for m in (1, 2, 5, 10) if m * mag <= raw) * mag)
 
 
-def scale_bar(ax: Axes, fonts: Fonts, opts: PrintOptions, renderer, t_km: str) -> Bbox:
+def scale_bar(ax: Axes, fonts: Fonts, opts: PrintOptions, renderer, t_km: str,
+              clear_of: Bbox | None = None) -> Bbox:
     """Alternating bar in the lower middle of the frame (the legend holds the lower left,
-    the inset the lower right); lengths are true near the standard parallels."""
+    the inset the lower right); lengths are true near the standard parallels. With
+    ``clear_of`` (the legend's box, pixels) it starts right of that box when they meet."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     length = nice_length_km((x1 - x0) / 1000 / 1.5) * 1000
     bx, by = x0 + 0.40 * (x1 - x0), y0 + 0.035 * (y1 - y0)
+    if clear_of is not None:
+        right = ax.transData.inverted().transform((clear_of.x1, clear_of.y0))[0]
+        bx = max(bx, right + 0.03 * (x1 - x0))
     h = 0.007 * (y1 - y0)
     artists = []
     for k in range(4):

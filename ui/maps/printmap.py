@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
@@ -125,12 +126,20 @@ def _draw_data(ax: Axes, result: ScenarioResult, opts: PrintOptions, base: Basem
     add_path(ax, base.islands, facecolor=style.DASH, edgecolor=style.DASH, linewidth=0.5, zorder=4)
     add_path(ax, base.dashes, facecolor=style.DASH, edgecolor=style.DASH, linewidth=0.5, zorder=4)
     net = result.network
+    k = marker_scale(ax, base)
     if "outlets" in opts.layers and len(net.outlets):
         x, y = CHINA.forward(net.outlets["lon"].to_numpy(), net.outlets["lat"].to_numpy())
-        ax.scatter(x, y, s=0.35, c=style.OUTLET, alpha=0.8, linewidths=0, zorder=5, rasterized=True)
+        ax.scatter(x, y, s=0.35 * k, c=style.OUTLET, alpha=0.8, linewidths=0, zorder=5, rasterized=True)
     if "sites" in opts.layers and len(net.sites):
         x, y = CHINA.forward(net.sites["lon"].to_numpy(), net.sites["lat"].to_numpy())
-        ax.scatter(x, y, s=1.6, c=style.SITE, linewidths=0, zorder=6, rasterized=True)
+        ax.scatter(x, y, s=1.6 * k, c=style.SITE, linewidths=0, zorder=6, rasterized=True)
+
+
+def marker_scale(ax: Axes, base: Basemap) -> float:
+    """Dots grow (up to 12x in area) when the frame shows part of the country, so a
+    province's outlets stay visible on a report page."""
+    x0, x1 = ax.get_xlim()
+    return float(np.clip((base.bounds[2] - base.bounds[0]) / max(x1 - x0, 1.0), 1.0, 12.0))
 
 
 def check_output(path: str | os.PathLike[str]) -> tuple[Path, str]:

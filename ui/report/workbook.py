@@ -1,0 +1,232 @@
+"""The report's Excel workbook: provinces, gap regions, outlets, recommendations and
+the scenario, with number formats, frozen headers, filters and native charts.
+
+Written with openpyxl only (no pandas styling), so Excel and LibreOffice open it
+without a repair prompt. Optional parts appear when the work has them: workload
+columns on the outlets sheet with a capacity analysis (households per outlet), a
+coverage-curve sheet and chart when a recommendation carries a curve.
+"""
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reach_planner.geo.atomic import atomic_write_bytes, check_target
+from reach_planner.geo.scenario import ScenarioResult
+from reach_planner.ui.report.figures import nearest_towns
+from reach_planner.ui.report.pages import network_credit, scenario_line
+from reach_planner.ui.report.texts import TEXT
+
+INT, PCT, DEC1, DEC2, DEG = "#,##0", "0.0%", "#,##0.0", "0.00", "0.0000"
+HEAD_FILL = PatternFill("solid", fgColor="DDE7F0")
+
+Column = tuple[str, str | None, float]  # header, number format, width
+
+
+def check_xlsx_target(path: str | os.PathLike[str]) -> Path:
+    return check_target(path, {".xlsx": "xlsx"}, "workbook format")[0]
+
+
+def write_workbook(result: ScenarioResult, path: str | os.PathLike[str], lang: str = "en",
+                   recommendation: Any = None, capacity: Any = None) -> Path:
+    """Build the workbook in memory, then write it under a temporary name and rename."""
+    dest = check_xlsx_target(path)
+    out = atomic_write_bytes(dest, workbook_bytes(result, lang, recommendation, capacity))
+    os.chmod(out, 0o644)
+    return out
+
+
+def workbook_bytes(result: ScenarioResult, lang: str = "en", recommendation: Any = None,
+                   capacity: Any = None) -> bytes:
+    buf = io.BytesIO()
+    build_workbook(result, lang, recommendation, capacity).save(buf)
+    return buf.getvalue()
+
+
+def build_workbook(result: ScenarioResult, lang: str = "en", recommendation: Any = None,
+                   capacity: Any = None) -> Workbook:
+    wb = Workbook()
+    provinces_sheet(wb.active, result)
+    gaps_sheet(wb.create_sheet("gap_regions"), result)
+    outlets_sheet(wb.create_sheet("outlets"), result, capacity)
+    recommendations_sheet(wb.create_sheet("recommendations"), result, recommendation)
+    curve = tuple(getattr(recommendation, "curve", ()) or ())
+    if len(curve) > 1:
+        curve_sheet(wb.create_sheet("coverage_curve"), recommendation, curve)
+    scenario_sheet(wb.create_sheet("scenario"), result, lang)
+    return wb
+
+
+def _table(ws: Worksheet, columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> None:
+    """Header row, data, formats, widths, frozen header and an auto-filter."""
+    ws.append([c[0] for c in columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEAD_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        ws.append([_plain(v) for v in row])
+    for line in ws.iter_rows(min_row=2):
+        for cell in line:  # a name like "=HYPERLINK(...)" from an imported file stays text
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+    for j, (_, fmt, width) in enumerate(columns, start=1):
+        letter = get_column_letter(j)
+        ws.column_dimensions[letter].width = width
+        if fmt:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                cell.number_format = fmt
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(rows) + 1, 1)}"
+
+
+def _plain(v: Any) -> Any:
+    """numpy scalars and NaN to what openpyxl writes as plain cells."""
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and not np.isfinite(v):
+        return None
+    if isinstance(v, str):  # control characters make Excel "repair" the file
+        return ILLEGAL_CHARACTERS_RE.sub("", v)
+    return v
+
+
+PROVINCE_COLUMNS: tuple[Column, ...] = (
+    ("gb_code", None, 8), ("province", None, 18), ("province_zh", None, 16),
+    ("rural_population", INT, 14), ("rural_covered", INT, 14), ("rural_covered_pct", PCT, 10),
+    ("rural_unreached", INT, 14), ("urban_population", INT, 14), ("urban_covered_pct", PCT, 10),
+    ("outlets", INT, 9), ("sites", INT, 9), ("outlets_per_100k_rural", DEC2, 11),
+    ("gap_regions", INT, 9), ("largest_gap_population", INT, 13), ("area_km2", INT, 12),
+    ("area_covered_km2", INT, 12))
+
+
+def provinces_sheet(ws: Worksheet, result: ScenarioResult) -> None:
+    ws.title = "provinces"
+    rows = [(p.gb_code, p.name_en, p.name_zh, p.rural_population, p.rural_covered,
+             p.rural_covered_pct / 100, p.rural_unreached, p.urban_population,
+             p.urban_covered_pct / 100, p.outlets, p.sites, p.outlets_per_100k_rural, p.gap_regions,
+             p.largest_gap_population, p.area_km2, p.area_covered_km2)
+            for p in result.summary.provinces]
+    _table(ws, PROVINCE_COLUMNS, rows)
+    n = len(rows)
+    chart = BarChart()
+    chart.type = "bar"  # horizontal: 31 province names stay readable
+    chart.title = "Rural coverage by province"
+    chart.y_axis.title = "rural people covered"
+    chart.y_axis.number_format = "0%"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 1
+    chart.add_data(Reference(ws, min_col=6, min_row=1, max_row=n + 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=n + 1))
+    chart.legend = None
+    chart.height, chart.width = 16, 14
+    ws.add_chart(chart, f"{get_column_letter(len(PROVINCE_COLUMNS) + 2)}2")
+
+
+GAP_COLUMNS: tuple[Column, ...] = (
+    ("rank", INT, 7), ("gb_code", None, 8), ("province", None, 16), ("province_zh", None, 14),
+    ("rural_unreached", INT, 13), ("cells", INT, 8), ("area_km2", INT, 11),
+    ("max_dist_km", DEC1, 11), ("lon", DEG, 10), ("lat", DEG, 10), ("nearest_town", None, 18),
+    ("nearest_town_zh", None, 14), ("town_km", DEC1, 9))
+
+
+def gaps_sheet(ws: Worksheet, result: ScenarioResult) -> None:
+    reg = result.gaps.regions
+    names = {p.gb_code: (p.name_en, p.name_zh) for p in result.summary.provinces}
+    towns = nearest_towns(reg["lon"].to_numpy(), reg["lat"].to_numpy())
+    rows = [(int(r.rank), int(r.gb_code), *names.get(int(r.gb_code), ("", "")),
+             round(float(r.rural_unreached)), int(r.cells), float(r.area_km2), float(r.max_dist_km),
+             float(r.lon), float(r.lat), t.name, t.name_zh, t.km)
+            for r, t in zip(reg.itertuples(), towns)]
+    _table(ws, GAP_COLUMNS, rows)
+
+
+def outlets_sheet(ws: Worksheet, result: ScenarioResult, capacity: Any = None) -> None:
+    """Every outlet; with a capacity analysis (geo.siting.capacity: ``load`` and
+    ``nearest_load`` per outlet, ``households_per_outlet``) its workload columns too."""
+    o = result.network.outlets
+    keys = [k for k in ("site_id", "name", "gb_code", "province", "lon", "lat", "parent_id", "source")
+            if k in o.columns]
+    widths = {"name": 28, "province": 16, "lon": 10, "lat": 10, "gb_code": 8}
+    cols: list[Column] = [(k, DEG if k in ("lon", "lat") else None, widths.get(k, 11)) for k in keys]
+    data = [list(o[k]) for k in keys]
+    if capacity is not None and len(capacity.load) == len(o):
+        cap = int(capacity.households_per_outlet)
+        nearest = np.asarray(capacity.nearest_load, dtype=float)
+        cols += [("workload_households", INT, 12), ("served_households", INT, 12),
+                 ("capacity_households", INT, 12), ("over_capacity", None, 10)]
+        data += [np.rint(nearest).astype(np.int64).tolist(),
+                 np.asarray(capacity.load, dtype=np.int64).tolist(), [cap] * len(o),
+                 (nearest > cap).tolist()]
+    _table(ws, cols, list(zip(*data)))
+
+
+REC_COLUMNS: tuple[Column, ...] = (
+    ("order", INT, 7), ("site_id", None, 11), ("gb_code", None, 8), ("province", None, 16),
+    ("lon", DEG, 10), ("lat", DEG, 10), ("newly_covered", INT, 13), ("nearest_town", None, 18),
+    ("nearest_town_zh", None, 14), ("town_km", DEC1, 9), ("status", None, 11))
+
+
+def recommendations_sheet(ws: Worksheet, result: ScenarioResult, rec: Any = None) -> None:
+    """Accepted recommended outlets (in the scenario), then a pending recommendation's."""
+    o = result.network.outlets
+    acc = o[o["source"] == "recommended"] if "source" in o.columns else o.iloc[:0]
+    rows: list[tuple] = []
+    for k, (r, t) in enumerate(zip(acc.itertuples(), nearest_towns(acc["lon"].to_numpy(),
+                                                                   acc["lat"].to_numpy()))):
+        rows.append((k + 1, r.site_id, int(r.gb_code), r.province, float(r.lon), float(r.lat), None,
+                     t.name, t.name_zh, t.km, "accepted"))
+    if rec is not None and len(rec.sites):
+        s = rec.sites
+        towns = nearest_towns(s["lon"].to_numpy(), s["lat"].to_numpy())
+        for k, (r, g, t) in enumerate(zip(s.itertuples(), rec.gains, towns)):
+            rows.append((k + 1, r.site_id, int(r.gb_code), r.province, float(r.lon), float(r.lat),
+                         round(float(g)), t.name, t.name_zh, t.km, "proposed"))
+    _table(ws, REC_COLUMNS, rows)
+
+
+def curve_sheet(ws: Worksheet, rec: Any, curve: Sequence[float]) -> None:
+    """Newly covered people against the number of new outlets, with a line chart."""
+    base, total = float(rec.covered_before), float(rec.rural_population) or 1.0
+    rows = [(k, round(float(v)), (base + float(v)) / total) for k, v in enumerate(curve)]
+    _table(ws, (("new_outlets", INT, 12), ("newly_covered", INT, 14),
+                ("rural_covered_pct", "0.00%", 14)), rows)
+    chart = LineChart()
+    chart.title = "Coverage curve"
+    chart.x_axis.title = "new outlets"
+    chart.y_axis.title = "rural people covered"
+    chart.y_axis.number_format = "0.0%"
+    chart.add_data(Reference(ws, min_col=3, min_row=1, max_row=len(rows) + 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=len(rows) + 1))
+    chart.legend = None
+    chart.height, chart.width = 9, 16
+    ws.add_chart(chart, "E2")
+
+
+def scenario_sheet(ws: Worksheet, result: ScenarioResult, lang: str) -> None:
+    s = result.summary
+    rows: list[tuple[str, Any]] = [(f"param_{k}", v) for k, v in s.params.items()]
+    rows += [("distribution_sites", s.distribution_sites), ("service_outlets", s.service_outlets),
+             ("rural_population", s.rural_population), ("rural_covered", s.rural_covered),
+             ("rural_covered_pct", s.rural_covered_pct / 100), ("rural_unreached", s.rural_unreached),
+             ("urban_covered_pct", s.urban_covered_pct / 100), ("gap_regions", s.gap_regions),
+             ("scenario", scenario_line(result, lang)),
+             ("attribution", TEXT[lang]["attribution"].format(network=network_credit(result, lang)))]
+    _table(ws, (("figure", None, 22), ("value", None, 60)), rows)
+    for (name,), (cell,) in zip(ws.iter_rows(min_row=2, max_col=1, values_only=True),
+                                ws.iter_rows(min_row=2, min_col=2, max_col=2)):
+        if isinstance(cell.value, float) and str(name).endswith("_pct"):
+            cell.number_format = PCT
+        elif isinstance(cell.value, int):
+            cell.number_format = INT
