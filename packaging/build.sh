@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the desktop bundle: dist/ReachPlanner/ReachPlanner (PyInstaller, one folder).
 #   bash packaging/build.sh            (after `bash .ci/install`; adds the [bundle] extra)
-# Prints the unpacked size and the largest parts. See README, "Desktop bundle".
+# Prints the unpacked size and the largest parts; fails above the size ceiling. See README,
+# "Desktop bundle".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -17,13 +18,15 @@ trap 'rm -rf build/pyinstaller/src' EXIT
   --distpath dist --workpath build/pyinstaller packaging/ReachPlanner.spec
 out=dist/ReachPlanner
 if [ -d "$out" ]; then  # Linux/Windows one folder (macOS: dist/ReachPlanner.app)
-  if command -v strip >/dev/null && [ "$(uname)" = Linux ]; then
-    strip --strip-unneeded "$out"/_internal/libpython3*.so*  # CPython's symbols: 17 MB
+  if [ "$(uname)" = Linux ]; then  # strip (binutils), shared proj.db, linked copies
+    "$PY" packaging/shrink.py "$out"
   fi
   cp packaging/reach-planner.desktop packaging/install-desktop-entry.sh "$out/"
   cp resources/icons/reach-planner.svg resources/icons/reach-planner-256.png "$out/"
   cp resources/fonts/OFL.txt "$out/OFL-NotoSansSC.txt"
 fi
 echo "built $out in $(( $(date +%s) - start )) s"
-"$PY" packaging/bundle_size.py "$out" || echo "note: the bundle is over its size budget (see README)" >&2
+# Fails above the ceiling (CEILING_MB in bundle_size.py, or $BUNDLE_MAX_MB) so CI catches growth; the issue's
+# 500 MB budget is reported (see README, "Desktop bundle", for where the rest goes).
+"$PY" packaging/bundle_size.py "$out" ${BUNDLE_MAX_MB:+--max-mb "$BUNDLE_MAX_MB"}
 "$out/ReachPlanner" --version  # the bundle starts

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -138,3 +139,63 @@ def test_help_about_shows_the_version(qapp, message_boxes):
         w.close()
     kind, _title, text = message_boxes[-1]
     assert kind == "about" and text.startswith(f"Reach Planner {__version__}\n")
+
+
+def test_bundle_drops_embedded_qt_platforms_and_unused_fonts():
+    plugins = "_internal/PySide6/Qt/plugins/"
+    for kept in ("platforms/libqxcb.so", "platforms/libqwayland.so", "platforms/libqoffscreen.so",
+                 "platforminputcontexts/libibusplatforminputcontextplugin.so", "imageformats/libqsvg.so",
+                 "imageformats/libqjpeg.so"):
+        assert trim.keep(plugins + kept), kept
+    for dropped in ("platforms/libqeglfs.so", "platforms/libqvnc.so", "imageformats/libqtiff.so",
+                    "platforminputcontexts/libqtvirtualkeyboardplugin.so"):
+        assert not trim.keep(plugins + dropped), dropped
+    ttf = "_internal/matplotlib/mpl-data/fonts/ttf/"
+    assert trim.keep(ttf + "DejaVuSans.ttf") and trim.keep(ttf + "DejaVuSans-Bold.ttf")
+    assert trim.keep(ttf + "DejaVuSansDisplay.ttf") and trim.keep(ttf + "LastResortHE-Regular.ttf")
+    assert not trim.keep(ttf + "STIXGeneral.ttf") and not trim.keep(ttf + "cmr10.ttf")
+    assert not trim.keep(ttf + "DejaVuSerif.ttf") and not trim.keep(ttf + "DejaVuSansMono.ttf")
+    assert "PIL._avif" in trim.EXCLUDED_MODULES and "setuptools" in trim.EXCLUDED_MODULES
+
+
+def test_bundle_keeps_icu_data_for_english_and_chinese():
+    for kept in ("coll/zh.res", "coll/zh_Hans.res", "coll/root.res", "coll/ucadata.icu", "en_GB.res",
+                 "zh_Hans_CN.res", "root.res", "pool.res", "res_index.res", "gb18030.cnv", "cnvalias.icu",
+                 "nfkc.nrm", "brkitr/root.res", "brkitr/cjdict.dict", "zoneinfo64.res", "likelySubtags.res"):
+        assert trim.keep_icu_item(kept), kept
+    for dropped in ("coll/sv.res", "de.res", "pt_BR.res", "lang/fr.res", "curr/ja.res", "coll/de_.res",
+                    "translit/root.res", "rbnf/en.res", "unit/zh.res"):
+        assert not trim.keep_icu_item(dropped), dropped
+
+
+def test_libraries_only_a_dropped_plugin_needed_go_with_it():
+    needs = {"cups.so": {"libcups.so.2", "libQt6DBus.so.6"}, "libcups.so.2": {"libgnutls.so.30"},
+             "libgnutls.so.30": {"libz.so.1"}, "dbus.abi3.so": {"libQt6DBus.so.6"}, "qpdf.so": {"libQt6Pdf.so.6"},
+             "gui.so": {"libz.so.1"}, "libQt6DBus.so.6": set(), "libQt6Pdf.so.6": set(), "libz.so.1": set(),
+             "libnssckbi.so": set()}
+    rows = [(f"_internal/x/{n}", n, "BINARY") for n in needs]
+    dropped = [r for r in rows if r[1] in ("cups.so", "qpdf.so")]
+    kept = trim.drop_orphans([r for r in rows if r not in dropped], dropped, lambda src: needs[src])
+    assert sorted(r[1] for r in kept) == ["dbus.abi3.so", "gui.so", "libQt6DBus.so.6", "libnssckbi.so", "libz.so.1"]
+    import PySide6
+
+    pdf = Path(PySide6.__file__).parent / "Qt" / "lib" / "libQt6Pdf.so.6"
+    assert trim.needed(str(pdf)) >= {"libQt6Core.so.6", "libQt6Gui.so.6"}
+    assert not trim.keep("_internal/PySide6/Qt/plugins/printsupport/libcupsprintersupport.so")
+
+
+def test_solver_stack_left_out_only_when_no_app_module_imports_it():
+    assert not trim.solver_stack_unused(["import numpy\n", "def exact():\n    import pulp\n"])
+    assert not trim.solver_stack_unused(["    from spopt.locate import MCLP\n"])
+    assert trim.solver_stack_unused(["import highspy\n", "# spopt and pulp were replaced by HiGHS\n",
+                                     "x = 'import pulp'\n", "import pulpit\n"])
+    assert {"spopt", "pulp", "sklearn", "libpysal"} <= set(trim.SOLVER_STACK)
+
+
+def test_scipy_parts_left_out_with_the_stack_unless_the_app_names_them():
+    assert trim.unused_by_app(["from spopt.locate import MCLP\n"]) == []
+    left_out = trim.unused_by_app(["from scipy.spatial import cKDTree\n", "from scipy.io import netcdf_file\n",
+                                   "from scipy import sparse, ndimage\n"])
+    assert {"spopt", "sklearn", "scipy.optimize", "scipy.stats"} <= set(left_out)
+    assert not {"scipy.ndimage", "scipy.io", "scipy.spatial", "scipy.sparse"} & set(left_out)
+    assert "scipy.interpolate" not in trim.unused_by_app(["from scipy.interpolate import griddata\n"])
