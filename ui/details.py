@@ -69,6 +69,21 @@ def _province(result: ScenarioResult, gb: int, tr: Translate, count) -> dict[str
             tr("Largest gap"): tr("{n} people").format(n=count(p.largest_gap_population))}
 
 
+def describe_overloaded(cap, i: int, tr: Translate = _same,
+                        count: Callable[[float], str] = "{:,.0f}".format) -> dict[str, str] | None:
+    """An overloaded outlet of a capacity result (row ``i`` of its table)."""
+    if cap is None or not 0 <= i < len(cap.overloaded):
+        return None
+    r = cap.overloaded.iloc[i]
+    return {tr("Type"): tr("Overloaded outlet"), tr("Name"): str(r["name"]),
+            tr("ID"): str(r["site_id"]), tr("Province"): str(r["province"]),
+            tr("Location"): f"{r['lat']:.4f}N, {r['lon']:.4f}E",
+            tr("Capacity (households)"): f"{cap.households_per_outlet:,}",
+            tr("Households nearest to it"): f"{int(r['nearest_households']):,}",
+            tr("Households it can serve"): f"{int(r['served']):,}",
+            tr("Beyond capacity (households)"): f"{int(r['excess']):,}"}
+
+
 def describe_recommended(rec, i: int, tr: Translate = _same,
                          count: Callable[[float], str] = "{:,.0f}".format) -> dict[str, str] | None:
     """A recommended (not yet accepted) outlet: where, and whom it would newly reach."""

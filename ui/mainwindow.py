@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from reach_planner import __version__
 from reach_planner.geo.params import ScenarioParams
+from reach_planner.ui.capacity_panel import CapacityPanel
 from reach_planner.ui.demand_ui import DemandActions
 from reach_planner.ui.export import PageGrab, save_image
 from reach_planner.ui.export_dialog import ExportDialog, remember_folder
@@ -49,14 +50,17 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self.details = DetailsPanel(self.state)
         self.recommender = RecommendPanel(self.state)
         self.compare = ComparePanel(self.state)
+        self.capacity = CapacityPanel(self.state)
         right, left = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.LeftDockWidgetArea
         self.docks = {"reach": self._dock("reach", self.reach, right),
                       "provinces": self._dock("provinces", self.provinces, right),
                       "controls": self._dock("controls", self.controls, left),
                       "details": self._dock("details", self.details, left),
                       "recommend": self._dock("recommend", self.recommender, left),
-                      "compare": self._dock("compare", self.compare, right)}
+                      "compare": self._dock("compare", self.compare, right),
+                      "capacity": self._dock("capacity", self.capacity, left)}
         self.tabifyDockWidget(self.docks["controls"], self.docks["recommend"])
+        self.tabifyDockWidget(self.docks["recommend"], self.docks["capacity"])
         self.tabifyDockWidget(self.docks["provinces"], self.docks["compare"])
         self.docks["controls"].raise_()
         self.docks["provinces"].raise_()
@@ -166,6 +170,8 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         s.featureSelected.connect(self._highlight)
         self.map.drawn.connect(self._map_drawn)
         s.recommendationChanged.connect(self._show_recommendation)
+        s.capacityChanged.connect(self._show_capacity)
+        self._capacity_waiting = False
         self.map.bridge.selected.connect(s.select)
         self.map.loadFailed.connect(self._error)
 
@@ -180,7 +186,8 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self.update_title()
         titles = {"reach": tr("Joint-venture reach"), "provinces": tr("Provinces"),
                   "controls": tr("Scenario"), "details": tr("Details"),
-                  "recommend": tr("Close the gaps"), "compare": tr("Compare A/B")}
+                  "recommend": tr("Close the gaps"), "compare": tr("Compare A/B"),
+                  "capacity": tr("Capacity")}
         for key, dock in self.docks.items():
             dock.setWindowTitle(titles[key])
         self.file_menu.setTitle(tr("&File"))
@@ -205,7 +212,7 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self.about_action.setText(tr("&About Reach Planner"))
         self.cancel_btn.setText(tr("Cancel"))
         for panel in (self.reach, self.provinces, self.controls, self.details,
-                      self.recommender, self.compare):
+                      self.recommender, self.compare, self.capacity):
             panel.retranslate()
         self.state.retranslate()
 
@@ -268,6 +275,27 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
             s = rec.sites  # show every pick, none under the legend
             self.map.fit_bounds(float(s["lat"].min()), float(s["lon"].min()),
                                 float(s["lat"].max()), float(s["lon"].max()))
+
+    def _show_capacity(self, _cap=None) -> None:
+        """Overloaded outlets get their own map layer, added or dropped in place. While
+        the map is busy (loading, or painting another update) the latest answer waits
+        for it: a dropped update would leave a stale layer on the map."""
+        from reach_planner.ui.maps.web import overloaded_js, partial_update_script
+
+        if not self.map.is_drawn:
+            if not self._capacity_waiting:
+                self._capacity_waiting = True
+                self.map.drawn.connect(self._capacity_drawn, Qt.ConnectionType.SingleShotConnection)
+            return
+        cap, name = self.state.capacity, tr("Overloaded outlets")
+        if cap is None or len(cap.overloaded) == 0:
+            self.map.apply_update(partial_update_script([], remove=(name,)))
+        else:
+            self.map.apply_update(partial_update_script([(name, overloaded_js(cap.overloaded, tr))]))
+
+    def _capacity_drawn(self) -> None:
+        self._capacity_waiting = False
+        self._show_capacity()
 
     def export_print_map(self) -> None:
         from reach_planner.ui.print_dialog import PrintDialog

@@ -21,12 +21,12 @@ from reach_planner.geo.params import ScenarioParams
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.geo.scenario_file import ScenarioFile, map_view
 from reach_planner.geo.sites_io import SiteOverlay
-from reach_planner.ui.details import describe, describe_recommended
+from reach_planner.ui.details import describe, describe_overloaded, describe_recommended
 from reach_planner.ui.i18n import current_language, fmt_count, tr
-from reach_planner.ui.runner import Job, TaskRunner, error_text, scenario_job
+from reach_planner.ui.runner import Job, Progress, TaskRunner, error_text, scenario_job
 
 _SAME = object()  # "keep the current overlay"
-RECOMPUTE, RECOMMEND = "recompute", "recommend"
+RECOMPUTE, RECOMMEND, CAPACITY = "recompute", "recommend", "capacity"
 
 
 class ChangeCommand(QUndoCommand):
@@ -63,6 +63,7 @@ class AppState(QObject):
     viewRequested = Signal(object)  # a saved map view {lat, lon, zoom} to show
     recommendationChanged = Signal(object)  # Recommendation or None
     comparisonChanged = Signal(object)  # Comparison or None
+    capacityChanged = Signal(object)  # geo.siting.capacity.Capacity or None
 
     def __init__(self, page_dir: Path, pool: QThreadPool | None = None) -> None:
         super().__init__()
@@ -72,6 +73,7 @@ class AppState(QObject):
         self.baseline: ScenarioResult | None = None  # scenario A of a comparison
         self.comparison = None
         self.recommendation = None
+        self.capacity = None  # overloaded outlets of the current result, once asked for
         self.selection: tuple[str, int] | None = None
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(lambda clean: self.dirtyChanged.emit(not clean))
@@ -109,7 +111,7 @@ class AppState(QObject):
         self.runner.start(RECOMPUTE, job,
                           done=lambda value: self._finished(value, params, overlay, baseline,
                                                             then),
-                          failed=self._failed, stale=(RECOMMEND,))
+                          failed=self._failed, stale=(RECOMMEND, CAPACITY))
 
     def change(self, params: ScenarioParams | None = None, overlay: Any = _SAME,
                text: str = "") -> None:
@@ -143,13 +145,16 @@ class AppState(QObject):
         self.result, self.page, self.update_js, self.comparison = value
         params_changed = params != self.params
         self.params, self.overlay, self.baseline = params, overlay, baseline
-        self.runner.cancel(RECOMMEND)  # one started during this run was for the old network
+        for slot in (RECOMMEND, CAPACITY):
+            self.runner.cancel(slot)  # one started during this run was for the old network
         if params_changed:
             self.paramsChanged.emit(params)
         self.resultChanged.emit(self.result, self.page)
         self.comparisonChanged.emit(self.comparison)
         if self.recommendation is not None:
             self.set_recommendation(None)  # made for the previous network
+        if self.capacity is not None:
+            self.set_capacity(None)  # so was this
         self._refresh_selection(same_result=False)
         if then is not None:
             then()
@@ -176,6 +181,35 @@ class AppState(QObject):
         """Run a recommendation; a newer one (or a new recompute) makes it stale."""
         self.runner.start(RECOMMEND, job, done=self.set_recommendation,
                           failed=lambda exc: self.errorRaised.emit(error_text(exc)))
+
+    # -- capacity ------------------------------------------------------------------------
+    def set_capacity(self, cap) -> None:
+        self.capacity = cap
+        self.capacityChanged.emit(cap)
+        if self.selection is not None and self.selection[0] == "overloaded":
+            self.selection = None  # that row is gone
+            self.selectionChanged.emit(None)
+            self.featureSelected.emit("", -1)
+
+    def run_capacity(self, households: int) -> None:
+        """Overloaded outlets at ``households`` per outlet, computed in the pool; a newer
+        request (or a new recompute) makes it stale."""
+        from reach_planner.geo.siting.capacity import capacity
+
+        result, text = self.result, tr("Computing capacity")
+        if result is None:
+            return
+
+        def job(progress: Progress):
+            progress(0, text)
+            return capacity(result, households)
+
+        def ended(exc: BaseException | None = None) -> None:  # the panel shows the answer in force
+            if exc is not None:
+                self.errorRaised.emit(error_text(exc))
+            self.capacityChanged.emit(self.capacity)
+
+        self.runner.start(CAPACITY, job, done=self.set_capacity, failed=ended, cancelled=ended)
 
     def accept_recommendation(self) -> None:
         rec = self.recommendation
@@ -245,6 +279,8 @@ class AppState(QObject):
     def _describe(self, kind: str, index: int) -> dict[str, str] | None:
         if kind == "recommended":
             return describe_recommended(self.recommendation, index, tr, fmt_count)
+        if kind == "overloaded":
+            return describe_overloaded(self.capacity, index, tr, fmt_count)
         return describe(self.result, kind, index, tr, fmt_count)
 
     def _refresh_selection(self, same_result: bool) -> None:

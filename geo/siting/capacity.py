@@ -31,7 +31,7 @@ class Capacity:
     households_served: int  # by the best split that respects every outlet's capacity
     load: np.ndarray  # households each outlet serves in that split (<= C)
     nearest_load: np.ndarray  # households whose nearest outlet it is
-    overloaded: pd.DataFrame  # site_id, name, province, lon, lat, nearest_households, excess
+    overloaded: pd.DataFrame  # site_id, name, province, lon, lat, nearest_households, served, excess
 
     @property
     def people_beyond_capacity(self) -> int:
@@ -66,6 +66,7 @@ def capacity(result: ScenarioResult, households_per_outlet: int,
     over = np.flatnonzero(nearest > c)
     table = o.iloc[over][["site_id", "name", "province", "lon", "lat"]].copy()
     table["nearest_households"] = nearest[over].round().astype(np.int64)
+    table["served"] = load[over]
     table["excess"] = table["nearest_households"] - c
     table = pd.DataFrame(table).sort_values("excess", ascending=False).reset_index(drop=True)
     return Capacity(c, int(hh.sum()), int(load.sum()), load, nearest, table)

@@ -4,6 +4,50 @@
   <context>
     <name>ReachPlanner</name>
     <message>
+      <source>Installation capacity</source>
+      <translation>安装能力</translation>
+    </message>
+    <message>
+      <source>Households per outlet</source>
+      <translation>每个网点可服务户数</translation>
+    </message>
+    <message>
+      <source>Find overloaded outlets</source>
+      <translation>查找超负荷网点</translation>
+    </message>
+    <message>
+      <source>Outlet</source>
+      <translation>网点</translation>
+    </message>
+    <message>
+      <source>Province</source>
+      <translation>省份</translation>
+    </message>
+    <message>
+      <source>Households</source>
+      <translation>户数</translation>
+    </message>
+    <message>
+      <source>Served</source>
+      <translation>可服务</translation>
+    </message>
+    <message>
+      <source>Beyond capacity</source>
+      <translation>超出能力</translation>
+    </message>
+    <message>
+      <source>Computing capacity</source>
+      <translation>正在计算安装能力</translation>
+    </message>
+    <message>
+      <source>An outlet installs for at most C rural households ({size} people per household, 2020 census).</source>
+      <translation>每个网点最多为 C 户农村家庭安装（每户 {size} 人，2020 年人口普查）。</translation>
+    </message>
+    <message>
+      <source>{people} rural people are beyond capacity; {n} outlets serve more than {c} households nearest to them.</source>
+      <translation>{people} 农村人口超出安装能力；{n} 个网点的最近服务户数超过 {c} 户。</translation>
+    </message>
+    <message>
       <source>straight line</source>
       <translation>直线距离</translation>
     </message>
@@ -66,10 +110,6 @@
     <message>
       <source>ID</source>
       <translation>编号</translation>
-    </message>
-    <message>
-      <source>Province</source>
-      <translation>省份</translation>
     </message>
     <message>
       <source>Location</source>
@@ -142,6 +182,26 @@
     <message>
       <source>Largest gap</source>
       <translation>最大空白区</translation>
+    </message>
+    <message>
+      <source>Capacity (households)</source>
+      <translation>安装能力（户）</translation>
+    </message>
+    <message>
+      <source>Households nearest to it</source>
+      <translation>以其为最近网点的户数</translation>
+    </message>
+    <message>
+      <source>Households it can serve</source>
+      <translation>可服务户数</translation>
+    </message>
+    <message>
+      <source>Beyond capacity (households)</source>
+      <translation>超出能力（户）</translation>
+    </message>
+    <message>
+      <source>Overloaded outlet</source>
+      <translation>超负荷网点</translation>
     </message>
     <message>
       <source>Rank</source>
@@ -368,6 +428,10 @@
       <translation>方案对比 A/B</translation>
     </message>
     <message>
+      <source>Capacity</source>
+      <translation>安装能力</translation>
+    </message>
+    <message>
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
@@ -450,6 +514,10 @@
     <message>
       <source>Cancel</source>
       <translation>取消</translation>
+    </message>
+    <message>
+      <source>Overloaded outlets</source>
+      <translation>超负荷网点</translation>
     </message>
     <message>
       <source>Export report pack</source>
@@ -1022,6 +1090,14 @@
     <message>
       <source>rural covered {pct}%</source>
       <translation>农村覆盖率 {pct}%</translation>
+    </message>
+    <message>
+      <source>Overloaded outlet (size: households beyond capacity)</source>
+      <translation>超负荷网点（大小：超出能力的户数）</translation>
+    </message>
+    <message>
+      <source>{name} · {n} households beyond capacity (click for details)</source>
+      <translation>{name} · 超出能力 {n} 户（点击查看详情）</translation>
     </message>
     <message>
       <source>Top gap regions (rank)</source>

@@ -29,6 +29,8 @@ OUTLET = "#7b2cbf"
 RECOMMENDED = "#ff7f00"
 RECOMMENDED_EDGE = "#4a2000"
 NEWLY = "#2b8cbe"
+OVERLOADED = "#e7298a"  # magenta: apart from the gap reds and the recommended orange
+OVERLOADED_EDGE = "#49006a"
 RANK = "#bd0026"
 NEIGHBOUR = "#e6e4df"  # neighbouring countries: grey, so China stands out
 NEIGHBOUR_BORDER = "#bdb9b1"
@@ -48,6 +50,7 @@ PRINT_ATTRIBUTION = ("Boundaries: Natural Earth · Places: GeoNames (CC-BY 4.0) 
                      "Population: NBS 2020 census · Network {network}")
 PROJECTION = "Albers equal-area conic, 105°E, standard parallels 25°N and 47°N"
 SOURCES = ("simulated", "imported", "recommended")
+OVERLOAD_TIP = "{name} · {n} households beyond capacity (click for details)"
 JS_TEXTS = ("Gap region #{r} (click for details)",
             "Gap #{r} · {prov} · {n} rural people unreached", "rural covered {pct}%")
 # Every English string a map shows, web or print; the catalogue holds their Chinese.
@@ -57,6 +60,8 @@ MAP_TEXT_LABELS = (
     "Distribution site", "Service outlet", "Within service radius",
     "Unreached rural people per cell", "up to {hi}", "over {lo}", *JS_TEXTS,
     "Recommended outlets", "Recommended outlet", "Newly covered",
+    "Overloaded outlets", "Overloaded outlet (size: households beyond capacity)",
+    OVERLOAD_TIP,
     "Top gap regions (rank)", "South China Sea Islands", "km", "m",
     "outside the network data", "Outside the network data (Taiwan, Hong Kong, Macao)",
     "Shaded relief", "Cities",
@@ -114,6 +119,9 @@ def legend_entries(t: Translate,
         ("recommended", LegendEntry("recommended", "dot", t("Recommended outlet"), RECOMMENDED,
                                     edge=RECOMMENDED_EDGE, size=1.6)),
         ("newly", LegendEntry("newly", "patch", t("Newly covered"), NEWLY, 0.7)),
+        ("overloaded", LegendEntry("overloaded", "dot", t("Overloaded outlet (size: households beyond "
+                                                          "capacity)"), OVERLOADED,
+                                   edge=OVERLOADED_EDGE, size=1.6)),
         ("outside", LegendEntry("outside", "patch", t("Outside the network data (Taiwan, Hong Kong, Macao)"),
                                 OUTSIDE, edge=BORDER)),
         ("ranks", LegendEntry("ranks", "ring", t("Top gap regions (rank)"), "#ffffff", edge=RANK,

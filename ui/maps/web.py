@@ -40,6 +40,9 @@ from reach_planner.ui.maps.style import (  # noqa: F401  (re-exported for the wi
     MAP_TEXT_LABELS,
     NEWLY,
     OUTLET,
+    OVERLOAD_TIP,
+    OVERLOADED,
+    OVERLOADED_EDGE,
     RECOMMENDED,
     RECOMMENDED_EDGE,
     SEA,
@@ -101,8 +104,11 @@ var {{ this.get_name() }} = rp.named[{{ this.key }}] = (function(map){ {{ this.j
 
 
 def _points_js(kind: str, lon: np.ndarray, lat: np.ndarray, names: list[str], colour: str,
-               radius: float, stroke: bool, stroke_colour: str = "#ffffff") -> str:
+               radius: float, stroke: bool, stroke_colour: str = "#ffffff",
+               radii: np.ndarray | None = None) -> str:
     data = {"lon": np.round(lon, 4).tolist(), "lat": np.round(lat, 4).tolist(), "name": names}
+    if radii is not None:  # one size per point
+        data["r"] = np.round(radii, 1).tolist()
     style = {"radius": radius, "color": stroke_colour, "weight": 1.5 if stroke else 0,
              "stroke": stroke, "fillColor": colour, "fillOpacity": 0.95}
     return f"return rp.pointLayer(map, {safe_json(kind)}, {safe_json(data)}, {safe_json(style)});"
@@ -143,7 +149,7 @@ def _legend_html(opts: MapOptions) -> str:
     """The style's legend rows as HTML (labels escaped: they may be translations)."""
     rows = []
     for e in style.legend_entries(opts.t, ("sites", "outlets", "covered", "recommended",
-                                           "newly", "outside", "gaps")):
+                                           "newly", "overloaded", "outside", "gaps")):
         label = esc(e.label)
         if e.shape == "heading":
             rows.append(f'<div class="rp-sub">{label}</div>')
@@ -207,6 +213,18 @@ def recommended_js(sites) -> str:
     return _points_js("recommended", sites["lon"].to_numpy(), sites["lat"].to_numpy(),
                       sites["name"].astype(str).tolist(), RECOMMENDED, 6.0, True,
                       stroke_colour=RECOMMENDED_EDGE)
+
+
+def overloaded_js(table, t=str) -> str:
+    """Overloaded outlets (a capacity table), biggest circle for the most households
+    beyond capacity; names are user text, so they travel as escaped JSON and reach the
+    tooltip through ``textContent``."""
+    excess = table["excess"].to_numpy(float)
+    radii = 2.5 + 7.5 * np.sqrt(excess / max(float(excess.max(initial=0.0)), 1.0))
+    tips = [t(OVERLOAD_TIP).format(name=name, n=f"{int(n):,}")
+            for name, n in zip(table["name"].astype(str), excess)]
+    return _points_js("overloaded", table["lon"].to_numpy(), table["lat"].to_numpy(), tips,
+                      OVERLOADED, 4.0, True, stroke_colour=OVERLOADED_EDGE, radii=radii)
 
 
 def partial_update_script(layers: list[tuple[str, str]], remove: tuple[str, ...] = ()) -> str:
@@ -378,6 +396,7 @@ rp.pointLayer = function(map, kind, d, style) {
   var layer = L.geoJSON({type: 'FeatureCollection', features: feats}, {
     pointToLayer: function(f, ll) {
       var o = Object.assign({renderer: rp.canvas}, style);
+      if (d.r) { o.radius = d.r[f.properties.i]; }
       return L.circleMarker(ll, o);
     },
     onEachFeature: function(f, l) {
