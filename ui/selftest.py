@@ -129,7 +129,7 @@ def run_selftest(out=sys.stdout) -> dict[str, float]:
         t = time.perf_counter()
         # A starved machine can hand over a frame before the compositor painted it; a real
         # defect (missing asset, no WebEngine) fails every attempt, so three are allowed.
-        for attempt in range(1, ATTEMPTS + 1):
+        for _attempt in range(ATTEMPTS):
             try:
                 img = render_page(page, *VIEW, scale=1, timeout_ms=60000)
             except RuntimeError as exc:
