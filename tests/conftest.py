@@ -54,3 +54,20 @@ def message_boxes(request, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question",
                         record("question", QMessageBox.StandardButton.Discard))
     yield shown
+
+
+# The fast subset (`pytest -m "not qt and not slow"`) is the unit tests; these modules and
+# every command-line test run whole verbs end to end and belong to the full run only.
+SLOW_MODULES = frozenset({
+    "test_package", "test_report", "test_report_workbook", "test_recommend_cli",
+    "test_recommend_decisions", "test_recommend_solvers", "test_export_data", "test_printmap",
+    "test_bundle_font", "test_bundle_shrink", "test_writes", "test_map_package", "test_recommend",
+})
+SLOW_WORDS = ("cli", "round_trip")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.path.stem
+        if module in SLOW_MODULES or any(w in item.name.lower() for w in SLOW_WORDS):
+            item.add_marker(pytest.mark.slow)
