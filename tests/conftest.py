@@ -22,6 +22,22 @@ if str(ROOT) not in sys.path:
 
 import pytest  # noqa: E402
 
+from reach_planner.geo.params import ScenarioParams  # noqa: E402
+
+# The small scenario most window tests share (3,000 outlets: the map draws in a second).
+SMALL_SCENARIO = ScenarioParams(outlets=3000, sites=300, seed=5)
+
+
+@pytest.fixture
+def window(qapp):
+    """A fresh main window on the small scenario, drawn; a test file with other needs
+    defines its own ``window``."""
+    from tests.qt_helpers import close_window, open_window
+
+    w = open_window(SMALL_SCENARIO)
+    yield w
+    close_window(w)
+
 
 @pytest.fixture(autouse=True)
 def message_boxes(request, monkeypatch):

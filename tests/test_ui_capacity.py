@@ -4,18 +4,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from reach_planner.geo.params import ScenarioParams
 from reach_planner.geo.siting.capacity import capacity
-from tests.qt_helpers import close_window, idle, open_window, run_js, wait_until
+from tests.qt_helpers import idle, run_js, wait_until
 
 pytestmark = pytest.mark.qt
 
-
-@pytest.fixture
-def window(qapp):
-    w = open_window(ScenarioParams(outlets=3000, sites=300, seed=5))
-    yield w
-    close_window(w)
 
 
 def overloaded_on_page(w) -> int:

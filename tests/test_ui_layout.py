@@ -7,18 +7,10 @@ import json
 
 import pytest
 
-from reach_planner.geo.params import ScenarioParams
-from tests.qt_helpers import close_window, idle, open_window, run_js, wait_until
+from tests.qt_helpers import idle, run_js, wait_until
 
 pytestmark = pytest.mark.qt
-PARAMS = ScenarioParams(outlets=3000, sites=300, seed=5)
 
-
-@pytest.fixture
-def window(qapp):
-    w = open_window(PARAMS)
-    yield w
-    close_window(w)
 
 
 def recommend(w, n: int):

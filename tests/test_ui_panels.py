@@ -5,17 +5,10 @@ from __future__ import annotations
 import pytest
 
 from reach_planner.geo.params import ScenarioParams
-from tests.qt_helpers import close_window, idle, open_window, run_js, wait_until
+from tests.qt_helpers import idle, run_js, wait_until
 
 pytestmark = pytest.mark.qt
-PARAMS = ScenarioParams(outlets=3000, sites=300, seed=5)
 
-
-@pytest.fixture
-def window(qapp):
-    w = open_window(PARAMS)
-    yield w
-    close_window(w)
 
 
 def credit(w) -> str:

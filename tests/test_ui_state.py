@@ -7,17 +7,11 @@ import json
 import pytest
 
 from reach_planner.geo.params import INT_LIMITS, ScenarioParams
-from tests.qt_helpers import close_window, idle, open_window, wait_until
+from tests.conftest import SMALL_SCENARIO as PARAMS
+from tests.qt_helpers import idle, wait_until
 
 pytestmark = pytest.mark.qt
-PARAMS = ScenarioParams(outlets=3000, sites=300, seed=5)
 
-
-@pytest.fixture
-def window(qapp):
-    w = open_window(PARAMS)
-    yield w
-    close_window(w)
 
 
 def test_of_two_recommendations_only_the_second_lands(window):
