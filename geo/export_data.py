@@ -16,6 +16,8 @@ import pandas as pd
 from reach_planner.geo.atomic import atomic_write_with
 from reach_planner.geo.data import WGS84, load_china
 from reach_planner.geo.demand_layer import demand_layer, demand_table
+from reach_planner.geo.geojson_file import write_geojson
+from reach_planner.geo.gpkg import write_gpkg
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.geo.shapes import gap_shapes
 from reach_planner.geo.summary import describe_demand
@@ -103,14 +105,11 @@ def export_results(result: ScenarioResult, out_dir: str | Path,
 
 def _geojson_writer(gdf: gpd.GeoDataFrame, name: str):
     # the layer name is written into the file ("name"): the real one, not the temp file's
-    return lambda p: gdf.to_file(p, driver="GeoJSON", layer=name)
+    return lambda p: write_geojson(p, gdf, name)
 
 
 def _gpkg_writer(lay: dict[str, gpd.GeoDataFrame]):
-    def write(p: Path) -> None:
-        for name, gdf in lay.items():
-            gdf.to_file(p, layer=name, driver="GPKG")
-    return write
+    return lambda p: write_gpkg(p, lay)
 
 
 def _xlsx_writer(result: ScenarioResult):

@@ -409,15 +409,13 @@ def _read_gpkg(path: Path, data: bytes) -> Table:
     """Every point layer (an exported result file holds sites and outlets)."""
     if not data.startswith(b"SQLite format 3"):
         raise SiteFileError(f"{path}: not a GeoPackage (the file is not an SQLite database)")
-    import pyogrio
+    from reach_planner.geo.gpkg import GeoPackageError, list_layers
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            listed = pyogrio.list_layers(path)
-    except Exception as exc:  # pyogrio/GDAL errors for damaged files
-        raise SiteFileError(f"{path}: not a readable GeoPackage ({_gdal_reason(exc)})") from None
-    types = {str(n): str(g).upper().replace(" ", "") for n, g in listed}
+        listed = [(i.name, i.geometry_type) for i in list_layers(path)]
+    except GeoPackageError as exc:
+        raise SiteFileError(f"{path}: not a readable GeoPackage ({exc})") from None
+    types = {n: g.replace(" ", "") for n, g in listed}
     point_types = ("POINT", "POINTZ", "POINTM", "POINTZM")
     points = [n for n, g in types.items() if g.removeprefix("MULTI") in point_types]
     points = points or [n for n, g in types.items() if g in ("UNKNOWN", "GEOMETRY")]
@@ -433,14 +431,17 @@ def _read_gpkg(path: Path, data: bytes) -> Table:
 
 
 def _gpkg_layer(path: Path, layer: str, name_layer: bool) -> Table:
+    from pyproj.exceptions import CRSError
+    from shapely.errors import ShapelyError
+
+    from reach_planner.geo.gpkg import GeoPackageError, read_layer
+
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            gdf = gpd.read_file(path, layer=layer)
+        gdf = read_layer(path, layer)
         if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
             gdf = gdf.to_crs(4326)
-    except Exception as exc:  # pyogrio/GDAL/pyproj errors for damaged files
-        raise SiteFileError(f"{path}: not a readable GeoPackage ({_gdal_reason(exc)})") from None
+    except (GeoPackageError, ShapelyError, CRSError) as exc:  # damaged tables, blobs or SRS rows
+        raise SiteFileError(f"{path}: not a readable GeoPackage (layer {layer}: {first_line(exc)})") from None
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     frame = frame.astype(object).where(frame.notna(), "").astype(str)
     geom = gdf.geometry.to_numpy()
@@ -464,9 +465,3 @@ def _gpkg_layer(path: Path, layer: str, name_layer: bool) -> Table:
     return Table(frame, np.arange(n) + 1, np.full(n, label, dtype=object))
 
 
-def _gdal_reason(exc: BaseException) -> str:
-    """GDAL's last words without the SQL it was running."""
-    msg = first_line(exc)
-    if "failed:" in msg:
-        msg = msg.rsplit("failed:", 1)[1]
-    return msg.split(";")[0].strip() or type(exc).__name__

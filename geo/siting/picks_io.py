@@ -11,6 +11,8 @@ import geopandas as gpd
 import pandas as pd
 
 from reach_planner.geo.atomic import atomic_write_with, check_target
+from reach_planner.geo.geojson_file import write_geojson
+from reach_planner.geo.gpkg import write_gpkg
 
 PICK_FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg"}
 CURVE_FORMATS = {".csv": "csv", ".png": "png", ".pdf": "pdf", ".svg": "svg"}
@@ -31,8 +33,8 @@ def write_picks(path: str | Path, sites: gpd.GeoDataFrame, gains: tuple[float, .
         table = pd.DataFrame(frame.drop(columns="geometry"))
         return atomic_write_with(dest, lambda p: table.to_csv(p, index=False, encoding="utf-8-sig"))
     if fmt == "geojson":
-        return atomic_write_with(dest, lambda p: frame.to_file(p, driver="GeoJSON"))
-    return atomic_write_with(dest, lambda p: frame.to_file(p, layer="outlets", driver="GPKG"))
+        return atomic_write_with(dest, lambda p: write_geojson(p, frame, dest.stem))
+    return atomic_write_with(dest, lambda p: write_gpkg(p, {"outlets": frame}))
 
 
 def curve_table(curve: tuple[float, ...], covered_before: int, rural: int) -> pd.DataFrame:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from reach_planner.geo.data import DATA_DIR, load_china
+from reach_planner.geo.geojson_file import read_geojson
 
 CONTEXT_FILE = DATA_DIR / "china_context.geojson"
 KINDS = ("china", "region", "islands", "dashes", "neighbour")
@@ -40,7 +41,7 @@ CITY_ZH = {"Chengdu": "成都", "Shenzhen": "深圳", "Foshan": "佛山", "Yinch
 @functools.cache
 def load_context() -> gpd.GeoDataFrame:
     """kind, code, name_en, name_zh, label_lon, label_lat, geometry (lon/lat)."""
-    gdf = gpd.read_file(CONTEXT_FILE)
+    gdf = read_geojson(CONTEXT_FILE)
     return gdf[gdf["kind"].isin(KINDS)].reset_index(drop=True)
 
 

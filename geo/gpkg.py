@@ -1,0 +1,295 @@
+"""GeoPackage files without GDAL: an SQLite database laid out as OGC 12-128 says.
+
+The desktop bundle carries one GDAL (rasterio's, for the GeoTIFF demand import); this
+module writes and reads the GeoPackages the app exchanges with QGIS and ArcGIS with
+the standard library's ``sqlite3``, shapely's WKB and pyproj, so pyogrio's 76 MB GDAL
+stays out of it.
+
+Written files hold the three required tables (``gpkg_spatial_ref_sys``, ``gpkg_contents``,
+``gpkg_geometry_columns``) and one feature table per layer (``fid`` primary key, ``geom``
+blob, then the columns). Geometry blobs: ``GP``, version 0, flags (little-endian, an x/y
+envelope except for points, the empty bit), the srs_id, then ISO WKB. No spatial index
+(an optional extension: QGIS builds one itself when asked).
+"""
+from __future__ import annotations
+
+import sqlite3
+import struct
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+APPLICATION_ID = 0x47504B47  # "GPKG"
+USER_VERSION = 10200  # GeoPackage 1.2
+# envelope indicator (flags bits 1-3) -> number of doubles that follow the srs_id
+_ENVELOPE_DOUBLES = {0: 0, 1: 4, 2: 6, 3: 6, 4: 8}
+_UNDEFINED_SRS = (
+    ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
+    ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
+)
+_SCHEMA = """
+CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY,
+  organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL,
+  description TEXT);
+CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL,
+  identifier TEXT UNIQUE, description TEXT DEFAULT '',
+  last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+  CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,
+  geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+  CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+  CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+  CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+  CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+"""
+
+
+class GeoPackageError(ValueError):
+    """The file is not a GeoPackage this module can read; the message says why (without
+    the file name: callers add it)."""
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    name: str
+    geometry_type: str  # as declared: POINT, MULTIPOLYGON, GEOMETRY, ...
+
+
+# -- writing ----------------------------------------------------------------------------
+def write_gpkg(path: str | Path, layers: Mapping[str, gpd.GeoDataFrame]) -> None:
+    """A new GeoPackage at ``path`` (replaced if it exists) holding ``layers`` in order.
+
+    Call it on a temporary path (``geo.atomic.atomic_write_with``): SQLite writes in place.
+    """
+    dest = Path(path)
+    dest.unlink(missing_ok=True)
+    con = sqlite3.connect(dest)
+    try:
+        con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        con.execute(f"PRAGMA user_version = {USER_VERSION}")
+        con.executescript(_SCHEMA)
+        con.executemany("INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)", _UNDEFINED_SRS)
+        srs_ids: dict[str, int] = {}
+        for name, gdf in layers.items():
+            _write_layer(con, name, gdf, _srs_id(con, gdf.crs, srs_ids))
+        con.commit()
+    finally:
+        con.close()
+
+
+def _srs_id(con: sqlite3.Connection, crs: CRS | None, known: dict[str, int]) -> int:
+    """The layer's srs_id: the EPSG code when it has one, else a private number from 100000."""
+    if crs is None:
+        return -1  # "undefined cartesian": nothing is known about the coordinates
+    wkt = crs.to_wkt("WKT1_GDAL") or crs.to_wkt()
+    if wkt in known:
+        return known[wkt]
+    epsg = crs.to_epsg()
+    srs_id = epsg if epsg else 100000 + len(known)
+    org, org_id = ("EPSG", epsg) if epsg else ("NONE", srs_id)
+    con.execute("INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)",
+                (crs.name or "unnamed", srs_id, org, org_id, wkt, None))
+    known[wkt] = srs_id
+    return srs_id
+
+
+def _quote(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _column_type(values: pd.Series) -> str:
+    kind = values.dtype.kind
+    if kind == "b":
+        return "BOOLEAN"
+    if kind in "iu":
+        return "INTEGER"
+    if kind == "f":
+        return "REAL"
+    if kind == "M":
+        return "DATETIME"
+    return "TEXT"
+
+
+def _cell(value: Any) -> Any:
+    """A value SQLite stores: Python numbers and text, NULL for missing ones."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, (np.integer, int)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, (str, bytes)):
+        return value
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _single_or_multi(geoms: np.ndarray) -> tuple[np.ndarray, str]:
+    """The column's geometry type; one-part types are made multi when both occur, as GDAL
+    does (a MULTIPOLYGON column may not hold POLYGONs)."""
+    types = {int(k) for k in shapely.get_type_id(geoms[~shapely.is_missing(geoms)])}
+    if len(types) == 1:
+        return geoms, _TYPE_NAMES.get(types.pop(), "GEOMETRY")
+    for single, multi, promote in ((0, 4, shapely.multipoints), (1, 5, shapely.multilinestrings),
+                                   (3, 6, shapely.multipolygons)):
+        if types == {single, multi}:
+            out = geoms.copy()
+            one = shapely.get_type_id(out) == single
+            out[one] = [promote([g]) for g in out[one]]
+            return out, _TYPE_NAMES[multi]
+    return geoms, "GEOMETRY"
+
+
+_TYPE_NAMES = {0: "POINT", 1: "LINESTRING", 3: "POLYGON", 4: "MULTIPOINT", 5: "MULTILINESTRING",
+               6: "MULTIPOLYGON", 7: "GEOMETRYCOLLECTION"}
+
+
+def geometry_blobs(geoms: np.ndarray, srs_id: int) -> list[bytes | None]:
+    """GeoPackage geometry blobs (GPKG header + ISO WKB), None for missing geometries."""
+    wkb = shapely.to_wkb(geoms, byte_order=1, flavor="iso")
+    bounds = shapely.bounds(geoms)
+    empty = shapely.is_empty(geoms)
+    points = shapely.get_type_id(geoms) == 0
+    srs = struct.pack("<i", srs_id)
+    out: list[bytes | None] = []
+    for w, b, e, p in zip(wkb, bounds, empty, points):
+        if w is None:
+            out.append(None)
+        elif e or p:  # points carry no envelope (it is the point); empty ones are flagged
+            out.append(b"GP\x00" + bytes([0x01 | (0x10 if e else 0)]) + srs + w)
+        else:
+            out.append(b"GP\x00\x03" + srs + struct.pack("<4d", b[0], b[2], b[1], b[3]) + w)
+    return out
+
+
+def _write_layer(con: sqlite3.Connection, name: str, gdf: gpd.GeoDataFrame, srs_id: int) -> None:
+    geo_col = gdf.geometry.name
+    geoms, geom_type = _single_or_multi(np.asarray(gdf.geometry.array, dtype=object))
+    attrs = pd.DataFrame(gdf.drop(columns=geo_col))
+    cols = [str(c) for c in attrs.columns]
+    if "fid" in (c.lower() for c in cols) or "geom" in (c.lower() for c in cols):
+        raise ValueError(f"layer {name}: a column may not be called fid or geom")
+    has_z = bool(shapely.has_z(geoms[~shapely.is_missing(geoms)]).any()) if len(geoms) else False
+    defs = ", ".join(f"{_quote(c)} {_column_type(attrs[c])}" for c in attrs.columns)
+    con.execute(f"CREATE TABLE {_quote(name)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
+                f"geom {geom_type}{', ' + defs if defs else ''})")
+    blobs = geometry_blobs(geoms, srs_id)
+    columns = [[_cell(v) for v in attrs[c].tolist()] for c in attrs.columns]
+    marks = ", ".join("?" * (len(cols) + 1))
+    names = ", ".join(["geom"] + [_quote(c) for c in cols])
+    con.executemany(f"INSERT INTO {_quote(name)} ({names}) VALUES ({marks})", zip(blobs, *columns))
+    present = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)]
+    box = shapely.total_bounds(present) if len(present) else [None] * 4
+    con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, "
+                "srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?)", (name, name, *_floats(box), srs_id))
+    con.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, ?, 0)",
+                (name, geom_type, srs_id, int(has_z)))
+
+
+def _floats(box: Any) -> list[float | None]:
+    return [None if v is None or not np.isfinite(v) else float(v) for v in box]
+
+
+# -- reading ----------------------------------------------------------------------------
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as exc:
+        raise GeoPackageError(str(exc)) from None
+
+
+def list_layers(path: str | Path) -> list[LayerInfo]:
+    """The feature layers, in the order of gpkg_contents."""
+    con = _connect(Path(path))
+    try:
+        rows = con.execute(
+            "SELECT c.table_name, g.geometry_type_name FROM gpkg_contents c "
+            "JOIN gpkg_geometry_columns g ON g.table_name = c.table_name "
+            "WHERE c.data_type = 'features' ORDER BY c.rowid").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise GeoPackageError(_reason(exc)) from None
+    finally:
+        con.close()
+    return [LayerInfo(str(n), str(t).upper()) for n, t in rows]
+
+
+def _reason(exc: sqlite3.Error) -> str:
+    msg = str(exc)
+    if "no such table: gpkg_" in msg:
+        return f"no GeoPackage tables ({msg})"
+    return msg or type(exc).__name__
+
+
+def read_layer(path: str | Path, layer: str) -> gpd.GeoDataFrame:
+    """One feature layer with its attributes (SQLite's own types; BOOLEAN columns as bool)
+    and its CRS (None when the layer's SRS is undefined)."""
+    con = _connect(Path(path))
+    try:
+        found = con.execute("SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?",
+                            (layer,)).fetchone()
+        if found is None:
+            raise GeoPackageError(f"no feature layer {layer!r}")
+        geo_col, srs_id = str(found[0]), int(found[1])
+        info = con.execute(f"PRAGMA table_info({_quote(layer)})").fetchall()
+        pk = next((str(r[1]) for r in info if r[5]), None)
+        cols = [str(r[1]) for r in info if str(r[1]) not in (pk, geo_col)]
+        types = {str(r[1]): str(r[2]).upper() for r in info}
+        order = f" ORDER BY {_quote(pk)}" if pk else ""
+        select = ", ".join(_quote(c) for c in [geo_col] + cols)
+        rows = con.execute(f"SELECT {select} FROM {_quote(layer)}{order}").fetchall()
+        crs = _layer_crs(con, srs_id)
+    except sqlite3.DatabaseError as exc:
+        raise GeoPackageError(_reason(exc)) from None
+    finally:
+        con.close()
+    geoms = [parse_blob(r[0]) for r in rows]
+    frame = pd.DataFrame([r[1:] for r in rows], columns=cols, dtype=object)
+    for c in cols:
+        if types[c] == "BOOLEAN":
+            frame[c] = frame[c].map(lambda v: None if v is None else bool(v))
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs)
+
+
+def _layer_crs(con: sqlite3.Connection, srs_id: int) -> CRS | None:
+    row = con.execute("SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys "
+                      "WHERE srs_id = ?", (srs_id,)).fetchone()
+    if row is None or srs_id in (-1, 0) or str(row[2]).strip().lower() == "undefined":
+        return None
+    org, code, definition = row
+    if str(org).upper() == "EPSG":
+        return CRS.from_epsg(int(code))
+    return CRS.from_user_input(str(definition))
+
+
+def parse_blob(blob: bytes | None) -> shapely.Geometry | None:
+    """A GeoPackage geometry blob (or bare WKB, as some tools write) as a shapely geometry."""
+    if blob is None:
+        return None
+    data = bytes(blob)
+    if not data.startswith(b"GP"):
+        return shapely.from_wkb(data)
+    if len(data) < 8:
+        raise GeoPackageError("a geometry blob is cut short")
+    flags = data[3]
+    if flags & 0x20:
+        raise GeoPackageError("extended (non-standard) geometry blobs are not supported")
+    envelope = (flags >> 1) & 0x07
+    if envelope not in _ENVELOPE_DOUBLES:
+        raise GeoPackageError(f"a geometry blob has an unknown envelope type {envelope}")
+    return shapely.from_wkb(data[8 + 8 * _ENVELOPE_DOUBLES[envelope]:])
