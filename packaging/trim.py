@@ -46,6 +46,15 @@ SOLVER_STACK = ["spopt", "pulp", "libpysal", "pointpats", "mapclassify", "spaghe
 SCIPY_PARTS = ["optimize", "stats", "interpolate", "integrate", "ndimage", "fft", "signal", "odr",
                "cluster", "differentiate"]
 _SOLVER_IMPORT = re.compile(r"^\s*(import|from)\s+(spopt|pulp)\b", re.M)
+# pyogrio (GDAL 3.12 with every driver linked in: 76 MB, plus its GDAL and PROJ data) serves
+# geopandas' read_file/to_file/list_layers alone. The app reads and writes GeoJSON and
+# GeoPackage itself (geo/geojson_file.py, geo/gpkg.py); rasterio's smaller GDAL reads GeoTIFFs.
+_PYOGRIO_USE = re.compile(r"^\s*(import|from)\s+pyogrio\b|\.(read_file|to_file|list_layers)\(", re.M)
+
+
+def pyogrio_unused(sources: Iterable[str]) -> bool:
+    """True when no app module imports pyogrio or calls geopandas' file readers and writers."""
+    return not any(_PYOGRIO_USE.search(text) for text in sources)
 
 
 def solver_stack_unused(sources: Iterable[str]) -> bool:
