@@ -237,8 +237,9 @@ def _reason(exc: sqlite3.Error) -> str:
 
 
 def read_layer(path: str | Path, layer: str) -> gpd.GeoDataFrame:
-    """One feature layer with its attributes (SQLite's own types; BOOLEAN columns as bool)
-    and its CRS (None when the layer's SRS is undefined)."""
+    """One feature layer: its attributes as SQLite holds them (int64, float64 or bool
+    columns where every value is one, else objects, None for NULL), its geometries and
+    its CRS (None when the layer's SRS is undefined)."""
     con = _connect(Path(path))
     try:
         found = con.execute("SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?",
@@ -263,6 +264,7 @@ def read_layer(path: str | Path, layer: str) -> gpd.GeoDataFrame:
     for c in cols:
         if types[c] == "BOOLEAN":
             frame[c] = frame[c].map(lambda v: None if v is None else bool(v))
+    frame = frame.infer_objects()  # int64/float64/bool where every value allows it
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs)
 
 
