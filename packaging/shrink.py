@@ -13,16 +13,25 @@ Run by build.sh after PyInstaller; tested in tests/test_selftest.py.
   when they pass.
 - Copies: numpy and scipy ship the same libgfortran and libquadmath; a copy becomes a
   relative symlink to the first.
-- proj.db: pyproj and pyogrio each ship PROJ's database (10 MB each). PROJ reads a database
+- Shared libraries: pyproj and rasterio each vendor PROJ (9.5 and 9.7, the same soname), and
+  shapely and rasterio each vendor GEOS 3.14: the older copy becomes a link to the newer one
+  when the newer defines every symbol the older one's users take from it (the loader maps a
+  file once, whatever name it is reached by). rasterio's PROJ is built with its symbols
+  renamed (``internal_proj_*``), so the check keeps both PROJ copies today; the GEOS copies
+  are shared.
+- proj.db: pyproj and rasterio each ship PROJ's database (10 MB each). PROJ reads a database
   whose layout is the same or newer than its own, so the newest serves both.
 - ICU data: Qt's libicudata (32 MB) is rebuilt with the items trim.keep_icu_item keeps
   (English, Chinese, root, converters: 13 MB) with ICU's own tools: the blob is cut out of
   the library, filtered by icupkg, turned back into assembly by genccode, linked by gcc.
+  Chromium's own ICU package (``icudtl.dat``, 10.5 MB, read from the file) is filtered by
+  icupkg alike, keeping the unit tables (JavaScript's Intl formats units).
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import sqlite3
 import struct
@@ -31,7 +40,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from trim import keep_icu_item
+from trim import ICU_DROPPED_TREES, keep_icu_item
 
 PAGE = 4096
 PT_LOAD = 1
@@ -132,6 +141,54 @@ def link_duplicates(root: Path) -> int:
     return saved
 
 
+# Vendored (auditwheel) libraries one copy of which serves every wheel: C ABIs that keep their
+# soname across the versions the wheels carry. Others (libtiff, libjpeg, OpenSSL) differ in
+# build options between wheels and stay as they are.
+SHARED_LIBRARIES = ("libproj", "libgeos_c", "libgeos")
+_VENDORED = re.compile(r"(?P<base>lib[A-Za-z0-9_+]+?)-[0-9a-f]{8}\.so\.(?P<version>\d+(\.\d+)*)$")
+
+
+def dynamic_symbols(path: Path) -> tuple[set[str], set[str]]:
+    """(defined, undefined) dynamic symbol names of an ELF file, from readelf."""
+    out = subprocess.run(["readelf", "--dyn-syms", "-W", str(path)], capture_output=True, text=True).stdout
+    defined, undefined = set(), set()
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) >= 8 and f[0].endswith(":") and f[0][:-1].isdigit():
+            name = f[7].split("@")[0]
+            (undefined if f[6] == "UND" else defined).add(name)
+    return defined, undefined
+
+
+def _needed_by(root: Path) -> dict[Path, set[str]]:
+    from trim import needed
+
+    return {p: needed(str(p)) for p in _elf_files(root)}
+
+
+def share_libraries(root: Path, names: tuple[str, ...] = SHARED_LIBRARIES) -> int:
+    """Older vendored copies of the libraries in ``names`` become links to the newest copy of
+    the same soname when it defines what their users need; bytes saved."""
+    groups: dict[tuple[str, str], list[Path]] = {}
+    for p in sorted(root.glob("*.libs/*")):
+        m = _VENDORED.match(p.name)
+        if m and m["base"] in names and p.is_file() and not p.is_symlink():
+            groups.setdefault((m["base"], m["version"].split(".")[0]), []).append(p)
+    needs = _needed_by(root) if any(len(g) > 1 for g in groups.values()) else {}
+    saved = 0
+    for copies in groups.values():
+        newest = max(copies, key=lambda p: tuple(int(v) for v in _VENDORED.match(p.name)["version"].split(".")))
+        offered = dynamic_symbols(newest)[0]
+        for old in copies:
+            if old == newest:
+                continue
+            taken = set().union(*(dynamic_symbols(u)[1] for u, ns in needs.items() if old.name in ns))
+            if not (taken & dynamic_symbols(old)[0]) - offered:
+                saved += old.stat().st_size
+                _symlink(old, newest)
+    return saved
+
+
 def _layout(db: Path) -> tuple[int, int]:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
@@ -177,6 +234,50 @@ def _icu_blob(lib: Path, work: Path) -> tuple[str, Path]:
     return name, dat
 
 
+def _icupkg(*args: str | Path, cwd: Path) -> str:
+    """icupkg's output. Items may refer to items missing from the package (Chromium's ships
+    that way; the dropped dictionaries are named by the break rules): ICU falls back when
+    it opens them, so --ignore-deps, and exit status 2 (the warning) is no failure."""
+    done = subprocess.run(["icupkg", *map(str, args)], cwd=cwd, capture_output=True, text=True)
+    if done.returncode not in (0, 2):
+        raise subprocess.CalledProcessError(done.returncode, done.args, done.stdout, done.stderr)
+    return done.stdout
+
+
+def _icu_drop_list(work: Path, dat: Path, trees: tuple[str, ...]) -> Path:
+    """Writes the names of the items keep_icu_item drops, for ``icupkg -r``."""
+    items = _icupkg("-l", dat.name, cwd=work).split()
+    drop = work / "drop.txt"
+    drop.write_text("\n".join(i for i in items if not keep_icu_item(i, trees)) + "\n")
+    return drop
+
+
+def trim_chromium_icu(root: Path) -> int:
+    """Filter QtWebEngine's icudtl.dat in place; bytes saved (0 without icupkg)."""
+    files = [p for p in root.glob("PySide6/Qt/resources/icudtl.dat") if not p.is_symlink()]
+    if not files or not shutil.which("icupkg"):
+        return 0
+    dat = files[0]
+    head = dat.read_bytes()[:1 << 16]
+    found = re.search(rb"(icudt\d+[lb])/", head)
+    if not found:
+        return 0
+    work = root.parent / "build-icu"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    try:
+        name = f"{found[1].decode()}.dat"  # icupkg wants the package's own name
+        shutil.copy2(dat, work / name)
+        _icu_drop_list(work, work / name, ())
+        (work / "out").mkdir()
+        _icupkg("--ignore-deps", "-r", "drop.txt", name, Path("out") / name, cwd=work)
+        saved = dat.stat().st_size - (work / "out" / name).stat().st_size
+        os.replace(work / "out" / name, dat)
+        return saved
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def trim_icu_data(root: Path) -> int:
     """Rebuild Qt's libicudata with the kept items only; bytes saved (0 without the tools)."""
     libs = [p for p in root.glob("PySide6/Qt/lib/libicudata.so*") if not p.is_symlink()]
@@ -192,11 +293,9 @@ def trim_icu_data(root: Path) -> int:
     try:
         symbol, dat = _icu_blob(lib, work)
         pkg = dat.stem  # icudt73l: icupkg names the items "icudt73l/coll/zh.res"
-        items = _run("icupkg", "-l", dat.name, cwd=work).split()
-        dropped = [i for i in items if not keep_icu_item(i)]
-        (work / "drop.txt").write_text("\n".join(dropped) + "\n")
+        _icu_drop_list(work, dat, ICU_DROPPED_TREES)
         (work / "out").mkdir()
-        _run("icupkg", "-r", "drop.txt", dat.name, Path("out") / dat.name, cwd=work)
+        _icupkg("--ignore-deps", "-r", "drop.txt", dat.name, Path("out") / dat.name, cwd=work)
         _run("genccode", "-a", "gcc", "-e", symbol.removesuffix("_dat"), dat.name, cwd=work / "out")
         soname = next(line.split("[")[1].rstrip("]") for line in _run("readelf", "-d", lib, cwd=work).splitlines()
                       if "(SONAME)" in line)
@@ -212,12 +311,14 @@ def trim_icu_data(root: Path) -> int:
 def main(folder: str) -> int:
     # _internal only: the executable carries the code archive, which strip would cut off.
     root = Path(folder) / "_internal"
-    icu = trim_icu_data(root)
+    icu = trim_icu_data(root) + trim_chromium_icu(root)
     stripped, kept = strip_libraries(root)
+    libs = share_libraries(root)
     shared = share_proj_db(root)
     linked = link_duplicates(root)
     print(f"shrink: strip {stripped / 1e6:.1f} MB ({len(kept)} files left as they were), "
-          f"ICU data {icu / 1e6:.1f} MB, proj.db shared {shared / 1e6:.1f} MB, "
+          f"ICU data {icu / 1e6:.1f} MB, libraries shared {libs / 1e6:.1f} MB, "
+          f"proj.db shared {shared / 1e6:.1f} MB, "
           f"identical files linked {linked / 1e6:.1f} MB")
     return 0
 

@@ -111,17 +111,25 @@ _MPL_TTF_KEPT = re.compile(r"DejaVuSans(-Bold|-Oblique|-BoldOblique|Display)?\.t
 
 # Qt's ICU data (libicudata, 32 MB) serves QtCore alone (Chromium has its own icudtl.dat):
 # collation, codecs and locale data for every language. The bundle keeps the English and
-# Chinese locales, root, every converter and break-iterator file, and drops the other
-# locales and the transliteration, number-spelling and unit-name tables (shrink.py).
+# Chinese locales, root, the break-iterator files and the converters but the Japanese,
+# Korean and EBCDIC multi-byte ones, and drops the other locales, the word dictionaries of
+# Thai, Lao, Khmer and Burmese, and the transliteration, number-spelling and unit-name
+# tables (shrink.py). Chromium's icudtl.dat (the web page's ICU) gets the same rules except
+# the trees: JavaScript's Intl formats units.
 _ICU_LOCALE = re.compile(r"[a-z]{2,3}(_.*)?")
-_ICU_DROPPED_TREES = ("translit/", "rbnf/", "unit/")
+ICU_DROPPED_TREES = ("translit/", "rbnf/", "unit/")
+_ICU_DROPPED_DICTS = ("thaidict", "laodict", "khmerdict", "burmesedict")
+_ICU_DROPPED_CNV = re.compile(  # Japanese, Korean, EBCDIC (S-Chinese 935/1388, T-Chinese 1371)
+    r"(euc-jp|jisx|ibm-(33722|943|954|930|1390|939|1399|942|970|949|1363|1364|933|1364|935|1388|1371))[-_].*")
 
 
-def keep_icu_item(name: str) -> bool:
+def keep_icu_item(name: str, dropped_trees: tuple[str, ...] = ICU_DROPPED_TREES) -> bool:
     """True for an ICU data item (``coll/zh.res``, ``gb18030.cnv``) the bundle keeps."""
-    if name.startswith(_ICU_DROPPED_TREES):
+    if dropped_trees and name.startswith(dropped_trees):
         return False
     base = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if base in _ICU_DROPPED_DICTS or (name.endswith(".cnv") and _ICU_DROPPED_CNV.fullmatch(base)):
+        return False
     if not _ICU_LOCALE.fullmatch(base) or name.endswith(".dict"):
         return True  # converters, normalisation, break rules, dictionaries, pools, indexes
     return base in ("root", "pool", "res_index", "en", "zh") or base.startswith(("en_", "zh_"))
