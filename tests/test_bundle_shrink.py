@@ -1,6 +1,7 @@
 """packaging/shrink.py: what build.sh does to the bundle after PyInstaller (strip, links)."""
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import struct
@@ -126,3 +127,79 @@ def test_size_check_fails_above_the_ceiling_and_counts_links_as_nothing(tmp_path
     assert bundle_size.main([str(tmp_path), "--max-mb", "2"]) == 1
     assert "over the 2 MB ceiling" in capsys.readouterr().err
     assert bundle_size.BUDGET_MB == 500 and bundle_size.CEILING_MB < 801  # below the first build
+
+
+def _cc(folder: Path, name: str, code: str, *libs: Path) -> Path:
+    """A shared library built from C source with gcc (as build.sh needs it for the ICU data)."""
+    src = folder / f"{name}.c"
+    src.write_text(code)
+    out = folder / name
+    link = [a for lib in libs for a in (f"-L{lib.parent}", f"-l:{lib.name}")]
+    subprocess.run(["gcc", "-shared", "-fPIC", f"-Wl,-soname,{name}", "-o", str(out), str(src), *link],
+                   check=True, capture_output=True)
+    return out
+
+
+def test_an_older_vendored_copy_links_to_the_newer_one_only_when_it_has_every_symbol(tmp_path):
+    assert shutil.which("gcc")
+    a, b, c = (tmp_path / d for d in ("a.libs", "b.libs", "c.libs"))
+    for d in (a, b, c):
+        d.mkdir()
+    old = _cc(a, "libfoo-0123abcd.so.1.2.0", "int foo(void) { return 1; }\nint gone(void) { return 2; }\n")
+    new = _cc(b, "libfoo-89abcdef.so.1.3.0", "int foo(void) { return 1; }\nint bar(void) { return 3; }\n")
+    user = _cc(tmp_path, "user.so", "int foo(void);\nint use(void) { return foo(); }\n", old)
+    assert shrink.dynamic_symbols(user)[1] >= {"foo"} and "foo" in shrink.dynamic_symbols(new)[0]
+    size = old.stat().st_size
+    assert shrink.share_libraries(tmp_path, ("libfoo",)) == size
+    assert old.is_symlink() and str(old.readlink()) == "../b.libs/libfoo-89abcdef.so.1.3.0"
+    # a user of a symbol the newer copy lacks keeps its copy
+    older = _cc(c, "libbaz-0123abcd.so.2.0", "int baz(void) { return 1; }\nint gone(void) { return 2; }\n")
+    _cc(b, "libbaz-89abcdef.so.2.1", "int baz(void) { return 1; }\n")
+    _cc(tmp_path, "user2.so", "int gone(void);\nint use2(void) { return gone(); }\n", older)
+    assert shrink.share_libraries(tmp_path, ("libbaz",)) == 0 and not older.is_symlink()
+
+
+CHROMIUM_ICU_PROBE = """
+import sys
+from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtWebEngineCore import QWebEnginePage
+from PySide6.QtWidgets import QApplication
+
+JS = ("[new Intl.NumberFormat('zh-CN').format(1234567.5),"
+      " ['上海', '北京', '安徽', '重庆'].sort(new Intl.Collator('zh').compare).join(' '),"
+      " Array.from(new Intl.Segmenter('zh', {granularity: 'word'}).segment('我们在北京开会'))"
+      ".map(s => s.segment).join('|'),"
+      " new Intl.NumberFormat('en-US', {style: 'unit', unit: 'kilometer'}).format(12.5),"
+      " new Intl.NumberFormat('de-DE').format(1234567.5)].join(' / ')")
+app = QApplication(sys.argv)
+page = QWebEnginePage()
+page.loadFinished.connect(lambda ok: page.runJavaScript(JS, 0, lambda r: (print(r, flush=True), app.quit())))
+page.setHtml("<html><body>x</body></html>", QUrl("about:blank"))
+QTimer.singleShot(60000, app.quit)
+app.exec()
+"""
+
+
+@pytest.mark.qt
+def test_chromium_icu_data_keeps_chinese_and_english_for_the_page(tmp_path):
+    """Pinyin order, Chinese word breaks (the CJ dictionary) and unit formats survive in the
+    web page; German number format (a dropped locale) falls back to root, which shows that
+    the page really ran on the filtered file."""
+    import PySide6
+
+    res = tmp_path / "_internal/PySide6/Qt/resources"
+    res.mkdir(parents=True)
+    for f in (Path(PySide6.__file__).parent / "Qt/resources").iterdir():
+        (res / f.name).symlink_to(f)
+    (res / "icudtl.dat").unlink()
+    shutil.copy2(Path(PySide6.__file__).parent / "Qt/resources/icudtl.dat", res / "icudtl.dat")
+    before = (res / "icudtl.dat").stat().st_size
+    assert shrink.trim_chromium_icu(tmp_path / "_internal") == before - (res / "icudtl.dat").stat().st_size
+    assert (res / "icudtl.dat").stat().st_size < 0.7 * before
+    probe = tmp_path / "probe.py"
+    probe.write_text(CHROMIUM_ICU_PROBE, encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox",
+           "QTWEBENGINE_RESOURCES_PATH": str(res)}
+    out = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True, env=env, timeout=120)
+    want = "1,234,567.5 / 安徽 北京 重庆 上海 / 我们|在|北京|开会 / 12.5 km / 1,234,567.5"
+    assert out.stdout.strip() == want, out.stderr

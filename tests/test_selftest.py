@@ -164,8 +164,15 @@ def test_bundle_keeps_icu_data_for_english_and_chinese():
                  "nfkc.nrm", "brkitr/root.res", "brkitr/cjdict.dict", "zoneinfo64.res", "likelySubtags.res"):
         assert trim.keep_icu_item(kept), kept
     for dropped in ("coll/sv.res", "de.res", "pt_BR.res", "lang/fr.res", "curr/ja.res", "coll/de_.res",
-                    "translit/root.res", "rbnf/en.res", "unit/zh.res"):
+                    "translit/root.res", "rbnf/en.res", "unit/zh.res", "brkitr/thaidict.dict",
+                    "euc-jp-2007.cnv", "ibm-949_P11A-1999.cnv", "ibm-1388_P103-2001.cnv"):
         assert not trim.keep_icu_item(dropped), dropped
+    # Chinese code pages stay (GBK, GB2312, Big5, HKSCS) and so do single-byte ones
+    for kept in ("ibm-1386_P100-2001.cnv", "ibm-1383_P110-1999.cnv", "ibm-1373_P100-2002.cnv",
+                 "ibm-1375_P100-2008.cnv", "ibm-5348_P100-1997.cnv"):
+        assert trim.keep_icu_item(kept), kept
+    # Chromium's package keeps the unit tables (JavaScript's Intl formats units)
+    assert trim.keep_icu_item("unit/zh.res", ()) and not trim.keep_icu_item("unit/de.res", ())
 
 
 def test_libraries_only_a_dropped_plugin_needed_go_with_it():
@@ -190,6 +197,14 @@ def test_solver_stack_left_out_only_when_no_app_module_imports_it():
     assert trim.solver_stack_unused(["import highspy\n", "# spopt and pulp were replaced by HiGHS\n",
                                      "x = 'import pulp'\n", "import pulpit\n"])
     assert {"spopt", "pulp", "sklearn", "libpysal"} <= set(trim.SOLVER_STACK)
+
+
+def test_pyogrio_left_out_only_when_no_app_module_reads_or_writes_through_it():
+    assert not trim.pyogrio_unused(["import numpy\n", "    gdf = gpd.read_file(path)\n"])
+    assert not trim.pyogrio_unused(["frame.to_file(p, driver='GPKG')\n"])
+    assert not trim.pyogrio_unused(["def f():\n    import pyogrio\n"])
+    assert trim.pyogrio_unused(["from reach_planner.geo.gpkg import write_gpkg, list_layers\n",
+                                "# no pyogrio here: sqlite3 and WKB\n", "rows = read_file(path, args)\n"])
 
 
 def test_scipy_parts_left_out_with_the_stack_unless_the_app_names_them():
