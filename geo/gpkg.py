@@ -24,6 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.errors
 from pyproj import CRS
 
 APPLICATION_ID = 0x47504B47  # "GPKG"
@@ -259,7 +260,7 @@ def read_layer(path: str | Path, layer: str) -> gpd.GeoDataFrame:
         raise GeoPackageError(_reason(exc)) from None
     finally:
         con.close()
-    geoms = [parse_blob(r[0]) for r in rows]
+    geoms = [_feature_geometry(r[0], k) for k, r in enumerate(rows, start=1)]
     frame = pd.DataFrame([r[1:] for r in rows], columns=cols, dtype=object)
     for c in cols:
         if types[c] == "BOOLEAN":
@@ -277,6 +278,13 @@ def _layer_crs(con: sqlite3.Connection, srs_id: int) -> CRS | None:
     if str(org).upper() == "EPSG":
         return CRS.from_epsg(int(code))
     return CRS.from_user_input(str(definition))
+
+
+def _feature_geometry(blob: bytes | None, number: int) -> shapely.Geometry | None:
+    try:
+        return parse_blob(blob)
+    except (GeoPackageError, shapely.errors.ShapelyError) as exc:
+        raise GeoPackageError(f"feature {number}: {exc}") from None
 
 
 def parse_blob(blob: bytes | None) -> shapely.Geometry | None:

@@ -187,3 +187,34 @@ def test_geojson_round_trip_and_other_crs(tmp_path):
     (tmp_path / "list.geojson").write_text("[1, 2]")
     with pytest.raises(ValueError, match="list.geojson: not a GeoJSON FeatureCollection"):
         read_geojson(tmp_path / "list.geojson")
+
+
+# -- the site import's messages name the file, the layer and the problem ------------------
+def _damaged(tmp_path, sql: str):
+    path = tmp_path / "d.gpkg"
+    write_gpkg(path, {"outlets": points()})
+    con = sqlite3.connect(path)
+    con.execute(sql)
+    con.commit()
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("sql,problem", [
+    ("UPDATE outlets SET geom = X'47500001E6100000DEADBEEF' WHERE fid = 2",
+     "not a readable GeoPackage (layer outlets: feature 2: "),
+    ("UPDATE outlets SET geom = X'47500021E6100000' WHERE fid = 1",
+     "not a readable GeoPackage (layer outlets: feature 1: extended (non-standard) geometry blobs are not supported)"),
+    ("UPDATE gpkg_spatial_ref_sys SET organization = 'NONE', definition = 'not a CRS' WHERE srs_id = 4326",
+     "not a readable GeoPackage (layer outlets: "),
+    ("DROP TABLE gpkg_geometry_columns", "not a readable GeoPackage (no GeoPackage tables"),
+])
+def test_damaged_geopackages_are_one_message_naming_the_file(tmp_path, sql, problem):
+    from reach_planner.geo.site_tables import SiteFileError
+    from reach_planner.geo.sites_io import read_sites
+
+    path = _damaged(tmp_path, sql)
+    with pytest.raises(SiteFileError) as err:
+        read_sites(path)
+    assert str(err.value).startswith(f"{path}: {problem}")
+    assert "\n" not in str(err.value)
