@@ -194,6 +194,8 @@ def _damaged(tmp_path, sql: str):
     path = tmp_path / "d.gpkg"
     write_gpkg(path, {"outlets": points()})
     con = sqlite3.connect(path)
+    for trigger, in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        con.execute(f'DROP TRIGGER "{trigger}"')  # they call GDAL's SQL functions
     con.execute(sql)
     con.commit()
     con.close()
@@ -218,3 +220,49 @@ def test_damaged_geopackages_are_one_message_naming_the_file(tmp_path, sql, prob
         read_sites(path)
     assert str(err.value).startswith(f"{path}: {problem}")
     assert "\n" not in str(err.value)
+
+
+def test_our_geopackage_has_a_spatial_index_gdal_uses(written):
+    info = pyogrio.read_info(written, layer="areas")
+    assert info["capabilities"]["fast_spatial_filter"]
+    con = sqlite3.connect(written)
+    try:
+        ext = con.execute("SELECT table_name, extension_name FROM gpkg_extensions ORDER BY rowid").fetchall()
+        assert ("areas", "gpkg_rtree_index") in ext and ("none", "gpkg_rtree_index") in ext
+        assert con.execute("SELECT id FROM rtree_areas_geom WHERE minx <= 100.5 AND maxx >= 100.5").fetchall() == [(2,)]
+        triggers = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        assert {f"rtree_sites_geom_{t}" for t in ("insert", "update1", "update2", "update3", "update4",
+                                                  "delete")} <= triggers
+    finally:
+        con.close()
+    near = gpd.read_file(written, layer="sites", bbox=(116, 39, 117, 40))  # GDAL's filter through the index
+    assert near["site_id"].tolist() == ["O1"]
+
+
+def test_packed_spatial_index_is_a_valid_sqlite_rtree_that_sqlite_keeps_updating(tmp_path):
+    """3,000 points: a tree of three levels. SQLite's rtreecheck() accepts it, every box query
+    equals a brute-force one, and SQLite's own inserts and deletes (through the triggers,
+    with the GeoPackage SQL functions stubbed as GDAL provides them) keep it valid."""
+    rng = np.random.default_rng(4)
+    x, y = rng.uniform(73, 135, 3000), rng.uniform(18, 54, 3000)
+    path = tmp_path / "p.gpkg"
+    write_gpkg(path, {"p": gpd.GeoDataFrame({"n": np.arange(3000)}, geometry=gpd.points_from_xy(x, y), crs=4326)})
+    con = sqlite3.connect(path)
+    try:
+        for name, pick in (("ST_MinX", 0), ("ST_MinY", 1), ("ST_MaxX", 2), ("ST_MaxY", 3)):
+            con.create_function(name, 1, lambda b, k=pick: float(shapely.bounds(parse_blob(b))[k]))
+        con.create_function("ST_IsEmpty", 1, lambda b: int(parse_blob(b).is_empty))
+        assert con.execute("SELECT rtreecheck('rtree_p_geom')").fetchone() == ("ok",)
+        for x0, y0 in rng.uniform((73, 18), (130, 50), (20, 2)):
+            got = {r[0] for r in con.execute("SELECT id FROM rtree_p_geom WHERE maxx >= ? AND minx <= ? AND "
+                                             "maxy >= ? AND miny <= ?", (x0, x0 + 5, y0, y0 + 4))}
+            want = set(np.flatnonzero((x >= x0) & (x <= x0 + 5) & (y >= y0) & (y <= y0 + 4)) + 1)
+            assert got == want
+        blob = con.execute("SELECT geom FROM p WHERE fid = 1").fetchone()[0]
+        con.executemany("INSERT INTO p (geom, n) VALUES (?, ?)", [(blob, k) for k in range(500)])
+        con.execute("DELETE FROM p WHERE fid % 3 = 0")
+        assert con.execute("SELECT rtreecheck('rtree_p_geom')").fetchone() == ("ok",)
+        assert con.execute("SELECT count(*) FROM rtree_p_geom").fetchone()[0] == \
+            con.execute("SELECT count(*) FROM p").fetchone()[0] == 3500 - 3500 // 3
+    finally:
+        con.close()
