@@ -103,18 +103,21 @@ def write_gpkg(path: str | Path, layers: Mapping[str, gpd.GeoDataFrame]) -> None
     """
     dest = Path(path)
     dest.unlink(missing_ok=True)
-    con = sqlite3.connect(dest)
     try:
-        con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        con.execute(f"PRAGMA user_version = {USER_VERSION}")
-        con.executescript(_SCHEMA)
-        con.executemany("INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)", _UNDEFINED_SRS)
-        srs_ids: dict[str, int] = {}
-        for name, gdf in layers.items():
-            _write_layer(con, name, gdf, _srs_id(con, gdf.crs, srs_ids))
-        con.commit()
-    finally:
-        con.close()
+        con = sqlite3.connect(dest)
+        try:
+            con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            con.execute(f"PRAGMA user_version = {USER_VERSION}")
+            con.executescript(_SCHEMA)
+            con.executemany("INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)", _UNDEFINED_SRS)
+            srs_ids: dict[str, int] = {}
+            for name, gdf in layers.items():
+                _write_layer(con, name, gdf, _srs_id(con, gdf.crs, srs_ids))
+            con.commit()
+        finally:
+            con.close()
+    except sqlite3.OperationalError as exc:  # disk full, folder gone: a write error like any other
+        raise OSError(str(exc)) from None
 
 
 def _srs_id(con: sqlite3.Connection, crs: CRS | None, known: dict[str, int]) -> int:

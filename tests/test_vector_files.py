@@ -266,3 +266,15 @@ def test_packed_spatial_index_is_a_valid_sqlite_rtree_that_sqlite_keeps_updating
             con.execute("SELECT count(*) FROM p").fetchone()[0] == 3500 - 3500 // 3
     finally:
         con.close()
+
+
+def test_a_disk_error_while_writing_is_an_os_error_naming_the_target(tmp_path, monkeypatch):
+    from reach_planner.geo.atomic import atomic_write_with
+
+    def full(*_args):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr("reach_planner.geo.gpkg._write_layer", full)
+    with pytest.raises(OSError, match="cannot write r.gpkg: .*database or disk is full"):
+        atomic_write_with(tmp_path / "r.gpkg", lambda p: write_gpkg(p, {"a": areas()}))
+    assert list(tmp_path.iterdir()) == []  # no temporary file or journal left
