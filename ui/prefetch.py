@@ -89,7 +89,7 @@ class Prefetch:
 def _child(fd: int, params: Any, overlay: Any, lang: str) -> None:
     code = 1
     try:
-        from reach_planner.ui.maps.web import MapOptions
+        from reach_planner.ui.maps.web_layers import MapOptions
         from reach_planner.ui.runner import scenario_job
 
         value = scenario_job(params, overlay, MapOptions(lang=lang))(lambda _pct, _text: None)

@@ -186,7 +186,7 @@ def scenario_job(params, overlay, map_options, baseline=None) -> Job:
     (``AppState.page``): the window never needs one."""
     from reach_planner.geo.compare import compare
     from reach_planner.geo.scenario import run_scenario
-    from reach_planner.ui.maps.web import MapOptions, build_payload, subtitle_for, update_script
+    from reach_planner.ui.maps.web_layers import MapOptions, build_payload, subtitle_for, update_script
 
     def job(progress: Progress):
         opts0 = map_options or MapOptions()
