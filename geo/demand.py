@@ -126,21 +126,26 @@ def urban_size(places: pd.DataFrame) -> NDArray[np.float64]:
 
 
 def urban_people(grid: HexGrid, places: pd.DataFrame) -> NDArray[np.float64]:
-    """Places' people (unscaled) spread over their footprints on their own province's land."""
+    """Places' people (unscaled) spread over their footprints on their own province's land.
+
+    One KD-tree for every province: the province is a 4th coordinate, 4 apart per
+    province (more than any chord on the unit sphere), so a place only ever finds cells
+    of its own province, at the distances a tree of that province alone would give.
+    """
     size = urban_size(places)
     place_gb = places["gb_code"].to_numpy()
-    xyz = to_xyz(places["lon"].to_numpy(), places["lat"].to_numpy())
-    out = np.zeros(grid.size)
-    for code in np.unique(grid.gb_code):
-        sel = np.flatnonzero((place_gb == code) & (size > 0))
-        if len(sel):
-            out += _footprints(grid, np.flatnonzero(grid.gb_code == code), xyz[sel], size[sel])
-    return out
+    sel = np.flatnonzero((size > 0) & np.isin(place_gb, grid.gb_code))
+    if len(sel) == 0:
+        return np.zeros(grid.size)
+    xyz = np.column_stack([to_xyz(places["lon"].to_numpy()[sel], places["lat"].to_numpy()[sel]),
+                           4.0 * place_gb[sel]])
+    cells = np.column_stack([to_xyz(grid.lon, grid.lat), 4.0 * grid.gb_code])
+    return _footprints(grid, cKDTree(cells, balanced_tree=False, compact_nodes=False),
+                       xyz, size[sel])
 
 
-def _footprints(grid: HexGrid, cells: NDArray[np.int64], xyz: NDArray[np.float64],
+def _footprints(grid: HexGrid, tree: cKDTree, xyz: NDArray[np.float64],
                 size: NDArray[np.float64]) -> NDArray[np.float64]:
-    tree = cKDTree(to_xyz(grid.lon[cells], grid.lat[cells]))
     radius_km = np.sqrt(size / (np.pi * BUILT_UP_DENSITY))
     reach = np.array([km_to_chord(r) for r in FOOTPRINT_REACH * radius_km])
     near_d, near_i = tree.query(xyz)
@@ -157,7 +162,7 @@ def _footprints(grid: HexGrid, cells: NDArray[np.int64], xyz: NDArray[np.float64
     s, c, w = np.concatenate(src), np.concatenate(dst), np.concatenate(wts)
     w = w / np.bincount(s, weights=w, minlength=len(size))[s] * size[s]
     out = np.zeros(grid.size)
-    np.add.at(out, cells[c], w)
+    np.add.at(out, c, w)
     return out
 
 
