@@ -101,7 +101,7 @@ def place_strength(places: pd.DataFrame) -> NDArray[np.float64]:
 def nearness_weight(grid: HexGrid, places: pd.DataFrame
                     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Rural nearness weight of each cell, and its distance (km) to the nearest place."""
-    cell_xyz = to_xyz(grid.lon, grid.lat)
+    cell_xyz = grid.xyz
     # Sliding-midpoint trees build 2x faster than balanced ones and answer as fast here.
     place_tree = cKDTree(to_xyz(places["lon"].to_numpy(), places["lat"].to_numpy()),
                          balanced_tree=False, compact_nodes=False)
@@ -139,7 +139,7 @@ def urban_people(grid: HexGrid, places: pd.DataFrame) -> NDArray[np.float64]:
         return np.zeros(grid.size)
     xyz = np.column_stack([to_xyz(places["lon"].to_numpy()[sel], places["lat"].to_numpy()[sel]),
                            4.0 * place_gb[sel]])
-    cells = np.column_stack([to_xyz(grid.lon, grid.lat), 4.0 * grid.gb_code])
+    cells = np.column_stack([grid.xyz, 4.0 * grid.gb_code])
     return _footprints(grid, cKDTree(cells, balanced_tree=False, compact_nodes=False),
                        xyz, size[sel])
 

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from reach_planner.geo.albers import FROM_ALBERS, TO_ALBERS, _Forward
 from reach_planner.geo.data import load_china
+from reach_planner.geo.sphere import to_xyz
 
 SQRT3 = float(np.sqrt(3.0))
 # The six axial neighbour offsets; the first three suffice to enumerate each edge once.
@@ -60,6 +61,14 @@ class HexGrid:
         """Hexagon polygons (lon/lat) for the given cells, for maps and exports."""
         allp = self._all_polygons
         return allp if index is None else allp[np.asarray(index, dtype=np.int64)]
+
+    @functools.cached_property
+    def xyz(self) -> NDArray[np.float64]:
+        """Cell centres as unit vectors (the KD-tree space of :mod:`geo.sphere`); the
+        demand model and every coverage run query them, so they are made once."""
+        xyz = to_xyz(self.lon, self.lat)
+        xyz.flags.writeable = False
+        return xyz
 
     @functools.cached_property
     def _all_polygons(self) -> NDArray[np.object_]:

@@ -52,10 +52,14 @@ class SphereIndex:
 
     def nearest(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, IntArray]:
         """Distance (km) to and index of the nearest indexed point; inf/-1 when empty."""
-        n = len(lon)
+        return self.nearest_xyz(to_xyz(lon, lat))
+
+    def nearest_xyz(self, xyz: FloatArray) -> tuple[FloatArray, IntArray]:
+        """:meth:`nearest` for query points already as unit vectors (:func:`to_xyz`)."""
+        n = len(xyz)
         if self._tree is None:
             return np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
-        chord, idx = self._tree.query(to_xyz(lon, lat), k=1, workers=_workers(n))
+        chord, idx = self._tree.query(xyz, k=1, workers=_workers(n))
         return chord_to_km(chord), idx.astype(np.int64)
 
     def within(self, lon: FloatArray, lat: FloatArray, km: float) -> NDArray[np.bool_]:
