@@ -135,7 +135,8 @@ def _key(q: NDArray[np.int64], r: NDArray[np.int64]) -> NDArray[np.int64]:
 def build_grid(spacing_km: float = 10.0) -> HexGrid:
     """Hex cells whose centres fall inside one of the 31 provinces."""
     china = load_china()
-    xy = shapely.get_coordinates(china.provinces.geometry.to_numpy())
+    rings = shapely.get_rings(shapely.get_parts(china.provinces.geometry.to_numpy()))
+    xy, ring_of = shapely.get_coordinates(rings, return_index=True)
     px, py = to_albers().transform(xy[:, 0], xy[:, 1])
     minx, miny, maxx, maxy = px.min(), py.min(), px.max(), py.max()
     d = spacing_km * 1000.0
@@ -150,6 +151,9 @@ def build_grid(spacing_km: float = 10.0) -> HexGrid:
     X = d * (Q + R / 2.0)
     Y = h * R
     inside = (X >= minx) & (X <= maxx) & (Y >= miny) & (Y <= maxy)
+    row_lo, row_hi = _row_extents(px, py, ring_of, h, r_lo, len(rr), margin=2 * d)
+    row = R - r_lo
+    inside &= (X >= row_lo[row]) & (X <= row_hi[row])
     Q, R, X, Y = Q[inside], R[inside], X[inside], Y[inside]
     lon_all, lat_all = from_albers().transform(X, Y)
     lon_all, lat_all = np.asarray(lon_all), np.asarray(lat_all)
@@ -160,6 +164,31 @@ def build_grid(spacing_km: float = 10.0) -> HexGrid:
     return HexGrid(spacing_km=float(spacing_km), q=Q[keep].astype(np.int64),
                    r=R[keep].astype(np.int64), x=X[keep], y=Y[keep],
                    lon=np.asarray(lon), lat=np.asarray(lat), gb_code=gb[keep])
+
+
+def _row_extents(px: NDArray[np.float64], py: NDArray[np.float64], ring_of: NDArray[np.int64],
+                 h: float, r_lo: int, n_rows: int, margin: float
+                 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per lattice row, the x-range (projected) that the province outlines reach.
+
+    A centre inside a province lies between two outline crossings of its row, and every
+    crossing is on an edge spanning that row, within the edge's x-range. ``margin``
+    covers the bend of a lon/lat-straight edge in the projection, so the filter never
+    drops a cell (only bounding-box corners at sea or abroad, spared the inverse
+    projection and the containment test).
+    """
+    same = ring_of[1:] == ring_of[:-1]  # consecutive vertices of one ring: an edge
+    x0, x1, y0, y1 = px[:-1][same], px[1:][same], py[:-1][same], py[1:][same]
+    a = np.floor((np.minimum(y0, y1) - margin) / h).astype(np.int64) - r_lo
+    b = np.ceil((np.maximum(y0, y1) + margin) / h).astype(np.int64) - r_lo
+    a, b = np.clip(a, 0, n_rows - 1), np.clip(b, 0, n_rows - 1)
+    count = b - a + 1
+    edge = np.repeat(np.arange(len(a)), count)
+    rows = a[edge] + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    lo, hi = np.full(n_rows, np.inf), np.full(n_rows, -np.inf)
+    np.minimum.at(lo, rows, np.minimum(x0, x1)[edge] - margin)
+    np.maximum.at(hi, rows, np.maximum(x0, x1)[edge] + margin)
+    return lo, hi
 
 
 def province_of(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.int64]:
