@@ -72,7 +72,7 @@ class Albers:
         theta = np.arctan2(x, dy)
         q = (c - (rho * n / self.a) ** 2) / n
         e = self.e
-        phi = self._from_authalic(np.arcsin(np.clip(q / self._q(np.pi / 2), -1, 1)))
+        phi = self._from_authalic(np.arcsin(np.clip(q / self._q(np.array(np.pi / 2)), -1, 1)))
         s = np.sin(phi)
         one_es2 = 1 - e**2 * s * s
         phi = phi + one_es2**2 / (2 * np.cos(phi)) * (
