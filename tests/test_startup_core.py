@@ -147,3 +147,15 @@ def test_importing_the_parameters_stays_light():
             "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_neighbour_pairs_are_the_adjacent_pairs_inside_the_mask():
+    from reach_planner.geo.grid import NEIGHBOURS, offset_pairs
+
+    g = build_grid(20.0)
+    mask = np.random.default_rng(6).random(g.size) < 0.4
+    src, dst = g.neighbour_pairs(mask)
+    a, b = offset_pairs(g, NEIGHBOURS[:3])
+    both = mask[a] & mask[b]
+    assert sorted(zip(src.tolist(), dst.tolist())) == sorted(zip(a[both].tolist(), b[both].tolist()))
+    assert len(src) > 1000 and g.neighbour_pairs(np.zeros(g.size, bool))[0].size == 0
