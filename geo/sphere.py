@@ -33,6 +33,11 @@ def km_to_chord(km: float) -> float:
     return float(2.0 * np.sin(min(km, np.pi * EARTH_RADIUS_KM) / (2.0 * EARTH_RADIUS_KM)))
 
 
+def km_to_chords(km: FloatArray) -> FloatArray:
+    """:func:`km_to_chord` for an array."""
+    return 2.0 * np.sin(np.minimum(km, np.pi * EARTH_RADIUS_KM) / (2.0 * EARTH_RADIUS_KM))
+
+
 def haversine_km(lon1: FloatArray, lat1: FloatArray, lon2: FloatArray,
                  lat2: FloatArray) -> FloatArray:
     """Reference great-circle distance, used by tests and the naive benchmark."""
