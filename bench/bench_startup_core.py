@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import statistics
 import subprocess
 import sys
@@ -34,20 +35,21 @@ NAIVE_COMMIT = "052f324"  # main before the start-up speed-up
 CHILD = """
 import sys, time
 sys.path[:0] = {path!r}
-t0 = time.perf_counter()
+clock = time.{clock}
+t0 = clock()
 import reach_planner.geo
 {full_import}
-t1 = time.perf_counter()
+t1 = clock()
 from reach_planner.geo.params import ScenarioParams
 from reach_planner.geo.scenario import run_scenario
 from reach_planner.ui.maps.web import MapOptions, build_payload
 import reach_planner
 assert reach_planner.__file__.startswith({root!r}), reach_planner.__file__
-t2 = time.perf_counter()
+t2 = clock()
 result = run_scenario(ScenarioParams())
-t3 = time.perf_counter()
+t3 = clock()
 build_payload(result, MapOptions())
-t4 = time.perf_counter()
+t4 = clock()
 print(t1 - t0, t3 - t2, t4 - t3)
 """
 FIGURES = ("import reach_planner.geo (+ the pipeline)", "run_scenario (default)",
@@ -67,18 +69,19 @@ def naive_tree(tmp: Path) -> Path | None:
     return tmp
 
 
-def child(path: Path | None, pipeline: bool) -> tuple[float, ...]:
+def child(path: Path | None, pipeline: bool, clock: str) -> tuple[float, ...]:
     """One fresh process, importing ``reach_planner`` from ``path`` (None: this checkout).
     ``pipeline``: the import figure includes the pipeline (the old ``geo/__init__``
-    imported it; the new one defers it to first use)."""
-    code = CHILD.format(path=[str(path)] if path else [], root=str(path or ROOT),
+    imported it; the new one defers it to first use). ``clock``: ``perf_counter``
+    (wall) or ``process_time`` (CPU of all threads: fairer on a shared machine)."""
+    code = CHILD.format(path=[str(path)] if path else [], root=str(path or ROOT), clock=clock,
                         full_import="import reach_planner.geo.scenario" if pipeline else "")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=str(path or ROOT))
     return tuple(float(x) for x in out.stdout.split())
 
 
-def fresh_processes(runs: int) -> None:
+def fresh_processes(runs: int, clock: str) -> None:
     ours, naive, light = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         old = naive_tree(Path(tmp))
@@ -86,10 +89,11 @@ def fresh_processes(runs: int) -> None:
             print(f"naive reference: git archive {NAIVE_COMMIT} failed (no git checkout?)")
             return
         for _ in range(runs):
-            naive.append(child(old, True))
-            ours.append(child(None, True))
-            light.append(child(None, False))
-    print(f"fresh processes, median (min) of {runs}; naive = commit {NAIVE_COMMIT}")
+            naive.append(child(old, True, clock))
+            ours.append(child(None, True, clock))
+            light.append(child(None, False, clock))
+    kind = "wall clock" if clock == "perf_counter" else "CPU time (all threads)"
+    print(f"\nfresh processes, {kind}, median (min) of {runs}; naive = commit {NAIVE_COMMIT}")
     print(f"{'':44}{'ours':>16}{'naive':>16}{'ratio':>8}")
     for i, name in enumerate(FIGURES):
         _row(name, [r[i] for r in ours], [r[i] for r in naive])
@@ -173,7 +177,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
-    fresh_processes(args.runs)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    for clock in ("perf_counter", "process_time"):
+        fresh_processes(args.runs, clock)
     in_process(args.runs)
 
 
