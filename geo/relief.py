@@ -73,7 +73,7 @@ class Relief:
 def _run3(p: NDArray[np.float64], op: np.ufunc, axis: int) -> NDArray[np.float64]:
     """``op`` over each run of 3 along ``axis`` (the result is 2 shorter there)."""
     n = p.shape[axis] - 2
-    a, b, c = (np.take(p, np.arange(k, k + n), axis=axis) for k in range(3))
+    a, b, c = (p[k:k + n] if axis == 0 else p[:, k:k + n] for k in range(3))
     return op(op(a, b), c)
 
 
