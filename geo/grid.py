@@ -25,6 +25,7 @@ SQRT3 = float(np.sqrt(3.0))
 HEX_DX = np.array([1, 0, -1, -1, 0, 1, 1])
 HEX_DY = np.array([1, 2, 1, -1, -2, -1, 1])
 NEIGHBOURS = ((1, 0), (0, 1), (-1, 1), (-1, 0), (0, -1), (1, -1))
+DERIVED = ("xyz", "_all_polygons", "_sorted_keys")  # HexGrid's cached properties
 
 
 def to_albers() -> _Forward:
@@ -61,6 +62,11 @@ class HexGrid:
         """Hexagon polygons (lon/lat) for the given cells, for maps and exports."""
         allp = self._all_polygons
         return allp if index is None else allp[np.asarray(index, dtype=np.int64)]
+
+    def __getstate__(self) -> dict:
+        """Pickle only the cells (the launch prefetch sends results through a pipe); the
+        derived caches are rebuilt on first use."""
+        return {k: v for k, v in self.__dict__.items() if k not in DERIVED}
 
     @functools.cached_property
     def xyz(self) -> NDArray[np.float64]:

@@ -159,3 +159,15 @@ def test_neighbour_pairs_are_the_adjacent_pairs_inside_the_mask():
     both = mask[a] & mask[b]
     assert sorted(zip(src.tolist(), dst.tolist())) == sorted(zip(a[both].tolist(), b[both].tolist()))
     assert len(src) > 1000 and g.neighbour_pairs(np.zeros(g.size, bool))[0].size == 0
+
+
+def test_a_pickled_grid_leaves_its_caches_behind():
+    import pickle
+
+    g = build_grid(35.0)
+    g.polygons(np.array([0]))
+    xyz = g.xyz.copy()
+    back = pickle.loads(pickle.dumps(g))
+    assert not {"xyz", "_all_polygons"} & set(back.__dict__)
+    assert np.array_equal(back.q, g.q) and np.array_equal(back.xyz, xyz)
+    assert back.cell_of(g.lon[:5], g.lat[:5]).tolist() == [0, 1, 2, 3, 4]
