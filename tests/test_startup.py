@@ -2,6 +2,7 @@
 while it computes, and the scenario's layers put onto that shell."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -35,8 +36,6 @@ print(json.dumps({"used": p.used, "same_summary": a == b, "same_script": value[2
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_forked_child_gives_exactly_the_result_computed_here(lang):
-    import json
-
     params = {"outlets": 3000, "sites": 300, "seed": 5}
     p = subprocess.run([sys.executable, "-c", CHILD, json.dumps(params), lang], cwd=ROOT,
                        capture_output=True, text=True, timeout=300)
@@ -93,6 +92,9 @@ def test_the_shell_reports_drawn_only_once_the_data_is_on_it(qapp, tmp_path):
     assert wait_until(lambda: view.is_drawn, 60)
     assert len(drawn) == 1
     assert run_js(view, "rp.layers.outlet.getLayers().length") == SMALL_SCENARIO.outlets
+    names = run_js(view, "JSON.stringify(rp.layerControl._layers.map(function(l) { return l.name; }))")
+    assert json.loads(names)[:2] == ["Provinces", "Covered area"]  # as on a whole page:
+    assert json.loads(names)[-2:] == ["Shaded relief", "Cities"]  # the base map's layers last
     view.close()
     view.deleteLater()
 

@@ -526,15 +526,19 @@ rp.update = function(specs, legendHtml, remove, attribution) {
     var old = rp.named[name];
     if (old) { ctl.removeLayer(old); map.removeLayer(old); delete rp.named[name]; }
   });
+  var added = false;
   specs.forEach(function(spec) {
     var name = spec[0], old = rp.named[name];
     var shown = old ? map.hasLayer(old) : spec[2] !== false;
-    if (old) { ctl.removeLayer(old); map.removeLayer(old); }
+    if (old) { ctl.removeLayer(old); map.removeLayer(old); } else { added = true; }
     var layer = spec[1](map);
     rp.named[name] = layer;
     ctl.addOverlay(layer, name);
     if (shown) { layer.addTo(map); }
   });
+  if (added) {  // a layer new to the page: the base map's layers stay at the end of the list
+    (rp.baseOverlays || []).forEach(function(b) { ctl.removeLayer(b[0]); ctl.addOverlay(b[0], b[1]); });
+  }
   var legend = document.querySelector('.rp-legend');
   if (legend && legendHtml !== null) {
     legend.outerHTML = legendHtml;
