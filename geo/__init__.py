@@ -5,14 +5,18 @@ Data flows resources -> :mod:`geo.data` (load) -> :mod:`geo.simulate` (network) 
 :mod:`geo.gaps` (analyse) -> :mod:`geo.summary`. :func:`geo.scenario.run_scenario`
 wires them. Nothing here may import Qt: the window and the CLI both sit on top.
 
-The analysis is imported on first use, not with the package: ``geo.params`` stays light,
-so the window's launch can fork its prefetch (``ui.prefetch``) before numpy starts threads.
+The analysis is imported on first use (module ``__getattr__``), not with the package:
+``geo.params`` stays light (no pandas, scipy or geopandas: half a second), so the
+window's launch can fork its prefetch (``ui.prefetch``) before numpy starts threads.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reach_planner.geo.params import ParameterError, ScenarioParams
+
+if TYPE_CHECKING:
+    from reach_planner.geo.scenario import ScenarioResult, run_scenario
 
 __all__ = ["ParameterError", "ScenarioParams", "ScenarioResult", "run_scenario"]
 
