@@ -18,11 +18,13 @@ pytestmark = pytest.mark.qt
 
 CHILD = """
 import json, sys
+from reach_planner.ui.app import single_threaded_blas
+single_threaded_blas()  # as the launch does, before numpy is imported
 from reach_planner.geo.params import ScenarioParams
 from reach_planner.ui.prefetch import Prefetch
 params = ScenarioParams(**json.loads(sys.argv[1]))
 p = Prefetch.start(params, None, sys.argv[2])
-assert p is not None, "a fresh interpreter has one thread: the prefetch must fork"
+assert p is not None, "a fresh interpreter with one-thread BLAS can fork"
 value = p.receive()
 from reach_planner.ui.maps.web import MapOptions
 from reach_planner.ui.runner import scenario_job

@@ -12,10 +12,19 @@ from reach_planner.geo.params import ScenarioParams  # noqa: E402  (START is tak
 from reach_planner.ui.qt_env import prepare_qt_environment  # noqa: E402
 
 
+def single_threaded_blas() -> None:
+    """numpy's and scipy's OpenBLAS start a thread pool on import unless told otherwise;
+    nothing here multiplies large matrices, and a process without threads can fork its
+    first scenario (``ui.prefetch``). Must run before numpy is imported; a user's own
+    setting wins."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 def run_app(params: ScenarioParams | None = None, quit_when_drawn: bool = False,
             overlay=None) -> int:
     """Open the window on ``params``; ``quit_when_drawn`` is for benchmarks and smoke tests."""
     prepare_qt_environment()
+    single_threaded_blas()
     params = params or ScenarioParams()
     from PySide6.QtCore import QCoreApplication
 
