@@ -459,7 +459,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    from reach_planner.ui.app import run_app
+    from reach_planner.ui.app import run_app, single_threaded_blas
+
+    single_threaded_blas()  # before --sites/--demand readers import numpy
 
     return run_app(params_from(args), quit_when_drawn=getattr(args, "quit_when_drawn", False),
                    overlay=scenario_overlay(args))

@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/bench_app.py [--runs 3]
 
-Targets (issues: desktop app, 10): default map HTML <= 3 MB; `python main.py` start to a
-drawn map < 3 s cold; redraw after Recompute < 2 s; headless export of a
-1600x1000 image at 2x < 8 s. Each is compared in the same run with the naive
+Targets (issues: desktop app, 10): default map HTML <= 3 MB; `python main.py` launch to a
+drawn map < 3 s, timed from starting the process to its "map drawn" line (naive: the
+sequential start, which computes, writes the whole page and only then loads it); redraw
+after Recompute < 2 s; headless export of a 1600x1000 image at 2x < 8 s. Each is compared in the same run with the naive
 approach (one folium marker per point, undissolved gap hexagons), as a ratio.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from reach_planner.ui.qt_env import prepare_qt_environment  # noqa: E402
 
@@ -62,16 +64,39 @@ def timed(fn, runs: int) -> tuple[float, float, object]:
     return min(times), statistics.median(times), value
 
 
-def cold_start(runs: int) -> list[float]:
-    out = []
+# The old way to start: compute the scenario, write the whole page, then load it.
+SEQUENTIAL_START = """
+import sys, time
+from reach_planner.ui.qt_env import prepare_qt_environment
+prepare_qt_environment()
+from PySide6.QtWidgets import QApplication
+from reach_planner.geo.params import ScenarioParams
+from reach_planner.ui.mainwindow import MainWindow
+from reach_planner.ui.maps.web import write_map
+from reach_planner.ui.runner import scenario_job
+app = QApplication(sys.argv[:1])
+w = MainWindow()
+w.show()
+result, (opts, payload), _js, _c = scenario_job(ScenarioParams(), None, w.state.map_options())(lambda *a: None)
+page = write_map(result, w.state._page_dir / "sequential.html", opts, payload)
+w.map.drawn.connect(lambda: (print("map drawn", flush=True), app.quit()))
+w.map.load_page(page)
+app.exec()
+"""
+
+
+def cold_start(runs: int) -> tuple[list[float], list[float], list[float]]:
+    """Launch to drawn map (and to exit) of ``main.py``, and of the sequential start, alternated
+    so machine load hits both alike."""
+    from bench_bundle import launch_to_drawn
+
+    ours, exits, naive = [], [], []
     for _ in range(runs):
-        t = time.perf_counter()
-        p = subprocess.run([sys.executable, str(ROOT / "main.py"), "--quit-when-drawn"],
-                           capture_output=True, text=True, cwd=ROOT, timeout=120)
-        if "map drawn" not in p.stdout:
-            raise RuntimeError(p.stderr[-2000:])
-        out.append(time.perf_counter() - t)
-    return out
+        d, e = launch_to_drawn([sys.executable, str(ROOT / "main.py"), "--quit-when-drawn"])
+        ours.append(d)
+        exits.append(e)
+        naive.append(launch_to_drawn([sys.executable, "-c", SEQUENTIAL_START])[0])
+    return ours, exits, naive
 
 
 def headless_export(runs: int, tmp: Path) -> list[float]:
@@ -155,15 +180,17 @@ def main() -> None:
         (tmp / "naive.html").write_text(nhtml, encoding="utf-8")
         draw_ours, draw_naive = page_draw_times([tmp / "ours.html", tmp / "naive.html"])
         redraw = redraw_times(args.runs)
-        cold = cold_start(args.runs)
+        cold, cold_exit, sequential = cold_start(args.runs)
         export = headless_export(args.runs, tmp)
     del app
     rows = [
         ("map HTML size (MB)", size / 1e6, nsize / 1e6, "<= 3 MB", size <= 3e6),
         ("map HTML build (s, best)", b_ours, b_naive, "", True),
         ("page load to drawn (s)", draw_ours, draw_naive, "", True),
-        ("start to drawn map, cold (s, best)", min(cold), None, "< 3 s", min(cold) < 3),
-        ("start to drawn map, cold (s, median)", statistics.median(cold), None, "", True),
+        ("launch to drawn map (s, best)", min(cold), min(sequential), "< 3 s", min(cold) < 3),
+        ("launch to drawn map (s, median)", statistics.median(cold), statistics.median(sequential),
+         "", True),
+        ("launch to exit after drawn (s, median)", statistics.median(cold_exit), None, "", True),
         ("redraw after Recompute (s, best)", min(redraw), None, "< 2 s", min(redraw) < 2),
         ("redraw after Recompute (s, median)", statistics.median(redraw), None, "", True),
         ("headless export 1600x1000@2x (s, best)", min(export), None, "< 8 s", min(export) < 8),

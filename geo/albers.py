@@ -58,7 +58,13 @@ class Albers:
         return rho * np.sin(theta), rho0 - rho * np.cos(theta)
 
     def inverse(self, x: ArrayLike, y: ArrayLike) -> tuple[NDArray, NDArray]:
-        """x/y metres -> lon/lat degrees (latitude by Newton iteration)."""
+        """x/y metres -> lon/lat degrees.
+
+        Latitude from the authalic latitude by Snyder's series (3-18, ~1e-10 rad off on
+        WGS84), then one Newton step (14-19): quadratic convergence takes it to float
+        precision, where more steps only trade the last bit (8 steps from a cruder start
+        used to cost 2.5x as much).
+        """
         n, c, rho0 = self._constants()
         x = np.asarray(x, dtype=float)
         dy = rho0 - np.asarray(y, dtype=float)
@@ -66,13 +72,20 @@ class Albers:
         theta = np.arctan2(x, dy)
         q = (c - (rho * n / self.a) ** 2) / n
         e = self.e
-        phi = np.arcsin(np.clip(q / 2, -1, 1))
-        for _ in range(8):
-            s = np.sin(phi)
-            phi = phi + (1 - e**2 * s * s) ** 2 / (2 * np.cos(phi)) * (
-                q / (1 - e**2) - s / (1 - e**2 * s * s)
-                + np.log((1 - e * s) / (1 + e * s)) / (2 * e))
+        phi = self._from_authalic(np.arcsin(np.clip(q / self._q(np.array(np.pi / 2)), -1, 1)))
+        s = np.sin(phi)
+        one_es2 = 1 - e**2 * s * s
+        phi = phi + one_es2**2 / (2 * np.cos(phi)) * (
+            q / (1 - e**2) - s / one_es2 + np.log((1 - e * s) / (1 + e * s)) / (2 * e))
         return self.lon_0 + np.degrees(theta / n), np.degrees(phi)
+
+    def _from_authalic(self, beta: NDArray) -> NDArray:
+        """Geodetic latitude from authalic latitude ``beta`` (Snyder 1987, eq. 3-18)."""
+        e2 = self.e**2
+        e4, e6 = e2 * e2, e2 * e2 * e2
+        return (beta + (e2 / 3 + 31 * e4 / 180 + 517 * e6 / 5040) * np.sin(2 * beta)
+                + (23 * e4 / 360 + 251 * e6 / 3780) * np.sin(4 * beta)
+                + (761 * e6 / 45360) * np.sin(6 * beta))
 
 
 class _Forward:

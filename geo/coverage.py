@@ -63,8 +63,8 @@ def compute_coverage(demand: Demand, network: Network, radius_km: float,
                      site_radius_km: float, distance: str = "straight") -> Coverage:
     g = demand.grid
     o, s = network.outlets, network.sites
-    d_out, i_out = nearest_km(o["lon"].to_numpy(), o["lat"].to_numpy(), g.lon, g.lat)
-    d_site, _ = nearest_km(s["lon"].to_numpy(), s["lat"].to_numpy(), g.lon, g.lat)
+    d_out, i_out = SphereIndex(o["lon"].to_numpy(), o["lat"].to_numpy()).nearest_xyz(g.xyz)
+    d_site, _ = SphereIndex(s["lon"].to_numpy(), s["lat"].to_numpy()).nearest_xyz(g.xyz)
     d_ter = None
     if distance == "terrain":
         from reach_planner.geo.terrain import terrain_graph

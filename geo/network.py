@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reach_planner.geo.data import WGS84
-from reach_planner.geo.sphere import SphereIndex
+from reach_planner.geo.sphere import SphereIndex, nearest_in_group
 
 DISTRIBUTION = "distribution"
 OUTLET = "outlet"
@@ -64,22 +64,15 @@ def assign_parents(outlets: gpd.GeoDataFrame, sites: gpd.GeoDataFrame) -> gpd.Ge
         out["parent_id"] = ""
         return out
     parent = np.empty(len(out), dtype=object)
-    s_gb = sites["gb_code"].to_numpy()
-    o_gb = out["gb_code"].to_numpy()
+    s_gb, o_gb = sites["gb_code"].to_numpy(), out["gb_code"].to_numpy()
     s_ids = sites["site_id"].to_numpy()
-    todo = np.ones(len(out), dtype=bool)
-    for code in np.unique(o_gb):
-        s_sel = np.flatnonzero(s_gb == code)
-        if len(s_sel) == 0:
-            continue
-        o_sel = np.flatnonzero(o_gb == code)
-        idx = SphereIndex(sites["lon"].to_numpy()[s_sel], sites["lat"].to_numpy()[s_sel])
-        _, j = idx.nearest(out["lon"].to_numpy()[o_sel], out["lat"].to_numpy()[o_sel])
-        parent[o_sel] = s_ids[s_sel[j]]
-        todo[o_sel] = False
-    if todo.any():
-        idx = SphereIndex(sites["lon"].to_numpy(), sites["lat"].to_numpy())
-        _, j = idx.nearest(out["lon"].to_numpy()[todo], out["lat"].to_numpy()[todo])
-        parent[todo] = s_ids[j]
+    s_lon, s_lat = sites["lon"].to_numpy(), sites["lat"].to_numpy()
+    o_lon, o_lat = out["lon"].to_numpy(), out["lat"].to_numpy()
+    own = np.isin(o_gb, s_gb)
+    if own.any():
+        parent[own] = s_ids[nearest_in_group(s_lon, s_lat, s_gb, o_lon[own], o_lat[own], o_gb[own])]
+    if not own.all():
+        _, j = SphereIndex(s_lon, s_lat).nearest(o_lon[~own], o_lat[~own])
+        parent[~own] = s_ids[j]
     out["parent_id"] = parent.astype(str)
     return out

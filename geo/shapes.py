@@ -6,8 +6,8 @@ these instead of raw cells. The dissolve is the expensive part, so it runs once 
 result and class breaks and is kept while the result lives (results are immutable;
 the cache entry is dropped when the result is garbage-collected).
 
-Hexagons of the grid share bit-identical corners, so ``coverage_union_all`` (an
-edge-matching dissolve, much faster than a general union) is exact here.
+The cells are dissolved by tracing their outlines on the hexagon lattice
+(:mod:`geo.dissolve`): no cell polygon is built, only the outline is projected.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
+from reach_planner.geo.dissolve import dissolve
 from reach_planner.geo.grid import HexGrid
 from reach_planner.geo.scenario import ScenarioResult
 
@@ -61,7 +62,9 @@ def union_cells(grid: HexGrid, cells: NDArray[np.int64]) -> shapely.Geometry | N
     """One (multi)polygon for these cells; None when there are none."""
     if len(cells) == 0:
         return None
-    return shapely.coverage_union_all(grid.polygons(cells))
+    labels = np.full(grid.size, -1, dtype=np.int64)
+    labels[cells] = 0
+    return dissolve(grid, labels)[1][0]
 
 
 @per_result
@@ -114,11 +117,8 @@ def _gap_shapes(result: ScenarioResult, bounds: tuple[float, ...]) -> GapShapes:
     klass = np.searchsorted(np.asarray(bounds, dtype=float), result.demand.rural[cells],
                             side="left").astype(np.int64)
     n = len(bounds)
-    key = gaps.region[cells] * n + klass
-    order = np.argsort(key, kind="stable")
-    uniq, start = np.unique(key[order], return_index=True)
-    polys = g.polygons(cells)
-    pieces = np.array([shapely.coverage_union_all(polys[grp])
-                       for grp in np.split(order, start[1:])] if len(cells) else [], dtype=object)
+    labels = np.full(g.size, -1, dtype=np.int64)
+    labels[cells] = gaps.region[cells] * n + klass
+    uniq, pieces = dissolve(g, labels)
     return GapShapes(region=(uniq // n).astype(np.int64), klass=(uniq % n).astype(np.int64),
                      pieces=pieces, n_classes=n)

@@ -18,9 +18,11 @@ Model (also in the README):
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
@@ -57,14 +59,38 @@ def simulate_network(params: ScenarioParams, demand: Demand | None = None) -> Ne
     names = dict(zip(codes.tolist(), prov["name_en"]))
     n_sites = apportion(params.sites, pop, minimum=1)
     n_outlets = apportion(params.outlets, pop)
+    places = _Places.of(china.places)
     s_parts, o_parts = [], []
-    for code, ns, no in zip(codes, n_sites, n_outlets):
-        geom = prov.geometry.iloc[int(np.flatnonzero(codes == code)[0])]
-        s_parts.append(_sites_in(int(code), int(ns), rng, demand, geom))
-        o_parts.append(_outlets_in(int(code), int(no), rng, demand, geom, params))
+    for code, ns, no, geom in zip(codes, n_sites, n_outlets, prov.geometry.to_numpy()):
+        cand = places.in_province(int(code))
+        s_parts.append(_sites_in(int(code), int(ns), rng, demand, geom, places, cand))
+        o_parts.append(_outlets_in(int(code), int(no), rng, demand, geom, params, places, cand))
     sites = _layer(DISTRIBUTION, s_parts, names)
     outlets = _layer(OUTLET, o_parts, names)
     return Network(sites=sites, outlets=assign_parents(outlets, sites))
+
+
+@dataclass(frozen=True)
+class _Places:
+    """The GeoNames places as plain arrays: 31 provinces' draws index them instead of
+    filtering the frame 31 times."""
+
+    lon: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    name: NDArray[np.object_]
+    gb: NDArray[np.int64]
+    site_weight: NDArray[np.float64]
+
+    @classmethod
+    def of(cls, places: pd.DataFrame) -> _Places:
+        w = places["feature_code"].map(SITE_TYPE_WEIGHT).fillna(1.0).to_numpy(float)
+        w = w * np.where(places["population"].to_numpy() > 0, 2.0, 1.0)
+        return cls(lon=places["lon"].to_numpy(float), lat=places["lat"].to_numpy(float),
+                   name=places["name"].to_numpy(object), gb=places["gb_code"].to_numpy(),
+                   site_weight=w)
+
+    def in_province(self, code: int) -> NDArray[np.int64]:
+        return np.flatnonzero(self.gb == code)
 
 
 def _layer(kind: str, parts: list[tuple], names: dict[int, str]):
@@ -75,17 +101,14 @@ def _layer(kind: str, parts: list[tuple], names: dict[int, str]):
     return make_layer(kind, lon, lat, gb, labels, names)
 
 
-def _sites_in(code: int, n: int, rng: np.random.Generator, demand: Demand, geom):
-    places = load_china().places
-    cand = places[places["gb_code"] == code]
+def _sites_in(code: int, n: int, rng: np.random.Generator, demand: Demand, geom,
+              places: _Places, cand: NDArray[np.int64]):
     take = min(n, len(cand))
-    w = cand["feature_code"].map(SITE_TYPE_WEIGHT).fillna(1.0).to_numpy(float)
-    w = w * np.where(cand["population"].to_numpy() > 0, 2.0, 1.0)
+    w = places.site_weight[cand]
     pick: Any = rng.choice(len(cand), size=take, replace=False, p=w / w.sum()) if take else []
-    chosen = cand.iloc[np.sort(pick)] if take else cand.iloc[:0]
-    lon = chosen["lon"].to_numpy(float)
-    lat = chosen["lat"].to_numpy(float)
-    labels = [f"{nm} distribution centre" for nm in chosen["name"]]
+    chosen = cand[np.sort(pick)] if take else cand[:0]
+    lon, lat = places.lon[chosen], places.lat[chosen]
+    labels = [f"{nm} distribution centre" for nm in places.name[chosen]]
     if n > take:  # more sites than places: place the rest like outlets
         xlon, xlat = _draw_cells(code, n - take, rng, demand, geom, demand.rural)
         lon, lat = np.concatenate([lon, xlon]), np.concatenate([lat, xlat])
@@ -94,15 +117,13 @@ def _sites_in(code: int, n: int, rng: np.random.Generator, demand: Demand, geom)
 
 
 def _outlets_in(code: int, n: int, rng: np.random.Generator, demand: Demand, geom,
-                params: ScenarioParams):
+                params: ScenarioParams, places: _Places, cand: NDArray[np.int64]):
     if n == 0:
         return np.zeros(0), np.zeros(0), [], code
     if params.strategy == "towns":
-        places = load_china().places
-        cand = places[places["gb_code"] == code]
-        j = rng.choice(len(cand), size=n, replace=True)
-        lon, lat = cand["lon"].to_numpy(float)[j], cand["lat"].to_numpy(float)[j]
-        return lon, lat, [f"Service outlet {nm}" for nm in cand["name"].to_numpy()[j]], code
+        j = cand[rng.choice(len(cand), size=n, replace=True)]
+        return (places.lon[j], places.lat[j], [f"Service outlet {nm}" for nm in places.name[j]],
+                code)
     sel = demand.grid.gb_code == code
     rural, urban = demand.rural[sel], demand.urban[sel]
     if params.strategy == "uniform":

@@ -11,6 +11,8 @@ from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 EARTH_RADIUS_KM = 6371.0088
+# Below this many query points a query is faster on one thread than starting workers.
+PARALLEL_FROM = 20_000
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -29,6 +31,11 @@ def chord_to_km(chord: FloatArray) -> FloatArray:
 
 def km_to_chord(km: float) -> float:
     return float(2.0 * np.sin(min(km, np.pi * EARTH_RADIUS_KM) / (2.0 * EARTH_RADIUS_KM)))
+
+
+def km_to_chords(km: FloatArray) -> FloatArray:
+    """:func:`km_to_chord` for an array."""
+    return 2.0 * np.sin(np.minimum(km, np.pi * EARTH_RADIUS_KM) / (2.0 * EARTH_RADIUS_KM))
 
 
 def haversine_km(lon1: FloatArray, lat1: FloatArray, lon2: FloatArray,
@@ -50,10 +57,14 @@ class SphereIndex:
 
     def nearest(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, IntArray]:
         """Distance (km) to and index of the nearest indexed point; inf/-1 when empty."""
-        n = len(lon)
+        return self.nearest_xyz(to_xyz(lon, lat))
+
+    def nearest_xyz(self, xyz: FloatArray) -> tuple[FloatArray, IntArray]:
+        """:meth:`nearest` for query points already as unit vectors (:func:`to_xyz`)."""
+        n = len(xyz)
         if self._tree is None:
             return np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
-        chord, idx = self._tree.query(to_xyz(lon, lat), k=1, workers=-1)
+        chord, idx = self._tree.query(xyz, k=1, workers=_workers(n))
         return chord_to_km(chord), idx.astype(np.int64)
 
     def within(self, lon: FloatArray, lat: FloatArray, km: float) -> NDArray[np.bool_]:
@@ -62,5 +73,20 @@ class SphereIndex:
             return np.zeros(len(lon), dtype=bool)
         r = km_to_chord(km)
         chord, _ = self._tree.query(to_xyz(lon, lat), k=1, distance_upper_bound=r * 1.000001,
-                                    workers=-1)
+                                    workers=_workers(len(lon)))
         return np.isfinite(chord) & (chord <= r)
+
+
+def _workers(n: int) -> int:
+    return -1 if n >= PARALLEL_FROM else 1
+
+
+def nearest_in_group(lon: FloatArray, lat: FloatArray, group: IntArray, q_lon: FloatArray,
+                     q_lat: FloatArray, q_group: IntArray) -> IntArray:
+    """Index of the nearest point of the query's own group (every query group must have
+    points). One tree for all groups: the group is a 4th coordinate, 4 apart per group,
+    farther than any two points on the unit sphere (chord <= 2), so the nearest is
+    always in the own group, at the same distance as in a tree of that group alone."""
+    tree = cKDTree(np.column_stack([to_xyz(lon, lat), 4.0 * np.asarray(group, np.float64)]))
+    q = np.column_stack([to_xyz(q_lon, q_lat), 4.0 * np.asarray(q_group, np.float64)])
+    return tree.query(q, k=1, workers=_workers(len(q)))[1].astype(np.int64)

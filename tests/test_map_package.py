@@ -48,8 +48,8 @@ def test_gap_dissolve_matches_the_raw_cells_per_class_and_region(result):
 
 def test_each_form_is_computed_once_per_result_and_shared(result, monkeypatch):
     calls = []
-    real = shapely.coverage_union_all
-    monkeypatch.setattr(shapely, "coverage_union_all", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = geo_shapes.dissolve
+    monkeypatch.setattr(geo_shapes, "dissolve", lambda *a, **k: calls.append(1) or real(*a, **k))
     fresh = run_scenario(ScenarioParams(outlets=800, sites=100, seed=9))
     first = geo_shapes.gap_shapes(fresh)
     n = len(calls)

@@ -98,7 +98,8 @@ def test_clicking_a_province_row_zooms_the_map_there(window):
 
 
 def test_clicking_a_site_on_the_map_shows_its_details(window):
-    window.map.page().runJavaScript("rp.layers.site.getLayers()[5].fire('click');")
+    # propagated to the layer group, as Leaflet does with a real click
+    window.map.page().runJavaScript("rp.layers.site.getLayers()[5].fire('click', {}, true);")
     expected = window.state.result.network.sites.iloc[5]
     assert wait_until(lambda: window.details.values().get("ID") == expected["site_id"], 10)
     assert window.details.values()["Name"] == expected["name"]
@@ -206,8 +207,9 @@ def test_site_names_are_shown_as_text_not_run(qapp, tmp_path):
     view.show()
     view.load_page(page)
     assert wait_until(lambda: view.is_drawn, 60)
-    opened = run_js(view, "(function(){var l = rp.layers.site.getLayers()[0];"
-                          " l.openTooltip(); return l.isTooltipOpen();})()")
+    # a hover on the marker, as Leaflet sends it: the group's one tooltip names this site
+    opened = run_js(view, "(function(){var g = rp.layers.site, l = g.getLayers()[0];"
+                          " l.fire('mouseover', {latlng: l.getLatLng()}, true); return g.isTooltipOpen();})()")
     assert opened is True
     text = run_js(view, "document.querySelector('.leaflet-tooltip').textContent")
     assert text == EVIL

@@ -7,13 +7,16 @@ remembered in QSettings and applied live: Qt sends LanguageChange to every widge
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QSettings, QTranslator
+from importlib.resources import files
+from pathlib import Path
 
-from reach_planner.geo.data import RESOURCES
+from PySide6.QtCore import QCoreApplication, QSettings, QTranslator
 
 CONTEXT = "ReachPlanner"
 LANGUAGES = {"en": "English", "zh": "中文"}
-QM_FILES = {"zh": RESOURCES / "i18n" / "reach_planner_zh_CN.qm"}
+# Found without importing geo.data (numpy, geopandas): the launch reads the saved
+# language before anything starts threads (see ui.prefetch).
+QM_FILES = {"zh": Path(str(files("reach_planner"))) / "resources" / "i18n" / "reach_planner_zh_CN.qm"}
 SETTINGS_KEY = "ui/language"
 _translator: QTranslator | None = None
 _current = "en"

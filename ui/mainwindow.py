@@ -224,9 +224,11 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
         self.language_actions[lang].setChecked(True)
         if self.state.result is not None:
-            self.map.is_drawn = False  # layer names change: load a fresh page, same view
+            # layer names change: a fresh base map in the new language (same view), loading
+            # while the result is redrawn for it
             self._keep_view = self.map.current_view()
             self.state.recompute()
+            self._load_shell()
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -234,13 +236,16 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         super().changeEvent(event)
 
     # -- reactions ----------------------------------------------------------------
-    def _show_result(self, _result, page: Path) -> None:
-        if self.map.is_drawn and self.state.update_js and not self._page_loading:
-            self.map.apply_update(self.state.update_js)  # same view, no page reload
-        else:
-            self._page_loading = True
-            self.map.load_page(page, self._keep_view or self.map.current_view())
-            self._keep_view = None
+    def _show_result(self, _result, script: str) -> None:
+        if not self._page_loading and not self.map.has_page:
+            self._load_shell()
+        self.map.show_data(script)  # same view, no page reload (or once the shell is up)
+
+    def _load_shell(self) -> None:
+        """A fresh base-map page in the current language; the result's layers follow."""
+        self._page_loading = True
+        self.map.load_shell(self.state.shell_page(), self._keep_view or self.map.current_view())
+        self._keep_view = None
 
     def _map_drawn(self) -> None:
         self._page_loading = False
@@ -461,10 +466,13 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
                      done=lambda _p: grab.start(), failed=failed,
                      cancelled=lambda: failed(RuntimeError(tr("the export was cancelled"))))
 
-    def start(self, params: ScenarioParams, overlay=None) -> None:
-        """First scenario of the session (an imported file from the command line too)."""
+    def start(self, params: ScenarioParams, overlay=None, prefetch=None) -> None:
+        """First scenario of the session (an imported file from the command line too);
+        ``prefetch`` is the launch's forked computation of it (see ``ui.prefetch``)."""
         self.controls.show_params(params)
-        self.state.recompute(params, overlay)
+        self.state.recompute(params, overlay, prefetch=prefetch)
+        if not self._page_loading:
+            self._load_shell()  # Chromium starts on the base map while the worker computes
 
     # -- layout remembered between sessions ---------------------------------------------
     GEOMETRY_KEY, DOCKS_KEY = "window/geometry", "window/docks"

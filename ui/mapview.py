@@ -6,6 +6,11 @@ connect on start. ``drawn`` is only reported once Leaflet has painted and a few
 more frames have passed; grabbing at ``loadFinished`` can give a blank picture.
 Nothing here waits: the page pushes its view to the bridge whenever it moves, so
 reading the view (for a save) never runs a nested event loop.
+
+The window starts on a *shell* page (base map, no scenario layers) loaded while the
+scenario is still computing, then swaps the scenario's layers in (``show_data``):
+Chromium starts and lays out the base map in parallel with the analysis instead of
+after it. ``drawn`` waits for the data, never for the shell alone.
 """
 from __future__ import annotations
 
@@ -25,6 +30,11 @@ class MapBridge(QObject):
 
     selected = Signal(str, int)
     viewChanged = Signal(object)  # {lat, lon, zoom}
+    drawnSaid = Signal()  # the page says it has drawn (the host still checks rp.drawn)
+
+    @Slot()
+    def pageDrawn(self) -> None:  # noqa: N802  (called by name from the page)
+        self.drawnSaid.emit()
 
     @Slot(str, int)
     def select(self, kind: str, index: int) -> None:
@@ -70,8 +80,13 @@ class MapView(QWebEngineView):
         self._poll.timeout.connect(self._check_drawn)
         self._polls = 0
         self.is_drawn = False
+        self._awaiting_data = False  # a shell page: `drawn` waits for show_data()
+        self._shell_ready = False
+        self._pending: str | None = None  # data for the shell, once it has drawn
+        self._has_page = False
         self.view: dict | None = None  # the last view the page reported
         self.bridge.viewChanged.connect(self._remember_view)
+        self.bridge.drawnSaid.connect(self._drawn_said)
         self.loadFinished.connect(self._on_load_finished)
 
     def _remember_view(self, view: dict) -> None:
@@ -81,6 +96,9 @@ class MapView(QWebEngineView):
         """Show a page file, optionally at a given centre/zoom (kept across recomputes);
         ``export`` shows the title and hides the interactive controls."""
         self.is_drawn = False
+        self._awaiting_data = self._shell_ready = False
+        self._pending = None
+        self._has_page = True
         url = QUrl.fromLocalFile(str(Path(path).resolve()))
         parts = []
         if view:
@@ -90,6 +108,30 @@ class MapView(QWebEngineView):
         if parts:
             url.setFragment("&".join(parts))
         self.load(url)
+
+    def load_shell(self, path: Path, view: dict | None = None) -> None:
+        """Start loading a page without scenario layers; ``show_data`` completes it."""
+        self.load_page(path, view)
+        self._awaiting_data = True
+
+    def show_data(self, script: str) -> None:
+        """Put a scenario's layers on the page: now if the page on screen has drawn,
+        else as soon as the shell being loaded has."""
+        if self._awaiting_data and not self._shell_ready:
+            self._pending = script
+            return
+        self._awaiting_data = False
+        self.apply_update(script)
+
+    @property
+    def has_page(self) -> bool:
+        """A map page is loading or shown, so new data can go onto it."""
+        return self._has_page
+
+    @property
+    def awaiting_data(self) -> bool:
+        """A shell page is loading or shown and has no scenario layers yet."""
+        return self._awaiting_data
 
     def apply_update(self, script: str) -> None:
         """Swap new data layers into the page on screen, then report ``drawn`` again."""
@@ -103,15 +145,21 @@ class MapView(QWebEngineView):
 
     def _on_load_finished(self, ok: bool) -> None:
         if not ok:
+            self._has_page = False
             self.loadFailed.emit("the map page could not be loaded")
             return
         self._polls = 0
         self._poll.start()
 
+    def _drawn_said(self) -> None:
+        if self._poll.isActive():
+            self._check_drawn()
+
     def _check_drawn(self) -> None:
         self._polls += 1
         if self._polls > 500:  # ~30 s: give up rather than poll forever
             self._poll.stop()
+            self._has_page = False
             self.loadFailed.emit("the map did not finish drawing")
             return
         self.page().runJavaScript("!!(window.rp && window.rp.drawn)", 0, self._on_drawn_answer)
@@ -119,6 +167,12 @@ class MapView(QWebEngineView):
     def _on_drawn_answer(self, value) -> None:
         if value and self._poll.isActive():
             self._poll.stop()
+            if self._awaiting_data:  # the shell is up: its data may already be waiting
+                self._shell_ready = True
+                if self._pending is not None:
+                    script, self._pending = self._pending, None
+                    self.show_data(script)
+                return
             self.is_drawn = True
             self.drawn.emit()
 

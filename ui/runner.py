@@ -14,7 +14,6 @@ from __future__ import annotations
 import threading
 import traceback
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -180,32 +179,25 @@ class TaskRunner(QObject):
             callback(*args)
 
 
-def scenario_job(params, overlay, page: Path, map_options, baseline=None) -> Job:
+def scenario_job(params, overlay, map_options, baseline=None) -> Job:
     """The recompute job: analyse, compare with the baseline (if any), then build the map
-    layers once and turn them into both a page file (first show, exports) and an
-    in-place update script."""
+    layers once, as the script that puts them on the page on screen. A whole page file
+    (exports, tests) is written from the same payload only when asked for
+    (``AppState.page``): the window never needs one."""
     from reach_planner.geo.compare import compare
     from reach_planner.geo.scenario import run_scenario
-    from reach_planner.ui.maps.web import (
-        MapOptions,
-        build_payload,
-        subtitle_for,
-        update_script,
-        write_map,
-    )
+    from reach_planner.ui.maps.web_layers import MapOptions, build_payload, subtitle_for, update_script
 
     def job(progress: Progress):
         opts0 = map_options or MapOptions()
-        scaled = lambda pct, text: progress(int(pct * 0.6), opts0.t(text))  # noqa: E731
+        scaled = lambda pct, text: progress(int(pct * 0.7), opts0.t(text))  # noqa: E731
         result = run_scenario(params, progress=scaled, overlay=overlay)
         comparison = compare(baseline, result) if baseline is not None else None
-        progress(65, opts0.t("Drawing the map"))
+        progress(75, opts0.t("Drawing the map"))
         opts = MapOptions(**{**opts0.__dict__, "subtitle": subtitle_for(result, opts0)})
         payload = build_payload(result, opts,
                                 comparison.newly_covered if comparison is not None else None)
-        progress(85, opts.t("Writing the map page"))
-        write_map(result, page, opts, payload)
         progress(100, opts.t("Map ready"))
-        return result, page, update_script(payload), comparison
+        return result, (opts, payload), update_script(payload), comparison
 
     return job

@@ -23,6 +23,7 @@ from reach_planner.geo.scenario_file import ScenarioFile, map_view
 from reach_planner.geo.sites_io import SiteOverlay
 from reach_planner.ui.details import describe, describe_overloaded, describe_recommended
 from reach_planner.ui.i18n import current_language, fmt_count, tr
+from reach_planner.ui.prefetch import Prefetch
 from reach_planner.ui.runner import Job, Progress, TaskRunner, error_text, scenario_job
 
 _SAME = object()  # "keep the current overlay"
@@ -49,7 +50,7 @@ class ChangeCommand(QUndoCommand):
 
 
 class AppState(QObject):
-    resultChanged = Signal(object, object)  # ScenarioResult, page path
+    resultChanged = Signal(object, object)  # ScenarioResult, script that puts it on the map
     paramsChanged = Signal(object)  # ScenarioParams now in force
     busyChanged = Signal(bool)
     progressChanged = Signal(int, str)
@@ -78,8 +79,9 @@ class AppState(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(lambda clean: self.dirtyChanged.emit(not clean))
         self.result: ScenarioResult | None = None
-        self.page: Path | None = None
-        self.update_js: str | None = None  # swaps the new layers into the page on screen
+        self._page: Path | None = None  # the result's whole page file, once written
+        self._page_source: tuple | None = None  # (MapOptions, MapPayload) of the result
+        self.update_js: str | None = None  # puts the result's layers on the page on screen
         self._page_dir = Path(page_dir)
         self.runner = TaskRunner(pool, self)
         self.runner.busyChanged.connect(self.busyChanged)
@@ -96,17 +98,20 @@ class AppState(QObject):
 
     # -- running the scenario -----------------------------------------------------------
     def recompute(self, params: ScenarioParams | None = None, overlay: Any = _SAME,
-                  baseline: Any = _SAME, then: Callable[[], None] | None = None) -> None:
+                  baseline: Any = _SAME, then: Callable[[], None] | None = None,
+                  prefetch: Prefetch | None = None) -> None:
         """Start a background run; a newer one supersedes it (and any recommendation).
 
         ``params``/``overlay`` become the scenario only when the run succeeds; then
-        ``then()`` runs. A failed or cancelled run changes nothing.
+        ``then()`` runs. A failed or cancelled run changes nothing. ``prefetch``: the
+        launch's forked computation of this very run, received instead of computing.
         """
         params = params or self.params
         overlay = self.overlay if overlay is _SAME else overlay
         baseline = self.baseline if baseline is _SAME else baseline
-        page = self._page_dir / f"map-{next(self._serial)}.html"
-        job = scenario_job(params, overlay, page, self.map_options(), baseline)
+        job = scenario_job(params, overlay, self.map_options(), baseline)
+        if prefetch is not None:
+            job = prefetch.job(fallback=job)
         self.progressChanged.emit(0, tr("Starting"))
         self.runner.start(RECOMPUTE, job,
                           done=lambda value: self._finished(value, params, overlay, baseline,
@@ -141,15 +146,16 @@ class AppState(QObject):
 
     def _finished(self, value: Any, params: ScenarioParams, overlay: SiteOverlay | None,
                   baseline: ScenarioResult | None, then: Callable[[], None] | None) -> None:
-        old = self.page
-        self.result, self.page, self.update_js, self.comparison = value
+        old = self._page
+        self.result, self._page_source, self.update_js, self.comparison = value
+        self._page = None
         params_changed = params != self.params
         self.params, self.overlay, self.baseline = params, overlay, baseline
         for slot in (RECOMMEND, CAPACITY):
             self.runner.cancel(slot)  # one started during this run was for the old network
         if params_changed:
             self.paramsChanged.emit(params)
-        self.resultChanged.emit(self.result, self.page)
+        self.resultChanged.emit(self.result, self.update_js)
         self.comparisonChanged.emit(self.comparison)
         if self.recommendation is not None:
             self.set_recommendation(None)  # made for the previous network
@@ -161,8 +167,28 @@ class AppState(QObject):
         s = self.result.summary
         self.statusMessage.emit(tr("Rural covered {pct}% · {n} gap regions").format(
             pct=f"{s.rural_covered_pct:.2f}", n=fmt_count(s.gap_regions)))
-        if old is not None and old != self.page:
+        if old is not None:
             old.unlink(missing_ok=True)
+
+    @property
+    def page(self) -> Path | None:
+        """The current result as a whole page file (the map, standalone), written on
+        first use from the layers already built; None before the first result."""
+        if self._page is None and self.result is not None and self._page_source is not None:
+            from reach_planner.ui.maps.web import write_map
+
+            opts, payload = self._page_source
+            path = self._page_dir / f"map-{next(self._serial)}.html"
+            self._page = write_map(self.result, path, opts, payload)
+        return self._page
+
+    def shell_page(self) -> Path:
+        """A page with the base map only, in the current language, for the window to
+        load while a result is computed (a new file each time: a loading page is never
+        rewritten under Chromium)."""
+        from reach_planner.ui.maps.web import write_shell
+
+        return write_shell(self._page_dir / f"shell-{next(self._serial)}.html", self.map_options())
 
     def _failed(self, exc: BaseException) -> None:
         self.errorRaised.emit(tr("Recompute failed, the previous result is kept.") + "\n"

@@ -3,9 +3,10 @@
 Why this shape:
 - Offline: the page loads Leaflet from ``resources/web`` by ``file://`` URL, never
   from a CDN (folium's defaults are replaced per instance, not on the shared class).
-- Fast and small: points are one ``L.geoJSON`` layer per kind drawn as circle markers
-  on a canvas renderer, built in the page from compact coordinate arrays; gap cells
-  and the covered area are dissolved hexagons. The default scenario is ~1.5 MB.
+- Fast and small: points are one layer group per kind of circle markers on a canvas
+  renderer, built in the page from compact coordinate arrays; gap cells and the covered
+  area are dissolved hexagons. The layers themselves are JavaScript built in
+  :mod:`.web_layers` (no folium there); this module assembles pages from them.
 - Safe: every value that may come from a user file (site names) is embedded as JSON
   with ``<``, ``>`` and ``&`` escaped, and shown through ``textContent``; the page
   never turns data into markup or code.
@@ -14,73 +15,42 @@ Why this shape:
 """
 from __future__ import annotations
 
-import functools
 import html
-from dataclasses import dataclass
-from html import escape as esc
 from pathlib import Path
 
 import folium
-import numpy as np
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from reach_planner.geo.atomic import atomic_write_bytes
-from reach_planner.geo.data import RESOURCES, load_china
+from reach_planner.geo.data import RESOURCES
 from reach_planner.geo.scenario import ScenarioResult
-from reach_planner.geo.shapes import union_cells
 from reach_planner.ui.maps import style
-from reach_planner.ui.maps.shapes import covered_geojson, gaps_geojson, geojson_text, safe_json
+from reach_planner.ui.maps.shapes import safe_json
 from reach_planner.ui.maps.style import (  # noqa: F401  (re-exported for the window and tests)
     ATTRIBUTION,
-    COVERED,
-    GAP_COLOURS,
     JS_TEXTS,
     LAND,
     MAP_TEXT_LABELS,
-    NEWLY,
-    OUTLET,
-    OVERLOAD_TIP,
-    OVERLOADED,
-    OVERLOADED_EDGE,
-    RECOMMENDED,
-    RECOMMENDED_EDGE,
     SEA,
-    SITE,
-    TITLE,
     gap_classes,
 )
-from reach_planner.ui.maps.texts import Texts
 from reach_planner.ui.maps.web_base import BASE_JS, base_script, write_relief
+from reach_planner.ui.maps.web_layers import (  # noqa: F401  (re-exported: one import for pages)
+    MapOptions,
+    MapPayload,
+    _legend_html,
+    build_payload,
+    newly_covered_js,
+    overloaded_js,
+    partial_update_script,
+    recommended_js,
+    subtitle_for,
+    update_script,
+)
 
 LEAFLET_DIR = RESOURCES / "web" / "leaflet"
 CHINA_BOUNDS = ((18.0, 73.5), (53.6, 135.1))
-
-
-@dataclass(frozen=True)
-class MapOptions:
-    """What the page shows; the same options drive the window and the image export.
-
-    Texts come from the translation catalogue for ``lang``; ``texts`` may override
-    them (the window passes its live Qt translations)."""
-
-    title: str = TITLE
-    subtitle: str = ""
-    show_outlets: bool = True
-    show_sites: bool = True
-    show_covered: bool = True
-    show_gaps: bool = True
-    label_top_gaps: int = 10
-    lang: str = "en"
-    texts: tuple[tuple[str, str], ...] = ()  # (English, translation) overrides
-
-    def t(self, text: str) -> str:
-        return _texts(self.lang, self.texts)(text)
-
-
-@functools.lru_cache(maxsize=8)
-def _texts(lang: str, overrides: tuple[tuple[str, str], ...]) -> Texts:
-    return Texts(lang, dict(overrides))
 
 
 def file_url(path: Path) -> str:
@@ -103,142 +73,14 @@ var {{ this.get_name() }} = rp.named[{{ this.key }}] = (function(map){ {{ this.j
         self.key = safe_json(name)
 
 
-def _points_js(kind: str, lon: np.ndarray, lat: np.ndarray, names: list[str], colour: str,
-               radius: float, stroke: bool, stroke_colour: str = "#ffffff",
-               radii: np.ndarray | None = None) -> str:
-    data = {"lon": np.round(lon, 4).tolist(), "lat": np.round(lat, 4).tolist(), "name": names}
-    if radii is not None:  # one size per point
-        data["r"] = np.round(radii, 1).tolist()
-    style = {"radius": radius, "color": stroke_colour, "weight": 1.5 if stroke else 0,
-             "stroke": stroke, "fillColor": colour, "fillOpacity": 0.95}
-    return f"return rp.pointLayer(map, {safe_json(kind)}, {safe_json(data)}, {safe_json(style)});"
-
-
-def _covered_js(result: ScenarioResult) -> str:
-    style_ = {"stroke": False, "fillColor": COVERED, "fillOpacity": 0.35}
-    return (f"return L.geoJSON({covered_geojson(result)}, "
-            f"{{style: {safe_json(style_)}, interactive: false, renderer: rp.canvas}});")
-
-
-def _gaps_js(result: ScenarioResult) -> str:
-    return f"return rp.gapLayer(map, {gaps_geojson(result)}, {safe_json(list(GAP_COLOURS))});"
-
-
-def _labels_js(result: ScenarioResult, opts: MapOptions) -> str:
-    regs = result.gaps.regions.head(opts.label_top_gaps)
-    names = load_china().province_names()
-    pick = 1 if opts.lang == "zh" else 0
-    data = [{"r": int(r.rank), "lat": round(float(r.lat), 4), "lon": round(float(r.lon), 4),
-             "p": int(round(r.rural_unreached)),
-             "prov": names.get(int(r.gb_code), ("", ""))[pick]}
-            for r in regs.itertuples()]
-    return f"return rp.gapLabels(map, {safe_json(data)});"
-
-
-def _provinces_js(result: ScenarioResult) -> str:
-    prov = load_china().provinces
-    by_code = {p.gb_code: p for p in result.summary.provinces}
-    props = [{"en": r.name_en, "zh": r.name_zh, "gb": int(r.gb_code),
-              "cov": by_code[int(r.gb_code)].rural_covered_pct if int(r.gb_code) in by_code else None}
-             for r in prov.itertuples()]
-    geo = geojson_text(list(prov.geometry), props)
-    return f"return rp.provinceLayer(map, {geo});"
-
-
-def _legend_html(opts: MapOptions) -> str:
-    """The style's legend rows as HTML (labels escaped: they may be translations)."""
-    rows = []
-    for e in style.legend_entries(opts.t, ("sites", "outlets", "covered", "recommended",
-                                           "newly", "overloaded", "outside", "gaps")):
-        label = esc(e.label)
-        if e.shape == "heading":
-            rows.append(f'<div class="rp-sub">{label}</div>')
-            continue
-        cls = {"dot": "dot" if e.size > 1 else "dot small", "ring": "dot"}.get(e.shape, "")
-        edge = f"border:1.5px solid {e.edge};" if e.edge != "none" else ""
-        ring = f"box-shadow:0 0 0 1px {e.colour};" if e.key == "sites" else ""
-        if e.shape == "patch" and e.edge != "none":
-            edge = f"border:1px solid {e.edge};box-sizing:border-box;"
-        rows.append(f'<div><i class="{cls}" style="background:{e.colour};{edge}{ring}'
-                    f'opacity:{min(1.0, e.alpha + 0.15):g}"></i>{label}</div>')
-    return (f'<div class="rp-legend"><b>{esc(opts.t("Legend"))}</b>{"".join(rows)}</div>')
-
-
-@dataclass(frozen=True)
-class MapPayload:
-    """Everything scenario-dependent on the page: layer code, legend, subtitle.
-
-    Built once per recompute (in the worker); it becomes either a whole page (first
-    show, exports) or an in-place update of the page already on screen.
-    """
-
-    layers: tuple[tuple[str, str, bool], ...]  # (name, JS body returning a layer, shown)
-    legend_html: str
-    attribution: str = ""  # the credit line, naming where this network came from
-
-
-def build_payload(result: ScenarioResult, opts: MapOptions | None = None,
-                  newly_covered: np.ndarray | None = None) -> MapPayload:
-    """All layers of a result; ``newly_covered`` (cells covered now and not in the
-    baseline scenario) adds the comparison layer."""
-    opts = opts or MapOptions()
-    net = result.network
-    layers = [
-        (opts.t("Provinces"), _provinces_js(result), True),
-        (opts.t("Covered area"), _covered_js(result), opts.show_covered),
-        (opts.t("Rural gap cells"), _gaps_js(result), opts.show_gaps),
-        (opts.t("Distribution sites"), _points_js(
-            "site", net.sites["lon"].to_numpy(), net.sites["lat"].to_numpy(),
-            net.sites["name"].astype(str).tolist(), SITE, 3.2, True), opts.show_sites),
-        (opts.t("Service outlets"), _points_js(
-            "outlet", net.outlets["lon"].to_numpy(), net.outlets["lat"].to_numpy(),
-            net.outlets["name"].astype(str).tolist(), OUTLET, 2.0, False), opts.show_outlets),
-    ]
-    if opts.label_top_gaps:
-        layers.append((opts.t("Top gap regions"), _labels_js(result, opts), True))
-    if newly_covered is not None:
-        layers.insert(3, (opts.t("Newly covered"), newly_covered_js(result, newly_covered), True))
-    return MapPayload(layers=tuple(layers), legend_html=_legend_html(opts),
-                      attribution=style.web_credit(result, opts.t))
-
-
-def newly_covered_js(result: ScenarioResult, mask: np.ndarray) -> str:
-    union = union_cells(result.demand.grid, np.flatnonzero(mask))
-    geo = geojson_text([union] if union is not None else [], [{}], 2)
-    style_ = {"color": NEWLY, "weight": 1, "fillColor": NEWLY, "fillOpacity": 0.55}
-    return f"return L.geoJSON({geo}, {{style: {safe_json(style_)}, interactive: false, renderer: rp.canvas}});"
-
-
-def recommended_js(sites) -> str:
-    return _points_js("recommended", sites["lon"].to_numpy(), sites["lat"].to_numpy(),
-                      sites["name"].astype(str).tolist(), RECOMMENDED, 6.0, True,
-                      stroke_colour=RECOMMENDED_EDGE)
-
-
-def overloaded_js(table, t=str) -> str:
-    """Overloaded outlets (a capacity table), biggest circle for the most households
-    beyond capacity; names are user text, so they travel as escaped JSON and reach the
-    tooltip through ``textContent``."""
-    excess = table["excess"].to_numpy(float)
-    radii = 2.5 + 7.5 * np.sqrt(excess / max(float(excess.max(initial=0.0)), 1.0))
-    tips = [t(OVERLOAD_TIP).format(name=name, n=f"{int(n):,}")
-            for name, n in zip(table["name"].astype(str), excess)]
-    return _points_js("overloaded", table["lon"].to_numpy(), table["lat"].to_numpy(), tips,
-                      OVERLOADED, 4.0, True, stroke_colour=OVERLOADED_EDGE, radii=radii)
-
-
-def partial_update_script(layers: list[tuple[str, str]], remove: tuple[str, ...] = ()) -> str:
-    """Add or replace only these layers (and drop ``remove``), leaving the rest alone."""
-    specs = ",".join(f"[{safe_json(name)}, function(map){{ {js} }}]" for name, js in layers)
-    return f"rp.update([{specs}], null, {safe_json(list(remove))}); true"
-
-
-def build_map(result: ScenarioResult, opts: MapOptions | None = None,
+def build_map(result: ScenarioResult | None, opts: MapOptions | None = None,
               payload: MapPayload | None = None, relief: bool = True) -> folium.Map:
     """The whole page. ``relief``: show the shaded-relief image, which :func:`write_map`
     puts next to the page file."""
     opts = opts or MapOptions()
-    payload = payload or build_payload(result, opts)
+    if payload is None:
+        assert result is not None, "a page needs a result or its payload"
+        payload = build_payload(result, opts)
     m = folium.Map(location=[35.5, 104.0], zoom_start=4, tiles=None, prefer_canvas=True,
                    control_scale=False, min_zoom=3, max_zoom=13, zoom_snap=0.25,
                    zoom_delta=0.5, world_copy_jump=False)
@@ -261,15 +103,6 @@ def build_map(result: ScenarioResult, opts: MapOptions | None = None,
     return m
 
 
-def update_script(payload: MapPayload) -> str:
-    """JavaScript that swaps the data layers of the page on screen for new ones,
-    keeping the view, the layer order and which layers are switched on."""
-    specs = ",".join(f"[{safe_json(name)}, function(map){{ {js} }}]"
-                     for name, js, _ in payload.layers)
-    return (f"rp.update([{specs}], {safe_json(payload.legend_html)}, null, "
-            f"{safe_json(payload.attribution)}); true")
-
-
 def render_html(result: ScenarioResult, opts: MapOptions | None = None,
                 payload: MapPayload | None = None, relief: bool = True) -> str:
     return build_map(result, opts, payload, relief).get_root().render()
@@ -281,6 +114,18 @@ def write_map(result: ScenarioResult, path: Path, opts: MapOptions | None = None
     absolute file URL."""
     relief = write_relief(Path(path).parent) is not None
     return atomic_write_bytes(path, render_html(result, opts, payload, relief).encode("utf-8"))
+
+
+def write_shell(path: Path, opts: MapOptions | None = None) -> Path:
+    """The window's first page: base map, legend and controls, no scenario layers.
+
+    It depends only on the language, so it can load while the scenario computes;
+    :func:`update_script` then adds the layers (see ``MapView.show_data``)."""
+    opts = opts or MapOptions()
+    relief = write_relief(Path(path).parent) is not None
+    shell = MapPayload(layers=(), legend_html=_legend_html(opts))
+    html_text = build_map(None, opts, shell, relief).get_root().render()
+    return atomic_write_bytes(path, html_text.encode("utf-8"))
 
 
 def _head_html() -> str:
@@ -383,27 +228,23 @@ rp.highlight = function(kind, index) {
 };
 rp.textTip = function(text) { var s = document.createElement('span'); s.textContent = text; return s; };
 rp.pointLayer = function(map, kind, d, style) {
-  var feats = new Array(d.lon.length);
-  for (var i = 0; i < d.lon.length; i++) {
-    feats[i] = {type: 'Feature', properties: {i: i},
-                geometry: {type: 'Point', coordinates: [d.lon[i], d.lat[i]]}};
-  }
+  // Markers are made directly (no GeoJSON features), and one tooltip and one click
+  // handler on the group serve all of them: 17,000 outlets draw in a fraction of the
+  // time a per-marker binding takes.
   // Styled for the zoom class of the view it will be shown in (the page's first view is
   // national: class 0), so the first paint needs no restyling pass.
   var zc = rp.zoomClass(rp.map ? rp.map.getZoom() : 4);
   var st = rp.pointStyle(kind, zc);
-  if (st) { style = Object.assign({}, style, st); }
-  var layer = L.geoJSON({type: 'FeatureCollection', features: feats}, {
-    pointToLayer: function(f, ll) {
-      var o = Object.assign({renderer: rp.canvas}, style);
-      if (d.r) { o.radius = d.r[f.properties.i]; }
-      return L.circleMarker(ll, o);
-    },
-    onEachFeature: function(f, l) {
-      l.bindTooltip(function() { return rp.textTip(d.name[f.properties.i]); });
-      l.on('click', function() { rp.select(kind, f.properties.i); });
-    }
-  });
+  var o = Object.assign({renderer: rp.canvas}, style, st || {});
+  var n = d.lon.length, marks = new Array(n);
+  for (var i = 0; i < n; i++) {
+    var mk = L.circleMarker([d.lat[i], d.lon[i]], d.r ? Object.assign({}, o, {radius: d.r[i]}) : o);
+    mk.feature = {properties: {i: i}};
+    marks[i] = mk;
+  }
+  var layer = L.featureGroup(marks);
+  layer.bindTooltip(function(l) { return rp.textTip(d.name[l.feature.properties.i]); });
+  layer.on('click', function(e) { rp.select(kind, e.layer.feature.properties.i); });
   layer.rpClass = st ? zc : null;
   rp.layers[kind] = layer;
   return layer;
@@ -496,6 +337,11 @@ rp.afterFrames = function(n, fn) {
   if (n <= 0) { fn(); return; }
   requestAnimationFrame(function() { rp.afterFrames(n - 1, fn); });
 };
+rp.setDrawn = function() {
+  // The host polls rp.drawn; telling it as well saves it a polling interval.
+  rp.drawn = true;
+  if (rp.bridge && rp.bridge.pageDrawn) { rp.bridge.pageDrawn(); }
+};
 rp.update = function(specs, legendHtml, remove, attribution) {
   // Full update (legendHtml given): replace every data layer in order, so drawing and
   // control order stay put, and drop layers the new result no longer has. Partial
@@ -510,15 +356,19 @@ rp.update = function(specs, legendHtml, remove, attribution) {
     var old = rp.named[name];
     if (old) { ctl.removeLayer(old); map.removeLayer(old); delete rp.named[name]; }
   });
+  var added = false;
   specs.forEach(function(spec) {
     var name = spec[0], old = rp.named[name];
-    var shown = old ? map.hasLayer(old) : true;
-    if (old) { ctl.removeLayer(old); map.removeLayer(old); }
+    var shown = old ? map.hasLayer(old) : spec[2] !== false;
+    if (old) { ctl.removeLayer(old); map.removeLayer(old); } else { added = true; }
     var layer = spec[1](map);
     rp.named[name] = layer;
     ctl.addOverlay(layer, name);
     if (shown) { layer.addTo(map); }
   });
+  if (added) {  // a layer new to the page: the base map's layers stay at the end of the list
+    (rp.baseOverlays || []).forEach(function(b) { ctl.removeLayer(b[0]); ctl.addOverlay(b[0], b[1]); });
+  }
   var legend = document.querySelector('.rp-legend');
   if (legend && legendHtml !== null) {
     legend.outerHTML = legendHtml;
@@ -530,7 +380,7 @@ rp.update = function(specs, legendHtml, remove, attribution) {
     map.attributionControl.addAttribution(attribution);
     rp.attribution = attribution;
   }
-  rp.afterFrames(3, function() { rp.drawn = true; });
+  rp.afterFrames(3, rp.setDrawn);
 };
 rp.finish = function(map, control, attribution, bounds) {
   rp.map = map;
@@ -583,13 +433,10 @@ rp.finish = function(map, control, attribution, bounds) {
   }
   var ready = function() {
     if (rp.reliefPending) { setTimeout(ready, 30); return; }
-    rp.afterFrames(3, function() { rp.drawn = true; });
+    rp.afterFrames(3, rp.setDrawn);
   };
   ready();
 };
 """
 
 
-def subtitle_for(result: ScenarioResult, opts: MapOptions | None = None) -> str:
-    """The style's subtitle in the page's language."""
-    return style.subtitle_for(result, (opts or MapOptions()).t)

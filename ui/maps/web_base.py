@@ -82,6 +82,7 @@ rp.ensureLand = function(map) {
   }
   return rp.landCanvas;
 };
+rp.baseOverlays = [];  // [layer, name]: listed after the data layers in the layer control
 rp.base = function(map, d) {
   var c = d.colours;
   rp.ensureLand(map);
@@ -103,6 +104,7 @@ rp.base = function(map, d) {
     img.once('load error', function() { rp.reliefPending = false; });
     img.addTo(map);
     rp.layerControl.addOverlay(img, d.names.relief);
+    rp.baseOverlays.push([img, d.names.relief]);
   }
   var label = function(cls, text, lat, lon, dot) {
     var el = document.createElement('div');
@@ -126,6 +128,7 @@ rp.base = function(map, d) {
   });
   var cities = L.layerGroup([capitals]).addTo(map);
   rp.layerControl.addOverlay(cities, d.names.cities);
+  rp.baseOverlays.push([cities, d.names.cities]);
   rp.towns = function() {
     if (map.getZoom() >= 6) { cities.addLayer(towns); } else { cities.removeLayer(towns); }
   };
