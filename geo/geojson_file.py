@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import CRS
-from shapely.geometry import shape
 
 CRS84 = "urn:ogc:def:crs:OGC:1.3:CRS84"
 
@@ -77,17 +76,3 @@ def geojson_text(gdf: gpd.GeoDataFrame, name: str) -> str:
 def write_geojson(path: str | Path, gdf: gpd.GeoDataFrame, name: str) -> None:
     """Write ``gdf`` as UTF-8 GeoJSON to ``path`` (call it on a temporary path)."""
     Path(path).write_text(geojson_text(gdf, name), encoding="utf-8")
-
-
-def read_geojson(path: str | Path) -> gpd.GeoDataFrame:
-    """A FeatureCollection as a GeoDataFrame in WGS 84 (the app's own resource files and
-    files written by :func:`write_geojson`; the site import has its own, forgiving reader)."""
-    with open(path, encoding="utf-8") as f:
-        doc = json.load(f)
-    feats = doc.get("features") if isinstance(doc, dict) else None
-    if not isinstance(feats, list):
-        raise ValueError(f"{path}: not a GeoJSON FeatureCollection")
-    props = [f.get("properties") or {} for f in feats]
-    geoms = [shape(f["geometry"]) if f.get("geometry") else None for f in feats]
-    frame = pd.DataFrame(props) if props else pd.DataFrame()
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326")

@@ -207,6 +207,11 @@ def test_pyogrio_left_out_only_when_no_app_module_reads_or_writes_through_it():
                                 "# no pyogrio here: sqlite3 and WKB\n", "rows = read_file(path, args)\n"])
 
 
+def test_no_app_module_needs_pyogrio_so_the_bundle_carries_one_gdal():
+    sources = [p.read_text(encoding="utf-8") for d in ("geo", "ui") for p in (ROOT / d).rglob("*.py")]
+    assert trim.pyogrio_unused(sources + [(ROOT / "main.py").read_text(encoding="utf-8")])
+
+
 def test_scipy_parts_left_out_with_the_stack_unless_the_app_names_them():
     assert trim.unused_by_app(["from spopt.locate import MCLP\n"]) == []
     left_out = trim.unused_by_app(["from scipy.spatial import cKDTree\n", "from scipy.io import netcdf_file\n",

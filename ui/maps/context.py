@@ -22,8 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from reach_planner.geo.data import DATA_DIR, load_china
-from reach_planner.geo.geojson_file import read_geojson
+from reach_planner.geo.data import DATA_DIR, load_china, read_geojson
 
 CONTEXT_FILE = DATA_DIR / "china_context.geojson"
 KINDS = ("china", "region", "islands", "dashes", "neighbour")
