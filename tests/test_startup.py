@@ -127,3 +127,21 @@ def test_the_launch_computes_the_first_result_in_parallel(tmp_path):
                        cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert p.returncode == 0, p.stderr[-3000:]
     assert "map drawn" in p.stdout and "(first result computed in parallel)" in p.stdout, p.stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_child_s_map_texts_are_the_window_s(qapp, tmp_path, lang):
+    """The child reads texts from the .ts catalogue, the window through Qt's translator:
+    they must agree, or the first map would differ from every recompute after it."""
+    from reach_planner.ui.i18n import set_language
+    from reach_planner.ui.maps.style import JS_TEXTS, MAP_TEXT_LABELS
+    from reach_planner.ui.maps.web_layers import MapOptions
+    from reach_planner.ui.state import AppState
+
+    assert set_language(lang, remember=False)
+    try:
+        window_opts, child_opts = AppState(tmp_path).map_options(), MapOptions(lang=lang)
+        for text in (*MAP_TEXT_LABELS, *JS_TEXTS):
+            assert window_opts.t(text) == child_opts.t(text), text
+    finally:
+        set_language("en", remember=False)
