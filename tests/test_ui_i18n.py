@@ -1,6 +1,8 @@
 """English / 中文 in the window: live switch, remembered, 万/亿 numbers."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from reach_planner.geo.params import ScenarioParams
@@ -48,3 +50,39 @@ def test_switching_to_chinese_translates_ui_and_map_and_is_remembered(qapp):
         w.state.undo_stack.setClean()
         w.close()
     assert QSettings().value(SETTINGS_KEY) == "en"
+
+
+def test_switching_language_keeps_the_result_and_its_recommendation(window):
+    """A language switch redraws the map's texts only: no recompute, so the open
+    recommendation, the capacity answer and the view stay."""
+    from reach_planner.ui.i18n import set_language
+    from tests.qt_helpers import idle
+
+    w = window
+    w.recommender.count.setValue(6)
+    w.recommender.run.click()
+    assert wait_until(lambda: w.state.recommendation is not None and idle(w), 90)
+    w.capacity.setChecked(True)
+    w.capacity.households.setValue(2000)
+    w.capacity.run.click()
+    assert wait_until(lambda: w.state.capacity is not None and idle(w), 60)
+    overloaded = len(w.state.capacity.overloaded)
+    assert overloaded > 0
+    result, rec = w.state.result, w.state.recommendation
+    before = run_js(w.map, "JSON.stringify(rp.getView())")
+    try:
+        w.switch_language("zh")
+        assert wait_until(lambda: idle(w) and run_js(
+            w.map, "!!(rp.layers.recommended && rp.map.hasLayer(rp.layers.recommended))"), 60)
+        assert w.state.result is result and w.state.recommendation is rec
+        assert run_js(w.map, "rp.layers.recommended.getLayers().length") == 6
+        assert wait_until(lambda: run_js(w.map, "rp.named['超负荷网点'] ? rp.layers.overloaded.getLayers().length"
+                                                " : -1") == overloaded, 20)
+        names = run_js(w.map, "rp.layerControl._layers.map(function(l) { return l.name; }).join('|')")
+        assert "推荐网点" in names and "服务网点" in names and "Service outlets" not in names
+        after = json.loads(run_js(w.map, "JSON.stringify(rp.getView())"))
+        before = json.loads(before)
+        assert after["zoom"] == before["zoom"]  # the same view, to within a pixel
+        assert abs(after["lat"] - before["lat"]) < 0.1 and abs(after["lon"] - before["lon"]) < 0.1
+    finally:
+        set_language("en")

@@ -158,6 +158,7 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
     def _connect(self) -> None:
         s = self.state
         s.resultChanged.connect(self._show_result)
+        s.relabelled.connect(self._show_relabelled)
         s.busyChanged.connect(self._busy)
         s.progressChanged.connect(self._progress)
         s.errorRaised.connect(self._error)
@@ -225,9 +226,9 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self.language_actions[lang].setChecked(True)
         if self.state.result is not None:
             # layer names change: a fresh base map in the new language (same view), loading
-            # while the result is redrawn for it
+            # while the result's layers are rebuilt for it (the result itself stays)
             self._keep_view = self.map.current_view()
-            self.state.recompute()
+            self.state.relabel()
             self._load_shell()
 
     def changeEvent(self, event) -> None:  # noqa: N802
@@ -240,6 +241,18 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         if not self._page_loading and not self.map.has_page:
             self._load_shell()
         self.map.show_data(script)  # same view, no page reload (or once the shell is up)
+
+    def _show_relabelled(self, script: str) -> None:
+        """The same result in another language: its layers, then the recommendation and
+        overloaded outlets it had (in place, the view kept)."""
+        self.map.show_data(script)
+        self.map.drawn.connect(self._restore_extra_layers, Qt.ConnectionType.SingleShotConnection)
+
+    def _restore_extra_layers(self) -> None:
+        if self.state.recommendation is not None:
+            self._show_recommendation(self.state.recommendation, fit=False)
+        if self.state.capacity is not None:
+            self._show_capacity()
 
     def _load_shell(self) -> None:
         """A fresh base-map page in the current language; the result's layers follow."""
@@ -266,8 +279,9 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         else:
             self.map.set_view(view)
 
-    def _show_recommendation(self, rec) -> None:
-        """Recommended outlets get their own map layer (orange), added in place."""
+    def _show_recommendation(self, rec, fit: bool = True) -> None:
+        """Recommended outlets get their own map layer (orange), added in place; ``fit``
+        frames every pick."""
         from reach_planner.ui.maps.web import partial_update_script, recommended_js
 
         if not self.map.is_drawn:
@@ -277,6 +291,8 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
             self.map.apply_update(partial_update_script([], remove=(name,)))
         else:
             self.map.apply_update(partial_update_script([(name, recommended_js(rec.sites))]))
+            if not fit:
+                return
             s = rec.sites  # show every pick, none under the legend
             self.map.fit_bounds(float(s["lat"].min()), float(s["lon"].min()),
                                 float(s["lat"].max()), float(s["lon"].max()))

@@ -179,6 +179,24 @@ class TaskRunner(QObject):
             callback(*args)
 
 
+def _map_layers(result, map_options, comparison, progress: Progress, pct: int) -> tuple:
+    """((options, payload), update script) of a result in the given map texts."""
+    from reach_planner.ui.maps.web_layers import MapOptions, build_payload, subtitle_for, update_script
+
+    opts0 = map_options or MapOptions()
+    progress(pct, opts0.t("Drawing the map"))
+    opts = MapOptions(**{**opts0.__dict__, "subtitle": subtitle_for(result, opts0)})
+    payload = build_payload(result, opts, comparison.newly_covered if comparison is not None else None)
+    progress(100, opts.t("Map ready"))
+    return (opts, payload), update_script(payload)
+
+
+def layers_job(result, map_options, comparison=None) -> Job:
+    """The map layers of a result already computed, in other map texts (a language
+    switch): nothing is analysed again, so what was made for the result stays."""
+    return lambda progress: _map_layers(result, map_options, comparison, progress, 10)
+
+
 def scenario_job(params, overlay, map_options, baseline=None) -> Job:
     """The recompute job: analyse, compare with the baseline (if any), then build the map
     layers once, as the script that puts them on the page on screen. A whole page file
@@ -186,18 +204,14 @@ def scenario_job(params, overlay, map_options, baseline=None) -> Job:
     (``AppState.page``): the window never needs one."""
     from reach_planner.geo.compare import compare
     from reach_planner.geo.scenario import run_scenario
-    from reach_planner.ui.maps.web_layers import MapOptions, build_payload, subtitle_for, update_script
+    from reach_planner.ui.maps.web_layers import MapOptions
 
     def job(progress: Progress):
         opts0 = map_options or MapOptions()
         scaled = lambda pct, text: progress(int(pct * 0.7), opts0.t(text))  # noqa: E731
         result = run_scenario(params, progress=scaled, overlay=overlay)
         comparison = compare(baseline, result) if baseline is not None else None
-        progress(75, opts0.t("Drawing the map"))
-        opts = MapOptions(**{**opts0.__dict__, "subtitle": subtitle_for(result, opts0)})
-        payload = build_payload(result, opts,
-                                comparison.newly_covered if comparison is not None else None)
-        progress(100, opts.t("Map ready"))
-        return result, (opts, payload), update_script(payload), comparison
+        source, script = _map_layers(result, map_options, comparison, progress, 75)
+        return result, source, script, comparison
 
     return job

@@ -24,7 +24,7 @@ from reach_planner.geo.sites_io import SiteOverlay
 from reach_planner.ui.details import describe, describe_overloaded, describe_recommended
 from reach_planner.ui.i18n import current_language, fmt_count, tr
 from reach_planner.ui.prefetch import Prefetch
-from reach_planner.ui.runner import Job, Progress, TaskRunner, error_text, scenario_job
+from reach_planner.ui.runner import Job, Progress, TaskRunner, error_text, layers_job, scenario_job
 
 _SAME = object()  # "keep the current overlay"
 RECOMPUTE, RECOMMEND, CAPACITY = "recompute", "recommend", "capacity"
@@ -51,6 +51,7 @@ class ChangeCommand(QUndoCommand):
 
 class AppState(QObject):
     resultChanged = Signal(object, object)  # ScenarioResult, script that puts it on the map
+    relabelled = Signal(str)  # the same result's layers in the current language
     paramsChanged = Signal(object)  # ScenarioParams now in force
     busyChanged = Signal(bool)
     progressChanged = Signal(int, str)
@@ -129,6 +130,29 @@ class AppState(QObject):
         label = text or tr("Change parameters")
         self.recompute(*new, then=lambda: self.undo_stack.push(
             ChangeCommand(self, old, new, label)))
+
+    def relabel(self) -> None:
+        """The map in the current language. A running recompute is restarted (its layers
+        would come in the old language); otherwise only the layers of the result on
+        screen are rebuilt, so its recommendation, capacity and selection stay."""
+        if self.result is None:
+            return
+        if self.runner.running(RECOMPUTE):
+            self.recompute()
+            return
+        result = self.result
+
+        def done(value: Any) -> None:
+            if self.result is not result:
+                return  # a newer result has its own layers
+            self._page_source, self.update_js = value
+            if self._page is not None:
+                self._page.unlink(missing_ok=True)
+                self._page = None  # written again, in this language, when asked for
+            self.relabelled.emit(self.update_js)
+
+        self.runner.start(RECOMPUTE, layers_job(result, self.map_options(), self.comparison),
+                          done=done, failed=self._failed)
 
     def map_options(self):
         """Map texts in the current language, taken from Qt's translator (main thread)."""
