@@ -179,6 +179,8 @@ def test_legend_stays_off_china_and_folds_in_a_small_window(qapp, result, tmp_pa
             legend_top = run_js(view, "document.querySelector('.rp-legend').getBoundingClientRect().top")
             south_west = run_js(view, "rp.map.latLngToContainerPoint([27.5, 80.0]).y")  # Xizang's SW edge
             assert legend_right < west or legend_top > south_west
+            if folded:  # folded, the box is only as wide as its title (no label hidden under it)
+                assert run_js(view, "document.querySelector('.rp-legend').offsetWidth") < 100
             assert run_js(view, "rp.layers.outlet.getLayers()[0].getRadius()") < 1.0  # stipple
         finally:
             dispose(view)

@@ -150,6 +150,7 @@ def _head_html() -> str:
         ".rp-export .leaflet-control-zoom,.rp-export .leaflet-control-layers{display:none}"
         ".rp-legend b{cursor:pointer;display:block}.rp-legend b:after{content:' \\25BE';color:#888}"
         ".rp-legend.rp-collapsed b:after{content:' \\25B8'}.rp-legend.rp-collapsed div{display:none}"
+        ".rp-legend.rp-collapsed{min-width:0}"  # folded, it covers no more map than its title
         f".rp-country span{{color:{style.NEIGHBOUR_TEXT};font-size:12px;letter-spacing:.5px;"
         "white-space:nowrap;transform:translate(-50%,-50%);position:absolute}"
         ".rp-region span{color:#555;font-size:11.5px;white-space:nowrap;transform:translate(-50%,-50%);"
