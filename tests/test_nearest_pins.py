@@ -1,0 +1,124 @@
+"""Figures that the golden summaries do not cover, pinned before cKDTree left the app.
+
+``nearest_pins.json`` was written by this module (``python tests/test_nearest_pins.py``)
+with the scipy-based searches (main at 07c83ae); the own searches of ``geo.nearest``
+must reproduce every value: recommendation picks and figures, backup, closure and
+relocation, outlet parents, coverage distances, terrain distances and the demand model.
+
+Demand sums per cell come out in a different order than the tree's pair order, so
+demand values are compared to 1e-12 (relative); everything shown is compared exactly.
+Co-located outlets are equally near: which twin a cell is assigned to is pinned by the
+twin's position, not its index (see ``geo.nearest``).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+FIXTURE = Path(__file__).parent / "nearest_pins.json"
+SAMPLE = 1000
+
+
+def _hash(a: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()[:16]
+
+
+def _sites(df) -> list[list[float]]:
+    return [[float(x), float(y)] for x, y in zip(df["lon"], df["lat"])]
+
+
+def _recommendations(result) -> dict:
+    from reach_planner.geo.recommend import RecommendParams, min_outlets_for_target, recommend
+    from reach_planner.ui.recommend_panel import nearest_towns
+
+    out = {}
+    for count, method in ((1, "greedy"), (10, "certified"), (40, "greedy")):
+        rec = recommend(result, RecommendParams(count=count, method=method))
+        out[f"{method}_{count}"] = {
+            "sites": _sites(rec.sites), "newly_covered": round(rec.newly_covered),
+            "covered_after": round(rec.covered_after),
+            "bound": None if rec.bound is None else round(rec.bound),
+            "gains": [round(g) for g in rec.gains],
+            "towns": nearest_towns(rec.sites["lon"].to_numpy(), rec.sites["lat"].to_numpy())}
+    t = min_outlets_for_target(result, 60.0)
+    out["target_60"] = {"count": len(t.sites), "sites": _sites(t.sites),
+                        "covered_after": round(t.covered_after)}
+    return out
+
+
+def _decisions(result) -> dict:
+    from reach_planner.geo.siting.backup import recommend_backup
+    from reach_planner.geo.siting.decisions import close, relocate
+
+    b = recommend_backup(result, 5)
+    c = close(result, 5)
+    r = relocate(result, 3)
+    return {"backup": b.to_dict() | {"sites": _sites(b.sites)},
+            "close": c.to_dict() | {"closed": list(c.closed["site_id"])},
+            "relocate": r.to_dict() | {"added": _sites(r.added)}}
+
+
+def pins() -> dict:
+    from reach_planner.geo.params import ScenarioParams
+    from reach_planner.geo.scenario import run_scenario
+
+    result = run_scenario(ScenarioParams())
+    cov, o = result.coverage, result.network.outlets
+    twin = np.column_stack([o["lon"].to_numpy(), o["lat"].to_numpy()])[cov.nearest_outlet]
+    sample = np.random.default_rng(1).choice(result.demand.grid.size, SAMPLE, replace=False)
+    terrain = run_scenario(ScenarioParams(distance="terrain"))
+    return {
+        "coverage": {"dist_outlet": _hash(cov.dist_outlet_km), "dist_site": _hash(cov.dist_site_km),
+                     "nearest_outlet_position": _hash(twin)},
+        "parents": hashlib.sha256("|".join(o["parent_id"]).encode()).hexdigest()[:16],
+        "demand": {"sample": sample.tolist(), "rural": result.demand.rural[sample].tolist(),
+                   "urban": result.demand.urban[sample].tolist()},
+        "terrain": {"dist": _hash(terrain.coverage.dist_terrain_km),
+                    "summary": json.loads(json.dumps(terrain.summary.to_dict()))},
+        "recommend": _recommendations(result),
+        "decisions": json.loads(json.dumps(_decisions(result))),
+        "capacity": _capacity(result),
+    }
+
+
+def _capacity(result) -> dict:
+    """Totals, and the overloaded outlets by position: a twin's share goes to one twin."""
+    from reach_planner.geo.siting.capacity import capacity
+
+    cap = capacity(result, 2000)
+    t = cap.overloaded
+    rows = sorted(zip(t["lon"].astype(float), t["lat"].astype(float), t["nearest_households"].astype(int),
+                      t["served"].astype(int)))
+    return {k: v for k, v in cap.to_dict().items() if k != "overloaded"} | {
+        "overloaded_by_position": _hash(np.array(rows, dtype=np.float64)), "load": _hash(cap.load)}
+
+
+@pytest.fixture(scope="module")
+def got() -> dict:
+    return pins()
+
+
+WANT = json.loads(FIXTURE.read_text(encoding="utf-8")) if FIXTURE.exists() else {}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("part", ["coverage", "parents", "terrain", "recommend", "decisions", "capacity"])
+def test_pinned_figures_are_unchanged(got, part):
+    assert got[part] == WANT[part]
+
+
+@pytest.mark.slow
+def test_demand_model_values_are_unchanged(got):
+    for kind in ("rural", "urban"):
+        np.testing.assert_allclose(got["demand"][kind], WANT["demand"][kind], rtol=1e-12, atol=0)
+
+
+if __name__ == "__main__":
+    FIXTURE.write_text(json.dumps(pins(), indent=1, ensure_ascii=False, sort_keys=True) + "\n",
+                       encoding="utf-8")
+    sys.exit(0)
