@@ -87,15 +87,17 @@ def pins() -> dict:
 
 
 def _capacity(result) -> dict:
-    """Totals, and the overloaded outlets by position: a twin's share goes to one twin."""
+    """Totals, and the households nearest to each outlet position: co-located outlets
+    share one position, and which twin a tie goes to was the tree's arbitrary pick."""
     from reach_planner.geo.siting.capacity import capacity
 
     cap = capacity(result, 2000)
-    t = cap.overloaded
-    rows = sorted(zip(t["lon"].astype(float), t["lat"].astype(float), t["nearest_households"].astype(int),
-                      t["served"].astype(int)))
+    o = result.network.outlets
+    pos, twin = np.unique(np.column_stack([o["lon"].to_numpy(), o["lat"].to_numpy()]), axis=0,
+                          return_inverse=True)
+    per_position = np.bincount(twin.ravel(), weights=cap.nearest_load, minlength=len(pos))
     return {k: v for k, v in cap.to_dict().items() if k != "overloaded"} | {
-        "overloaded_by_position": _hash(np.array(rows, dtype=np.float64)), "load": _hash(cap.load)}
+        "nearest_by_position": _hash(per_position), "load": _hash(cap.load)}
 
 
 @pytest.fixture(scope="module")
