@@ -38,7 +38,7 @@ def naive_per_outlet(tg: TerrainGraph, lon: np.ndarray, lat: np.ndarray, radius:
     """One Dijkstra per outlet from its nearest cell, stopped at the radius; min over outlets."""
     n = tg.grid.size
     g = csr_matrix(coo_matrix((tg._cost, (tg._src, tg._dst)), shape=(n, n)))
-    _, cells = tg._tree.query(np.column_stack(_xyz(lon, lat)))
+    _, cells = tg._cells.nearest(np.column_stack(_xyz(lon, lat)))
     best = np.full(n, np.inf)
     for c in cells:
         best = np.minimum(best, dijkstra(g, directed=False, indices=int(c), limit=radius))

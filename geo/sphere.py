@@ -1,18 +1,17 @@
 """Great-circle nearest-neighbour search on the unit sphere.
 
-Points become 3-D unit vectors, so a KD-tree's Euclidean (chord) distance is a
-monotone function of the great-circle distance: the nearest by chord is the nearest
-on the sphere, and no all-pairs matrix is ever formed.
+Points become 3-D unit vectors, so the Euclidean (chord) distance is a monotone
+function of the great-circle distance: the nearest by chord is the nearest on the
+sphere, and no all-pairs matrix is ever formed (:mod:`geo.nearest` searches).
 """
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
+
+from reach_planner.geo.nearest import PointIndex
 
 EARTH_RADIUS_KM = 6371.0088
-# Below this many query points a query is faster on one thread than starting workers.
-PARALLEL_FROM = 20_000
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -49,44 +48,37 @@ def haversine_km(lon1: FloatArray, lat1: FloatArray, lon2: FloatArray,
 
 
 class SphereIndex:
-    """A KD-tree over points on the sphere, answering in kilometres."""
+    """Points on the sphere to search, answering in kilometres."""
 
     def __init__(self, lon: FloatArray, lat: FloatArray) -> None:
         self.size = int(len(lon))
-        self._tree = cKDTree(to_xyz(lon, lat)) if self.size else None
+        self._index = PointIndex(to_xyz(lon, lat)) if self.size else None
 
     def nearest(self, lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, IntArray]:
-        """Distance (km) to and index of the nearest indexed point; inf/-1 when empty."""
+        """Distance (km) to and index of the nearest indexed point; inf/-1 when empty.
+        Of co-located points, the one first in the input is the nearest."""
         return self.nearest_xyz(to_xyz(lon, lat))
 
     def nearest_xyz(self, xyz: FloatArray) -> tuple[FloatArray, IntArray]:
         """:meth:`nearest` for query points already as unit vectors (:func:`to_xyz`)."""
         n = len(xyz)
-        if self._tree is None:
+        if self._index is None:
             return np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
-        chord, idx = self._tree.query(xyz, k=1, workers=_workers(n))
-        return chord_to_km(chord), idx.astype(np.int64)
+        chord, idx = self._index.nearest(xyz)
+        return chord_to_km(chord), idx
 
     def within(self, lon: FloatArray, lat: FloatArray, km: float) -> NDArray[np.bool_]:
         """Whether each query point has an indexed point within ``km``."""
-        if self._tree is None:
+        if self._index is None:
             return np.zeros(len(lon), dtype=bool)
         r = km_to_chord(km)
-        chord, _ = self._tree.query(to_xyz(lon, lat), k=1, distance_upper_bound=r * 1.000001,
-                                    workers=_workers(len(lon)))
+        chord, _ = self._index.nearest(to_xyz(lon, lat), bound=r * 1.000001)
         return np.isfinite(chord) & (chord <= r)
-
-
-def _workers(n: int) -> int:
-    return -1 if n >= PARALLEL_FROM else 1
 
 
 def nearest_in_group(lon: FloatArray, lat: FloatArray, group: IntArray, q_lon: FloatArray,
                      q_lat: FloatArray, q_group: IntArray) -> IntArray:
     """Index of the nearest point of the query's own group (every query group must have
-    points). One tree for all groups: the group is a 4th coordinate, 4 apart per group,
-    farther than any two points on the unit sphere (chord <= 2), so the nearest is
-    always in the own group, at the same distance as in a tree of that group alone."""
-    tree = cKDTree(np.column_stack([to_xyz(lon, lat), 4.0 * np.asarray(group, np.float64)]))
-    q = np.column_stack([to_xyz(q_lon, q_lat), 4.0 * np.asarray(q_group, np.float64)])
-    return tree.query(q, k=1, workers=_workers(len(q)))[1].astype(np.int64)
+    points; the index keeps a grid per group)."""
+    index = PointIndex(to_xyz(lon, lat), np.asarray(group, np.int64))
+    return index.nearest(to_xyz(q_lon, q_lat), np.asarray(q_group, np.int64))[1]

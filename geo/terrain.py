@@ -30,9 +30,9 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import dijkstra
-from scipy.spatial import cKDTree
 
 from reach_planner.geo.grid import HexGrid, build_grid, offset_pairs
+from reach_planner.geo.nearest import PointIndex
 from reach_planner.geo.relief import Relief, load_relief
 from reach_planner.geo.sphere import chord_to_km, km_to_chord, to_xyz
 
@@ -79,7 +79,8 @@ class TerrainGraph:
         self.length, cost = edge_costs(grid, relief, src, dst, tau)
         self.tau_cell = relief.sample(grid.lon, grid.lat, tau)
         self._src, self._dst, self._cost = src, dst, cost
-        self._tree = cKDTree(to_xyz(grid.lon, grid.lat))
+        self._xyz = to_xyz(grid.lon, grid.lat)
+        self._cells = PointIndex(self._xyz)
 
     def distance(self, lon: NDArray[np.float64], lat: NDArray[np.float64],
                  costs: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
@@ -91,13 +92,12 @@ class TerrainGraph:
         # Super-source n: an edge to every cell within two spacings of an outlet, costing
         # the straight distance (times the cell's factor), so paths start off-lattice.
         pts = to_xyz(np.asarray(lon, float), np.asarray(lat, float))
-        pairs = self._tree.query_ball_point(pts, km_to_chord(START_SPACINGS * self.grid.spacing_km))
-        j = np.fromiter((c for h in pairs for c in h), dtype=np.int64)
-        i = np.repeat(np.arange(len(pts)), [len(h) for h in pairs])
-        d0 = chord_to_km(np.linalg.norm(self._tree.data[j] - pts[i], axis=1))
+        pairs = self._cells.within(pts, km_to_chord(START_SPACINGS * self.grid.spacing_km))
+        i, j = pairs.q, pairs.i
+        d0 = chord_to_km(np.linalg.norm(self._xyz[j] - pts[i], axis=1))
         start = np.full(n, np.inf)
         np.minimum.at(start, j, d0 * (self.tau_cell[j] if costs is None else 1.0))
-        d_near, cell = self._tree.query(pts)  # an outlet offshore still reaches its cell
+        d_near, cell = self._cells.nearest(pts)  # an outlet offshore still reaches its cell
         np.minimum.at(start, cell, chord_to_km(d_near) * (self.tau_cell[cell] if costs is None else 1.0))
         hit = np.flatnonzero(np.isfinite(start))
         rows = np.concatenate([self._src, np.full(len(hit), n)])

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from scipy.spatial import cKDTree
 
 from reach_planner.geo.data import load_china
+from reach_planner.geo.nearest import PointIndex
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.geo.sphere import km_to_chord, to_xyz
 
@@ -114,9 +114,16 @@ def coverage_matrix(src_lon: NDArray[np.float64], src_lat: NDArray[np.float64],
     shape = (len(src_lon), len(dst_lon))
     if not shape[0] or not shape[1]:
         return sparse.csr_matrix(shape, dtype=bool)
-    m = cKDTree(to_xyz(src_lon, src_lat)).sparse_distance_matrix(
-        cKDTree(to_xyz(dst_lon, dst_lat)), km_to_chord(radius_km), output_type="coo_matrix")
-    return sparse.csr_matrix((np.ones(m.nnz, dtype=bool), (m.row, m.col)), shape=shape)
+    row, col = pairs_within(src_lon, src_lat, dst_lon, dst_lat, radius_km)
+    return sparse.csr_matrix((np.ones(len(row), dtype=bool), (row, col)), shape=shape)
+
+
+def pairs_within(src_lon: NDArray[np.float64], src_lat: NDArray[np.float64],
+                 dst_lon: NDArray[np.float64], dst_lat: NDArray[np.float64],
+                 radius_km: float) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(source, destination) index pairs within the radius (great-circle)."""
+    pairs = PointIndex(to_xyz(dst_lon, dst_lat)).within(to_xyz(src_lon, src_lat), km_to_chord(radius_km))
+    return pairs.q, pairs.i
 
 
 def _default_candidates(result: ScenarioResult, cells: NDArray[np.int64]):
@@ -126,8 +133,7 @@ def _default_candidates(result: ScenarioResult, cells: NDArray[np.int64]):
     labels = [""] * len(cells)
     places = load_china().places
     if len(cells):
-        tree = cKDTree(to_xyz(g.lon, g.lat))
-        _, nearest = tree.query(to_xyz(places["lon"].to_numpy(), places["lat"].to_numpy()))
+        _, nearest = PointIndex(g.xyz).nearest(to_xyz(places["lon"].to_numpy(), places["lat"].to_numpy()))
         towns = places[np.isin(nearest, cells)]
         lon = np.concatenate([lon, towns["lon"].to_numpy(float)])
         lat = np.concatenate([lat, towns["lat"].to_numpy(float)])
