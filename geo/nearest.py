@@ -6,13 +6,16 @@ and its own OpenBLAS into the desktop bundle (~51 MB) for a few simple searches.
 How: the indexed points are bucketed in a 2-D grid of square cells over two of their
 coordinates (for unit vectors on the sphere, the two with the widest spread: the
 dropped one varies least across a region), one grid per cell size, each twice the
-last. Projection never lengthens a distance, so every point within ``r`` of a query
-lies in the cells that meet the square of half-side ``r`` around the query's
-projection. Queries are handled per cell: each occupied cell gets the list of points
-of the cells around it once, and every query of the cell measures exactly that list
-(in all dimensions). A nearest search looks at the 3 x 3 cells around the query and
+last (the points are sorted once along a Z curve, so every grid's cells are runs of
+that one order). The finest cells hold a point or two where the points are dense.
+Projection never lengthens a distance, so every point within ``r`` of a query lies in
+the cells that meet the square of half-side ``r`` around the query's projection.
+Queries are handled per cell: each occupied cell gets the list of points of the cells
+around it once, and every query of the cell measures exactly that list (in all
+dimensions). A nearest search looks at the 3 x 3 cells around the query and
 is done when the nearest found is nearer than any cell outside them; the queries that
-are not done look again on the next coarser grid.
+are not done look again on the next coarser grid. Each query starts on the grid whose
+cells hold about two points where it lies.
 
 Distances are measured as ``cKDTree`` measures them (float64, ``sqrt`` of the sum of
 squared coordinate differences, summed left to right), and its decisions are kept:
@@ -45,8 +48,6 @@ SLACK = 1e-9
 OCCUPANCY = 2.0
 # A nearest search starts on cells that hold about this many points near the query.
 TARGET = 2.0
-# A nearest search's second look goes this far (of its bound) before the full bound.
-HALF = 1.0
 # Queries are measured in batches of about this many candidate pairs (cache-sized).
 BATCH = 1 << 17
 # Big searches run their batches on this many threads.
@@ -64,20 +65,22 @@ class Pairs:
     d: FloatArray
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Grid:
     """One cell size: per group a table of ``nu`` x ``nv`` cells, the groups' tables laid
-    end to end; the points of cell ``c`` are ``order[start[c]:start[c + 1]]``."""
+    end to end; the points of cell ``c`` are ``order[first[c]:first[c] + count[c]]``."""
 
+    level: int
     h: float
     nu: IntArray
     nv: IntArray
     off: IntArray
-    start: IntArray
-    order: IntArray
+    first: IntArray
+    count: IntArray
+
     @property
     def cells(self) -> int:
-        return len(self.start) - 1
+        return len(self.first)
 
 
 class PointIndex:
@@ -116,29 +119,13 @@ class PointIndex:
             return best, idx
         qg = self._rank(group, n, queries=True)
         todo = np.flatnonzero(qg >= 0)
-        first = self._first_level(q, qg, todo)
         limit = np.inf if bound is None else float(bound)
+        first = self._first_level(q, qg, todo)
         left = np.zeros(0, dtype=np.int64)
-        loose, reach = [left], [np.zeros(0)]
         for level in range(int(first.min()) if len(todo) else 0, self._top + 2):
-            left = np.concatenate([left, todo[first == level]])
+            left = np.concatenate([left, todo[first == level]])  # queries starting here join
             if len(left):  # the top grid's 3 x 3 cells hold every point
-                left, more, b2 = self._nearest_on(self._grid(level), q, qg, left, best, idx, limit)
-                loose.append(more)
-                reach.append(np.minimum(np.sqrt(b2), limit))
-        # A find that is not sure to be the nearest bounds it: search that far around,
-        # first half as far (a quarter of the points; enough for most).
-        ids, far = np.concatenate(loose), np.concatenate(reach)
-        r2 = np.zeros(n)
-        for part in (HALF, 1.0):
-            r2[ids] = (far * part) ** 2 if part < 1.0 else np.inf  # the bound itself was a find
-
-            def fold(cq: IntArray, ci: IntArray, d2: FloatArray) -> None:
-                near = d2 <= r2[cq]  # only points within reach: then the nearest of them is it
-                self._keep_nearest(cq[near], ci[near], d2[near], best, idx)
-
-            self._pairs(q, qg, ids, far * part, fold)
-            ids, far = ids[np.isinf(best[ids])], far[np.isinf(best[ids])]
+                left = self._nearest_on(self._grid(level), q, qg, left, best, idx, limit)
         if bound is not None:
             far = best >= limit * limit
             best[far], idx[far] = np.inf, self.size
@@ -149,7 +136,7 @@ class PointIndex:
         where it lies, judged by the points in its cell of the mean-density grid."""
         level = np.full(len(todo), self._base, dtype=np.int64)
         grid = self._grid(self._base)
-        count = np.diff(grid.start)[self._cell_ids(grid, q, qg, todo)]
+        count = grid.count[self._cell_ids(grid, q, qg, todo)]
         finer = np.floor(0.5 * np.log2(np.maximum(count, 1) / TARGET) + 0.5)
         level -= np.clip(finer, 0, self._base).astype(np.int64)
         return np.minimum(level, self._top)
@@ -210,49 +197,74 @@ class PointIndex:
         self._eps = 1e-12 * max(1.0, *(float(np.max(np.abs(c))) for c in self.cols))
         area = float(np.sum(self._span[0] * self._span[1]))
         side = float(max(np.max(self._span[0]), np.max(self._span[1])))
-        h = max(np.sqrt(area / self.size), side / self.size, 1e-9 * max(side, 1e-3))
-        self._h0 = h
-        self._grids[0] = grid = self._build(h)
+        self._h0 = max(np.sqrt(area / self.size), side / self.size, 1e-9 * max(side, 1e-3))
         self._base = 0  # levels above the finest of the grid sized to the mean density
-        while True:  # clustered points: finer cells until a point has few cell mates
-            counts = np.diff(grid.start)
-            if float(np.sum(counts * counts)) / self.size <= OCCUPANCY or h < side * 1e-6:
+        counts = self._counts(self._h0)
+        # clustered points: finer cells until a point has few cell mates
+        while float(np.sum(counts * counts)) / self.size > OCCUPANCY and self._h0 > side * 1e-6:
+            finer = self._counts(self._h0 / 2.0)
+            if len(finer) > 16 * self.size + 1024:
                 break
-            h /= 2.0
-            finer = self._build(h)
-            if finer.cells > 16 * self.size + 1024:
-                break
-            self._h0, self._grids[0], grid = h, finer, finer
-            self._base += 1
-        self._grids = {self._base: self._build(self._h0 * 2.0 ** self._base), 0: grid}
-        top = np.log2(max(side, self._h0) / self._h0)
-        self._top = int(np.ceil(top)) + 1  # a grid whose 3 x 3 cells cover every group
+            self._h0, self._base, counts = self._h0 / 2.0, self._base + 1, finer
+        self._top = int(np.ceil(np.log2(max(side, self._h0) / self._h0))) + 1
+        # One sort for every grid: by group, then along a Z curve over the finest cells,
+        # so that every cell of every coarser grid is a run of this order too.
+        cu, cv = self._cells(0, self._g, u, v)
+        bits = max(int(cu.max()), int(cv.max()), 1).bit_length()
+        z = _spread_bits(cu) | (_spread_bits(cv) << 1)
+        if ng == 1:
+            order = np.argsort(z, kind="stable")
+        elif 2 * bits + ng.bit_length() < 63:
+            order = np.argsort(z | (self._g << (2 * bits)), kind="stable")
+        else:
+            order = np.lexsort((z, self._g))
+        self._order = order.astype(np.int64)
+        self._sorted = (self._g[order], cu[order], cv[order])
 
     def _reduce(self, x: FloatArray, ng: int, op: np.ufunc) -> FloatArray:
         out = np.full(ng, np.inf if op is np.minimum else -np.inf)
         op.at(out, self._g, x)
         return out
 
-    def _build(self, h: float) -> _Grid:
+    def _dims(self, h: float) -> tuple[IntArray, IntArray, IntArray]:
         nu = np.floor(self._span[0] / h).astype(np.int64) + 1
         nv = np.floor(self._span[1] / h).astype(np.int64) + 1
-        off = np.concatenate([[0], np.cumsum(nu * nv)]).astype(np.int64)
-        cu, cv = self._cells(h, self._g, *(self.cols[a] for a in self._axes))
-        key = off[self._g] + cu * nv[self._g] + cv
-        small = np.uint16 if off[-1] <= 1 << 16 else np.int32 if off[-1] < 1 << 31 else np.int64
-        order = np.argsort(key.astype(small), kind="stable").astype(np.int64)
-        start = np.concatenate([[0], np.cumsum(np.bincount(key, minlength=int(off[-1])))])
-        return _Grid(h, nu, nv, off[:-1], start.astype(np.int64), order)
+        return nu, nv, np.concatenate([[0], np.cumsum(nu * nv)]).astype(np.int64)
+
+    def _counts(self, h: float) -> IntArray:
+        """Points per cell for cells of side ``h`` (to choose the finest grid)."""
+        nu, nv, off = self._dims(h)
+        u, v = (self.cols[a] for a in self._axes)
+        cu = np.floor((u - self._lo[0][self._g]) / h).astype(np.int64)
+        cv = np.floor((v - self._lo[1][self._g]) / h).astype(np.int64)
+        return np.bincount(off[self._g] + cu * nv[self._g] + cv, minlength=int(off[-1]))
 
     def _grid(self, level: int) -> _Grid:
-        """The grid with cells ``2**level`` times the finest, built on first use."""
-        if level not in self._grids:
-            self._grids[level] = self._build(self._h0 * 2.0 ** level)
-        return self._grids[level]
+        """The grid with cells ``2**level`` times the finest, built on first use: its
+        cells are runs of the one sorted order."""
+        grid = self._grids.get(level)
+        if grid is None:
+            g, cu, cv = self._sorted
+            nu0, nv0, _ = self._dims(self._h0)
+            nu, nv = ((nu0 - 1) >> level) + 1, ((nv0 - 1) >> level) + 1
+            off = np.concatenate([[0], np.cumsum(nu * nv)]).astype(np.int64)
+            cell = off[g] + (cu >> level) * nv[g] + (cv >> level)
+            runs = np.flatnonzero(np.concatenate([[True], cell[1:] != cell[:-1]]))
+            first = np.zeros(int(off[-1]), dtype=np.int64)
+            count = np.zeros(int(off[-1]), dtype=np.int64)
+            first[cell[runs]] = runs
+            count[cell[runs]] = np.diff(np.append(runs, len(cell)))
+            grid = _Grid(level, self._h0 * 2.0 ** level, nu, nv, off[:-1], first, count)
+            self._grids[level] = grid
+        return grid
 
-    def _cells(self, h: float, g: IntArray, u: FloatArray, v: FloatArray) -> tuple[IntArray, IntArray]:
-        return (np.floor((u - self._lo[0][g]) / h).astype(np.int64),
-                np.floor((v - self._lo[1][g]) / h).astype(np.int64))
+    def _cells(self, level: int, g: IntArray, u: FloatArray, v: FloatArray) -> tuple[IntArray, IntArray]:
+        """Cell coordinates on grid ``level``: the finest grid's, halved ``level`` times
+        (the same as dividing by the coarser side, which is exact in binary)."""
+        big = 2.0 ** 40
+        cu = np.clip(np.floor((u - self._lo[0][g]) / self._h0), -big, big).astype(np.int64)
+        cv = np.clip(np.floor((v - self._lo[1][g]) / self._h0), -big, big).astype(np.int64)
+        return cu >> level, cv >> level
 
     def _queries(self, queries: FloatArray) -> list[FloatArray]:
         q = np.asarray(queries, dtype=np.float64)
@@ -277,14 +289,13 @@ class PointIndex:
             na, nb = cu + a, cv + b
             ok = (na >= 0) & (na < grid.nu[g]) & (nb >= 0) & (nb < nv)
             nbr = np.where(ok, cells + a * nv + b, 0)
-            s = grid.start[nbr]
-            firsts.append(s)
-            counts.append(np.where(ok, grid.start[nbr + 1] - s, 0))
+            firsts.append(grid.first[nbr])
+            counts.append(np.where(ok, grid.count[nbr], 0))
         first = np.stack(firsts, axis=1).ravel()  # cell by cell, offset by offset
         count = np.stack(counts, axis=1).ravel()
         total = np.cumsum(count)
         pos = np.arange(int(total[-1]) if len(total) else 0) + np.repeat(first - (total - count), count)
-        items = grid.order[pos]
+        items = self._order[pos]
         per_cell = total.reshape(len(cells), len(offsets))[:, -1] if len(cells) else total
         begin = np.concatenate([[0], per_cell[:-1]]).astype(np.int64)
         return begin, per_cell.astype(np.int64), items
@@ -292,7 +303,7 @@ class PointIndex:
     def _cell_ids(self, grid: _Grid, q: list[FloatArray], qg: IntArray, qi: IntArray) -> IntArray:
         """Each query's cell, clipped into its group's table."""
         g = qg[qi]
-        cu, cv = self._cells(grid.h, g, q[self._axes[0]][qi], q[self._axes[1]][qi])
+        cu, cv = self._cells(grid.level, g, q[self._axes[0]][qi], q[self._axes[1]][qi])
         return grid.off[g] + np.clip(cu, 0, grid.nu[g] - 1) * grid.nv[g] + np.clip(cv, 0, grid.nv[g] - 1)
 
     def _query_cells(self, grid: _Grid, q: list[FloatArray], qg: IntArray, qi: IntArray
@@ -300,7 +311,7 @@ class PointIndex:
         """Each query's cell (clipped into its group's table), and the occupied cells."""
         g = qg[qi]
         u, v = q[self._axes[0]][qi], q[self._axes[1]][qi]
-        cu, cv = self._cells(grid.h, g, u, v)
+        cu, cv = self._cells(grid.level, g, u, v)
         cu = np.clip(cu, 0, grid.nu[g] - 1)
         cv = np.clip(cv, 0, grid.nv[g] - 1)
         cell = grid.off[g] + cu * grid.nv[g] + cv
@@ -362,11 +373,9 @@ class PointIndex:
         return out
 
     def _nearest_on(self, grid: _Grid, q: list[FloatArray], qg: IntArray, left: IntArray,
-                    best: FloatArray, idx: IntArray, limit: float
-                    ) -> tuple[IntArray, IntArray, FloatArray]:
+                    best: FloatArray, idx: IntArray, limit: float) -> IntArray:
         """Nearest among the 3 x 3 cells around each query, kept when no point outside
-        them can be as near (or nearer than ``limit``). Returns the queries that found
-        nothing, and those whose find only bounds their nearest (with that bound)."""
+        them can be as near (or nearer than ``limit``). Returns the other queries."""
         k, used, cell, u, v = self._query_cells(grid, q, qg, left)
         begin, end, items = self._lists(grid, 1, np.inf, used)
         b2 = np.full(len(left), np.inf)
@@ -386,8 +395,7 @@ class PointIndex:
         gap = np.maximum(np.min(gaps, axis=0) * (1.0 - SLACK) - self._eps, 0.0)
         done = (b2 < gap * gap) | (gap >= limit)
         best[left[done]], idx[left[done]] = b2[done], bi[done]
-        loose = ~done & np.isfinite(b2)
-        return left[~done & ~loose], left[loose], b2[loose]
+        return left[~done]
 
     def _keep_nearest(self, cq: IntArray, ci: IntArray, d2: FloatArray, best: FloatArray,
                       idx: IntArray) -> None:
@@ -406,3 +414,12 @@ class PointIndex:
 def _gap2(a: int, b: int, h: float) -> float:
     """Squared distance between cell (0, 0) and cell (a, b), in coordinate units."""
     return (max(abs(a) - 1, 0) * h) ** 2 + (max(abs(b) - 1, 0) * h) ** 2
+
+
+def _spread_bits(x: IntArray) -> IntArray:
+    """The bits of ``x`` (< 2**31) moved to the even positions: half of a Z-curve key."""
+    x = x & 0x7FFFFFFF
+    for shift, mask in ((16, 0x0000FFFF0000FFFF), (8, 0x00FF00FF00FF00FF), (4, 0x0F0F0F0F0F0F0F0F),
+                        (2, 0x3333333333333333), (1, 0x5555555555555555)):
+        x = (x | (x << shift)) & mask
+    return x
