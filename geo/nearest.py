@@ -203,8 +203,8 @@ class PointIndex:
         # clustered points: finer cells until a point has few cell mates
         while float(np.sum(counts * counts)) / self.size > OCCUPANCY and self._h0 > side * 1e-6:
             finer = self._counts(self._h0 / 2.0)
-            if len(finer) > 16 * self.size + 1024:
-                break
+            if len(finer) > 16 * self.size + 1024 or np.sum(finer * finer) == np.sum(counts * counts):
+                break  # too many cells, or co-located points that no cell splits
             self._h0, self._base, counts = self._h0 / 2.0, self._base + 1, finer
         self._top = int(np.ceil(np.log2(max(side, self._h0) / self._h0))) + 1
         # One sort for every grid: by group, then along a Z curve over the finest cells,
