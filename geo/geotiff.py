@@ -85,6 +85,9 @@ class GeoTiff:
         self.dtype = np.dtype(self.layout.file_dtype)
         nodata = bytes(self._tags.get(42113, b"")).rstrip(b"\0 ").decode("ascii", "replace").strip()
         self.nodata: float | None = _number(nodata) if nodata else None
+        if self.nodata is not None and self.dtype == np.float32:  # as GDAL reports it
+            with np.errstate(over="ignore"):
+                self.nodata = float(np.float32(self.nodata))
         self.transform: tuple[float, float, float, float, float, float] | None
         self.crs: CRS | None
         self.transform, self.crs = georeference(self._tags, self.path)

@@ -129,20 +129,19 @@ def _earth(keys: Keys, path: Path) -> str:
     a, b, rf = keys.get(SEMI_MAJOR), keys.get(SEMI_MINOR), keys.get(INV_FLATTENING)
     pm = keys.get(PRIME_MERIDIAN_LONG)
     pm_text = f" +pm={pm!r}" if isinstance(pm, float) and pm else ""
-    if isinstance(gcs, int) and 0 < gcs < USER_DEFINED:
-        return " ".join(w for w in CRS.from_epsg(gcs).to_proj4().split()
-                        if not w.startswith(("+proj=", "+no_defs", "+type="))) + pm_text
-    if isinstance(datum, int) and datum in DATUMS:
-        return f"+datum={DATUMS[datum]}" + pm_text
-    if isinstance(ellipsoid, int) and 0 < ellipsoid < USER_DEFINED:
-        e = Ellipsoid.from_epsg(ellipsoid)
+    if gcs == 4326 or (datum in DATUMS and not (isinstance(gcs, int) and 0 < gcs < USER_DEFINED)):
+        return f"+datum={DATUMS[6326 if gcs == 4326 else int(datum)]}" + pm_text  # type: ignore[arg-type]
+    e = (CRS.from_epsg(gcs).ellipsoid if isinstance(gcs, int) and 0 < gcs < USER_DEFINED
+         else Ellipsoid.from_epsg(ellipsoid) if isinstance(ellipsoid, int) and 0 < ellipsoid < USER_DEFINED
+         else None)
+    if e is not None:
         a, b, rf = e.semi_major_metre, e.semi_minor_metre, e.inverse_flattening
     if isinstance(a, float) and isinstance(rf, float) and rf:
         return f"+a={a!r} +rf={rf!r}" + pm_text
+    if isinstance(a, float) and (b is None or b == a):
+        return f"+R={a!r}" + pm_text
     if isinstance(a, float) and isinstance(b, float):
         return f"+a={a!r} +b={b!r}" + pm_text
-    if isinstance(a, float):
-        return f"+R={a!r}" + pm_text
     raise GeoTiffError(f"{path}: its geographic coordinate system is user-defined without an "
                        "ellipsoid; save it with an EPSG code")
 
