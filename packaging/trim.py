@@ -48,7 +48,7 @@ SCIPY_PARTS = ["optimize", "stats", "interpolate", "integrate", "ndimage", "fft"
 _SOLVER_IMPORT = re.compile(r"^\s*(import|from)\s+(spopt|pulp)\b", re.M)
 # pyogrio (GDAL 3.12 with every driver linked in: 76 MB, plus its GDAL and PROJ data) serves
 # geopandas' read_file/to_file/list_layers alone. The app reads and writes GeoJSON and
-# GeoPackage itself (geo/geojson_file.py, geo/gpkg.py); rasterio's smaller GDAL reads GeoTIFFs.
+# GeoPackage itself (geo/geojson_file.py, geo/gpkg.py), and GeoTIFFs (geo/geotiff.py).
 _PYOGRIO_USE = re.compile(r"^\s*(import|from)\s+pyogrio\b|\.(read_file|to_file|list_layers)\(", re.M)
 
 
