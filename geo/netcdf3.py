@@ -1,6 +1,6 @@
 """netCDF-3 files (classic and 64-bit offset) read with numpy: the bundled relief grid.
 
-The app read ``resources/data/etopo5_china.nc`` with ``scipy.io.netcdf_file``, which kept
+The app read ``resources/data/etopo5_china.nc`` with SciPy's ``netcdf_file``, which kept
 SciPy (51 MB with its own OpenBLAS) in the desktop bundle for this and two other uses. The
 format is small: a header (dimensions, attributes, variables with their type, shape and
 offset), then each variable's big-endian values. This reads the whole file at once

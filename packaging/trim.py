@@ -41,10 +41,10 @@ EXCLUDED_MODULES = [
 SOLVER_STACK = ["spopt", "pulp", "libpysal", "pointpats", "mapclassify", "spaghetti", "sklearn",
                 "networkx", "joblib", "threadpoolctl", "narwhals", "bs4", "tqdm"]
 # SciPy parts that only that stack (and optional paths of pandas) import; the app uses
-# scipy.spatial, scipy.sparse (csgraph) and scipy.io. Each is left out with the stack unless
-# an app module names it.
+# scipy.spatial and scipy.sparse (csgraph); scipy.io no more (geo/netcdf3.py reads the relief).
+# Each is left out with the stack unless an app module names it.
 SCIPY_PARTS = ["optimize", "stats", "interpolate", "integrate", "ndimage", "fft", "signal", "odr",
-               "cluster", "differentiate"]
+               "cluster", "differentiate", "io"]
 _SOLVER_IMPORT = re.compile(r"^\s*(import|from)\s+(spopt|pulp)\b", re.M)
 # pyogrio (GDAL 3.12 with every driver linked in: 76 MB, plus its GDAL and PROJ data) serves
 # geopandas' read_file/to_file/list_layers alone. The app reads and writes GeoJSON and
