@@ -62,14 +62,30 @@ def solver_stack_unused(sources: Iterable[str]) -> bool:
     return not any(_SOLVER_IMPORT.search(text) for text in sources)
 
 
+# Test-only oracles once no app module imports them: SciPy (its own OpenBLAS alone is 25 MB;
+# geo/nearest.py, geo/graph.py and geo/sparse.py do its work) and rasterio (GDAL, 64 MB with
+# its libraries and PROJ data; geo/geotiff.py reads GeoTIFFs). Libraries import them only
+# optionally (pandas, geopandas), and PyInstaller would follow those imports.
+ORACLES = ("scipy", "rasterio")
+
+
+def imported(sources: Iterable[str], package: str) -> bool:
+    """True when one of the module texts imports ``package`` (at any indentation)."""
+    pattern = re.compile(rf"^\s*(import|from)\s+{re.escape(package)}\b", re.M)
+    return any(pattern.search(text) for text in sources)
+
+
 def unused_by_app(sources: Iterable[str]) -> list[str]:
-    """Modules to leave out for this app: the solver stack and the SciPy parts no module names
-    (nothing while spopt or pulp is still imported)."""
+    """Modules to leave out for this app: the solver stack, the oracles no module imports, and
+    the SciPy parts no module names (nothing while spopt or pulp is still imported)."""
     texts = list(sources)
     if not solver_stack_unused(texts):
         return []
+    oracles = [name for name in ORACLES if not imported(texts, name)]
+    if "scipy" in oracles:
+        return SOLVER_STACK + oracles
     named = "\n".join(texts)
-    return SOLVER_STACK + [f"scipy.{part}" for part in SCIPY_PARTS
+    return SOLVER_STACK + oracles + [f"scipy.{part}" for part in SCIPY_PARTS
                            if not re.search(rf"scipy\.{part}\b|from scipy import [^\n]*\b{part}\b", named)]
 
 
