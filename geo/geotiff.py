@@ -17,6 +17,7 @@ import io
 import mmap
 import struct
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -67,11 +68,15 @@ class GeoTiff:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        with self.path.open("rb") as f:
-            try:
-                self._buf: mmap.mmap | bytes = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-            except ValueError:  # an empty file
-                self._buf = b""
+        self._last: tuple[int, int, NDArray[np.generic]] | None = None  # the last block decoded
+        try:
+            with self.path.open("rb") as f:
+                try:
+                    self._buf: mmap.mmap | bytes = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+                except ValueError:  # an empty file
+                    self._buf = b""
+        except OSError as exc:
+            raise GeoTiffError(f"{self.path}: cannot be opened ({exc.strerror or exc})") from None
         try:
             self._open()
         except BaseException:
@@ -104,28 +109,43 @@ class GeoTiff:
         """Rows ``row0 .. row0 + nrows`` of band 1, in the raster's own dtype."""
         lay = self.layout
         stop = self.height if nrows is None else min(self.height, row0 + nrows)
-        out = np.empty((stop - row0, self.width), dtype=self.dtype)
+        out = np.empty((max(0, stop - row0), self.width), dtype=self.dtype)
+        if stop <= row0:
+            return out
         first, last = row0 // lay.rows, (stop - 1) // lay.rows + 1
         per_call = max(1, MAX_DECODE_BYTES // max(1, lay.across * lay.cols * lay.rows * lay.spp
                                                    * lay.bytes_per_sample))
         for a in range(first, last, per_call):
             b = min(last, a + per_call)
-            block = _samples(*self._raw_rows(a, b), lay)
+            block = self._block(a, b)
             top = a * lay.rows
             lo, hi = max(row0, top), min(stop, top + block.shape[0])
             out[lo - row0:hi - row0] = block[lo - top:hi - top]
         return out
 
+    def _block(self, a: int, b: int) -> NDArray[np.generic]:
+        """Band 1 in chunk rows a..b; the last one is kept, as a file in one strip (or strips
+        taller than a window) would otherwise be decoded again for every window."""
+        if self._last is None or self._last[:2] != (a, b):
+            self._last = (a, b, _samples(*self._raw_rows(a, b), self.layout))
+        return self._last[2]
+
     def _raw_rows(self, a: int, b: int) -> tuple[NDArray[np.uint8], bool]:
         """Chunk rows a..b of band 1 as bytes (rows x chunk-columns x chunk-bytes), decompressed,
-        and whether the bytes of each row have been summed already (see _decode_libtiff)."""
+        and whether the bytes of each row have been summed already (see _decode_libtiff).
+        Tile rows wider than MAX_DECODE_BYTES (a global 100 m grid) go in groups of columns."""
         lay = self.layout
-        idx = np.arange(a * lay.across, b * lay.across)
         height = min(self.height, b * lay.rows) - a * lay.rows
         if lay.compression == 1:
-            return _assemble_raw(self._buf, lay, idx, height, self.path), False
+            return _assemble_raw(self._buf, lay, np.arange(a * lay.across, b * lay.across), height, self.path), False
         summed = lay.predictor == 3 and lay.spp == 1
-        return _decode_libtiff(self._buf, lay, idx, height, self.path, summed), summed
+        per = max(1, MAX_DECODE_BYTES // (_chunk_bytes(lay) * (b - a)))  # chunk columns a call
+        parts = []
+        for c in range(0, lay.across, per):
+            cols = np.arange(c, min(lay.across, c + per))
+            idx = (np.arange(a, b)[:, None] * lay.across + cols[None, :]).ravel()
+            parts.append(_decode_libtiff(self._buf, lay, idx, height, len(cols), self.path, summed))
+        return (parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)), summed
 
     def close(self) -> None:
         if isinstance(self._buf, mmap.mmap):
@@ -211,19 +231,17 @@ def _layout(tags: dict[int, NDArray[np.generic]], big_endian: bool, path: Path) 
     if predictor not in (1, 2, 3) or (predictor == 3 and kind != "f"):
         raise GeoTiffError(f"{path}: unsupported predictor {predictor} for this pixel type")
     planar = one(284, 1) == 2
-    if 324 in tags:
-        rows, cols, offsets, counts = one(323), one(322), tags[324], tags[325]
-    elif 273 in tags:
-        rows, cols, offsets, counts = min(one(278, height), height), width, tags[273], tags[279]
-    else:
-        raise GeoTiffError(f"{path}: not a readable GeoTIFF (no strips or tiles)")
-    per_band = -(-height // rows) * -(-width // cols)
-    if len(offsets) < per_band * (spp if planar else 1) or len(counts) != len(offsets):
+    tiled = 324 in tags
+    rows, cols = (one(323), one(322)) if tiled else (min(one(278, height), height), width)
+    offsets, counts = (tags.get(324), tags.get(325)) if tiled else (tags.get(273), tags.get(279))
+    per_band = -(-height // max(1, rows)) * -(-width // max(1, cols))
+    if offsets is None or counts is None or len(offsets) < per_band * (spp if planar else 1) \
+            or len(counts) != len(offsets) or min(rows, cols, width, height) < 1:
         raise GeoTiffError(f"{path}: not a readable GeoTIFF (strip or tile table is incomplete)")
     return Layout(width=width, height=height, spp=1 if planar else spp, bytes_per_sample=nbytes, kind=kind,
                   compression=compression, predictor=predictor, rows=rows, cols=cols,
                   offsets=np.asarray(offsets[:per_band], np.int64), counts=np.asarray(counts[:per_band], np.int64),
-                  big_endian=big_endian, tiled=324 in tags)
+                  big_endian=big_endian, tiled=tiled)
 
 
 # -- decoding -------------------------------------------------------------------------------
@@ -248,7 +266,7 @@ def _assemble_raw(buf: mmap.mmap | bytes, lay: Layout, idx: NDArray[np.int64], h
     return out
 
 
-def _decode_libtiff(buf: mmap.mmap | bytes, lay: Layout, idx: NDArray[np.int64], height: int,
+def _decode_libtiff(buf: mmap.mmap | bytes, lay: Layout, idx: NDArray[np.int64], height: int, across: int,
                     path: Path, sum_bytes: bool) -> NDArray[np.uint8]:
     """Compressed chunks decoded by libtiff (in Pillow): they are given to it as an 8-bit
     grey image of the same chunk grid, one byte a pixel. With ``sum_bytes`` that image says
@@ -260,17 +278,19 @@ def _decode_libtiff(buf: mmap.mmap | bytes, lay: Layout, idx: NDArray[np.int64],
     chunks = [bytes(buf[int(lay.offsets[i]):int(lay.offsets[i] + lay.counts[i])]) for i in idx]
     if any(len(c) == 0 for c in chunks):
         raise GeoTiffError(f"{path}: not a readable GeoTIFF (empty or missing strips/tiles)")
-    fake = _tiff8(lay.across * row_bytes, height, lay.compression, lay.tiled, row_bytes, lay.rows, chunks,
+    fake = _tiff8(across * row_bytes, height, lay.compression, lay.tiled, row_bytes, lay.rows, chunks,
                   2 if sum_bytes else 1)
     try:
-        with Image.open(io.BytesIO(fake)) as im:
-            im.load()
-            data = np.asarray(im, dtype=np.uint8)
+        with warnings.catch_warnings():  # a big strip is no decompression bomb: its size is known
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(fake)) as im:
+                im.load()
+                data = np.asarray(im, dtype=np.uint8)
     except Exception as exc:  # noqa: BLE001 - libtiff's reasons vary; one line for the user
         name = COMPRESSIONS[lay.compression]
         raise GeoTiffError(f"{path}: could not decode the {name} data ({str(exc).splitlines()[0][:100]})"
                            ) from None
-    return data.reshape(height, lay.across, row_bytes)
+    return data.reshape(height, across, row_bytes)
 
 
 def _tiff8(width: int, height: int, compression: int, tiled: bool, chunk_w: int, chunk_h: int,

@@ -205,6 +205,21 @@ def test_windows_of_rows_match_the_whole(tmp_path, options, monkeypatch):
             assert np.array_equal(ours.read(row0, n), v[row0:row0 + n])
 
 
+def test_a_raster_in_one_strip_is_decoded_once_for_all_its_windows(tmp_path, monkeypatch):
+    import reach_planner.geo.geotiff as gt
+
+    v = _values("int32", (60, 40))
+    path = _write(tmp_path / "one.tif", v, compress="deflate", blockysize=60)
+    calls = []
+    decode = gt._decode_libtiff
+    monkeypatch.setattr(gt, "_decode_libtiff", lambda *a: calls.append(1) or decode(*a))
+    with GeoTiff(path) as ours:
+        assert ours.layout.rows == 60
+        assert np.array_equal(np.vstack([ours.read(r, 7) for r in range(0, 60, 7)]), v)
+        assert ours.read(60, 5).shape == (0, 40)
+    assert len(calls) == 1
+
+
 def _raises(path, message):
     with pytest.raises(GeoTiffError, match=message) as e:
         GeoTiff(path).read()
@@ -214,6 +229,7 @@ def _raises(path, message):
 def test_unsupported_or_broken_files_get_one_clear_line(tmp_path):
     (tmp_path / "text.tif").write_bytes(b"not a tiff at all")
     _raises(tmp_path / "text.tif", "not a readable GeoTIFF")
+    _raises(tmp_path, "cannot be opened")
     (tmp_path / "empty.tif").write_bytes(b"")
     _raises(tmp_path / "empty.tif", "not a readable GeoTIFF")
     good = _write(tmp_path / "good.tif", _values("uint8", (40, 40)), compress="lzw")
