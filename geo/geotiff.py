@@ -6,10 +6,11 @@ is a single-band grid of integers or floats in strips or tiles, compressed with 
 LZW or PackBits (ZSTD and LZMA when Pillow's libtiff has them), with or without a
 predictor. The TIFF container is parsed here (classic and BigTIFF, either byte order);
 the compressed chunks of a block are handed to the libtiff inside Pillow (already in the
-bundle for matplotlib) as an 8-bit image of the same chunks, so decompression runs in C,
-and the predictor and byte order are undone with numpy (libtiff would apply a predictor
-to the 8-bit samples it is told about, not to the real ones). Georeferencing and CRS come
-from :mod:`reach_planner.geo.geotiff_keys`.
+bundle for matplotlib) as an 8-bit image of the same chunks, so decompression runs in C.
+libtiff would undo a predictor on the 8-bit samples it is told about, not on the real ones,
+so numpy undoes the horizontal predictor and the byte order; the floating-point predictor's
+running byte sum is exactly the 8-bit horizontal predictor, so libtiff does that part.
+Georeferencing and CRS come from :mod:`reach_planner.geo.geotiff_keys`.
 """
 from __future__ import annotations
 
@@ -28,8 +29,9 @@ from pyproj import CRS
 
 from reach_planner.geo.geotiff_keys import GeoTiffError, georeference
 
+# TIFF field types -> struct/numpy codes (5 and 10, rationals, are no tag read here)
 TIFF_TYPES = {1: "B", 2: "B", 3: "H", 4: "I", 6: "b", 7: "B", 8: "h", 9: "i", 11: "f", 12: "d",
-              16: "Q", 17: "q", 18: "Q", 13: "I"}  # 5/10 (rationals) are not needed
+              13: "I", 16: "Q", 17: "q", 18: "Q"}
 COMPRESSIONS = {1: "none", 5: "LZW", 8: "Deflate", 32946: "Deflate", 32773: "PackBits",
                 50000: "ZSTD", 34925: "LZMA"}
 SAMPLE_KINDS = {1: "u", 2: "i", 3: "f"}
@@ -87,7 +89,7 @@ class GeoTiff:
         self._tags, big_endian = _first_ifd(self._buf, self.path)
         self.layout = _layout(self._tags, big_endian, self.path)
         self.width, self.height = self.layout.width, self.layout.height
-        self.count = int(self._tag(277, [1])[0])  # bands
+        self.count = int(self._tags.get(277, [1])[0])  # bands
         self.dtype = np.dtype(self.layout.file_dtype)
         nodata = bytes(self._tags.get(42113, b"")).rstrip(b"\0 ").decode("ascii", "replace").strip()
         self.nodata: float | None = _number(nodata) if nodata else None
@@ -97,9 +99,6 @@ class GeoTiff:
         self.transform: tuple[float, float, float, float, float, float] | None
         self.crs: CRS | None
         self.transform, self.crs = georeference(self._tags, self.path)
-
-    def _tag(self, tag: int, default: list[int]) -> NDArray[np.generic] | list[int]:
-        return self._tags.get(tag, default)
 
     def nodata_mask(self, values: NDArray[np.generic]) -> NDArray[np.bool_]:
         """Where ``values`` (read from this raster) are nodata."""
@@ -206,22 +205,19 @@ def _first_ifd(buf: mmap.mmap | bytes, path: Path) -> tuple[dict[int, NDArray[np
 
 def _layout(tags: dict[int, NDArray[np.generic]], big_endian: bool, path: Path) -> Layout:
     def one(tag: int, default: int | None = None) -> int:
-        if tag in tags:
+        if len(tags.get(tag, ())):
             return int(tags[tag][0])
         if default is None:
             raise GeoTiffError(f"{path}: not a readable GeoTIFF (tag {tag} is missing)")
         return default
 
     width, height, spp = one(256), one(257), one(277, 1)
-    bits = {int(b) for b in tags.get(258, [1])}
-    fmts = {int(f) for f in tags.get(339, [1])}
-    if len(bits) != 1 or bits.pop() not in (8, 16, 32, 64) or len(fmts) != 1 or fmts.copy().pop() not in SAMPLE_KINDS:
-        shown = "/".join(str(int(b)) for b in tags.get(258, [1]))
-        raise GeoTiffError(f"{path}: unsupported pixel type ({shown}-bit samples, format "
-                           f"{'/'.join(str(int(f)) for f in tags.get(339, [1]))}); use 8/16/32-bit "
-                           "integers or 32/64-bit floats")
-    nbytes = int(tags[258][0]) // 8
-    kind = SAMPLE_KINDS[fmts.pop()]
+    bits = sorted({int(b) for b in tags.get(258, [1])})
+    fmts = sorted({int(f) for f in tags.get(339, [1])})
+    if len(bits) != 1 or bits[0] not in (8, 16, 32, 64) or len(fmts) != 1 or fmts[0] not in SAMPLE_KINDS:
+        raise GeoTiffError(f"{path}: unsupported pixel type ({'/'.join(map(str, bits))}-bit samples, format "
+                           f"{'/'.join(map(str, fmts))}); use 8/16/32-bit integers or 32/64-bit floats")
+    nbytes, kind = bits[0] // 8, SAMPLE_KINDS[fmts[0]]
     if kind == "f" and nbytes not in (4, 8):
         raise GeoTiffError(f"{path}: unsupported pixel type ({8 * nbytes}-bit floats)")
     compression, predictor = one(259, 1), one(317, 1)
