@@ -242,7 +242,7 @@ def test_unsupported_or_broken_files_get_one_clear_line(tmp_path):
     _raises(_write(tmp_path / "bits.tif", (_values("uint8", (40, 40)) > 100).astype("uint8"), nbits=1),
             r"unsupported pixel type \(1-bit samples")
     _raises(_write(tmp_path / "complex.tif", _values("float32", (8, 8)).astype("complex64")),
-            r"unsupported pixel type \(32-bit samples, format 6\)")
+            r"unsupported pixel type \(64-bit samples, format 6\)")
     gcps = [GroundControlPoint(0, 0, 105, 34), GroundControlPoint(0, 40, 107, 34), GroundControlPoint(40, 0, 105, 32)]
     path = tmp_path / "gcp.tif"
     with rasterio.open(path, "w", driver="GTiff", height=40, width=40, count=1, dtype="uint8",
