@@ -7,7 +7,8 @@ still maps pixel corners); the CRS from the EPSG code of the projected or geogra
 keys, else from the WKT GDAL writes into a citation ("ESRI PE String = ..." for CRSs
 such as World Mollweide, ESRI:54009, the GHS-POP grid), else from the user-defined
 projection keys (the projections population grids use: transverse Mercator, Mercator,
-Lambert conformal conic, Albers and Lambert azimuthal equal-area, sinusoidal, ...).
+Lambert conformal conic, Albers and Lambert azimuthal equal-area, sinusoidal, cylindrical
+equal-area, equirectangular, Robinson, ...).
 """
 from __future__ import annotations
 
@@ -34,9 +35,9 @@ PROJECTED_TYPE, PCS_CITATION, PROJECTION, COORD_TRANS, LINEAR_UNITS, LINEAR_UNIT
 PARAMETERS = {3078: "lat_1", 3079: "lat_2", 3080: "lon_0", 3081: "lat_0", 3082: "x_0", 3083: "y_0",
               3084: "lon_0", 3085: "lat_0", 3086: "x_0", 3087: "y_0", 3088: "lon_0", 3089: "lat_0",
               3090: "x_0", 3091: "y_0", 3092: "k_0", 3093: "k_0", 3094: "alpha"}
-# Coordinate transformation codes -> PROJ projections (with an extra parameter if needed)
+# Coordinate transformation codes (ProjCoordTransGeoKey) -> PROJ projections
 PROJECTIONS = {1: "tmerc", 7: "merc", 8: "lcc", 9: "lcc", 10: "laea", 11: "aea", 12: "aeqd",
-               17: "eqc", 20: "poly", 24: "sinu", 26: "cea", 28: "eqc"}
+               17: "eqc", 20: "mill", 22: "poly", 23: "robin", 24: "sinu", 28: "cea"}
 DATUMS = {6326: "WGS84", 6269: "NAD83", 6267: "NAD27"}
 METRE, FOOT, US_FOOT = 9001, 9002, 9003
 
@@ -129,9 +130,12 @@ def _earth(keys: Keys, path: Path) -> str:
     a, b, rf = keys.get(SEMI_MAJOR), keys.get(SEMI_MINOR), keys.get(INV_FLATTENING)
     pm = keys.get(PRIME_MERIDIAN_LONG)
     pm_text = f" +pm={pm!r}" if isinstance(pm, float) and pm else ""
-    if gcs == 4326 or (datum in DATUMS and not (isinstance(gcs, int) and 0 < gcs < USER_DEFINED)):
-        return f"+datum={DATUMS[6326 if gcs == 4326 else int(datum)]}" + pm_text  # type: ignore[arg-type]
-    e = (CRS.from_epsg(gcs).ellipsoid if isinstance(gcs, int) and 0 < gcs < USER_DEFINED
+    epsg_gcs = gcs if isinstance(gcs, int) and 0 < gcs < USER_DEFINED else None
+    if epsg_gcs == 4326:
+        datum = 6326
+    if epsg_gcs in (None, 4326) and isinstance(datum, int) and datum in DATUMS:
+        return f"+datum={DATUMS[datum]}" + pm_text
+    e = (CRS.from_epsg(epsg_gcs).ellipsoid if epsg_gcs
          else Ellipsoid.from_epsg(ellipsoid) if isinstance(ellipsoid, int) and 0 < ellipsoid < USER_DEFINED
          else None)
     if e is not None:

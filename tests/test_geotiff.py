@@ -10,6 +10,7 @@ from rasterio.control import GroundControlPoint
 from rasterio.warp import transform as warp
 
 from reach_planner.geo.geotiff import GeoTiff, GeoTiffError, nodata_mask
+from reach_planner.geo.geotiff_keys import geokeys
 
 LONLAT = Affine(0.05, 0.0, 105.0, 0.0, -0.05, 34.0)
 DTYPES = ["uint8", "int8", "uint16", "int16", "uint32", "int32", "float32", "float64"]
@@ -52,8 +53,9 @@ def _same_as_rasterio(path) -> np.ndarray:
         else:
             assert ours.nodata is not None and np.isnan(ours.nodata)
         theirs_crs = CRS.from_wkt(src.crs.to_wkt())
-        if theirs_crs.to_epsg() or "ESRI" in src.crs.to_wkt():
-            assert ours.crs == theirs_crs
+        keys = geokeys(ours._tags)
+        if any(0 < keys.get(k, 0) < 32767 for k in (2048, 3072)) or "ESRI PE" in str(keys.get(3073)):
+            assert ours.crs == theirs_crs  # an EPSG code or the WKT of an ESRI CRS
         else:  # user-defined: the same projection, named and laid out otherwise (see below)
             assert ours.crs.to_dict() == {**theirs_crs.to_dict(), **ours.crs.to_dict()}
         masked = src.read(1, masked=True)
@@ -109,7 +111,13 @@ def test_big_endian_and_bigtiff(tmp_path, dtype, options):
                                  "+proj=lcc +lat_1=30 +lat_2=60 +lat_0=10 +lon_0=110 +datum=WGS84 +units=m",
                                  "+proj=tmerc +lat_0=0 +lon_0=117 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m",
                                  "+proj=laea +lat_0=35 +lon_0=105 +x_0=0 +y_0=0 +datum=WGS84 +units=m",
-                                 "+proj=sinu +lon_0=0 +x_0=0 +y_0=0 +R=6371007.181 +units=m"])
+                                 "+proj=sinu +lon_0=0 +x_0=0 +y_0=0 +R=6371007.181 +units=m",
+                                 "+proj=cea +lat_ts=30 +lon_0=0 +datum=WGS84 +units=m",
+                                 "+proj=eqc +lat_ts=0 +lon_0=100 +datum=WGS84 +units=m",
+                                 "+proj=robin +lon_0=0 +datum=WGS84 +units=m",
+                                 "+proj=merc +lat_ts=20 +lon_0=110 +datum=WGS84 +units=m",
+                                 "+proj=longlat +ellps=krass +no_defs",
+                                 "EPSG:4490", "EPSG:4547"])
 def test_crs_from_geokeys_is_the_one_gdal_reads(tmp_path, crs):
     """EPSG codes, ESRI CRSs GDAL keeps as WKT (World Mollweide is the GHS-POP grid), and
     user-defined projections GDAL writes as GeoTIFF parameters."""
@@ -150,7 +158,7 @@ def test_pixel_is_point_is_shifted_by_half_a_pixel_as_gdal_does(tmp_path):
         dst.update_tags(AREA_OR_POINT="Point")
         dst.write(v, 1)
     with GeoTiff(path) as ours:
-        from reach_planner.geo.geotiff_keys import PIXEL_IS_POINT, RASTER_TYPE, geokeys
+        from reach_planner.geo.geotiff_keys import PIXEL_IS_POINT, RASTER_TYPE
 
         assert geokeys(ours._tags)[RASTER_TYPE] == PIXEL_IS_POINT
     _same_as_rasterio(path)
