@@ -150,6 +150,19 @@ def test_ghs_pop_like_mollweide_raster(tmp_path):
     _same_as_rasterio(path)
 
 
+def test_cloud_optimized_geotiff_with_overviews_reads_its_full_resolution(tmp_path):
+    """COG (GDAL's COG driver): tiles, overviews in later images, ghost header at the start."""
+    from rasterio.shutil import copy
+
+    v = _values("float32", (300, 260))
+    src = _write(tmp_path / "plain.tif", v, nodata=-99999.0)
+    cog = tmp_path / "cog.tif"
+    copy(src, cog, driver="COG", compress="deflate", predictor=3, blocksize=64, overviews="auto")
+    with rasterio.open(cog) as r:
+        assert r.overviews(1) and r.block_shapes[0] == (64, 64)
+    assert np.array_equal(_same_as_rasterio(cog), v)
+
+
 def test_pixel_is_point_is_shifted_by_half_a_pixel_as_gdal_does(tmp_path):
     path = tmp_path / "point.tif"
     v = _values("int16", (20, 30))
