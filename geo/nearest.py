@@ -48,6 +48,11 @@ SLACK = 1e-9
 OCCUPANCY = 2.0
 # A nearest search starts on cells that hold about this many points near the query.
 TARGET = 2.0
+# One radius for all queries: cells of radius / FIT (the points within the radius and
+# the 5 x 5 cells' corners around them: ~2x the pairs measured).
+FIT = 2.0
+# Empty cells around each table: neighbours up to this far need no bounds checks.
+PAD = 3
 # Queries are measured in batches of about this many candidate pairs (cache-sized).
 BATCH = 1 << 17
 # Big searches run their batches on this many threads.
@@ -67,20 +72,30 @@ class Pairs:
 
 @dataclass(frozen=True)
 class _Grid:
-    """One cell size: per group a table of ``nu`` x ``nv`` cells, the groups' tables laid
-    end to end; the points of cell ``c`` are ``order[first[c]:first[c] + count[c]]``."""
+    """One cell size: per group a table of ``nu`` x ``nv`` cells with an empty margin of
+    ``PAD`` cells (neighbours need no bounds checks), the groups' tables laid end to
+    end; the points of cell ``c`` are ``order[first[c]:first[c] + count[c]]``."""
 
-    level: int
+    level: int  # -1: a grid of its own size, not one of the halvings
     h: float
     nu: IntArray
     nv: IntArray
     off: IntArray
     first: IntArray
     count: IntArray
+    order: IntArray
 
     @property
     def cells(self) -> int:
         return len(self.first)
+
+    @property
+    def wide(self) -> IntArray:
+        """Cells per row of each group's table, with its margin."""
+        return self.nv + 2 * PAD
+
+    def ids(self, g: IntArray, cu: IntArray, cv: IntArray) -> IntArray:
+        return self.off[g] + (cu + PAD) * self.wide[g] + (cv + PAD)
 
 
 class PointIndex:
@@ -96,7 +111,7 @@ class PointIndex:
         self._g = self._rank(group, self.size)
         spread = [float(np.ptp(c)) if self.size else 0.0 for c in self.cols]
         self._axes = tuple(sorted(np.argsort(spread, kind="stable")[::-1][:2].tolist()))
-        self._grids: dict[int, _Grid] = {}
+        self._grids: dict[int | tuple[str, float], _Grid] = {}
         if self.size:
             self._set_up()
 
@@ -247,16 +262,44 @@ class PointIndex:
             g, cu, cv = self._sorted
             nu0, nv0, _ = self._dims(self._h0)
             nu, nv = ((nu0 - 1) >> level) + 1, ((nv0 - 1) >> level) + 1
-            off = np.concatenate([[0], np.cumsum(nu * nv)]).astype(np.int64)
-            cell = off[g] + (cu >> level) * nv[g] + (cv >> level)
+            off = _offsets(nu, nv)
+            size = int(off[-1])
+            grid = _Grid(level, self._h0 * 2.0 ** level, nu, nv, off[:-1], np.zeros(size, np.int64),
+                         np.zeros(size, np.int64), self._order)
+            cell = grid.ids(g, cu >> level, cv >> level)
             runs = np.flatnonzero(np.concatenate([[True], cell[1:] != cell[:-1]]))
-            first = np.zeros(int(off[-1]), dtype=np.int64)
-            count = np.zeros(int(off[-1]), dtype=np.int64)
-            first[cell[runs]] = runs
-            count[cell[runs]] = np.diff(np.append(runs, len(cell)))
-            grid = _Grid(level, self._h0 * 2.0 ** level, nu, nv, off[:-1], first, count)
+            grid.first[cell[runs]] = runs
+            grid.count[cell[runs]] = np.diff(np.append(runs, len(cell)))
             self._grids[level] = grid
         return grid
+
+    def _sized(self, h: float) -> _Grid | None:
+        """A grid with cells of side ``h`` (a fixed-radius search fits its cells to the
+        radius), or None when it would have too many cells."""
+        key = ("sized", h)
+        grid = self._grids.get(key)
+        if grid is None:
+            nu, nv, _ = self._dims(h)
+            off = _offsets(nu, nv)
+            if off[-1] > 16 * self.size + 1024:
+                return None
+            g = self._g
+            cu, cv = self._scaled(h, g, *(self.cols[a] for a in self._axes))
+            cell = off[g] + (cu + PAD) * (nv[g] + 2 * PAD) + (cv + PAD)
+            small = np.uint16 if off[-1] <= 1 << 16 else np.int32 if off[-1] < 1 << 31 else np.int64
+            order = np.argsort(cell.astype(small), kind="stable").astype(np.int64)
+            count = np.bincount(cell, minlength=int(off[-1]))
+            grid = _Grid(-1, h, nu, nv, off[:-1], np.cumsum(count) - count, count, order)
+            self._grids[key] = grid
+        return grid
+
+    def _scaled(self, h: float, g: IntArray, u: FloatArray, v: FloatArray) -> tuple[IntArray, IntArray]:
+        big = 2.0 ** 40
+        return (np.clip(np.floor((u - self._lo[0][g]) / h), -big, big).astype(np.int64),
+                np.clip(np.floor((v - self._lo[1][g]) / h), -big, big).astype(np.int64))
+
+    def _grid_cells(self, grid: _Grid, g: IntArray, u: FloatArray, v: FloatArray) -> tuple[IntArray, IntArray]:
+        return self._scaled(grid.h, g, u, v) if grid.level < 0 else self._cells(grid.level, g, u, v)
 
     def _cells(self, level: int, g: IntArray, u: FloatArray, v: FloatArray) -> tuple[IntArray, IntArray]:
         """Cell coordinates on grid ``level``: the finest grid's, halved ``level`` times
@@ -281,21 +324,23 @@ class PointIndex:
         offsets = [(a, b) for a in range(-reach, reach + 1) for b in range(-reach, reach + 1)
                    if _gap2(a, b, grid.h) <= radius * radius * (1.0 + SLACK) + self._eps]
         g = np.searchsorted(grid.off, cells, side="right") - 1
-        local = cells - grid.off[g]
-        nv = grid.nv[g]
-        cu, cv = local // nv, local % nv
-        firsts, counts = [], []
-        for a, b in offsets:
-            na, nb = cu + a, cv + b
-            ok = (na >= 0) & (na < grid.nu[g]) & (nb >= 0) & (nb < nv)
-            nbr = np.where(ok, cells + a * nv + b, 0)
-            firsts.append(grid.first[nbr])
-            counts.append(np.where(ok, grid.count[nbr], 0))
-        first = np.stack(firsts, axis=1).ravel()  # cell by cell, offset by offset
-        count = np.stack(counts, axis=1).ravel()
+        wide = grid.wide[g]
+        a = np.array([o[0] for o in offsets])
+        b = np.array([o[1] for o in offsets])
+        if reach <= PAD:  # the margin holds every neighbour: no bounds to check
+            nbr = cells[:, None] + wide[:, None] * a[None, :] + b[None, :]
+            first, count = grid.first[nbr].ravel(), grid.count[nbr].ravel()  # cell by cell
+        else:
+            local = cells - grid.off[g]
+            cu, cv = local // wide - PAD, local % wide - PAD
+            na, nb = cu[:, None] + a[None, :], cv[:, None] + b[None, :]
+            ok = ((na >= -PAD) & (na < (grid.nu[g] + PAD)[:, None]) & (nb >= -PAD)
+                  & (nb < (grid.nv[g] + PAD)[:, None]))
+            nbr = np.where(ok, cells[:, None] + wide[:, None] * a[None, :] + b[None, :], 0)
+            first, count = grid.first[nbr].ravel(), np.where(ok, grid.count[nbr], 0).ravel()
         total = np.cumsum(count)
         pos = np.arange(int(total[-1]) if len(total) else 0) + np.repeat(first - (total - count), count)
-        items = self._order[pos]
+        items = grid.order[pos]
         per_cell = total.reshape(len(cells), len(offsets))[:, -1] if len(cells) else total
         begin = np.concatenate([[0], per_cell[:-1]]).astype(np.int64)
         return begin, per_cell.astype(np.int64), items
@@ -303,18 +348,18 @@ class PointIndex:
     def _cell_ids(self, grid: _Grid, q: list[FloatArray], qg: IntArray, qi: IntArray) -> IntArray:
         """Each query's cell, clipped into its group's table."""
         g = qg[qi]
-        cu, cv = self._cells(grid.level, g, q[self._axes[0]][qi], q[self._axes[1]][qi])
-        return grid.off[g] + np.clip(cu, 0, grid.nu[g] - 1) * grid.nv[g] + np.clip(cv, 0, grid.nv[g] - 1)
+        cu, cv = self._grid_cells(grid, g, q[self._axes[0]][qi], q[self._axes[1]][qi])
+        return grid.ids(g, np.clip(cu, 0, grid.nu[g] - 1), np.clip(cv, 0, grid.nv[g] - 1))
 
     def _query_cells(self, grid: _Grid, q: list[FloatArray], qg: IntArray, qi: IntArray
                      ) -> tuple[IntArray, IntArray, IntArray, FloatArray, FloatArray]:
         """Each query's cell (clipped into its group's table), and the occupied cells."""
         g = qg[qi]
         u, v = q[self._axes[0]][qi], q[self._axes[1]][qi]
-        cu, cv = self._cells(grid.level, g, u, v)
+        cu, cv = self._grid_cells(grid, g, u, v)
         cu = np.clip(cu, 0, grid.nu[g] - 1)
         cv = np.clip(cv, 0, grid.nv[g] - 1)
-        cell = grid.off[g] + cu * grid.nv[g] + cv
+        cell = grid.ids(g, cu, cv)
         used = np.flatnonzero(np.bincount(cell, minlength=grid.cells))
         rank = np.zeros(grid.cells, dtype=np.int64)
         rank[used] = np.arange(len(used))
@@ -359,11 +404,15 @@ class PointIndex:
         if not len(todo):
             return out
         r = radius * (1.0 + SLACK) + self._eps
+        rmax = float(np.max(r))
+        sized = self._sized(rmax / FIT) if rmax == float(np.min(r)) and rmax > 0 else None
         # cells of at least a third of the radius: 5 x 5 to 7 x 7 cells, corners dropped
         levels = np.clip(np.ceil(np.log2(np.maximum(r / (3.0 * self._h0), 1.0))), 0, self._top)
+        if sized is not None:
+            levels[:] = -1
         for level in np.unique(levels):
             sel = np.flatnonzero(levels == level)
-            grid = self._grid(int(level))
+            grid = self._grid(int(level)) if sized is None else sized
             qi = todo[sel]
             rmax = float(np.max(r[sel]))
             reach = int(min(np.ceil(rmax / grid.h), max(np.max(grid.nu), np.max(grid.nv))))
@@ -450,3 +499,8 @@ def _spread_bits(x: IntArray) -> IntArray:
                         (2, 0x3333333333333333), (1, 0x5555555555555555)):
         x = (x | (x << shift)) & mask
     return x
+
+
+def _offsets(nu: IntArray, nv: IntArray) -> IntArray:
+    """Where each group's table (with its margin) starts, and the total at the end."""
+    return np.concatenate([[0], np.cumsum((nu + 2 * PAD) * (nv + 2 * PAD))]).astype(np.int64)
