@@ -427,8 +427,6 @@ class PointIndex:
         them can be as near (or nearer than ``limit``). Returns the other queries."""
         k, used, cell, u, v = self._query_cells(grid, q, qg, left)
         begin, end, items = self._lists(grid, 1, np.inf, used)
-        if np.isfinite(best[left]).any():
-            begin, end, items = self._prune(k, u, v, np.sqrt(best[left]), begin, end, items)
         b2 = np.full(len(left), np.inf)
         bi = np.full(len(left), self.size, dtype=np.int64)
         at = np.full(len(q[0]), -1, dtype=np.int64)
@@ -445,33 +443,8 @@ class PointIndex:
             gaps.append(np.where(c + 2 < n, lo + (c + 2) * h - x, np.inf))
         gap = np.maximum(np.min(gaps, axis=0) * (1.0 - SLACK) - self._eps, 0.0)
         done = (b2 < gap * gap) | (gap >= limit)
-        best[left], idx[left] = b2, bi  # the others: a bound to prune the next look with
+        best[left[done]], idx[left[done]] = b2[done], bi[done]
         return left[~done]
-
-    def _prune(self, k: IntArray, u: FloatArray, v: FloatArray, bound: FloatArray, begin: IntArray,
-               end: IntArray, items: IntArray) -> tuple[IntArray, IntArray, IntArray]:
-        """Drop from each cell's list the points farther (projected) from all of the
-        cell's queries than the farthest bound of them: none can be their nearest. On a
-        coarse grid the lists hold whole clusters at the edge of the 3 x 3 cells."""
-        cells, lens = len(begin), end - begin
-        if 2 * int(lens.sum()) > int(lens[k].sum()):
-            return begin, end, items  # few queries a cell: not worth it
-        reach = np.zeros(cells)
-        np.maximum.at(reach, k, bound)  # inf where a query has no bound yet
-        row = np.repeat(np.arange(cells), lens)
-        gap2 = np.zeros(len(items))
-        for x, col in ((u, self.cols[self._axes[0]]), (v, self.cols[self._axes[1]])):
-            lo, hi = np.full(cells, np.inf), np.full(cells, -np.inf)
-            np.minimum.at(lo, k, x)
-            np.maximum.at(hi, k, x)
-            p = col[items]
-            out = np.maximum(np.maximum(lo[row] - p, p - hi[row]), 0.0)
-            gap2 += out * out
-        r = reach[row] * (1.0 + SLACK) + self._eps
-        keep = gap2 <= r * r
-        kept = np.bincount(row[keep], minlength=cells)
-        stop = np.cumsum(kept)
-        return stop - kept, stop, items[keep]
 
     def _keep_nearest(self, cq: IntArray, ci: IntArray, d2: FloatArray, best: FloatArray,
                       idx: IntArray) -> None:
