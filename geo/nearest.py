@@ -115,17 +115,14 @@ class PointIndex:
         if self.size:
             self._set_up()
 
-    @property
-    def data(self) -> FloatArray:
-        return np.column_stack(self.cols)
-
     # -- public searches -------------------------------------------------------------
     def nearest(self, queries: FloatArray, group: IntArray | None = None,
                 bound: float | None = None) -> tuple[FloatArray, IntArray]:
         """Chord to and index of each query's nearest point (of its group).
 
         With ``bound``, only points nearer than ``bound`` count (``cKDTree``'s
-        ``distance_upper_bound``). No point: chord ``inf`` and index ``size``.
+        ``distance_upper_bound``). No point: chord ``inf`` and index ``size``. Of points
+        exactly as near (co-located ones), the lowest index.
         """
         q = self._queries(queries)
         n = len(q[0])
@@ -145,16 +142,6 @@ class PointIndex:
             far = best >= limit * limit
             best[far], idx[far] = np.inf, self.size
         return np.sqrt(best), idx
-
-    def _first_level(self, q: list[FloatArray], qg: IntArray, todo: IntArray) -> IntArray:
-        """The grid to start each query's search on: cells of about ``TARGET`` points
-        where it lies, judged by the points in its cell of the mean-density grid."""
-        level = np.full(len(todo), self._base, dtype=np.int64)
-        grid = self._grid(self._base)
-        count = grid.count[self._cell_ids(grid, q, qg, todo)]
-        finer = np.floor(0.5 * np.log2(np.maximum(count, 1) / TARGET) + 0.5)
-        level -= np.clip(finer, 0, self._base).astype(np.int64)
-        return np.minimum(level, self._top)
 
     def within(self, queries: FloatArray, radius: float | FloatArray,
                group: IntArray | None = None, sort: bool = False) -> Pairs:
@@ -188,6 +175,16 @@ class PointIndex:
         """How many points lie within ``radius`` of each query."""
         pairs = self.within(queries, radius, group)
         return np.bincount(pairs.q, minlength=len(np.asarray(queries))).astype(np.int64)
+
+    def _first_level(self, q: list[FloatArray], qg: IntArray, todo: IntArray) -> IntArray:
+        """The grid to start each query's search on: cells of about ``TARGET`` points
+        where it lies, judged by the points in its cell of the mean-density grid."""
+        level = np.full(len(todo), self._base, dtype=np.int64)
+        grid = self._grid(self._base)
+        count = grid.count[self._cell_ids(grid, q, qg, todo)]
+        finer = np.floor(0.5 * np.log2(np.maximum(count, 1) / TARGET) + 0.5)
+        level -= np.clip(finer, 0, self._base).astype(np.int64)
+        return np.minimum(level, self._top)
 
     # -- set-up ----------------------------------------------------------------------
     def _rank(self, group: IntArray | None, n: int, queries: bool = False) -> IntArray:
