@@ -54,7 +54,7 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
     known). Stops when the bound is within ``tolerance`` of the best answer, when the
     steps become tiny, or after ``iterations`` (deterministic; ``seconds`` is only a cap
     for a very slow machine)."""
-    cover = problem.cover.tocsr().astype(np.float64)
+    cover = problem.cover
     w = problem.people
     n, m = cover.shape
     best = trivial_bound(problem, count)
@@ -87,7 +87,7 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
         known = max(lower, picks_value)
         if best - known <= tolerance * best or _stalled(history):
             break
-        reached = np.bincount(cover[top].indices, minlength=m).astype(np.float64)
+        reached = cover.column_counts(top).astype(np.float64)
         direction = reached - (w > price)  # d value / d price
         norm = float((direction * direction).sum())  # not `@`: BLAS threads spin on a busy machine
         if norm == 0:
@@ -111,7 +111,7 @@ def fixings(problem: Problem, count: int, bound: Bound, incumbent: float
     out, fixed_in = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     if bound.prices is None or count >= n:
         return out, fixed_in
-    collected = problem.cover.astype(np.float64) @ bound.prices
+    collected = problem.cover @ bound.prices
     ordered = np.sort(collected)[::-1]
     kth, next_one = ordered[count - 1], ordered[count]
     top = np.zeros(n, dtype=bool)

@@ -24,7 +24,7 @@ def greedy(problem: Problem, count: int, stop_at: float | None = None,
            progress: Progress | None = None) -> tuple[list[int], list[float]]:
     """Lazy greedy. Stops early when nothing more can be covered (never pads with
     zero-gain picks), or once ``stop_at`` people are newly covered."""
-    cover = problem.cover.tocsr()
+    cover = problem.cover
     w = problem.people
     gains = cover @ w
     heap = [(-g, i) for i, g in enumerate(gains) if g > 0]
@@ -55,10 +55,10 @@ def greedy(problem: Problem, count: int, stop_at: float | None = None,
 def improve(problem: Problem, picks: list[int], max_passes: int = 2) -> list[int]:
     """Interchange: swap a pick for the candidate that adds the most people without it,
     while that helps. One sparse product per pick."""
-    cover = problem.cover.tocsr()
+    cover = problem.cover
     w = problem.people
     picks = list(picks)
-    count = np.asarray(cover[picks].sum(axis=0)).ravel() if picks else np.zeros(len(w))
+    count = cover.column_counts(picks) if picks else np.zeros(len(w))
     chosen = np.zeros(cover.shape[0], dtype=bool)
     chosen[picks] = True
     for _ in range(max_passes):
@@ -112,7 +112,7 @@ def covered_by(problem: Problem, picks: list[int]) -> float:
     """People newly covered by a set of candidates."""
     if not len(picks):
         return 0.0
-    hit = np.asarray(problem.cover[list(picks)].sum(axis=0)).ravel() > 0
+    hit = problem.cover.column_counts(list(picks)) > 0
     return float(problem.people[hit].sum())
 
 

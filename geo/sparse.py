@@ -1,0 +1,166 @@
+"""A boolean sparse matrix (compressed rows) with exactly what the siting code needs.
+
+The siting problems (``geo/siting``) hold "which candidate reaches which cell" as a
+candidates x cells boolean matrix. It used to be a ``scipy.sparse.csr_matrix``; scipy
+left the app's runtime to keep the desktop bundle small (issue 13), and this module
+replaces the few operations the solvers use.
+
+Every row's column indices are sorted and unique (scipy's canonical form), so a
+product ``cover @ w`` adds each row's weights in column order starting from 0, as
+scipy's ``csr_matvec`` does: ``np.bincount`` adds sequentially in array order, so the
+sums, and every decision taken on them, are bit-identical to scipy's (tested).
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+Index = NDArray[np.int64] | Sequence[int]
+
+
+@dataclass(frozen=True, eq=False)
+class BoolCSR:
+    """``shape[0]`` rows; row r's true columns are ``indices[indptr[r]:indptr[r + 1]]``, ascending."""
+
+    indptr: NDArray[np.int64]
+    indices: NDArray[np.int64]
+    shape: tuple[int, int]
+
+    @classmethod
+    def from_pairs(cls, rows: ArrayLike, cols: ArrayLike, shape: tuple[int, int]) -> BoolCSR:
+        """True at each (row, col); repeated pairs count once."""
+        n, m = int(shape[0]), int(shape[1])
+        r, c = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+        if len(r) and (r.min() < 0 or r.max() >= n or c.min() < 0 or c.max() >= m):
+            raise ValueError(f"a (row, col) pair lies outside a {n} x {m} matrix")
+        key = np.unique(r * m + c) if m else np.zeros(0, dtype=np.int64)
+        return cls(_indptr(key // max(m, 1), n), key % max(m, 1), (n, m))
+
+    @classmethod
+    def from_dense(cls, a: ArrayLike) -> BoolCSR:
+        dense = np.asarray(a, dtype=bool)
+        rows, cols = np.nonzero(dense)
+        return cls(_indptr(rows.astype(np.int64), dense.shape[0]), cols.astype(np.int64),
+                   (dense.shape[0], dense.shape[1]))
+
+    @classmethod
+    def empty(cls, shape: tuple[int, int]) -> BoolCSR:
+        return cls(np.zeros(int(shape[0]) + 1, dtype=np.int64), np.zeros(0, dtype=np.int64),
+                   (int(shape[0]), int(shape[1])))
+
+    @property
+    def nnz(self) -> int:
+        return len(self.indices)
+
+    @functools.cached_property
+    def row_ids(self) -> NDArray[np.int64]:
+        """The row of each stored entry (the COO row array)."""
+        return np.repeat(np.arange(self.shape[0], dtype=np.int64), np.diff(self.indptr))
+
+    def row(self, i: int) -> NDArray[np.int64]:
+        return self.indices[self.indptr[i]:self.indptr[i + 1]]
+
+    def row_sizes(self) -> NDArray[np.int64]:
+        return np.diff(self.indptr)
+
+    def __matmul__(self, x: ArrayLike) -> NDArray[np.float64]:
+        """``A @ x`` for a vector: each row's sum in column order (scipy's order, bit for bit)."""
+        v = np.asarray(x, dtype=np.float64)
+        if v.shape != (self.shape[1],):
+            raise ValueError(f"cannot multiply a {self.shape} matrix by a vector of shape {v.shape}")
+        return np.bincount(self.row_ids, weights=v[self.indices], minlength=self.shape[0])
+
+    def column_counts(self, rows: Index | None = None) -> NDArray[np.int64]:
+        """How many rows (of ``rows``, repeats counting again) are true in each column."""
+        idx = self.indices if rows is None else self.take_rows(rows).indices
+        return np.bincount(idx, minlength=self.shape[1]).astype(np.int64)
+
+    def take_rows(self, rows: Index) -> BoolCSR:
+        """The rows in the order given (``A[rows]``)."""
+        r = np.asarray(rows, dtype=np.int64).reshape(-1)
+        start, size = self.indptr[r], np.diff(self.indptr)[r]
+        return BoolCSR(_indptr_from_sizes(size), self.indices[_ranges(start, size)], (len(r), self.shape[1]))
+
+    def take_columns(self, cols: Index) -> BoolCSR:
+        """The columns in the order given (``A[:, cols]``); ``cols`` must not repeat."""
+        c = np.asarray(cols, dtype=np.int64).reshape(-1)
+        new = np.full(self.shape[1], -1, dtype=np.int64)
+        new[c] = np.arange(len(c))
+        if np.count_nonzero(new >= 0) != len(c):
+            raise ValueError("take_columns needs distinct columns")
+        kept = new[self.indices]
+        keep = kept >= 0
+        return BoolCSR.from_pairs(self.row_ids[keep], kept[keep], (self.shape[0], len(c)))
+
+    def transpose(self) -> BoolCSR:
+        """Columns become rows (the CSC view), each with its row indices ascending."""
+        order = np.argsort(self.indices, kind="stable")  # rows stay ascending within a column
+        return BoolCSR(_indptr(self.indices[order], self.shape[1]), self.row_ids[order],
+                       (self.shape[1], self.shape[0]))
+
+    def to_dense(self) -> NDArray[np.bool_]:
+        out = np.zeros(self.shape, dtype=bool)
+        out[self.row_ids, self.indices] = True
+        return out
+
+    def contained_in(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """All pairs (r, k), r != k, where row r's columns are a subset of row k's (r non-empty).
+
+        Rather than every overlap count (``A @ A.T``: tens of millions of pairs nationally),
+        each row is paired only with the rows that share its rarest column, and a pair is
+        dropped at the first of r's columns (rarest first) that k lacks: most pairs fail
+        at once, so the work stays near the number of pairs."""
+        n, m = self.shape
+        if not self.nnz:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        by_col = self.transpose()
+        degree = by_col.row_sizes()
+        order = np.lexsort((degree[self.indices], self.row_ids))  # each row's columns, rarest first
+        ranked = self.indices[order]
+        size = self.row_sizes()
+        rows = np.flatnonzero(size > 0)
+        rarest = ranked[self.indptr[rows]]
+        pair_r = np.repeat(rows, degree[rarest])
+        pair_k = by_col.indices[_ranges(by_col.indptr[rarest], degree[rarest])]
+        alive = pair_r != pair_k
+        pair_r, pair_k = pair_r[alive], pair_k[alive]
+        keys = self.row_ids * m + self.indices  # ascending: rows, then columns
+        for t in range(1, int(size.max())):
+            left = size[pair_r] > t
+            if not left.any():
+                break
+            r_t, k_t = pair_r[left], pair_k[left]
+            want = k_t * m + ranked[self.indptr[r_t] + t]
+            pos = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+            ok = np.ones(len(pair_r), dtype=bool)
+            ok[left] = keys[pos] == want
+            pair_r, pair_k = pair_r[ok], pair_k[ok]
+        return pair_r, pair_k
+
+
+def _indptr(sorted_rows: NDArray[np.int64], n: int) -> NDArray[np.int64]:
+    return _indptr_from_sizes(np.bincount(sorted_rows, minlength=n))
+
+
+def _indptr_from_sizes(size: NDArray[np.int64]) -> NDArray[np.int64]:
+    out = np.zeros(len(size) + 1, dtype=np.int64)
+    np.cumsum(size, out=out[1:])
+    return out
+
+
+def _ranges(start: NDArray[np.int64], size: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The concatenation of ``arange(s, s + z)`` for each (s, z), without a Python loop."""
+    total = int(size.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(size)
+    step = np.ones(total, dtype=np.int64)
+    nonempty = size > 0
+    first = (ends - size)[nonempty]
+    step[first] = start[nonempty] - np.concatenate([[0], (start + size - 1)[nonempty][:-1]])
+    step[0] = start[nonempty][0]
+    return np.cumsum(step)
