@@ -141,93 +141,135 @@ def bipartite_max_flow(supply: ArrayLike, src: ArrayLike, dst: ArrayLike, capaci
 
 def _greedy_fill(sup: NDArray[np.int64], s: NDArray[np.int64], t: NDArray[np.int64],
                  spare: NDArray[np.int64]) -> NDArray[np.int64]:
-    """A first flow: in round r each left node offers what it has left to its r-th edge;
-    each right node takes offers in order of left node until full. Updates sup and spare."""
+    """A first flow: each round, every left node with supply left offers all of it to the
+    right node in reach with the most room; right nodes take offers in order of left node
+    until full. Rounds go on while anything is taken. Updates sup and spare."""
     flow = np.zeros(len(s), dtype=np.int64)
-    order = np.lexsort((np.arange(len(s)), s))
-    rank = np.empty(len(s), dtype=np.int64)
-    rank[order] = np.arange(len(s)) - _indptr(s[order], len(sup))[s[order]]
-    by_rank = np.argsort(rank, kind="stable")
-    ptr = _indptr(rank[by_rank], int(rank.max()) + 1 if len(s) else 0)
-    for r in range(len(ptr) - 1):
-        e = by_rank[ptr[r]:ptr[r + 1]]
+    e = np.arange(len(s))
+    degree = np.bincount(s, minlength=len(sup))
+    while True:
         e = e[(sup[s[e]] > 0) & (spare[t[e]] > 0)]
         if not len(e):
-            continue
-        e = e[np.lexsort((s[e], t[e]))]
-        offer = sup[s[e]]
+            return flow
+        best = e[np.lexsort((e, -spare[t[e]], s[e]))]
+        best = best[np.r_[True, s[best][1:] != s[best][:-1]]]  # one edge per left node
+        best = best[np.lexsort((s[best], degree[s[best]], t[best]))]  # fewest choices first
+        offer = sup[s[best]]
         before = np.cumsum(offer) - offer
-        first = _indptr(t[e], len(spare))[t[e]]
+        first = _indptr(t[best], len(spare))[t[best]]
         queued = before - before[first]  # offered to the same right node by earlier left nodes
-        take = np.clip(spare[t[e]] - queued, 0, offer)
-        flow[e] += take
-        sup[s[e]] -= take
-        np.subtract.at(spare, t[e], take)
-    return flow
+        take = np.clip(spare[t[best]] - queued, 0, offer)
+        if not take.any():
+            return flow
+        flow[best] += take
+        sup[s[best]] -= take
+        np.subtract.at(spare, t[best], take)
 
 
 def _augment(sup: NDArray[np.int64], s: NDArray[np.int64], t: NDArray[np.int64],
              spare: NDArray[np.int64], flow: NDArray[np.int64]) -> None:
-    """Augmenting paths until none is left: left nodes with supply -> edge -> right node
-    -> back along an edge carrying flow -> left node -> … -> a right node with room."""
-    n_left, n_right = len(sup), len(spare)
-    by_left = np.argsort(s, kind="stable")
-    left_ptr = _indptr(s[by_left], n_left)
-    by_right = np.argsort(t, kind="stable")
-    right_ptr = _indptr(t[by_right], n_right)
+    """Augmenting paths until none is left: a left node with supply -> edge -> right node
+    -> back along an edge carrying flow -> left node -> … -> a right node with room.
+
+    Each round searches breadth-first from the smaller of the two ends (left nodes with
+    supply, right nodes with room) and augments along the search tree's path from every
+    node of the other end it reached, so one round serves many paths."""
+    net = _Residual(s, t, len(sup), len(spare))
     while True:
-        reach_edge, back_edge, root = _search(sup, s, t, spare, flow, by_left, left_ptr,
-                                              by_right, right_ptr)
-        targets = np.flatnonzero((reach_edge >= 0) & (spare > 0))
-        if not len(targets):
+        from_left = np.count_nonzero(sup) <= np.count_nonzero(spare)
+        roots = sup > 0 if from_left else spare > 0
+        edge_near, edge_far, reached = net.search(roots, flow, from_left)
+        leaves = reached[(spare if from_left else sup)[reached] > 0]
+        if not len(leaves):
             return
-        _push_paths(targets, reach_edge, back_edge, root, sup, s, t, spare, flow)
+        net.push(leaves.tolist(), (edge_near, edge_far), roots, from_left, sup, spare, flow)
 
 
-def _search(sup, s, t, spare, flow, by_left, left_ptr, by_right, right_ptr):
-    """Breadth-first search of the residual graph from every left node with supply.
-    Returns the edge that first reached each right node and each left node (-1: not
-    reached) and whether a left node is a root."""
-    n_left, n_right = len(sup), len(spare)
-    reach_edge = np.full(n_right, -1, dtype=np.int64)
-    back_edge = np.full(n_left, -1, dtype=np.int64)
-    root = sup > 0
-    seen = root.copy()
-    frontier = np.flatnonzero(root)
-    while len(frontier):
-        e = by_left[_ranges(left_ptr[frontier], left_ptr[frontier + 1] - left_ptr[frontier])]
-        e = e[reach_edge[t[e]] < 0]
-        heads, first = np.unique(t[e], return_index=True)
-        reach_edge[heads] = e[first]
-        e = by_right[_ranges(right_ptr[heads], right_ptr[heads + 1] - right_ptr[heads])]
-        e = e[(flow[e] > 0) & ~seen[s[e]]]
-        tails, first = np.unique(s[e], return_index=True)
-        back_edge[tails] = e[first]
-        seen[tails] = True
-        frontier = tails
-    return reach_edge, back_edge, root
+def _claim(e: NDArray[np.int64], node_of: NDArray[np.int64], edge_in: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Each node that edges ``e`` reach keeps the smallest of them (``edge_in``, so the
+    search is deterministic without sorting); returns those nodes, once each."""
+    nodes = node_of[e]
+    np.minimum.at(edge_in, nodes, e)
+    return nodes[edge_in[nodes] == e]
 
 
-def _push_paths(targets, reach_edge, back_edge, root, sup, s, t, spare, flow) -> None:
-    """Augment along the search tree's path to each target, in turn (paths share edges,
-    so each takes what its predecessors left)."""
-    s_l, t_l, reach_l, back_l, root_l = s.tolist(), t.tolist(), reach_edge.tolist(), \
-        back_edge.tolist(), root.tolist()
-    for j in targets.tolist():
-        forward, backward = [], []
-        e = reach_l[j]
-        while True:
-            forward.append(e)
-            i = s_l[e]
-            if root_l[i]:
-                break
-            b = back_l[i]
-            backward.append(b)
-            e = reach_l[t_l[b]]
-        amount = min(int(spare[j]), int(sup[i]), *(int(flow[b]) for b in backward))
-        if amount <= 0:
-            continue
-        flow[forward] += amount
-        flow[backward] -= amount
-        sup[i] -= amount
-        spare[j] -= amount
+class _Residual:
+    """The edges from either end, for the breadth-first searches of :func:`_augment`."""
+
+    def __init__(self, s: NDArray[np.int64], t: NDArray[np.int64], n_left: int, n_right: int) -> None:
+        self.s, self.t = s, t
+        self.by = (np.argsort(s, kind="stable"), np.argsort(t, kind="stable"))
+        self.ptr = (_indptr(s[self.by[0]], n_left), _indptr(t[self.by[1]], n_right))
+        self.ends = (s.tolist(), t.tolist())
+
+    def _edges(self, side: int, nodes: NDArray[np.int64]) -> NDArray[np.int64]:
+        ptr = self.ptr[side]
+        return self.by[side][_ranges(ptr[nodes], ptr[nodes + 1] - ptr[nodes])]
+
+    def search(self, roots: NDArray[np.bool_], flow: NDArray[np.int64], from_left: bool):
+        """Breadth-first from ``roots`` (left nodes if ``from_left``, else right nodes).
+        Returns the edge that first reached each node of the roots' side and of the other
+        side (-1: not reached). A path moves left -> right along any edge and right -> left
+        only back along an edge that carries flow; from the right, the search follows the
+        same moves backwards. Either way, the edge into a node of the other side gains flow
+        along the path and the edge into a node of the roots' side loses it."""
+        near, far = (0, 1) if from_left else (1, 0)
+        none = len(self.s)  # "not reached" while searching: larger than every edge
+        edge_near = np.full(len(self.ptr[near]) - 1, none, dtype=np.int64)
+        edge_far = np.full(len(self.ptr[far]) - 1, none, dtype=np.int64)
+        order: list[NDArray[np.int64]] = []  # far nodes as reached: shortest paths first
+        near_of, far_of = (self.s, self.t) if from_left else (self.t, self.s)
+        seen_near = roots.copy()
+        frontier = np.flatnonzero(roots)
+        while len(frontier):
+            e = self._edges(near, frontier)
+            heads = _claim(e[edge_far[far_of[e]] == none], far_of, edge_far)
+            order.append(heads)
+            e = self._edges(far, heads)
+            e = e[(flow[e] > 0) & ~seen_near[near_of[e]]]  # right -> left undoes flow
+            frontier = _claim(e, near_of, edge_near)
+            seen_near[frontier] = True
+        edge_near[edge_near == none] = -1
+        edge_far[edge_far == none] = -1
+        reached = np.concatenate(order) if order else np.zeros(0, dtype=np.int64)
+        return edge_near, edge_far, reached
+
+    def push(self, leaves: list[int], edge_in, roots, from_left: bool, sup, spare, flow) -> None:
+        """Augment along the tree path of each leaf in turn, nearest first. Paths share
+        edges: each takes what the ones before it left. A node whose edge to its parent
+        ran dry (or whose root has nothing left) is dead, and so is every node whose path
+        meets a dead one, so each tree node is walked through about once per round."""
+        s_l, t_l = self.ends
+        near_of, far_of = (s_l, t_l) if from_left else (t_l, s_l)
+        edge_near, edge_far = edge_in[0].tolist(), edge_in[1].tolist()
+        root_l = roots.tolist()
+        dead: set[int] = set()
+        for leaf in leaves:
+            forward, backward, walked = [], [], []
+            e = edge_far[leaf]
+            while True:
+                forward.append(e)
+                node = near_of[e]
+                if node in dead:
+                    break
+                walked.append(node)
+                if root_l[node]:
+                    break
+                b = edge_near[node]
+                backward.append(b)
+                e = edge_far[far_of[b]]
+            if node in dead:
+                dead.update(walked)
+                continue
+            left, right = (node, leaf) if from_left else (leaf, node)
+            amount = min(int(sup[left]), int(spare[right]), *(int(flow[b]) for b in backward))
+            if amount > 0:
+                flow[forward] += amount
+                flow[backward] -= amount
+                sup[left] -= amount
+                spare[right] -= amount
+            if (sup[left] if from_left else spare[right]) <= 0:
+                dead.add(node)  # the root has nothing left
+            for below, b in zip(walked, backward):
+                if flow[b] <= 0:
+                    dead.add(below)  # its edge to its parent ran dry
