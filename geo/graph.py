@@ -67,7 +67,7 @@ class Graph:
         if len(w) and not np.all(w >= 0):
             raise ValueError("shortest paths need weights >= 0 (and no NaN)")
         if self.merge is not None:
-            w = np.bincount(self.merge, weights=w, minlength=int(self.merge.max()) + 1)
+            w = np.bincount(self.merge, weights=w, minlength=int(self.merge.max()) + 1).astype(np.float64)
         cost = w[self.edge]
         dist = np.array(start, dtype=np.float64)
         dirty = np.isfinite(dist)  # distance fell since its arcs were last relaxed
@@ -176,7 +176,7 @@ def _augment(sup: NDArray[np.int64], s: NDArray[np.int64], t: NDArray[np.int64],
     node of the other end it reached, so one round serves many paths."""
     net = _Residual(s, t, len(sup), len(spare))
     while True:
-        from_left = np.count_nonzero(sup) <= np.count_nonzero(spare)
+        from_left = bool(np.count_nonzero(sup) <= np.count_nonzero(spare))
         roots = sup > 0 if from_left else spare > 0
         edge_near, edge_far, reached = net.search(roots, flow, from_left)
         leaves = reached[(spare if from_left else sup)[reached] > 0]

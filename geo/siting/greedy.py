@@ -13,6 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from reach_planner.geo.siting.problem import Problem
+from reach_planner.geo.sparse import RowSums
 
 Progress = Callable[[int, str], None]
 RESTARTS = 15
@@ -61,13 +62,14 @@ def improve(problem: Problem, picks: list[int], max_passes: int = 2) -> list[int
     count = cover.column_counts(picks) if picks else np.zeros(len(w))
     chosen = np.zeros(cover.shape[0], dtype=bool)
     chosen[picks] = True
+    gains_of = RowSums(cover)  # one pick changes few cells: re-sum only their rows
     for _ in range(max_passes):
         swapped = False
         for k, i in enumerate(picks):
             row = cover.indices[cover.indptr[i]:cover.indptr[i + 1]]
             own = float(w[row][count[row] == 1].sum())
             count[row] -= 1
-            gains = cover @ (w * (count == 0))
+            gains = gains_of(w * (count == 0))
             gains[chosen] = -1.0
             j = int(np.argmax(gains))
             if gains[j] > own + 1e-6:
