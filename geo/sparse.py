@@ -37,8 +37,10 @@ class BoolCSR:
         r, c = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
         if len(r) and (r.min() < 0 or r.max() >= n or c.min() < 0 or c.max() >= m):
             raise ValueError(f"a (row, col) pair lies outside a {n} x {m} matrix")
-        order = _lex_order(r, c, n, m)
-        r, c = r[order], c[order]
+        key = r * m + c
+        if not np.all(key[1:] >= key[:-1]):  # (already in order: nothing to sort)
+            order = _lex_order(r, c, n, m)
+            r, c = r[order], c[order]
         new = np.ones(len(r), dtype=bool)
         new[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
         return cls(_indptr(r[new], n), c[new], (n, m))
@@ -156,7 +158,11 @@ class BoolCSR:
         rarest = ranked[self.indptr[rows]]
         pair_r = np.repeat(rows, degree[rarest])
         pair_k = by_col.indices[_ranges(by_col.indptr[rarest], degree[rarest])]
-        alive = (pair_r != pair_k) & (size[pair_k] >= size[pair_r])
+        first, last = self.indices[self.indptr[rows]], self.indices[self.indptr[rows + 1] - 1]
+        lo, hi = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+        lo[rows], hi[rows] = first, last  # k must span r's first and last column too
+        alive = ((pair_r != pair_k) & (size[pair_k] >= size[pair_r]) & (lo[pair_k] <= lo[pair_r])
+                 & (hi[pair_k] >= hi[pair_r]))
         pair_r, pair_k = pair_r[alive], pair_k[alive]
         by_k = _stable_order(pair_k, n)  # queries by row: each search starts where the last ended
         pair_r, pair_k = pair_r[by_k], pair_k[by_k]
