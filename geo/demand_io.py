@@ -1,7 +1,8 @@
 """Bring your own demand: a population raster or weighted points, aggregated to the hex grid.
 
 Planners often have better data than any model: a WorldPop or GHS-POP GeoTIFF (any
-CRS, nodata honoured; pixel values are people per pixel) or their own orders and
+CRS, nodata honoured; pixel values are people per pixel; read by
+:mod:`reach_planner.geo.geotiff`, without GDAL) or their own orders and
 households as points with a weight column (CSV/XLSX/GeoJSON/GPKG, the same readers and
 column rules as the site import). Every unit of weight goes to the hexagon that holds
 it; weight in a hexagon whose centre is abroad or at sea goes to the nearest cell when
@@ -21,9 +22,12 @@ from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
+from pyproj import Transformer
 
 from reach_planner.geo.columns import normalise
 from reach_planner.geo.demand import Demand
+from reach_planner.geo.geotiff import GeoTiff
+from reach_planner.geo.geotiff_keys import GeoTiffError, Transform
 from reach_planner.geo.grid import HexGrid, build_grid, province_of
 from reach_planner.geo.site_tables import SUFFIXES, SiteFileError, read_table
 from reach_planner.geo.sites_io import ImportIssue, _Checker, _guarded, _numbers, resolve_columns
@@ -129,31 +133,32 @@ class _Accumulator:
 
 # -- rasters --------------------------------------------------------------------------------
 def _read_raster(path: Path, grid: HexGrid) -> DemandImport:
-    import rasterio
-    from rasterio.errors import RasterioIOError
-
     try:
-        src = rasterio.open(path)
-    except RasterioIOError as exc:
-        raise DemandFileError(f"{path}: not a readable GeoTIFF ({str(exc).splitlines()[0][:120]})") from None
+        src = GeoTiff(path)
+    except GeoTiffError as exc:
+        raise DemandFileError(str(exc)) from None
     with src:
-        if src.crs is None:
+        if src.crs is None or src.transform is None:
             raise DemandFileError(f"{path}: the raster has no coordinate reference system")
+        to_lonlat = Transformer.from_crs(src.crs, "EPSG:4326", always_xy=True)
         acc = _Accumulator(grid)
-        n_sub = _subdivisions(src, grid.spacing_km)
+        n_sub = _subdivisions(src.width, src.height, src.transform, to_lonlat, grid.spacing_km)
         total, valid = 0.0, 0
         for row0 in range(0, src.height, BLOCK_ROWS):
-            win = rasterio.windows.Window(0, row0, src.width, min(BLOCK_ROWS, src.height - row0))
-            band = src.read(1, window=win, masked=True).astype(np.float64)
-            values = band.filled(np.nan)
-            ok = np.isfinite(values) & (values > 0)
-            valid += int((np.isfinite(values) & ~np.ma.getmaskarray(band)).sum())
-            rows, cols = np.nonzero(ok)
+            try:
+                raw = src.read(row0, BLOCK_ROWS)
+            except GeoTiffError as exc:
+                raise DemandFileError(str(exc)) from None
+            values = raw.astype(np.float64)
+            values[src.nodata_mask(raw)] = np.nan
+            finite = np.isfinite(values)
+            valid += int(finite.sum())
+            rows, cols = np.nonzero(finite & (values > 0))
             if len(rows) == 0:
                 continue
             w = values[rows, cols]
             total += float(w.sum())
-            lon, lat, ww = _pixel_points(src, rows + row0, cols, w, n_sub)
+            lon, lat, ww = _pixel_points(src.transform, to_lonlat, rows + row0, cols, w, n_sub)
             acc.add(lon, lat, ww)
     demand = acc.demand(path, "raster")
     inside = float(demand.rural.sum())
@@ -161,13 +166,11 @@ def _read_raster(path: Path, grid: HexGrid) -> DemandImport:
                         outside=acc.outside, rows_read=valid)
 
 
-def _subdivisions(src, cell_km: float) -> int:
+def _subdivisions(width: int, height: int, t: Transform, to_lonlat: Transformer, cell_km: float) -> int:
     """Sub-pixels per side so that each is at most a third of a cell wide."""
-    from rasterio.warp import transform
-
-    cx, cy = src.width / 2.0, src.height / 2.0
-    xs, ys = _apply(src.transform, np.array([cx, cx + 1, cx]), np.array([cy, cy, cy + 1]))
-    lon, lat = transform(src.crs, "EPSG:4326", list(xs), list(ys))
+    cx, cy = width / 2.0, height / 2.0
+    xs, ys = _apply(t, np.array([cx, cx + 1, cx]), np.array([cy, cy, cy + 1]))
+    lon, lat = to_lonlat.transform(xs, ys)
     km_x = math.hypot((lon[1] - lon[0]) * 111.2 * math.cos(math.radians(lat[0])), (lat[1] - lat[0]) * 111.2)
     km_y = math.hypot((lon[2] - lon[0]) * 111.2 * math.cos(math.radians(lat[0])), (lat[2] - lat[0]) * 111.2)
     size = max(km_x, km_y)
@@ -176,22 +179,22 @@ def _subdivisions(src, cell_km: float) -> int:
     return int(min(MAX_SUBDIVIDE, max(1, math.ceil(size / (cell_km / 3.0)))))
 
 
-def _apply(t, col: NDArray[np.float64], row: NDArray[np.float64]
+def _apply(t: Transform, col: NDArray[np.float64], row: NDArray[np.float64]
            ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The raster's affine transform: (column, row) -> CRS coordinates."""
-    return t.a * col + t.b * row + t.c, t.d * col + t.e * row + t.f
+    """The raster's affine transform (a, b, c, d, e, f): (column, row) -> CRS coordinates."""
+    a, b, c, d, e, f = t
+    return a * col + b * row + c, d * col + e * row + f
 
 
-def _pixel_points(src, rows: NDArray[np.int64], cols: NDArray[np.int64], w: NDArray[np.float64],
-                  n: int) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+def _pixel_points(t: Transform, to_lonlat: Transformer, rows: NDArray[np.int64], cols: NDArray[np.int64],
+                  w: NDArray[np.float64], n: int
+                  ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """lon/lat of pixel centres (or n x n sub-pixel centres) and their share of the weight."""
-    from rasterio.warp import transform
-
     offs = (np.arange(n) + 0.5) / n
     fr = (rows[:, None, None] + offs[None, :, None]) * np.ones((1, 1, n))
     fc = (cols[:, None, None] + offs[None, None, :]) * np.ones((1, n, 1))
-    xs, ys = _apply(src.transform, fc.ravel(), fr.ravel())
-    lon, lat = transform(src.crs, "EPSG:4326", np.asarray(xs), np.asarray(ys))
+    xs, ys = _apply(t, fc.ravel(), fr.ravel())
+    lon, lat = to_lonlat.transform(xs, ys)
     lon, lat = np.asarray(lon, float), np.asarray(lat, float)
     return lon, lat, np.repeat(w / (n * n), n * n)
 

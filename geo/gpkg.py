@@ -1,9 +1,8 @@
 """GeoPackage files without GDAL: an SQLite database laid out as OGC 12-128 says.
 
-The desktop bundle carries one GDAL (rasterio's, for the GeoTIFF demand import); this
-module writes and reads the GeoPackages the app exchanges with QGIS and ArcGIS with
-the standard library's ``sqlite3``, shapely's WKB and pyproj, so pyogrio's 76 MB GDAL
-stays out of it.
+The desktop bundle carries no GDAL; this module writes and reads the GeoPackages the app
+exchanges with QGIS and ArcGIS with the standard library's ``sqlite3``, shapely's WKB and
+pyproj, so pyogrio's 76 MB GDAL stays out of it.
 
 Written files hold the three required tables (``gpkg_spatial_ref_sys``, ``gpkg_contents``,
 ``gpkg_geometry_columns``) and one feature table per layer (``fid`` primary key, ``geom``

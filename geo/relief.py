@@ -2,8 +2,9 @@
 
 ``resources/data/etopo5_china.nc`` (netCDF-3, int16 metres, 73-135.5E x 17.5-54N,
 1/12 degree) is made by ``resources/tools/build_resources.py`` from Debian's
-``ferret-datasets``. The demand model (habitability) and terrain-aware reach (slopes)
-read it through :func:`load_relief`; the map draws shaded relief from it.
+``ferret-datasets``; :mod:`reach_planner.geo.netcdf3` reads it (no SciPy). The demand model
+(habitability) and terrain-aware reach (slopes) read it through :func:`load_relief`; the map
+draws shaded relief from it.
 """
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.io import netcdf_file
 
 from reach_planner.geo.data import DATA_DIR
+from reach_planner.geo.netcdf3 import read_netcdf3
 
 RELIEF_FILE = DATA_DIR / "etopo5_china.nc"
 EARTH_KM_PER_DEG = 111.195  # great-circle km per degree of latitude (R = 6371.0 km)
@@ -80,9 +81,9 @@ def _run3(p: NDArray[np.float64], op: np.ufunc, axis: int) -> NDArray[np.float64
 @functools.cache
 def load_relief() -> Relief:
     """Read the bundled crop once per process (about 10 ms)."""
-    with netcdf_file(RELIEF_FILE, "r", mmap=False) as f:
-        elev = np.array(f.variables["elevation"].data, dtype=np.int16)
-        lon = np.array(f.variables["lon"].data, dtype=np.float64)
-        lat = np.array(f.variables["lat"].data, dtype=np.float64)
+    f = read_netcdf3(RELIEF_FILE)
+    elev = np.array(f.variables["elevation"].data, dtype=np.int16)
+    lon = np.array(f.variables["lon"].data, dtype=np.float64)
+    lat = np.array(f.variables["lat"].data, dtype=np.float64)
     elev.flags.writeable = False
     return Relief(elevation=elev, lon=lon, lat=lat, step=float(lon[1] - lon[0]))

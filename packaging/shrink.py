@@ -13,14 +13,13 @@ Run by build.sh after PyInstaller; tested in tests/test_selftest.py.
   when they pass.
 - Copies: numpy and scipy ship the same libgfortran and libquadmath; a copy becomes a
   relative symlink to the first.
-- Shared libraries: pyproj and rasterio each vendor PROJ (9.5 and 9.7, the same soname), and
-  shapely and rasterio each vendor GEOS 3.14: the older copy becomes a link to the newer one
+- Shared libraries: when two wheels vendor PROJ or GEOS of the same soname (rasterio did, next
+  to pyproj and shapely, while it was bundled), the older copy becomes a link to the newer one
   when the newer defines every symbol the older one's users take from it (the loader maps a
-  file once, whatever name it is reached by). rasterio's PROJ is built with its symbols
-  renamed (``internal_proj_*``), so the check keeps both PROJ copies today; the GEOS copies
-  are shared.
-- proj.db: pyproj and rasterio each ship PROJ's database (10 MB each). PROJ reads a database
-  whose layout is the same or newer than its own, so the newest serves both.
+  file once, whatever name it is reached by). A library only one wheel carries is left alone:
+  with rasterio out of the bundle this step finds nothing to share.
+- proj.db: when several wheels ship PROJ's database (10 MB each), PROJ reads a database whose
+  layout is the same or newer than its own, so the newest serves them all (one copy: as is).
 - ICU data: Qt's libicudata (32 MB) is rebuilt with the items trim.keep_icu_item keeps
   (English, Chinese, root, converters: 13 MB) with ICU's own tools: the blob is cut out of
   the library, filtered by icupkg, turned back into assembly by genccode, linked by gcc.
@@ -177,6 +176,8 @@ def share_libraries(root: Path, names: tuple[str, ...] = SHARED_LIBRARIES) -> in
     needs = _needed_by(root) if any(len(g) > 1 for g in groups.values()) else {}
     saved = 0
     for copies in groups.values():
+        if len(copies) < 2:  # one wheel ships it (all of them since rasterio left the bundle)
+            continue
         newest = max(copies, key=lambda p: tuple(int(v) for v in _VENDORED.match(p.name)["version"].split(".")))
         offered = dynamic_symbols(newest)[0]
         for old in copies:

@@ -41,14 +41,14 @@ EXCLUDED_MODULES = [
 SOLVER_STACK = ["spopt", "pulp", "libpysal", "pointpats", "mapclassify", "spaghetti", "sklearn",
                 "networkx", "joblib", "threadpoolctl", "narwhals", "bs4", "tqdm"]
 # SciPy parts that only that stack (and optional paths of pandas) import; the app uses
-# scipy.spatial, scipy.sparse (csgraph) and scipy.io. Each is left out with the stack unless
-# an app module names it.
+# scipy.spatial and scipy.sparse (csgraph); scipy.io no more (geo/netcdf3.py reads the relief).
+# Each is left out with the stack unless an app module names it.
 SCIPY_PARTS = ["optimize", "stats", "interpolate", "integrate", "ndimage", "fft", "signal", "odr",
-               "cluster", "differentiate"]
+               "cluster", "differentiate", "io"]
 _SOLVER_IMPORT = re.compile(r"^\s*(import|from)\s+(spopt|pulp)\b", re.M)
 # pyogrio (GDAL 3.12 with every driver linked in: 76 MB, plus its GDAL and PROJ data) serves
 # geopandas' read_file/to_file/list_layers alone. The app reads and writes GeoJSON and
-# GeoPackage itself (geo/geojson_file.py, geo/gpkg.py); rasterio's smaller GDAL reads GeoTIFFs.
+# GeoPackage itself (geo/geojson_file.py, geo/gpkg.py), and GeoTIFFs (geo/geotiff.py).
 _PYOGRIO_USE = re.compile(r"^\s*(import|from)\s+pyogrio\b|\.(read_file|to_file|list_layers)\(", re.M)
 
 
@@ -62,14 +62,30 @@ def solver_stack_unused(sources: Iterable[str]) -> bool:
     return not any(_SOLVER_IMPORT.search(text) for text in sources)
 
 
+# Test-only oracles once no app module imports them: SciPy (its own OpenBLAS alone is 25 MB;
+# geo/nearest.py, geo/graph.py and geo/sparse.py do its work) and rasterio (GDAL, 64 MB with
+# its libraries and PROJ data; geo/geotiff.py reads GeoTIFFs). Libraries import them only
+# optionally (pandas, geopandas), and PyInstaller would follow those imports.
+ORACLES = ("scipy", "rasterio")
+
+
+def imported(sources: Iterable[str], package: str) -> bool:
+    """True when one of the module texts imports ``package`` (at any indentation)."""
+    pattern = re.compile(rf"^\s*(import|from)\s+{re.escape(package)}\b", re.M)
+    return any(pattern.search(text) for text in sources)
+
+
 def unused_by_app(sources: Iterable[str]) -> list[str]:
-    """Modules to leave out for this app: the solver stack and the SciPy parts no module names
-    (nothing while spopt or pulp is still imported)."""
+    """Modules to leave out for this app: the solver stack, the oracles no module imports, and
+    the SciPy parts no module names (nothing while spopt or pulp is still imported)."""
     texts = list(sources)
     if not solver_stack_unused(texts):
         return []
+    oracles = [name for name in ORACLES if not imported(texts, name)]
+    if "scipy" in oracles:
+        return SOLVER_STACK + oracles
     named = "\n".join(texts)
-    return SOLVER_STACK + [f"scipy.{part}" for part in SCIPY_PARTS
+    return SOLVER_STACK + oracles + [f"scipy.{part}" for part in SCIPY_PARTS
                            if not re.search(rf"scipy\.{part}\b|from scipy import [^\n]*\b{part}\b", named)]
 
 

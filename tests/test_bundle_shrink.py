@@ -159,6 +159,20 @@ def test_an_older_vendored_copy_links_to_the_newer_one_only_when_it_has_every_sy
     assert shrink.share_libraries(tmp_path, ("libbaz",)) == 0 and not older.is_symlink()
 
 
+def test_libraries_and_proj_db_that_only_one_wheel_ships_are_left_alone(tmp_path, monkeypatch):
+    """The bundle since rasterio left it: shapely's GEOS and pyproj's PROJ and proj.db are the
+    only copies, so both steps change nothing (and need not even read the symbols)."""
+    libs = []
+    for wheel, pattern in (("shapely.libs", "libgeos*.so.*"), ("pyproj.libs", "libproj-*.so.*")):
+        (tmp_path / wheel).mkdir()
+        libs += [Path(shutil.copy2(p, tmp_path / wheel)) for p in sorted((SITE / wheel).glob(pattern))]
+    assert len(libs) == 3 and {shrink._VENDORED.match(p.name)["base"] for p in libs} == set(shrink.SHARED_LIBRARIES)
+    db = _proj_db(tmp_path / "pyproj/proj_dir/share/proj/proj.db", 4)
+    monkeypatch.setattr(shrink, "dynamic_symbols", lambda path: pytest.fail(f"read {path}"))
+    assert shrink.share_libraries(tmp_path) == 0 and shrink.share_proj_db(tmp_path) == 0
+    assert not any(p.is_symlink() for p in [*libs, db])
+
+
 CHROMIUM_ICU_PROBE = """
 import sys
 from PySide6.QtCore import QTimer, QUrl

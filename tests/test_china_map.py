@@ -184,3 +184,33 @@ def test_legend_stays_off_china_and_folds_in_a_small_window(qapp, result, tmp_pa
             assert run_js(view, "rp.layers.outlet.getLayers()[0].getRadius()") < 1.0  # stipple
         finally:
             dispose(view)
+
+
+def test_a_fit_in_a_small_window_zooms_in_and_stays_clear_of_the_layer_list(qapp, result, tmp_path):
+    """Fitting picks keeps room for the layer list, but a folded legend takes none and the two
+    never take more than a third of the width (a 600 px window used to lose almost half)."""
+    import json
+
+    from reach_planner.ui.export import dispose
+    from reach_planner.ui.mapview import MapView
+
+    page = write_map(result, tmp_path / "map.html")
+    south, west, north, east = 30.0, 102.0, 32.0, 106.0  # Sichuan basin, 4 x 2 degrees
+    corner = "JSON.stringify((function(p){{return [p.x, p.y];}})(rp.map.latLngToContainerPoint([{}, {}])))"
+    for size in ((600, 500), (1400, 900)):
+        view = MapView()
+        view.resize(*size)
+        view.show()
+        try:
+            view.load_page(page)
+            assert wait_until(lambda v=view: v.is_drawn, 60)
+            view.fit_bounds(south, west, north, east)
+            assert wait_until(lambda v=view: json.loads(run_js(v, corner.format(south, west)))[0] > 0, 10)
+            sw = json.loads(run_js(view, corner.format(south, west)))
+            ne = json.loads(run_js(view, corner.format(north, east)))
+            width = size[0]
+            layers_left = run_js(view, "document.querySelector('.leaflet-control-layers').getBoundingClientRect().left")
+            assert 0 < sw[0] < ne[0] <= layers_left + 1  # all of it left of the layer list
+            assert ne[0] - sw[0] >= 0.55 * width  # ... and big
+        finally:
+            dispose(view)

@@ -219,3 +219,12 @@ def test_scipy_parts_left_out_with_the_stack_unless_the_app_names_them():
     assert {"spopt", "sklearn", "scipy.optimize", "scipy.stats"} <= set(left_out)
     assert not {"scipy.ndimage", "scipy.io", "scipy.spatial", "scipy.sparse"} & set(left_out)
     assert "scipy.interpolate" not in trim.unused_by_app(["from scipy.interpolate import griddata\n"])
+
+
+def test_scipy_and_rasterio_left_out_when_no_app_module_imports_them():
+    both = trim.unused_by_app(["import numpy\n", "# scipy was the oracle\n", "x = 'import rasterio'\n"])
+    assert {"scipy", "rasterio", "spopt"} <= set(both)
+    assert not any(m.startswith("scipy.") for m in both)  # the whole package goes
+    kept = trim.unused_by_app(["def f():\n    from scipy.sparse import csgraph\n", "import rasterio.warp\n"])
+    assert "scipy" not in kept and "rasterio" not in kept and "scipy.optimize" in kept
+    assert trim.imported(["    import scipy\n"], "scipy") and not trim.imported(["import scipyx\n"], "scipy")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -145,3 +146,28 @@ def test_the_child_s_map_texts_are_the_window_s(qapp, tmp_path, lang):
             assert window_opts.t(text) == child_opts.t(text), text
     finally:
         set_language("en", remember=False)
+
+
+def test_closing_early_kills_the_child_and_the_cancelled_job_ends():
+    """The window closed before the first result arrived: the exit must not wait for the
+    child's whole run (it used to), nor compute the fallback."""
+    from reach_planner.geo.scenario import Cancelled
+    from reach_planner.ui.prefetch import Prefetch
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a child still computing
+        time.sleep(120)
+        os._exit(0)
+    os.close(write)
+    p = Prefetch(pid, read, SMALL_SCENARIO, None)
+    p.stop()
+
+    def cancelled(*_a):  # the runner's progress callback of a cancelled task
+        raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        p.job(fallback=lambda progress: progress(0, "start") or "computed")(cancelled)
+    assert os.WIFSIGNALED(p.status) and os.WTERMSIG(p.status) == signal.SIGKILL
+    assert not p.used
+    p.stop()  # reaped: stopping again is harmless

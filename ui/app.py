@@ -62,5 +62,7 @@ def run_app(params: ScenarioParams | None = None, quit_when_drawn: bool = False,
 
         window.map.drawn.connect(report)
     code = app.exec()
+    if prefetch is not None:
+        prefetch.stop()  # closed within the first second: the exit does not wait for it
     window.map.deleteLater()
     return code

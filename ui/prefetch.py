@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -35,6 +36,11 @@ class Prefetch:
         self.pid, self._fd = pid, fd
         self.params, self.overlay = params, overlay
         self.used = False  # the child's value was received and used
+        self.status: int | None = None  # the child's wait status, once reaped
+        try:  # a handle that cannot outlive the child (its pid could be reused once reaped)
+            self._pidfd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            self._pidfd = -1
 
     @classmethod
     def start(cls, params: Any, overlay: Any = None, lang: str = "en") -> Prefetch | None:
@@ -61,6 +67,10 @@ class Prefetch:
         with os.fdopen(fd, "rb") as pipe:
             data = pipe.read()
         _, status = os.waitpid(self.pid, 0)
+        self.status = status
+        if self._pidfd >= 0:
+            os.close(self._pidfd)
+            self._pidfd = -1
         if status != 0 or not data:
             return None
         try:
@@ -77,6 +87,17 @@ class Prefetch:
             return value if value is not None else fallback(progress)
 
         return job
+
+    def stop(self) -> None:
+        """Kill the child if it is still computing: the window closed before its result
+        was wanted, and the exit would otherwise wait for it. The runner's job then sees
+        the pipe close and its task's cancellation, and ends at once."""
+        fd = self._pidfd
+        if fd >= 0:
+            try:
+                signal.pidfd_send_signal(fd, signal.SIGKILL)
+            except OSError:
+                pass  # already gone
 
     def discard(self) -> None:
         """Stop a child whose result is no longer wanted, and reap it."""

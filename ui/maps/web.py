@@ -329,9 +329,12 @@ rp.setView = function(lat, lon, zoom) { rp.map.setView([lat, lon], zoom, {animat
 rp.padding = function() {
   // keep fitted features clear of the legend (bottom left) and the layer list (top right)
   var leg = document.querySelector('.rp-legend'), ctl = document.querySelector('.leaflet-control-layers');
+  // (a folded legend is a one-line title: no room kept for it). The two together never take
+  // more than a third of the width, so a small window still zooms in on what it fits.
   var x = rp.map.getSize().x;
-  var lw = Math.min(leg ? leg.offsetWidth + 24 : 20, x * 0.3), cw = Math.min(ctl ? ctl.offsetWidth + 24 : 20, x * 0.3);
-  return {paddingTopLeft: [lw, 20], paddingBottomRight: [cw, 20]};
+  var lw = leg && !leg.classList.contains('rp-collapsed') ? leg.offsetWidth + 24 : 16;
+  var cw = ctl ? ctl.offsetWidth + 24 : 16, k = Math.min(1, x / 3 / (lw + cw));
+  return {paddingTopLeft: [lw * k, 20], paddingBottomRight: [cw * k, 20]};
 };
 rp.fitBounds = function(s, w, n, e) { rp.map.fitBounds([[s, w], [n, e]], Object.assign({animate: false}, rp.padding())); };
 rp.afterFrames = function(n, fn) {
