@@ -48,11 +48,13 @@ class Graph:
             raise ValueError("src and dst must have the same length")
         if len(s) and (min(s.min(), t.min()) < 0 or max(s.max(), t.max()) >= n):
             raise ValueError(f"an edge names a node outside 0..{n - 1}")
-        uniq, inv = np.unique(s * n + t, return_inverse=True)
-        merge = None if len(uniq) == len(s) else inv.ravel().astype(np.int64)
-        if merge is None:
-            edge = np.arange(len(s), dtype=np.int64)
-        else:
+        key = s * n + t
+        ordered = key[np.argsort(key, kind="stable")]  # (fast on runs, as offsets give them)
+        merge = None
+        edge = np.arange(len(s), dtype=np.int64)
+        if np.any(ordered[1:] == ordered[:-1]):
+            uniq, inv = np.unique(key, return_inverse=True)
+            merge = inv.ravel().astype(np.int64)
             s, t, edge = uniq // n, uniq % n, np.arange(len(uniq), dtype=np.int64)
         if not directed:
             s, t, edge = np.concatenate([s, t]), np.concatenate([t, s]), np.concatenate([edge, edge])
