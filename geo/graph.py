@@ -12,10 +12,11 @@ bundle small, issue 13). The searches are vectorised over edges, never a Python 
 * :func:`components` hooks the larger of two roots under the smaller along every edge
   and halves paths until nothing changes; a component's root is then its smallest node,
   and components are numbered in that order (scipy's numbering).
-* :func:`bipartite_max_flow` fills outlets greedily, then augments along the paths of
-  breadth-first search trees of the residual graph (the searches vectorised, the paths
-  walked in Python) until no path is left: a maximum flow, by the max-flow min-cut
-  theorem. It is several times slower than scipy's compiled Dinic on hard instances.
+* :func:`bipartite_max_flow` fills outlets greedily, then runs push-relabel in waves:
+  exact distance labels from one breadth-first search, then one sweep over all nodes of
+  a level at a time, from the farthest level down; until no excess can reach room. A
+  maximum flow, by the max-flow min-cut theorem; slower than scipy's compiled Dinic on
+  hard instances (a few times, see bench/bench_graph.py).
 """
 from __future__ import annotations
 
@@ -134,20 +135,23 @@ def bipartite_max_flow(supply: ArrayLike, src: ArrayLike, dst: ArrayLike, capaci
     many (it need not be the one another algorithm, e.g. scipy's Dinic, returns)."""
     sup = np.asarray(supply, dtype=np.int64).copy()
     s, t = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
-    spare = np.asarray(capacity, dtype=np.int64).copy()
-    if (sup < 0).any() or (spare < 0).any():
+    cap = np.asarray(capacity, dtype=np.int64)
+    if (sup < 0).any() or (cap < 0).any():
         raise ValueError("supplies and capacities must be >= 0")
-    flow = _greedy_fill(sup, s, t, spare)
+    if len(s) != len(t):
+        raise ValueError("src and dst must have the same length")
+    flow = _greedy_fill(sup, s, t, cap.copy())
     if len(s):
-        _augment(sup, s, t, spare, flow)
+        _Bipartite(s, t, len(sup), len(cap)).push_relabel(sup, cap, flow)
     return flow
 
 
 def _greedy_fill(sup: NDArray[np.int64], s: NDArray[np.int64], t: NDArray[np.int64],
                  spare: NDArray[np.int64]) -> NDArray[np.int64]:
     """A first flow: each round, every left node with supply left offers all of it to the
-    right node in reach with the most room; right nodes take offers in order of left node
-    until full. Rounds go on while anything is taken. Updates sup and spare."""
+    right node in reach with the most room; right nodes take offers from the left nodes
+    with the fewest edges first, until full. Rounds go on while anything is taken.
+    Updates sup and spare."""
     flow = np.zeros(len(s), dtype=np.int64)
     e = np.arange(len(s))
     degree = np.bincount(s, minlength=len(sup))
@@ -157,12 +161,8 @@ def _greedy_fill(sup: NDArray[np.int64], s: NDArray[np.int64], t: NDArray[np.int
             return flow
         best = e[np.lexsort((e, -spare[t[e]], s[e]))]
         best = best[np.r_[True, s[best][1:] != s[best][:-1]]]  # one edge per left node
-        best = best[np.lexsort((s[best], degree[s[best]], t[best]))]  # fewest choices first
-        offer = sup[s[best]]
-        before = np.cumsum(offer) - offer
-        first = _indptr(t[best], len(spare))[t[best]]
-        queued = before - before[first]  # offered to the same right node by earlier left nodes
-        take = np.clip(spare[t[best]] - queued, 0, offer)
+        best = best[np.lexsort((s[best], degree[s[best]], t[best]))]
+        take = _in_turn(t[best], sup[s[best]], spare)
         if not take.any():
             return flow
         flow[best] += take
@@ -170,110 +170,91 @@ def _greedy_fill(sup: NDArray[np.int64], s: NDArray[np.int64], t: NDArray[np.int
         np.subtract.at(spare, t[best], take)
 
 
-def _augment(sup: NDArray[np.int64], s: NDArray[np.int64], t: NDArray[np.int64],
-             spare: NDArray[np.int64], flow: NDArray[np.int64]) -> None:
-    """Augmenting paths until none is left: a left node with supply -> edge -> right node
-    -> back along an edge carrying flow -> left node -> … -> a right node with room.
-
-    Each round searches breadth-first from the smaller of the two ends (left nodes with
-    supply, right nodes with room) and augments along the search tree's path from every
-    node of the other end it reached, so one round serves many paths."""
-    net = _Residual(s, t, len(sup), len(spare))
-    while True:
-        from_left = bool(np.count_nonzero(sup) <= np.count_nonzero(spare))
-        roots = sup > 0 if from_left else spare > 0
-        edge_near, edge_far, reached = net.search(roots, flow, from_left)
-        leaves = reached[(spare if from_left else sup)[reached] > 0]
-        if not len(leaves):
-            return
-        net.push(leaves.tolist(), (edge_near, edge_far), roots, from_left, sup, spare, flow)
+def _in_turn(group: NDArray[np.int64], amount: NDArray[np.int64], room: NDArray[np.int64]
+             ) -> NDArray[np.int64]:
+    """What each item takes when the items of a group (sorted by group) take ``amount``
+    in turn from the group's ``room`` until it runs out."""
+    before = np.cumsum(amount) - amount
+    first = _indptr(group, len(room))[group]
+    return np.clip(room[group] - (before - before[first]), 0, amount)
 
 
-def _claim(e: NDArray[np.int64], node_of: NDArray[np.int64], edge_in: NDArray[np.int64]) -> NDArray[np.int64]:
-    """Each node that edges ``e`` reach keeps the smallest of them (``edge_in``, so the
-    search is deterministic without sorting); returns those nodes, once each."""
-    nodes = node_of[e]
-    np.minimum.at(edge_in, nodes, e)
-    return nodes[edge_in[nodes] == e]
-
-
-class _Residual:
-    """The edges from either end, for the breadth-first searches of :func:`_augment`."""
+class _Bipartite:
+    """The edges from either side, and synchronous push-relabel waves over them."""
 
     def __init__(self, s: NDArray[np.int64], t: NDArray[np.int64], n_left: int, n_right: int) -> None:
         self.s, self.t = s, t
-        self.by = (np.argsort(s, kind="stable"), np.argsort(t, kind="stable"))
-        self.ptr = (_indptr(s[self.by[0]], n_left), _indptr(t[self.by[1]], n_right))
-        self.ends = (s.tolist(), t.tolist())
+        self.by_left, self.by_right = np.argsort(s, kind="stable"), np.argsort(t, kind="stable")
+        self.left_ptr, self.right_ptr = _indptr(s[self.by_left], n_left), _indptr(t[self.by_right], n_right)
 
-    def _edges(self, side: int, nodes: NDArray[np.int64]) -> NDArray[np.int64]:
-        ptr = self.ptr[side]
-        return self.by[side][_ranges(ptr[nodes], ptr[nodes + 1] - ptr[nodes])]
+    def of_left(self, nodes: NDArray[np.int64]) -> NDArray[np.int64]:
+        return self.by_left[_ranges(self.left_ptr[nodes], self.left_ptr[nodes + 1] - self.left_ptr[nodes])]
 
-    def search(self, roots: NDArray[np.bool_], flow: NDArray[np.int64], from_left: bool):
-        """Breadth-first from ``roots`` (left nodes if ``from_left``, else right nodes).
-        Returns the edge that first reached each node of the roots' side and of the other
-        side (-1: not reached). A path moves left -> right along any edge and right -> left
-        only back along an edge that carries flow; from the right, the search follows the
-        same moves backwards. Either way, the edge into a node of the other side gains flow
-        along the path and the edge into a node of the roots' side loses it."""
-        near, far = (0, 1) if from_left else (1, 0)
-        none = len(self.s)  # "not reached" while searching: larger than every edge
-        edge_near = np.full(len(self.ptr[near]) - 1, none, dtype=np.int64)
-        edge_far = np.full(len(self.ptr[far]) - 1, none, dtype=np.int64)
-        order: list[NDArray[np.int64]] = []  # far nodes as reached: shortest paths first
-        near_of, far_of = (self.s, self.t) if from_left else (self.t, self.s)
-        seen_near = roots.copy()
-        frontier = np.flatnonzero(roots)
-        while len(frontier):
-            e = self._edges(near, frontier)
-            heads = _claim(e[edge_far[far_of[e]] == none], far_of, edge_far)
-            order.append(heads)
-            e = self._edges(far, heads)
-            e = e[(flow[e] > 0) & ~seen_near[near_of[e]]]  # right -> left undoes flow
-            frontier = _claim(e, near_of, edge_near)
-            seen_near[frontier] = True
-        edge_near[edge_near == none] = -1
-        edge_far[edge_far == none] = -1
-        reached = np.concatenate(order) if order else np.zeros(0, dtype=np.int64)
-        return edge_near, edge_far, reached
+    def of_right(self, nodes: NDArray[np.int64]) -> NDArray[np.int64]:
+        return self.by_right[_ranges(self.right_ptr[nodes], self.right_ptr[nodes + 1] - self.right_ptr[nodes])]
 
-    def push(self, leaves: list[int], edge_in, roots, from_left: bool, sup, spare, flow) -> None:
-        """Augment along the tree path of each leaf in turn, nearest first. Paths share
-        edges: each takes what the ones before it left. A node whose edge to its parent
-        ran dry (or whose root has nothing left) is dead, and so is every node whose path
-        meets a dead one, so each tree node is walked through about once per round."""
-        s_l, t_l = self.ends
-        near_of, far_of = (s_l, t_l) if from_left else (t_l, s_l)
-        edge_near, edge_far = edge_in[0].tolist(), edge_in[1].tolist()
-        root_l = roots.tolist()
-        dead: set[int] = set()
-        for leaf in leaves:
-            forward, backward, walked = [], [], []
-            e = edge_far[leaf]
-            while True:
-                forward.append(e)
-                node = near_of[e]
-                if node in dead:
-                    break
-                walked.append(node)
-                if root_l[node]:
-                    break
-                b = edge_near[node]
-                backward.append(b)
-                e = edge_far[far_of[b]]
-            if node in dead:
-                dead.update(walked)
-                continue
-            left, right = (node, leaf) if from_left else (leaf, node)
-            amount = min(int(sup[left]), int(spare[right]), *(int(flow[b]) for b in backward))
-            if amount > 0:
-                flow[forward] += amount
-                flow[backward] -= amount
-                sup[left] -= amount
-                spare[right] -= amount
-            if (sup[left] if from_left else spare[right]) <= 0:
-                dead.add(node)  # the root has nothing left
-            for below, b in zip(walked, backward):
-                if flow[b] <= 0:
-                    dead.add(below)  # its edge to its parent ran dry
+    def push_relabel(self, sup: NDArray[np.int64], cap: NDArray[np.int64], flow: NDArray[np.int64]) -> None:
+        """Left nodes hold their unsent supply as excess; right nodes may take more than
+        their capacity for a while. Each wave labels every node with its exact distance to a
+        right node with room (breadth-first, backwards through the residual graph), then
+        sweeps from the farthest level down: a left node pushes all it holds along one edge
+        to a right node one level nearer, a right node over capacity hands the surplus back
+        to left nodes one level nearer by undoing their flow. Waves go on while some excess
+        can still reach room; the surplus left at right nodes then goes back to left nodes.
+        No left node with supply can then reach room: the flow is maximal (min cut)."""
+        inflow = np.bincount(self.t, weights=flow, minlength=len(cap)).astype(np.int64)
+        while True:
+            lab_l, lab_r, lefts, rights = self._levels(flow, inflow, cap)
+            if not (((sup > 0) & (lab_l >= 0)).any() or ((inflow > cap) & (lab_r >= 0)).any()):
+                break
+            for k in range(len(lefts) - 1, -1, -1):  # lefts[k] at 2k + 1, rights[k] at 2k
+                if k + 1 < len(rights):
+                    over = rights[k + 1][inflow[rights[k + 1]] > cap[rights[k + 1]]]
+                    e = self.of_right(over)
+                    self._hand_back(e[(flow[e] > 0) & (lab_l[self.s[e]] == 2 * k + 1)], sup, cap, flow, inflow)
+                holding = lefts[k][sup[lefts[k]] > 0]
+                e = self.of_left(holding)
+                e = e[lab_r[self.t[e]] == 2 * k]
+                e = e[np.r_[True, self.s[e][1:] != self.s[e][:-1]]] if len(e) else e  # one edge each
+                flow[e] += sup[self.s[e]]
+                np.add.at(inflow, self.t[e], sup[self.s[e]])
+                sup[self.s[e]] = 0
+        e = self.of_right(np.flatnonzero(inflow > cap))
+        self._hand_back(e[flow[e] > 0], sup, cap, flow, inflow)
+
+    def _hand_back(self, e: NDArray[np.int64], sup: NDArray[np.int64], cap: NDArray[np.int64],
+                   flow: NDArray[np.int64], inflow: NDArray[np.int64]) -> None:
+        """Right nodes over capacity undo flow on edges ``e`` (grouped by right node), in turn."""
+        give = _in_turn(self.t[e], flow[e], np.maximum(inflow - cap, 0))
+        flow[e] -= give
+        np.subtract.at(inflow, self.t[e], give)
+        np.add.at(sup, self.s[e], give)
+
+    def _levels(self, flow: NDArray[np.int64], inflow: NDArray[np.int64], cap: NDArray[np.int64]
+                ) -> tuple[NDArray[np.int64], NDArray[np.int64], list[NDArray[np.int64]], list[NDArray[np.int64]]]:
+        """Distance of each node to a right node with room (-1: none), and the nodes by level."""
+        lab_l, lab_r = np.full(len(self.left_ptr) - 1, -1), np.full(len(cap), -1)
+        front = np.flatnonzero(inflow < cap)
+        lab_r[front] = 0
+        lefts: list[NDArray[np.int64]] = []
+        rights = [front]
+        d = 0
+        while len(front):
+            lefts.append(_unlabelled(self.s[self.of_right(front)], lab_l))
+            lab_l[lefts[-1]] = d + 1
+            e = self.of_left(lefts[-1])
+            front = _unlabelled(self.t[e[flow[e] > 0]], lab_r)
+            lab_r[front] = d + 2
+            rights.append(front)
+            d += 2
+        return lab_l, lab_r, lefts, rights
+
+
+def _unlabelled(nodes: NDArray[np.int64], label: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The nodes not labelled yet, once each, ascending."""
+    nodes = nodes[label[nodes] < 0]
+    if len(nodes) < 64:
+        return np.unique(nodes)
+    mark = np.zeros(len(label), dtype=bool)
+    mark[nodes] = True
+    return np.flatnonzero(mark)

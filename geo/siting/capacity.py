@@ -5,7 +5,10 @@ census (NBS, Seventh National Population Census Communique No. 2, 11 May 2021:
 "平均每个家庭户的人口为2.62人"). Each covered cell's households may be served by any
 outlet within the service radius; the most households that can be served with no
 outlet beyond C is a maximum flow (source -> cell -> outlet in reach -> sink, outlet
-edges capped at C), so nobody is counted as served by an overloaded outlet. Overloaded
+edges capped at C), so nobody is counted as served by an overloaded outlet. That most
+is unique; its split over outlets often is not, and ``load`` (*served* in the table) is
+one maximum flow among several (``geo.graph.bipartite_max_flow``: a greedy fill, then
+push-relabel), not necessarily the one scipy's Dinic returned before. Overloaded
 outlets are those whose nearest-outlet share (what the coverage map assigns them)
 exceeds C: where the planner sees pressure.
 """
