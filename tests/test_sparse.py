@@ -8,7 +8,7 @@ import pytest
 from scipy import sparse
 
 from reach_planner.geo.siting.exact import _columns
-from reach_planner.geo.sparse import BoolCSR
+from reach_planner.geo.sparse import BoolCSR, RowSums
 
 
 def random_pairs(rng: np.random.Generator, n: int, m: int, k: int):
@@ -108,3 +108,20 @@ def test_exact_model_matrix_equals_the_scipy_construction(shape):
     start, index, value = _columns(a)
     assert np.array_equal(start, want.indptr) and np.array_equal(index, want.indices)
     assert np.array_equal(value, want.data)
+
+
+def test_row_sums_follow_a_changing_vector_bit_for_bit():
+    rng = np.random.default_rng(8)
+    a, s = both(rng, 400, 300, 6000)
+    sums = RowSums(a)
+    x = rng.random(300) * 1e4
+    for step in range(40):
+        where = rng.choice(300, (1, 5, 40, 300)[step % 4], replace=False)  # few to all changed
+        x = x.copy()
+        x[where] = rng.random(len(where)) * rng.choice([1e-6, 1.0, 1e6])
+        got = sums(x)
+        assert np.array_equal(got, s.astype(np.float64) @ x)
+        got[:] = -1.0  # a caller may scribble on the answer
+    assert np.array_equal(sums(x), s @ x)
+    rows = np.array([0, 7, 399])
+    assert np.array_equal(a.sums_of_rows(rows, x), (s @ x)[rows])
