@@ -37,9 +37,15 @@ def timed(fn):
     return out, time.perf_counter() - t
 
 
+def scipy_cover(problem) -> sparse.csr_matrix:
+    """The problem's cover matrix as scipy's (the naive references below use scipy)."""
+    c = problem.cover
+    return sparse.csr_matrix((np.ones(c.nnz, dtype=bool), c.indices, c.indptr), shape=c.shape)
+
+
 def naive_greedy(problem, count: int) -> float:
     """Every step: recompute all marginal gains with a sparse product, take the best."""
-    cover, w = problem.cover.tocsr(), problem.people.copy()
+    cover, w = scipy_cover(problem), problem.people.copy()
     total = 0.0
     for _ in range(count):
         gains = cover @ w
@@ -54,7 +60,7 @@ def naive_greedy(problem, count: int) -> float:
 def plain_milp(problem, count: int, seconds: float) -> tuple[float, float, str]:
     """The textbook MCLP through scipy's HiGHS: full matrix, no reduction, no warm start."""
     n, m = problem.cover.shape
-    a = sparse.vstack([sparse.hstack([-problem.cover.T.astype(float), sparse.identity(m)]),
+    a = sparse.vstack([sparse.hstack([-scipy_cover(problem).T.astype(float), sparse.identity(m)]),
                        sparse.hstack([sparse.csr_matrix(np.ones((1, n))), sparse.csr_matrix((1, m))])])
     res = milp(np.concatenate([np.zeros(n), -problem.people]),
                constraints=LinearConstraint(a.tocsr(), -np.inf, np.r_[np.zeros(m), count]),

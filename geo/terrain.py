@@ -19,7 +19,7 @@ the North China Plain. Travel is modelled as the cheapest path over the hex cell
 The service radius then means flat-equivalent km: a cell is covered when its
 cheapest path to an outlet costs no more than the radius. All outlets are sources of
 one Dijkstra run (a super-source linked to each outlet's cell by the straight
-distance to the cell centre; ``scipy.sparse.csgraph``), never a loop per outlet.
+distance to the cell centre; ``geo.graph``), never a loop per outlet.
 ETOPO5's 9 km cells smooth slopes, so the factor is a lower bound of real detours.
 """
 from __future__ import annotations
@@ -28,9 +28,8 @@ import functools
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
+from reach_planner.geo.graph import Graph
 from reach_planner.geo.grid import HexGrid, build_grid, offset_pairs
 from reach_planner.geo.nearest import PointIndex
 from reach_planner.geo.relief import Relief, load_relief
@@ -79,6 +78,7 @@ class TerrainGraph:
         self.length, cost = edge_costs(grid, relief, src, dst, tau)
         self.tau_cell = relief.sample(grid.lon, grid.lat, tau)
         self._src, self._dst, self._cost = src, dst, cost
+        self._graph = Graph.build(grid.size, src, dst)  # undirected: edges run both ways
         self._xyz = to_xyz(grid.lon, grid.lat)
         self._cells = PointIndex(self._xyz)
 
@@ -99,12 +99,9 @@ class TerrainGraph:
         np.minimum.at(start, j, d0 * (self.tau_cell[j] if costs is None else 1.0))
         d_near, cell = self._cells.nearest(pts)  # an outlet offshore still reaches its cell
         np.minimum.at(start, cell, chord_to_km(d_near) * (self.tau_cell[cell] if costs is None else 1.0))
-        hit = np.flatnonzero(np.isfinite(start))
-        rows = np.concatenate([self._src, np.full(len(hit), n)])
-        cols = np.concatenate([self._dst, hit])
-        vals = np.concatenate([w, np.maximum(start[hit], 1e-9)])
-        g = csr_matrix(coo_matrix((vals, (rows, cols)), shape=(n + 1, n + 1)))
-        return np.asarray(dijkstra(g, directed=False, indices=n))[:n]
+        hit = np.isfinite(start)
+        start[hit] = np.maximum(start[hit], 1e-9)  # the super-source's edges (0 + edge, exact)
+        return self._graph.distances(w, start)
 
     def flat_distance(self, lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.float64]:
         """The same search with every terrain factor 1: the lattice's own error on flat ground."""

@@ -1,8 +1,8 @@
 """Figures that the golden summaries do not cover, pinned before cKDTree left the app.
 
 ``nearest_pins.json`` was written by this module (``python tests/test_nearest_pins.py``)
-with the scipy-based searches (main at 07c83ae); the own searches of ``geo.nearest``
-must reproduce every value: recommendation picks and figures, backup, closure and
+with the scipy-based searches (main at 9b9d578, whose max flow already left scipy);
+the own searches of ``geo.nearest`` must reproduce every value: recommendation picks and figures, backup, closure and
 relocation, outlet parents, coverage distances, terrain distances and the demand model.
 
 Demand sums per cell come out in a different order than the tree's pair order, so

@@ -82,7 +82,7 @@ def backup_problem(result: ScenarioResult, radius_km: float | None = None,
         candidates = Candidates(g.lon[single], g.lat[single], g.gb_code[single], [""] * len(single))
     cover = coverage_matrix(candidates.lon, candidates.lat, g.lon[single], g.lat[single], radius)
     return Problem(candidates.lon, candidates.lat, candidates.gb, list(candidates.label), single,
-                   d.rural[single].astype(float), cover.tocsr(), radius)
+                   d.rural[single].astype(float), cover, radius)
 
 
 def recommend_backup(result: ScenarioResult, count: int, radius_km: float | None = None,

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from reach_planner.geo.siting.greedy import covered_by
 from reach_planner.geo.siting.problem import Problem
+from reach_planner.geo.sparse import RowSums
 
 Progress = Callable[[int, str], None]
 
@@ -54,7 +55,7 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
     known). Stops when the bound is within ``tolerance`` of the best answer, when the
     steps become tiny, or after ``iterations`` (deterministic; ``seconds`` is only a cap
     for a very slow machine)."""
-    cover = problem.cover.tocsr().astype(np.float64)
+    cover = problem.cover
     w = problem.people
     n, m = cover.shape
     best = trivial_bound(problem, count)
@@ -68,9 +69,10 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
     best_prices: NDArray[np.float64] | None = None
     history = [best]
     start = time.perf_counter()
+    collect = RowSums(cover)  # prices move in few cells per step: re-sum only their rows
     while theta > min_step and it < iterations and time.perf_counter() - start < seconds:
         it += 1
-        collected = cover @ price
+        collected = collect(price)
         top = top_k(collected, count)
         value = float(np.maximum(0.0, w - price).sum() + collected[top].sum())
         if value < best - 1e-9:
@@ -87,7 +89,7 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
         known = max(lower, picks_value)
         if best - known <= tolerance * best or _stalled(history):
             break
-        reached = np.bincount(cover[top].indices, minlength=m).astype(np.float64)
+        reached = cover.column_counts(top).astype(np.float64)
         direction = reached - (w > price)  # d value / d price
         norm = float((direction * direction).sum())  # not `@`: BLAS threads spin on a busy machine
         if norm == 0:
@@ -111,7 +113,7 @@ def fixings(problem: Problem, count: int, bound: Bound, incumbent: float
     out, fixed_in = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     if bound.prices is None or count >= n:
         return out, fixed_in
-    collected = problem.cover.astype(np.float64) @ bound.prices
+    collected = problem.cover @ bound.prices
     ordered = np.sort(collected)[::-1]
     kth, next_one = ordered[count - 1], ordered[count]
     top = np.zeros(n, dtype=bool)

@@ -153,7 +153,7 @@ def _loss_order(p: Problem, pool: list[int], count: int) -> list[int]:
 
 
 def _losses_in_order(p: Problem, order: list[int]) -> list[float]:
-    cover = p.cover.tocsr()
+    cover = p.cover
     counts = _counts(p, [])
     losses = []
     for j in order:
@@ -165,9 +165,9 @@ def _losses_in_order(p: Problem, order: list[int]) -> list[float]:
 
 def _counts(p: Problem, closed: list[int]) -> NDArray[np.int64]:
     """How many open outlets reach each covered cell."""
-    count = np.diff(p.cover.tocsc().indptr).astype(np.int64)
+    count = p.cover.column_counts()
     if closed:
-        count -= np.bincount(p.cover[closed].indices, minlength=p.cover.shape[1])
+        count -= p.cover.column_counts(closed)
     return count
 
 
@@ -178,7 +178,7 @@ def _unique_losses(p: Problem, count: NDArray[np.int64]) -> NDArray[np.float64]:
 
 def _greedy_close(p: Problem, n: int, pool: list[int] | None = None
                   ) -> tuple[list[int], list[float]]:
-    cover = p.cover.tocsr()
+    cover = p.cover
     count = _counts(p, [])
     first = _unique_losses(p, count)
     heap = [(float(first[j]), j) for j in (range(len(first)) if pool is None else pool)]

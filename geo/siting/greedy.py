@@ -13,6 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from reach_planner.geo.siting.problem import Problem
+from reach_planner.geo.sparse import RowSums
 
 Progress = Callable[[int, str], None]
 RESTARTS = 15
@@ -24,7 +25,7 @@ def greedy(problem: Problem, count: int, stop_at: float | None = None,
            progress: Progress | None = None) -> tuple[list[int], list[float]]:
     """Lazy greedy. Stops early when nothing more can be covered (never pads with
     zero-gain picks), or once ``stop_at`` people are newly covered."""
-    cover = problem.cover.tocsr()
+    cover = problem.cover
     w = problem.people
     gains = cover @ w
     heap = [(-g, i) for i, g in enumerate(gains) if g > 0]
@@ -55,19 +56,20 @@ def greedy(problem: Problem, count: int, stop_at: float | None = None,
 def improve(problem: Problem, picks: list[int], max_passes: int = 2) -> list[int]:
     """Interchange: swap a pick for the candidate that adds the most people without it,
     while that helps. One sparse product per pick."""
-    cover = problem.cover.tocsr()
+    cover = problem.cover
     w = problem.people
     picks = list(picks)
-    count = np.asarray(cover[picks].sum(axis=0)).ravel() if picks else np.zeros(len(w))
+    count = cover.column_counts(picks) if picks else np.zeros(len(w))
     chosen = np.zeros(cover.shape[0], dtype=bool)
     chosen[picks] = True
+    gains_of = RowSums(cover)  # one pick changes few cells: re-sum only their rows
     for _ in range(max_passes):
         swapped = False
         for k, i in enumerate(picks):
             row = cover.indices[cover.indptr[i]:cover.indptr[i + 1]]
             own = float(w[row][count[row] == 1].sum())
             count[row] -= 1
-            gains = cover @ (w * (count == 0))
+            gains = gains_of(w * (count == 0))
             gains[chosen] = -1.0
             j = int(np.argmax(gains))
             if gains[j] > own + 1e-6:
@@ -112,7 +114,7 @@ def covered_by(problem: Problem, picks: list[int]) -> float:
     """People newly covered by a set of candidates."""
     if not len(picks):
         return 0.0
-    hit = np.asarray(problem.cover[list(picks)].sum(axis=0)).ravel() > 0
+    hit = problem.cover.column_counts(list(picks)) > 0
     return float(problem.people[hit].sum())
 
 

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import sparse
 
 from reach_planner.geo.data import load_china
 from reach_planner.geo.nearest import PointIndex
 from reach_planner.geo.scenario import ScenarioResult
+from reach_planner.geo.sparse import BoolCSR
 from reach_planner.geo.sphere import km_to_chord, to_xyz
 
 
@@ -37,7 +37,7 @@ class Problem:
     cand_label: list[str]
     cells: NDArray[np.int64]
     people: NDArray[np.float64]
-    cover: sparse.csr_matrix
+    cover: BoolCSR
     radius_km: float
 
     def with_people(self, people: NDArray[np.float64]) -> Problem:
@@ -48,7 +48,7 @@ class Problem:
         """The same demand, only some candidates."""
         return Problem(self.cand_lon[rows], self.cand_lat[rows], self.cand_gb[rows],
                        [self.cand_label[i] for i in rows], self.cells, self.people,
-                       self.cover[rows].tocsr(), self.radius_km)
+                       self.cover.take_rows(rows), self.radius_km)
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,21 +101,21 @@ def build_problem(result: ScenarioResult, radius_km: float | None = None,
         c_lon, c_lat, c_gb = c_lon[inside], c_lat[inside], c_gb[inside]
         labels = [labels[i] for i in inside]
     cover = coverage_matrix(c_lon, c_lat, g.lon[gap], g.lat[gap], radius)
-    reach = np.flatnonzero(np.diff(cover.tocsc().indptr) > 0)  # cells some candidate reaches
+    reach = np.flatnonzero(cover.column_counts() > 0)  # cells some candidate reaches
     return Problem(np.asarray(c_lon, float), np.asarray(c_lat, float), np.asarray(c_gb, np.int64),
                    labels, gap[reach], d.rural[gap[reach]].astype(float),
-                   cover[:, reach].tocsr(), radius)
+                   cover.take_columns(reach), radius)
 
 
 def coverage_matrix(src_lon: NDArray[np.float64], src_lat: NDArray[np.float64],
                     dst_lon: NDArray[np.float64], dst_lat: NDArray[np.float64],
-                    radius_km: float) -> sparse.csr_matrix:
+                    radius_km: float) -> BoolCSR:
     """Which sources reach which destinations: great-circle, the rule of geo.coverage."""
     shape = (len(src_lon), len(dst_lon))
     if not shape[0] or not shape[1]:
-        return sparse.csr_matrix(shape, dtype=bool)
+        return BoolCSR.empty(shape)
     row, col = pairs_within(src_lon, src_lat, dst_lon, dst_lat, radius_km)
-    return sparse.csr_matrix((np.ones(len(row), dtype=bool), (row, col)), shape=shape)
+    return BoolCSR.from_pairs(row, col, shape)
 
 
 def pairs_within(src_lon: NDArray[np.float64], src_lat: NDArray[np.float64],
@@ -149,8 +149,8 @@ def reduce(problem: Problem, rounds: int = 3) -> tuple[Problem, NDArray[np.int64
     Merged cells keep the grid index of their first member (``cells``); their people
     are summed, so any set of picks covers the same people in both problems.
     """
-    rep = np.flatnonzero(np.diff(problem.cover.tocsc().indptr) > 0)  # cells nobody reaches go
-    cover = problem.cover.tocsr()[:, rep].tocsr().astype(bool)
+    rep = np.flatnonzero(problem.cover.column_counts() > 0)  # cells nobody reaches go
+    cover = problem.cover.take_columns(rep)
     people = problem.people[rep].astype(float)
     keep = np.arange(cover.shape[0])
     for _ in range(rounds):
@@ -159,40 +159,37 @@ def reduce(problem: Problem, rounds: int = 3) -> tuple[Problem, NDArray[np.int64
         rows = _undominated(cover)
         if len(rows) == cover.shape[0] and len(rep_idx) == len(people):
             break
-        cover, keep = cover[rows].tocsr(), keep[rows]
+        cover, keep = cover.take_rows(rows), keep[rows]
     cover, people, rep_idx = _merge_cells(cover, people)
     rep = rep[rep_idx]
     sub = problem.subset(keep)
     reduced = Problem(sub.cand_lon, sub.cand_lat, sub.cand_gb, sub.cand_label, problem.cells[rep],
-                      people, cover.tocsr(), problem.radius_km)
+                      people, cover, problem.radius_km)
     stats = Reduction(problem.cover.shape[0], problem.cover.shape[1], len(keep), len(people))
     return reduced, keep, stats
 
 
-def _merge_cells(cover: sparse.csr_matrix, people: NDArray[np.float64]):
+def _merge_cells(cover: BoolCSR, people: NDArray[np.float64]):
     """Columns with the same set of candidates become one (people summed)."""
-    csc = cover.tocsc()
-    csc.sort_indices()
+    csc = cover.transpose()  # a column's candidates, ascending
     groups: dict[bytes, int] = {}
-    group = np.empty(csc.shape[1], dtype=np.int64)
+    group = np.empty(csc.shape[0], dtype=np.int64)
     ptr, idx = csc.indptr, csc.indices
-    for c in range(csc.shape[1]):
+    for c in range(csc.shape[0]):
         group[c] = groups.setdefault(idx[ptr[c]:ptr[c + 1]].tobytes(), len(groups))
     n = len(groups)
-    first = np.full(n, csc.shape[1], dtype=np.int64)
-    np.minimum.at(first, group, np.arange(csc.shape[1]))
-    merged = cover[:, first].tocsr()
+    first = np.full(n, csc.shape[0], dtype=np.int64)
+    np.minimum.at(first, group, np.arange(csc.shape[0]))
+    merged = cover.take_columns(first)
     return merged, np.bincount(group, weights=people, minlength=n), first
 
 
-def _undominated(cover: sparse.csr_matrix) -> NDArray[np.int64]:
+def _undominated(cover: BoolCSR) -> NDArray[np.int64]:
     """Candidates that cover something and whose set is not inside another's (ties: lowest index)."""
-    c = cover.astype(np.int32)
-    size = np.diff(c.indptr)
-    ov = (c @ c.T).tocoo()
-    r, k = ov.row, ov.col
-    inside = (ov.data == size[r]) & (r != k) & ((size[k] > size[r]) | ((size[k] == size[r]) & (k < r)))
-    dominated = np.zeros(c.shape[0], dtype=bool)
+    size = cover.row_sizes()
+    r, k = cover.contained_in()
+    inside = (size[k] > size[r]) | ((size[k] == size[r]) & (k < r))
+    dominated = np.zeros(cover.shape[0], dtype=bool)
     dominated[r[inside]] = True
     dominated |= size == 0
     return np.flatnonzero(~dominated)

@@ -1,0 +1,146 @@
+"""Figures pinned with the scipy code before scipy.sparse / csgraph left the app (issue 13).
+
+``graph_pins.json`` was written by :func:`figures` with ``scipy.sparse.csgraph``'s Dijkstra,
+connected components and maximum flow, and ``scipy.sparse`` cover matrices, before the
+numpy replacements (``geo/graph.py``, ``geo/sparse.py``). Everything must come out
+exactly equal; only the per-outlet split of a maximum flow may differ (it is not unique),
+so for it the invariants are checked instead.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reach_planner.geo.params import ScenarioParams
+from reach_planner.geo.scenario import ScenarioResult, run_scenario
+from reach_planner.geo.siting import decisions
+from reach_planner.geo.siting.backup import recommend_backup
+from reach_planner.geo.siting.capacity import capacity
+from reach_planner.geo.siting.problem import build_problem, coverage_matrix
+from reach_planner.geo.siting.solve import solve
+from reach_planner.geo.terrain import terrain_graph
+
+PINS = Path(__file__).parent / "graph_pins.json"
+SMALL = dict(outlets=3000, sites=300, seed=5)
+CAPACITIES = (500, 5000, 50000)
+RECOMMEND = [(None, 10), (None, 100), (54, 5), (54, 30)]  # (province, K): national and Tibet
+
+
+def digest(a: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()
+
+
+@cache
+def scenario(distance: str = "straight", small: bool = False) -> ScenarioResult:
+    return run_scenario(ScenarioParams(distance=distance, **(SMALL if small else {})))
+
+
+def jdigest(obj) -> str:
+    """A digest of a table's JSON: exact (floats by repr) but small."""
+    return hashlib.sha256(json.dumps(jsonable(obj), sort_keys=True).encode()).hexdigest()
+
+
+def jsonable(obj):
+    return json.loads(json.dumps(obj, default=lambda v: v.item() if hasattr(v, "item") else str(v)))
+
+
+def terrain_figures() -> dict:
+    r = scenario("terrain")
+    o = r.network.outlets
+    tg = terrain_graph(r.params.cell_km)
+    lon, lat = o["lon"].to_numpy(float), o["lat"].to_numpy(float)
+    return jsonable({"summary": r.summary.to_dict(), "dist_terrain_km": digest(r.coverage.dist_terrain_km),
+                     "distance": digest(tg.distance(lon, lat)), "flat": digest(tg.flat_distance(lon, lat)),
+                     "few": tg.distance(lon[:3], lat[:3])[::997].tolist()})
+
+
+def gap_figures(distance: str = "straight") -> dict:
+    gaps = scenario(distance).gaps
+    return {"region": digest(gaps.region), "regions": jdigest(gaps.regions.to_dict(orient="list")),
+            "shares": jdigest(gaps.shares.to_dict(orient="list")), "count": len(gaps.regions),
+            "top": jsonable(gaps.regions.head(5).to_dict(orient="list"))}
+
+
+def capacity_figures() -> dict:
+    out = {}
+    for c in CAPACITIES:
+        cap = capacity(scenario(), c)
+        out[str(c)] = jsonable({"covered": cap.households_covered, "served": cap.households_served,
+                                "nearest": digest(cap.nearest_load),
+                                "table": {k: jdigest(v) for k, v in cap.overloaded.to_dict(orient="list").items()},
+                                "served_table": jdigest(cap.overloaded["served"].tolist())})
+    return out
+
+
+def recommend_figures() -> dict:
+    out = {}
+    for province, k in RECOMMEND:
+        p = build_problem(scenario(), province=province)
+        for method in ("greedy", "certified", "exact"):
+            s = solve(p, k, method, time_limit=30.0)
+            out[f"{province}/{k}/{method}"] = jsonable({
+                "picks": s.picks, "gains": s.gains, "value": s.value, "bound": s.bound,
+                "status": s.status, "reduction": s.reduction.to_dict(), "covers_all": s.covers_all})
+    return out
+
+
+def decision_figures() -> dict:
+    r = scenario(small=True)
+    close = decisions.close(r, 200)
+    move = decisions.relocate(r, 20)
+    backup = recommend_backup(r, 20, method="certified")
+    return jsonable({"close": close.to_dict(), "relocate": move.to_dict(), "backup": backup.to_dict(),
+                     "backup_picks": backup.solution.picks, "backup_value": backup.solution.value})
+
+
+def problem_figures() -> dict:
+    p = build_problem(scenario())
+    cells = scenario().demand.grid
+    m = coverage_matrix(cells.lon[:500], cells.lat[:500], cells.lon[::50], cells.lat[::50], 30.0)
+    return {"shape": list(p.cover.shape), "nnz": int(p.cover.nnz), "cells": digest(p.cells),
+            "people": digest(p.people), "alone": digest(p.cover @ p.people), "small": [list(m.shape), int(m.nnz)]}
+
+
+SECTIONS = {"terrain": terrain_figures, "gaps": gap_figures, "gaps_terrain": lambda: gap_figures("terrain"),
+            "capacity": capacity_figures, "recommend": recommend_figures, "decisions": decision_figures,
+            "problem": problem_figures}
+
+
+def figures() -> dict:
+    return {name: fn() for name, fn in SECTIONS.items()}
+
+
+@cache
+def pinned() -> dict:
+    return json.loads(PINS.read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(set(SECTIONS) - {"capacity"}))
+def test_figures_match_the_scipy_pins(name):
+    got, want = SECTIONS[name](), pinned()[name]
+    for key in sorted(set(want) | set(got)):
+        assert got.get(key) == want.get(key), f"{name}: {key}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("c", CAPACITIES)
+def test_capacity_totals_match_the_scipy_pins_and_the_split_is_a_valid_flow(c):
+    want = pinned()["capacity"][str(c)]
+    cap = capacity(scenario(), c)
+    assert cap.households_served == want["served"] and cap.households_covered == want["covered"]
+    assert digest(cap.nearest_load) == want["nearest"]
+    table = cap.overloaded.to_dict(orient="list")
+    for column in ("site_id", "name", "province", "lon", "lat", "nearest_households", "excess"):
+        assert jdigest(table[column]) == want["table"][column], column
+    # the per-outlet split of a maximum flow is not unique: check it is one
+    assert int(cap.load.sum()) == want["served"] and cap.load.min() >= 0 and cap.load.max() <= c
+
+
+if __name__ == "__main__":  # regenerate (only with the reference scipy code!)
+    PINS.write_text(json.dumps(figures(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
