@@ -6,7 +6,7 @@ Data flows resources -> :mod:`geo.data` (load) -> :mod:`geo.simulate` (network) 
 wires them. Nothing here may import Qt: the window and the CLI both sit on top.
 
 The analysis is imported on first use (module ``__getattr__``), not with the package:
-``geo.params`` stays light (no pandas, scipy or geopandas: half a second), so the
+``geo.params`` stays light (no pandas or geopandas: 0.4 s), so the
 window's launch can fork its prefetch (``ui.prefetch``) before numpy starts threads.
 """
 from __future__ import annotations

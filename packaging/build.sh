@@ -26,7 +26,7 @@ if [ -d "$out" ]; then  # Linux/Windows one folder (macOS: dist/ReachPlanner.app
   cp resources/fonts/OFL.txt "$out/OFL-NotoSansSC.txt"
 fi
 echo "built $out in $(( $(date +%s) - start )) s"
-# Fails above the ceiling (CEILING_MB in bundle_size.py, or $BUNDLE_MAX_MB) so CI catches growth; the issue's
-# 500 MB budget is reported (see README, "Desktop bundle", for where the rest goes).
+# Fails above the 500 MB budget (CEILING_MB in bundle_size.py, or $BUNDLE_MAX_MB), so CI
+# catches growth; prints the size and the largest parts.
 "$PY" packaging/bundle_size.py "$out" ${BUNDLE_MAX_MB:+--max-mb "$BUNDLE_MAX_MB"}
 "$out/ReachPlanner" --version  # the bundle starts

@@ -13,7 +13,7 @@ from reach_planner.ui.qt_env import prepare_qt_environment  # noqa: E402
 
 
 def single_threaded_blas() -> None:
-    """numpy's and scipy's OpenBLAS start a thread pool on import unless told otherwise;
+    """numpy's OpenBLAS starts a thread pool on import unless told otherwise;
     nothing here multiplies large matrices, and a process without threads can fork its
     first scenario (``ui.prefetch``). Must run before numpy is imported; a user's own
     setting wins."""

@@ -112,8 +112,8 @@ class Prefetch:
 def _import_analysis() -> None:
     """Import what the child runs before forking: both processes need these modules, and
     forked, the child shares them instead of importing them again (~0.6 s of CPU on a
-    two-core machine that also starts Qt and Chromium). numpy's and scipy's OpenBLAS
-    start no threads when ``OPENBLAS_NUM_THREADS`` is 1 (``ui.app`` sets it)."""
+    two-core machine that also starts Qt and Chromium). numpy's OpenBLAS
+    starts no threads when ``OPENBLAS_NUM_THREADS`` is 1 (``ui.app`` sets it)."""
     import reach_planner.geo.compare  # noqa: F401
     import reach_planner.geo.scenario  # noqa: F401
     import reach_planner.ui.maps.web_layers  # noqa: F401
