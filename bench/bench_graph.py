@@ -18,8 +18,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +27,8 @@ from scipy.sparse.csgraph import connected_components, dijkstra, maximum_flow
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SCIPY_COMMIT = "07c83ae"  # main before scipy.sparse left the app
+
+from timing import best  # noqa: E402
 
 from reach_planner.geo.graph import bipartite_max_flow, components  # noqa: E402
 from reach_planner.geo.params import ScenarioParams  # noqa: E402
@@ -61,15 +61,6 @@ print(*out)
 JOBS = ("run_scenario (default, start-up path)", "run_scenario (terrain distance)",
         "recommend national K=100 greedy", "recommend national K=100 certified",
         "recommend Tibet K=30 exact", "capacity C=5000")
-
-
-def best(fn: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def row(name: str, ours: float, theirs: float) -> None:

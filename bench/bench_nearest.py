@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,6 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 from scipy.spatial import cKDTree  # noqa: E402  (the reference, test-only dependency)
+from timing import best  # noqa: E402
 
 from reach_planner.geo.data import load_china  # noqa: E402
 from reach_planner.geo.demand import CUTOFF_KM, urban_size  # noqa: E402
@@ -29,15 +29,6 @@ from reach_planner.geo.nearest import PointIndex  # noqa: E402
 from reach_planner.geo.params import ScenarioParams  # noqa: E402
 from reach_planner.geo.scenario import run_scenario  # noqa: E402
 from reach_planner.geo.sphere import km_to_chord, km_to_chords, to_xyz  # noqa: E402
-
-
-def best(fn: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def cases() -> list[tuple[str, Callable, Callable, Callable, Callable]]:

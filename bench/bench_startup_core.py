@@ -24,10 +24,10 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
+from timing import best
 
 ROOT = Path(__file__).resolve().parent.parent
 NAIVE_COMMIT = "052f324"  # main before the start-up speed-up
@@ -133,15 +133,15 @@ def in_process(runs: int) -> None:
         g.__dict__.pop("_all_polygons", None)  # cold: the hexagons are built per grid
         return shapely.coverage_union_all(g.polygons(np.flatnonzero(labels == 0)))
 
-    a, b = _best(ours, runs), _best(naive, runs)
+    a, b = best(ours, runs), best(naive, runs)
     same = shapely.area(shapely.symmetric_difference(ours(), naive()))
     print(f"\nin process, best of {runs}")
     print(f"{'dissolve covered area (' + str(int((labels == 0).sum())) + ' cells)':44}"
           f"{a:>10.4f} s{b:>14.4f} s{b / a:>7.1f}x   sym. difference {same:.2g} deg2")
     x = np.concatenate([g.x, g.x + 2000.0])
     y = np.concatenate([g.y, g.y - 3000.0])
-    a = _best(lambda: CHINA.inverse(x, y), runs)
-    b = _best(lambda: _naive_inverse(x, y), runs)
+    a = best(lambda: CHINA.inverse(x, y), runs)
+    b = best(lambda: _naive_inverse(x, y), runs)
     dlat = np.abs(CHINA.inverse(x, y)[1] - _naive_inverse(x, y)[1]).max()
     print(f"{'Albers inverse (' + str(len(x)) + ' points)':44}{a:>10.4f} s{b:>14.4f} s{b / a:>7.1f}x"
           f"   max |dlat| {dlat:.1e} deg")
@@ -162,15 +162,6 @@ def _naive_inverse(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray
         phi = phi + (1 - e**2 * s * s) ** 2 / (2 * np.cos(phi)) * (
             q / (1 - e**2) - s / (1 - e**2 * s * s) + np.log((1 - e * s) / (1 + e * s)) / (2 * e))
     return A.lon_0 + np.degrees(np.arctan2(x, dy) / n), np.degrees(phi)
-
-
-def _best(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:

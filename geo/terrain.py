@@ -58,7 +58,7 @@ def terrain_factor(relief: Relief, winding_m: float | None = None) -> NDArray[np
 def edge_costs(grid: HexGrid, relief: Relief, src: NDArray[np.int64], dst: NDArray[np.int64],
                tau: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """(great-circle length, flat-equivalent cost) in km of each edge; ``tau`` on the relief grid."""
-    xyz = to_xyz(grid.lon, grid.lat)
+    xyz = grid.xyz
     length = chord_to_km(np.linalg.norm(xyz[src] - xyz[dst], axis=1))
     tau_cell = relief.sample(grid.lon, grid.lat, tau)
     lon0, lat0, lon1, lat1 = grid.lon[src], grid.lat[src], grid.lon[dst], grid.lat[dst]
@@ -79,7 +79,7 @@ class TerrainGraph:
         self.tau_cell = relief.sample(grid.lon, grid.lat, tau)
         self._src, self._dst, self._cost = src, dst, cost
         self._graph = Graph.build(grid.size, src, dst)  # undirected: edges run both ways
-        self._xyz = to_xyz(grid.lon, grid.lat)
+        self._xyz = grid.xyz
         self._cells = PointIndex(self._xyz)
 
     def distance(self, lon: NDArray[np.float64], lat: NDArray[np.float64],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -158,19 +159,28 @@ def test_print_inset_shows_the_ten_dashes_and_the_islands(result):
     assert len([c for c in paths["dashes"].codes if c == 1]) == 10  # ten MOVETOs: ten dashes
 
 
-@pytest.mark.qt
-def test_legend_stays_off_china_and_folds_in_a_small_window(qapp, result, tmp_path):
+@contextmanager
+def drawn_view(page, size):
+    """A shown MapView of ``size`` with ``page`` drawn; disposed afterwards."""
     from reach_planner.ui.export import dispose
     from reach_planner.ui.mapview import MapView
 
+    view = MapView()
+    view.resize(*size)
+    view.show()
+    try:
+        view.load_page(page)
+        assert wait_until(lambda: view.is_drawn, 60)
+        yield view
+    finally:
+        dispose(view)
+
+
+@pytest.mark.qt
+def test_legend_stays_off_china_and_folds_in_a_small_window(qapp, result, tmp_path):
     page = write_map(result, tmp_path / "map.html")
     for size, folded in (((1400, 900), False), ((600, 500), True)):
-        view = MapView()
-        view.resize(*size)
-        view.show()
-        try:
-            view.load_page(page)
-            assert wait_until(lambda v=view: v.is_drawn, 60)
+        with drawn_view(page, size) as view:
             assert run_js(view, "document.querySelector('.rp-legend').classList.contains('rp-collapsed')") \
                 is folded
             legend_right = run_js(view, "document.querySelector('.rp-legend').getBoundingClientRect().right")
@@ -182,28 +192,19 @@ def test_legend_stays_off_china_and_folds_in_a_small_window(qapp, result, tmp_pa
             if folded:  # folded, the box is only as wide as its title (no label hidden under it)
                 assert run_js(view, "document.querySelector('.rp-legend').offsetWidth") < 100
             assert run_js(view, "rp.layers.outlet.getLayers()[0].getRadius()") < 1.0  # stipple
-        finally:
-            dispose(view)
 
 
+@pytest.mark.qt
 def test_a_fit_in_a_small_window_zooms_in_and_stays_clear_of_the_layer_list(qapp, result, tmp_path):
     """Fitting picks keeps room for the layer list, but a folded legend takes none and the two
     never take more than a third of the width (a 600 px window used to lose almost half)."""
     import json
 
-    from reach_planner.ui.export import dispose
-    from reach_planner.ui.mapview import MapView
-
     page = write_map(result, tmp_path / "map.html")
     south, west, north, east = 30.0, 102.0, 32.0, 106.0  # Sichuan basin, 4 x 2 degrees
     corner = "JSON.stringify((function(p){{return [p.x, p.y];}})(rp.map.latLngToContainerPoint([{}, {}])))"
     for size in ((600, 500), (1400, 900)):
-        view = MapView()
-        view.resize(*size)
-        view.show()
-        try:
-            view.load_page(page)
-            assert wait_until(lambda v=view: v.is_drawn, 60)
+        with drawn_view(page, size) as view:
             view.fit_bounds(south, west, north, east)
             assert wait_until(lambda v=view: json.loads(run_js(v, corner.format(south, west)))[0] > 0, 10)
             sw = json.loads(run_js(view, corner.format(south, west)))
@@ -212,5 +213,3 @@ def test_a_fit_in_a_small_window_zooms_in_and_stays_clear_of_the_layer_list(qapp
             layers_left = run_js(view, "document.querySelector('.leaflet-control-layers').getBoundingClientRect().left")
             assert 0 < sw[0] < ne[0] <= layers_left + 1  # all of it left of the layer list
             assert ne[0] - sw[0] >= 0.55 * width  # ... and big
-        finally:
-            dispose(view)
