@@ -118,7 +118,10 @@ _DROPPED_DIRS = ("/tests/", "/test/", "matplotlib/mpl-data/sample_data/", "/__py
                  # GTK3 theme: it loads the desktop's GTK3 against bundled copies of cairo and
                  # pango (version mismatch); the XDG portal plugin gives native dialogs instead.
                  "/plugins/platformthemes/libqgtk3.so")
-_DROPPED_SOURCES = ("resources/tools/", "resources/i18n/")
+# resources/i18n/ ships whole: the window loads the compiled .qm, and the Qt-free map and
+# print code (ui/maps/texts.py) reads the .ts itself (issue 24: without it the bundle's
+# print maps came out in English when asked for Chinese).
+_DROPPED_SOURCES = ("resources/tools/",)
 # matplotlib's fonts: the print map draws in DejaVu Sans and the bundled Noto Sans SC; STIX
 # and Computer Modern serve math text and serif/mono styles the app never sets (~7 MB).
 _MPL_TTF = re.compile(r"(^|/)matplotlib/mpl-data/fonts/ttf/(?P<name>[^/]+)$")
@@ -154,13 +157,12 @@ def keep_icu_item(name: str, dropped_trees: tuple[str, ...] = ICU_DROPPED_TREES)
 def keep(path: str, source: bool = False) -> bool:
     """True when the bundle needs this file; ``source`` paths are relative to the repo.
 
-    The repo's resources ship except the rebuild scripts, the translation sources (the
-    compiled .qm is kept).
+    The repo's resources ship except the rebuild scripts.
     """
     path = path.replace("\\", "/")
     if source:
         if path.startswith(_DROPPED_SOURCES):
-            return path.endswith(".qm")
+            return False
         return "/__pycache__/" not in path
     m = _QT_QM.search(path)
     if m:

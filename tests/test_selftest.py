@@ -63,7 +63,7 @@ def test_selftest_draws_the_map_and_prints_one_line(qapp):
     times = selftest.run_selftest(out=out)
     line = out.getvalue()
     assert line.count("\n") == 1 and line.startswith(f"selftest ok: Reach Planner {__version__}")
-    assert set(times) == {"imports", "scenario", "page", "drawn", "font", "total"}
+    assert set(times) == {"imports", "scenario", "page", "drawn", "print_zh", "font", "total"}
     assert times["total"] >= times["scenario"] + times["drawn"]
     land, gaps = re.search(r"land ([\d.]+)%, gaps ([\d.]+)%", line).groups()
     assert float(land) >= selftest.MIN_LAND * 100 and float(gaps) >= selftest.MIN_GAPS * 100
@@ -121,10 +121,12 @@ def test_bundle_ships_the_runtime_resources_not_the_build_tools():
     shipped = [p.relative_to(ROOT).as_posix() for p in (ROOT / "resources").rglob("*")
                if p.is_file() and trim.keep(p.relative_to(ROOT).as_posix(), source=True)]
     for needed in ("resources/data/provinces.geojson", "resources/web/leaflet/leaflet.js",
-                   "resources/i18n/reach_planner_zh_CN.qm", "resources/fonts/NotoSansSC-Regular.ttf",
+                   "resources/i18n/reach_planner_zh_CN.qm", "resources/i18n/reach_planner_zh_CN.ts",
+                   "resources/fonts/NotoSansSC-Regular.ttf",
                    "resources/fonts/OFL.txt", "resources/ATTRIBUTION.md"):
         assert needed in shipped
-    assert not [p for p in shipped if p.startswith("resources/tools/") or p.endswith(".ts")]
+    # the .ts is read by the Qt-free print code (issue 24), so it ships; the build tools do not
+    assert not [p for p in shipped if p.startswith("resources/tools/")]
 
 
 @pytest.mark.qt
@@ -228,3 +230,15 @@ def test_scipy_and_rasterio_left_out_when_no_app_module_imports_them():
     kept = trim.unused_by_app(["def f():\n    from scipy.sparse import csgraph\n", "import rasterio.warp\n"])
     assert "scipy" not in kept and "rasterio" not in kept and "scipy.optimize" in kept
     assert trim.imported(["    import scipy\n"], "scipy") and not trim.imported(["import scipyx\n"], "scipy")
+
+
+@pytest.mark.qt
+def test_selftest_fails_when_the_chinese_print_map_is_english(qapp, monkeypatch, capsys):
+    """Issue 24: the bundle printed English when asked for Chinese; the self-test catches it."""
+    from reach_planner.main import main
+    from reach_planner.ui.maps import texts
+
+    monkeypatch.setattr(texts, "catalogue", lambda lang: {})  # what a bundle without the .ts did
+    assert main(["--selftest"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("selftest FAILED: the Chinese print map lacks 南海诸岛, 服务网点")

@@ -4,7 +4,8 @@ A frozen bundle can start and still be broken (a missing QtWebEngineProcess, ICU
 Leaflet file or font only shows when the map is drawn). The self-test does what a
 planner does first, off screen: build the default scenario, draw the map page in
 QtWebEngine, and look at the real pixels, then checks that Chinese print text has a
-font. It prints one line with the timings and exits 0, or prints the reason and exits 1.
+font and that a Chinese print map speaks Chinese. It prints one line with the timings and
+exits 0, or prints the reason and exits 1.
 """
 from __future__ import annotations
 
@@ -104,6 +105,23 @@ def check_cjk_font() -> str:
     return str(font)
 
 
+ZH_PRINT_WORDS = ("南海诸岛", "服务网点")  # the inset's and the legend's words on a Chinese print map
+
+
+def check_zh_print_map(result, folder: Path) -> None:
+    """A Chinese print map (PDF) says its words in Chinese (issue 24: a bundle once printed
+    English when asked for Chinese, because it lacked the translation catalogue)."""
+    from pypdf import PdfReader
+
+    from reach_planner.ui.maps.printmap import PrintOptions, render_print_map
+
+    path = render_print_map(result, PrintOptions(lang="zh", dpi=72), folder / "print-zh.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(path).pages)
+    missing = [w for w in ZH_PRINT_WORDS if w not in text]
+    if missing:
+        raise SelftestError(f"the Chinese print map lacks {', '.join(missing)} (translations missing?)")
+
+
 def run_selftest(out=sys.stdout) -> dict[str, float]:
     """Scenario, map page, drawn map, pixels, font; raises SelftestError with the reason."""
     t0 = time.perf_counter()
@@ -138,6 +156,9 @@ def run_selftest(out=sys.stdout) -> dict[str, float]:
             if not pixels.problems():
                 break
         times["drawn"] = time.perf_counter() - t
+        t = time.perf_counter()
+        check_zh_print_map(result, Path(tmp))
+        times["print_zh"] = time.perf_counter() - t
     if pixels.problems():
         raise SelftestError(f"map pixels after {ATTEMPTS} attempts: " + "; ".join(pixels.problems()))
     t = time.perf_counter()

@@ -28,13 +28,25 @@ def read_catalogue(path: Path) -> dict[str, str]:
     return out
 
 
+class MissingCatalogue(RuntimeError):
+    """A language was asked for whose translations are not installed."""
+
+
 @functools.cache
 def catalogue(lang: str) -> dict[str, str]:
-    """The translations for ``lang`` ('en' has none: the sources are English)."""
+    """The translations for ``lang`` ('en' has none: the sources are English).
+
+    A missing catalogue is an error, never English in silence: a planner who asks for a
+    Chinese map must not get an English one (issue 24, where a bundle left the file out).
+    """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
     path = CATALOGUES.get(lang)
-    return read_catalogue(path) if path is not None and path.exists() else {}
+    if path is None:
+        return {}
+    if not path.is_file():
+        raise MissingCatalogue(f"the {lang} translations are missing ({path}): reinstall Reach Planner")
+    return read_catalogue(path)
 
 
 def translate(text: str, lang: str) -> str:
