@@ -67,3 +67,59 @@ def test_compare_names_a_change_of_distance():
     changes = differences(a, b)
     assert changes == ["Distance straight line → over terrain"]
     assert differences(a, a) == []
+
+
+def test_a_radius_typed_with_a_comma_is_refused_not_multiplied(qapp):
+    """23.4: "20,5" became 205 km; with a "." locale it is refused, "1,000" stays a thousand."""
+    from PySide6.QtCore import QLocale, Qt
+    from PySide6.QtTest import QTest
+
+    from reach_planner.ui.panels import NumberField, plain_number
+
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    try:
+        _type_numbers(NumberField, plain_number, QTest, Qt)
+    finally:
+        QLocale.setDefault(before)
+
+
+def _type_numbers(NumberField, plain_number, QTest, Qt) -> None:  # noqa: N803
+    field = NumberField(0.1, 1000, integer=False, unit="km")
+    QTest.keyClicks(field, "20,5")
+    assert field.value() is None and "b00020" in field.styleSheet()
+    field.clear()
+    QTest.keyClicks(field, "1,000")
+    assert field.value() == 1000
+    field.clear()
+    QTest.keyClicks(field, "20.5 km")
+    assert field.value() == 20.5
+    assert plain_number("20,5", ",") == "20.5" and plain_number("1.000,5", ",") == "1000.5"
+    assert plain_number("20.5", ",") is None and plain_number("2,00", ".") is None
+    outlets = NumberField(0, 500000, integer=True)
+    QTest.keyClicks(outlets, "17,000")
+    assert outlets.value() == 17000
+    QTest.keyPress(outlets, Qt.Key.Key_Backspace)
+    assert outlets.value() is None  # "17,00" is no grouping: refused, not 1,700
+
+
+def test_first_image_export_on_a_new_account_offers_a_folder_that_exists(qapp, tmp_path, monkeypatch):
+    """23.12: the default folder ~/Pictures did not exist on a new account."""
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    from reach_planner.ui import export_dialog
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    QSettings().remove(export_dialog.SETTINGS_KEY)
+    monkeypatch.setattr(QStandardPaths, "writableLocation", staticmethod(lambda loc: str(home / "Pictures")))
+    monkeypatch.setattr(export_dialog.Path, "home", staticmethod(lambda: home))
+    assert export_dialog.last_folder() == str(home)
+    (home / "Pictures").mkdir()
+    assert export_dialog.last_folder() == str(home / "Pictures")
+    QSettings().setValue(export_dialog.SETTINGS_KEY, str(tmp_path / "gone"))
+    try:
+        assert export_dialog.last_folder() == str(home / "Pictures")  # a deleted last folder is skipped
+    finally:
+        QSettings().remove(export_dialog.SETTINGS_KEY)
