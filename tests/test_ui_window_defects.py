@@ -123,3 +123,40 @@ def test_first_image_export_on_a_new_account_offers_a_folder_that_exists(qapp, t
         assert export_dialog.last_folder() == str(home / "Pictures")  # a deleted last folder is skipped
     finally:
         QSettings().remove(export_dialog.SETTINGS_KEY)
+
+
+QUIT_WHILE_RUNNING = """
+import sys
+from reach_planner.ui.qt_env import prepare_qt_environment
+prepare_qt_environment(headless=True)
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from reach_planner.geo.params import ScenarioParams
+from reach_planner.ui.mainwindow import MainWindow
+app = QApplication(sys.argv)
+w = MainWindow(); w.resize(1000, 700); w.show()
+w.start(ScenarioParams(outlets=1000, sites=100))
+def step():
+    if w.state.result is None or w.state.busy:
+        QTimer.singleShot(100, step); return
+    w.state.change(ScenarioParams(outlets=1300, sites=100))  # a recompute still running ...
+    w.state.undo_stack.setClean()
+    w.close()  # ... when the planner quits
+QTimer.singleShot(100, step)
+app.exec()
+print("quit")
+"""
+
+
+@pytest.mark.slow
+def test_quitting_while_a_job_runs_prints_no_traceback(tmp_path):
+    """23.18: quitting printed "RuntimeError: Signal source has been deleted" (ui/runner.py)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", QUIT_WHILE_RUNNING], capture_output=True, text=True,
+                          timeout=300, env=env)
+    assert proc.returncode == 0 and proc.stdout.strip() == "quit", proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr and "Signal source has been deleted" not in proc.stderr, proc.stderr
