@@ -160,3 +160,25 @@ def test_quitting_while_a_job_runs_prints_no_traceback(tmp_path):
                           timeout=300, env=env)
     assert proc.returncode == 0 and proc.stdout.strip() == "quit", proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr and "Signal source has been deleted" not in proc.stderr, proc.stderr
+
+
+def test_a_small_window_keeps_over_40_percent_of_its_width_for_the_map(qapp):
+    """23.9: at 1024 x 700 the docks did not shrink and the map was 150-255 px wide; opening
+    Close the gaps widened the left dock for good."""
+    from PySide6.QtCore import QSize
+
+    from reach_planner.ui.mainwindow import MainWindow, fitted_size
+
+    assert fitted_size(QSize(1024, 700))[0] <= 1024 and fitted_size(QSize(1920, 1080)) == (1500, 920)
+    w = MainWindow()
+    try:
+        w.resize(1024, 700)
+        w.show()
+        assert wait_until(lambda: w.map.width() >= 0.4 * w.width(), 10), w.map.width()
+        left = w.docks["controls"].width()
+        w.docks["recommend"].raise_()  # the Close the gaps tab: a wider panel
+        wait_until(lambda: False, 0.5)
+        assert w.docks["recommend"].width() <= left + 2
+        assert w.map.width() >= 0.4 * w.width()
+    finally:
+        close_window(w)
