@@ -182,3 +182,28 @@ def test_a_small_window_keeps_over_40_percent_of_its_width_for_the_map(qapp):
         assert w.map.width() >= 0.4 * w.width()
     finally:
         close_window(w)
+
+
+def test_details_show_many_rows_and_start_at_the_top(window):
+    """23.15: Details showed about 5 rows and kept its old scroll position."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    w = window
+    table = w.provinces
+
+    def click_row(row: int) -> None:
+        rect = table.visualRect(table.proxy.index(row, 0))
+        QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+    click_row(0)
+    assert wait_until(lambda: len(w.details.values()) >= 8, 10)
+    labels = [w.details.form.itemAt(r, w.details.form.ItemRole.FieldRole).widget()
+              for r in range(w.details.form.rowCount())]
+    wait_until(lambda: False, 0.3)
+    shown = [lab for lab in labels if not lab.visibleRegion().isEmpty()]
+    assert len(shown) == len(labels), f"{len(shown)} of {len(labels)} rows visible"
+    bar = w.details.scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    click_row(1)
+    assert wait_until(lambda: bar.value() == 0, 5)

@@ -87,6 +87,10 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self.resize(*fitted_size(self.screen().availableGeometry().size()))
         self.resizeDocks([self.docks["reach"]], [420], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["controls"]], [290], Qt.Orientation.Horizontal)
+        # the scenario form takes what it needs, Details the rest (it showed ~5 rows, 23.15)
+        form = self.controls.sizeHint().height() + 40
+        self.resizeDocks([self.docks["controls"], self.docks["details"]], [form, max(form, 2 * form)],
+                         Qt.Orientation.Vertical)
         self._restore_layout()
         self.keep_map_room()
 
@@ -96,7 +100,7 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         so no panel can force a dock (and the window) wider than the map can afford."""
         dock = QDockWidget(self)
         dock.setObjectName(f"dock_{key}")
-        if isinstance(widget, QAbstractScrollArea):  # a table scrolls by itself
+        if isinstance(widget, QAbstractScrollArea) or getattr(widget, "scrolls_itself", False):
             widget.setMinimumWidth(MIN_DOCK_WIDTH)
             dock.setWidget(widget)
         else:

@@ -523,6 +523,8 @@ class ControlsPanel(QWidget):
 class DetailsPanel(QWidget):
     """What was clicked on the map or in the table, as plain text."""
 
+    scrolls_itself = True  # the window does not wrap it in a second scroll area
+
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.form = QFormLayout()
@@ -539,6 +541,7 @@ class DetailsPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
+        self.scroll = scroll
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(scroll)
@@ -554,6 +557,7 @@ class DetailsPanel(QWidget):
         self.hint.setVisible(not details)
         for key, value in (details or {}).items():
             self.form.addRow(plain_label(key), plain_label(value))
+        self.scroll.verticalScrollBar().setValue(0)  # a new feature is read from its top (23.15)
 
     def values(self) -> dict[str, str]:
         out = {}
