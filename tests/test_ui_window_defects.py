@@ -207,3 +207,28 @@ def test_details_show_many_rows_and_start_at_the_top(window):
     bar.setValue(bar.maximum())
     click_row(1)
     assert wait_until(lambda: bar.value() == 0, 5)
+
+
+def test_the_coverage_curve_fits_its_panel_with_every_mark_readable(window):
+    """23.15: the curve's y-label and 98% mark were clipped in the Close the gaps dock."""
+    from reach_planner.ui.maps.curve_chart import curve_figure
+
+    w = window
+    panel = w.recommender
+    panel.count.setValue(60)
+    panel.run.click()
+    assert wait_until(lambda: w.state.recommendation is not None and idle(w), 90)
+    w.docks["recommend"].raise_()
+    assert wait_until(lambda: panel.curve.pixmap() is not None and not panel.curve.pixmap().isNull(), 10)
+    wait_until(lambda: False, 0.5)
+    assert panel.curve.pixmap().width() <= panel.curve.width()
+    rec = w.state.recommendation
+    fig = curve_figure(rec, 2.8, 1.8)
+    fig.canvas.draw()
+    box = fig.bbox
+    renderer = fig.canvas.get_renderer()
+    texts = [t for ax in fig.axes for t in (*ax.texts, ax.title, ax._left_title, ax.xaxis.label)]
+    assert any("%" in t.get_text() for t in texts) or not any(k for k in rec.curve_marks().values())
+    for t in texts:
+        e = t.get_window_extent(renderer)
+        assert e.x0 >= box.x0 - 1 and e.x1 <= box.x1 + 1 and e.y0 >= box.y0 - 1 and e.y1 <= box.y1 + 1, t.get_text()

@@ -257,11 +257,20 @@ class RecommendPanel(QWidget):
             return
         from reach_planner.ui.maps.curve_chart import curve_png
 
-        png = curve_png(rec, 4.2, 2.6, labels=(tr("new outlets"),
-                                               tr("newly covered rural people (million)")))
+        # drawn to the panel's width: a wider picture was cut on both sides in a narrow dock
+        width = max(240, min(self.width() - 24, 640))
+        png = curve_png(rec, width / 100, max(1.8, min(2.6, width / 160)),
+                        labels=(tr("new outlets"), tr("newly covered rural people (million)")))
         pixmap = QPixmap()
         pixmap.loadFromData(png, "PNG")
         self.curve.setPixmap(pixmap)
+        self._curve_width = width
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        rec = self.state.recommendation
+        if rec is not None and abs(getattr(self, "_curve_width", 0) - (self.width() - 24)) > 30:
+            self.show_curve(rec)
 
     # -- the recommended outlets, one row each ---------------------------------------------
     @staticmethod
