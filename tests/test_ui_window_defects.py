@@ -233,3 +233,22 @@ def test_the_coverage_curve_fits_its_panel_with_every_mark_readable(window):
     for t in texts:
         e = t.get_window_extent(renderer)
         assert e.x0 >= box.x0 - 1 and e.x1 <= box.x1 + 1 and e.y0 >= box.y0 - 1 and e.y1 <= box.y1 + 1, t.get_text()
+
+
+def test_the_report_workbook_follows_the_pdf_until_edited(qapp, tmp_path):
+    """23.21: the report dialog's workbook path did not follow the PDF path."""
+    from PySide6.QtTest import QTest
+
+    from reach_planner.ui.report_dialog import ReportDialog
+
+    d = ReportDialog(None)
+    try:
+        d.path.clear()
+        QTest.keyClicks(d.path, str(tmp_path / "north" / "plan.pdf"))
+        assert d.xlsx.text() == str(tmp_path / "north" / "plan.xlsx")
+        d.xlsx.clear()
+        QTest.keyClicks(d.xlsx, str(tmp_path / "book.xlsx"))  # the planner's own choice ...
+        QTest.keyClicks(d.path, "x")
+        assert d.xlsx.text() == str(tmp_path / "book.xlsx")  # ... is kept
+    finally:
+        d.deleteLater()
