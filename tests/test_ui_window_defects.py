@@ -252,3 +252,18 @@ def test_the_report_workbook_follows_the_pdf_until_edited(qapp, tmp_path):
         assert d.xlsx.text() == str(tmp_path / "book.xlsx")  # ... is kept
     finally:
         d.deleteLater()
+
+
+def test_esc_clears_the_selection(window):
+    """23.21: Esc did not clear the selection."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    w = window
+    table = w.provinces
+    rect = table.visualRect(table.proxy.index(0, 0))
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert wait_until(lambda: w.state.selection is not None and w.details.values(), 10)
+    QTest.keyClick(table, Qt.Key.Key_Escape)
+    assert wait_until(lambda: w.state.selection is None and not w.details.values(), 5)
+    assert not table.selectionModel().hasSelection()

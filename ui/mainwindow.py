@@ -113,6 +113,11 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
+    def clear_selection(self) -> None:
+        if self.state.selection is not None:
+            self.state.select("", -1)
+            self.provinces.show_code(None)
+
     def keep_map_room(self) -> None:
         """Shrink the side docks to their DOCK_SHARE of the width, so the map keeps room
         (23.9: at 1024 x 700 the map was 150-255 px wide)."""
@@ -171,6 +176,10 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self.census_action = self._action(self.use_census_demand)
         self.export_data_action = self._action(self.export_results, "Ctrl+Shift+E")
         self.export_action = self._action(self.export_image, "Ctrl+E")
+        # Esc clears the selection, as in a GIS (23.21); the map page forwards its own Esc
+        self.clear_selection_action = self._action(self.clear_selection, "Esc")
+        self.clear_selection_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.addAction(self.clear_selection_action)
         self.print_action = self._action(self.export_print_map, "Ctrl+P")
         self.report_action = self._action(self.export_report)
         self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
