@@ -14,8 +14,15 @@ SETTINGS_KEY = "export/last_folder"
 
 
 def last_folder() -> str:
-    default = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
-    return str(QSettings().value(SETTINGS_KEY, default or str(Path.home())))
+    """The folder last exported to, else Pictures, else home: the first that exists.
+
+    A new account often has no ~/Pictures, and the first export failed there (23.12).
+    """
+    pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+    for folder in (QSettings().value(SETTINGS_KEY, ""), pictures, str(Path.home())):
+        if folder and Path(str(folder)).is_dir():
+            return str(folder)
+    return str(Path.cwd())
 
 
 def remember_folder(path: Path) -> None:

@@ -7,12 +7,15 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QWidget,
 )
 
@@ -30,6 +33,19 @@ from reach_planner.ui.panels import ControlsPanel, DetailsPanel, ProvinceTable, 
 from reach_planner.ui.recommend_panel import ComparePanel, RecommendPanel
 from reach_planner.ui.runner import error_text
 from reach_planner.ui.state import AppState
+
+MIN_DOCK_WIDTH = 170  # px: a dock can be this narrow (its panel scrolls)
+# The most of the window's width each side's docks may take, so the map keeps over 40%
+# whatever the docks ask for (the right side holds the wider tables).
+DOCK_SHARE = {"left": 0.25, "right": 0.32}
+DEFAULT_SIZE = (1500, 920)
+
+
+def fitted_size(available) -> tuple[int, int]:
+    """The default window size, within the screen's available area (23.9: a 1024 x 700
+    screen got a 1500 px window whose right docks were off screen)."""
+    return (min(DEFAULT_SIZE[0], int(available.width() * 0.96)),
+            min(DEFAULT_SIZE[1], int(available.height() * 0.94)))
 
 
 class MainWindow(FileActions, DemandActions, QMainWindow):
@@ -68,18 +84,63 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self._menus()
         self._connect()
         self.retranslate()
-        self.resize(1500, 920)
+        self.resize(*fitted_size(self.screen().availableGeometry().size()))
         self.resizeDocks([self.docks["reach"]], [420], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["controls"]], [290], Qt.Orientation.Horizontal)
+        # the scenario form takes what it needs, Details the rest (it showed ~5 rows, 23.15)
+        form = self.controls.sizeHint().height() + 40
+        self.resizeDocks([self.docks["controls"], self.docks["details"]], [form, max(form, 2 * form)],
+                         Qt.Orientation.Vertical)
         self._restore_layout()
+        self.keep_map_room()
 
     # -- construction -------------------------------------------------------------
     def _dock(self, key: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        """A dock whose panel scrolls when the dock is narrower than the panel would like,
+        so no panel can force a dock (and the window) wider than the map can afford."""
         dock = QDockWidget(self)
         dock.setObjectName(f"dock_{key}")
-        dock.setWidget(widget)
+        if isinstance(widget, QAbstractScrollArea) or getattr(widget, "scrolls_itself", False):
+            widget.setMinimumWidth(MIN_DOCK_WIDTH)
+            dock.setWidget(widget)
+        else:
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(widget)
+            scroll.setMinimumWidth(MIN_DOCK_WIDTH)
+            dock.setWidget(scroll)
         self.addDockWidget(area, dock)
         return dock
+
+    def clear_selection(self) -> None:
+        if self.state.selection is not None:
+            self.state.select("", -1)
+            self.provinces.show_code(None)
+
+    def keep_map_room(self) -> None:
+        """Shrink the side docks to their DOCK_SHARE of the width, so the map keeps room
+        (23.9: at 1024 x 700 the map was 150-255 px wide)."""
+        width = self.width()
+        for side, area in (("left", Qt.DockWidgetArea.LeftDockWidgetArea),
+                           ("right", Qt.DockWidgetArea.RightDockWidgetArea)):
+            shown = [d for d in self.docks.values()
+                     if self.dockWidgetArea(d) == area and d.isVisible() and not d.isFloating()]
+            if not shown:
+                continue
+            room = max(MIN_DOCK_WIDTH, int(width * DOCK_SHARE[side]))
+            if max(d.width() for d in shown) > room:
+                self.resizeDocks(shown, [room] * len(shown), Qt.Orientation.Horizontal)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.keep_map_room()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self.keep_map_room)  # once the docks have their real widths
 
     def _status_bar(self) -> None:
         self.progress = QProgressBar()
@@ -115,6 +176,10 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self.census_action = self._action(self.use_census_demand)
         self.export_data_action = self._action(self.export_results, "Ctrl+Shift+E")
         self.export_action = self._action(self.export_image, "Ctrl+E")
+        # Esc clears the selection, as in a GIS (23.21); the map page forwards its own Esc
+        self.clear_selection_action = self._action(self.clear_selection, "Esc")
+        self.clear_selection_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.addAction(self.clear_selection_action)
         self.print_action = self._action(self.export_print_map, "Ctrl+P")
         self.report_action = self._action(self.export_report)
         self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)

@@ -5,7 +5,9 @@ its static texts and its last figures in the new language.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+import re
+
+from PySide6.QtCore import QLocale, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -297,6 +299,26 @@ class ProvinceTable(QTableView):
         self.state.zoom_to_province(self.gb_code_at(index.row()))
 
 
+_GROUPED = {",": re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?"),  # 12,345.6
+            ".": re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d*)?")}  # 12.345,6
+
+
+def plain_number(text: str, decimal_point: str = ".") -> str | None:
+    """``text`` as Python reads numbers, or None when a separator is ambiguous.
+
+    The locale's decimal separator is the decimal separator; the other one is accepted
+    only as thousands grouping in groups of three. So with a "." locale "20,5" is refused
+    (it was silently read as 205 km, issue 23.4) and "1,000" is a thousand; with a ","
+    locale "20,5" is 20.5.
+    """
+    group = "," if decimal_point == "." else "."
+    if _GROUPED[group].fullmatch(text):
+        return text.replace(group, "").replace(decimal_point, ".")
+    if group in text:
+        return None
+    return text.replace(decimal_point, ".")
+
+
 class NumberField(QLineEdit):
     """A number typed as text and checked against the parameters' own range.
 
@@ -313,11 +335,14 @@ class NumberField(QLineEdit):
         self.textChanged.connect(self._check)
 
     def parse(self) -> float | int | None:
-        text = self.text().strip().replace(",", "").replace("_", "")
+        text = self.text().strip().replace("_", "")
         if self.unit and text.lower().endswith(self.unit.lower()):
             text = text[: -len(self.unit)].strip()
+        plain = plain_number(text, QLocale().decimalPoint())
+        if plain is None:
+            return None
         try:
-            value: float | int = int(text) if self.integer else float(text)
+            value: float | int = int(plain) if self.integer else float(plain)
         except ValueError:
             return None
         if value != value or not self.lo <= value <= self.hi:
@@ -498,6 +523,8 @@ class ControlsPanel(QWidget):
 class DetailsPanel(QWidget):
     """What was clicked on the map or in the table, as plain text."""
 
+    scrolls_itself = True  # the window does not wrap it in a second scroll area
+
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.form = QFormLayout()
@@ -514,6 +541,7 @@ class DetailsPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
+        self.scroll = scroll
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(scroll)
@@ -529,6 +557,7 @@ class DetailsPanel(QWidget):
         self.hint.setVisible(not details)
         for key, value in (details or {}).items():
             self.form.addRow(plain_label(key), plain_label(value))
+        self.scroll.verticalScrollBar().setValue(0)  # a new feature is read from its top (23.15)
 
     def values(self) -> dict[str, str]:
         out = {}

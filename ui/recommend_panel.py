@@ -144,7 +144,8 @@ class RecommendPanel(QWidget):
         self.picks.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.picks.cellClicked.connect(self._pick_clicked)
         self.export = QPushButton()
-        self.export.clicked.connect(self.export_picks)
+        # clicked(bool) would hand its `checked` flag over as the path (issue 23.1)
+        self.export.clicked.connect(lambda _checked=False: self.export_picks())
         self.curve = QLabel()
         self.curve.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay = QVBoxLayout(self)
@@ -256,11 +257,20 @@ class RecommendPanel(QWidget):
             return
         from reach_planner.ui.maps.curve_chart import curve_png
 
-        png = curve_png(rec, 4.2, 2.6, labels=(tr("new outlets"),
-                                               tr("newly covered rural people (million)")))
+        # drawn to the panel's width: a wider picture was cut on both sides in a narrow dock
+        width = max(240, min(self.width() - 24, 640))
+        png = curve_png(rec, width / 100, max(1.8, min(2.6, width / 160)),
+                        labels=(tr("new outlets"), tr("newly covered rural people (million)")))
         pixmap = QPixmap()
         pixmap.loadFromData(png, "PNG")
         self.curve.setPixmap(pixmap)
+        self._curve_width = width
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        rec = self.state.recommendation
+        if rec is not None and abs(getattr(self, "_curve_width", 0) - (self.width() - 24)) > 30:
+            self.show_curve(rec)
 
     # -- the recommended outlets, one row each ---------------------------------------------
     @staticmethod
@@ -368,17 +378,29 @@ def differences(a, b) -> list[str]:
 
     if a is None or b is None:
         return []
+    from dataclasses import fields
+
     labels = {"seed": tr("Seed"), "sites": tr("Distribution sites"),
               "outlets": tr("Service outlets"), "radius_km": tr("Service radius"),
               "site_radius_km": tr("Delivery radius"), "strategy": tr("Placement"),
-              "rural_bias": tr("Rural bias"), "cell_km": tr("Grid spacing")}
+              "rural_bias": tr("Rural bias"), "cell_km": tr("Grid spacing"),
+              "distance": tr("Distance")}
+    values = {"straight": tr("straight line"), "terrain": tr("over terrain")}
     out = []
-    for key, label in labels.items():
+    # every parameter counts, labelled or not: a difference left out reads as "the same" (23.5)
+    for key in [f.name for f in fields(a.params)]:
         va, vb = getattr(a.params, key), getattr(b.params, key)
         if va != vb:
             unit = " km" if key.endswith("_km") else ""
-            fa, fb = (f"{va:,}", f"{vb:,}") if isinstance(va, int) else (f"{va:g}", f"{vb:g}")
-            out.append(f"{label} {fa}{unit} → {fb}{unit}")
+            if isinstance(va, str):
+                fa, fb = values.get(va, va), values.get(vb, vb)
+            else:
+                fa, fb = (f"{va:,}", f"{vb:,}") if isinstance(va, int) else (f"{va:g}", f"{vb:g}")
+            out.append(f"{labels.get(key, key)} {fa}{unit} → {fb}{unit}")
+    if a.summary.demand_model != b.summary.demand_model:
+        from reach_planner.ui.demand_ui import demand_value
+
+        out.append(tr("demand {a} → {b}").format(a=demand_value(a.summary), b=demand_value(b.summary)))
     na, nb = network_credit(a, tr), network_credit(b, tr)
     sa, sb = a.summary, b.summary
     if na != nb or (sa.distribution_sites, sa.service_outlets) != (sb.distribution_sites,

@@ -38,12 +38,26 @@ class ReportDialog(SaveFileDialog):
         self.with_xlsx.setChecked(True)
         self.xlsx = QLineEdit(str(folder / "reach-report-pack.xlsx"))
         self.with_xlsx.toggled.connect(self.xlsx.setEnabled)
+        # The workbook follows the PDF (same folder and name) until the planner edits it (23.21)
+        self._xlsx_follows = True
+        self.xlsx.textEdited.connect(self._xlsx_edited)
+        self.path.textChanged.connect(self._follow_path)
         for label, w in ((tr("Format"), self.fmt), (tr("Language"), self.lang),
                          (tr("Page"), self.page), (tr("Resolution"), self.dpi)):
             self.form.addRow(label, w)
         self.form.addRow(self.with_xlsx)
         self.form.addRow(tr("Workbook (.xlsx)"), self.xlsx)
         self.add_buttons()
+
+    def _xlsx_edited(self, _text: str) -> None:
+        self._xlsx_follows = False
+
+    def _follow_path(self, text: str) -> None:
+        text = text.strip()
+        if self._xlsx_follows and text:
+            path = Path(text)
+            stem = path.with_suffix("") if path.suffix.lower() == ".pdf" else path
+            self.xlsx.setText(str(stem) + ".xlsx")
 
     def _format_changed(self) -> None:
         """PNG pages go into a folder: drop the .pdf suffix the default name had."""

@@ -68,7 +68,18 @@ class Task(QRunnable):
     def _progress(self, pct: int, text: str) -> None:
         if self._cancel.is_set():
             raise Cancelled()
-        self.signals.progress.emit(pct, text)
+        self._emit("progress", pct, text)
+
+    def _emit(self, name: str, *args: Any) -> None:
+        """Emit unless the window (and with it this task's signals) is already gone.
+
+        A job still running when the app quits ends after Qt deleted its signal object;
+        there is nobody left to tell, and a traceback on quit is noise (issue 23.18).
+        """
+        try:
+            getattr(self.signals, name).emit(*args)
+        except RuntimeError:
+            self._cancel.set()
 
     def run(self) -> None:
         try:
@@ -80,16 +91,16 @@ class Task(QRunnable):
         try:
             value = self._job(self._progress)
         except Cancelled:
-            self.signals.cancelled.emit()
+            self._emit("cancelled")
         except Exception as exc:  # handed over as is; logged in full for the developer
             if not isinstance(exc, (ValueError, OSError)):
                 traceback.print_exc()
-            self.signals.failed.emit(exc)
+            self._emit("failed", exc)
         else:
             if self._cancel.is_set():
-                self.signals.cancelled.emit()
+                self._emit("cancelled")
             else:
-                self.signals.done.emit(value)
+                self._emit("done", value)
 
 
 def error_text(exc: BaseException) -> str:

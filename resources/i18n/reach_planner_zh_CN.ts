@@ -49,11 +49,11 @@
     </message>
     <message>
       <source>straight line</source>
-      <translation>直线距离</translation>
+      <translation>直线</translation>
     </message>
     <message>
       <source>over terrain</source>
-      <translation>按地形</translation>
+      <translation>沿地形</translation>
     </message>
     <message>
       <source>How the service radius is measured: as a straight line, or as flat-equivalent km over slopes and mountains</source>
@@ -974,6 +974,10 @@
     <message>
       <source>newly covered rural people (million)</source>
       <translation>新增覆盖农村人口（百万）</translation>
+    </message>
+    <message>
+      <source>demand {a} → {b}</source>
+      <translation>需求 {a} → {b}</translation>
     </message>
     <message>
       <source>network {a} ({sa} sites, {oa} outlets) → {b} ({sb} sites, {ob} outlets)</source>

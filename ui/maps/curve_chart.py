@@ -30,11 +30,16 @@ def curve_figure(rec, width_in: float = 6.0, height_in: float = 3.6,
     for pct, k in rec.curve_marks().items():
         if k is not None and k > 0:
             ax.axvline(k, color="#7570b3", lw=0.8, ls="--")
-            ax.annotate(f"{pct:g}%: {k:,}", (k, y[k] / 1e6), xytext=(4, -12),
-                        textcoords="offset points", fontsize=8, color="#7570b3")
+            # right of the line, or left of it in the right half: never cut at the edge (23.15)
+            right_half = k > 0.55 * max(1, len(y) - 1)
+            ax.annotate(f"{pct:g}%: {k:,}", (k, y[k] / 1e6), xytext=(-4 if right_half else 4, -12),
+                        textcoords="offset points", fontsize=8, color="#7570b3",
+                        ha="right" if right_half else "left")
     font = _font_for(labels)
     ax.set_xlabel(labels[0], fontproperties=font)
-    ax.set_ylabel(labels[1], fontproperties=font)
+    # the y quantity as a heading, not a rotated label: it was longer than a short chart
+    # is tall and was cut (23.15)
+    ax.set_title(labels[1], fontproperties=font, loc="left", fontsize=9)
     ax.set_xlim(0, max(1, len(y) - 1))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(0, max(y.max() / 1e6 * 1.05, 1e-6) if len(y) else 1)
