@@ -69,6 +69,20 @@ def message_boxes(request, monkeypatch):
     monkeypatch.setattr(QMessageBox, "about", record("about"))
     monkeypatch.setattr(QMessageBox, "question",
                         record("question", QMessageBox.StandardButton.Discard))
+    # ui.messages shows plain-text boxes with exec(): recorded the same way
+    kinds = {QMessageBox.Icon.Warning: "warning", QMessageBox.Icon.Information: "information",
+             QMessageBox.Icon.Question: "question", QMessageBox.Icon.NoIcon: "about"}
+
+    def run(box):
+        kind = kinds.get(box.icon(), "warning")
+        shown.append((kind, box.windowTitle(), box.text()))
+        boxes.append(box)
+        answer = QMessageBox.StandardButton.Discard if kind == "question" else QMessageBox.StandardButton.Ok
+        return answer.value
+
+    boxes: list = []
+    shown.boxes = boxes  # type: ignore[attr-defined]  (the boxes themselves, for their text format)
+    monkeypatch.setattr(QMessageBox, "exec", run)
     yield shown
 
 

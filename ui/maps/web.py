@@ -19,7 +19,7 @@ import html
 from pathlib import Path
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from reach_planner.geo.atomic import atomic_write_bytes
@@ -57,20 +57,46 @@ def file_url(path: Path) -> str:
     return path.resolve().as_uri()
 
 
-class DataLayer(folium.map.Layer):
-    """A layer whose data and Leaflet code come from a small JS template."""
+class Verbatim(Element):
+    """Text put into the page exactly as given.
 
-    _template = Template("""
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = rp.named[{{ this.key }}] = (function(map){ {{ this.js }} })({{ this._parent.get_name() }});
-{% endmacro %}
-""")
+    branca's ``Element(text)`` compiles ``text`` as a Jinja2 template, and a folium
+    macro's output is compiled again when the page is assembled: a site name holding
+    ``{{ … }}`` would run as code there. Everything this module puts into a page goes
+    through this class (or is a fixed template of ours), so no text reaches Jinja2 as
+    template source."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Verbatim"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+def _add_script(element: MacroElement, code: str) -> None:
+    """Put ``code`` into the page's script section, never compiling it."""
+    figure = element.get_root()
+    assert isinstance(figure, Figure), "render the element inside a page"
+    figure.script.add_child(Verbatim(code), name=element.get_name())
+
+
+class DataLayer(folium.map.Layer):
+    """A layer whose data and Leaflet code are one JavaScript function body."""
+
+    _template = Template("")  # no macros: the code goes in verbatim (see Verbatim)
 
     def __init__(self, name: str, js: str, show: bool = True) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "DataLayer"
         self.js = js
         self.key = safe_json(name)
+
+    def render(self, **kwargs) -> None:
+        _add_script(self, f"var {self.get_name()} = rp.named[{self.key}] = "
+                          f"(function(map){{ {self.js} }})({self._parent.get_name()});")
+        super().render(**kwargs)  # folium's Layer adds the ``addTo`` line when shown
 
 
 def build_map(result: ScenarioResult | None, opts: MapOptions | None = None,
@@ -88,16 +114,16 @@ def build_map(result: ScenarioResult | None, opts: MapOptions | None = None,
     m.default_js = [("leaflet", file_url(LEAFLET_DIR / "leaflet.js"))]
     m.default_css = [("leaflet_css", file_url(LEAFLET_DIR / "leaflet.css"))]
     root = m.get_root()
-    root.header.add_child(Element(_head_html()), name="rp_head")
-    root.html.add_child(Element(_page_html(opts)), name="rp_page")
-    root.html.add_child(Element(f"<script>{_RP_JS}{BASE_JS}</script>"), name="rp_lib")
-    root.html.add_child(Element(base_script(opts.lang, opts.t, relief)), name="rp_base")
+    root.header.add_child(Verbatim(_head_html()), name="rp_head")
+    root.html.add_child(Verbatim(_page_html(opts)), name="rp_page")
+    root.html.add_child(Verbatim(f"<script>{_RP_JS}{BASE_JS}</script>"), name="rp_lib")
+    root.html.add_child(Verbatim(base_script(opts.lang, opts.t, relief)), name="rp_base")
     texts = safe_json({k: opts.t(k) for k in (*JS_TEXTS, "km", "m")})
-    root.html.add_child(Element(f"<script>rp.text = {texts};</script>"), name="rp_text")
+    root.html.add_child(Verbatim(f"<script>rp.text = {texts};</script>"), name="rp_text")
     for name, js, shown in payload.layers:
         DataLayer(name, js, show=shown).add_to(m)
     control = folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    root.html.add_child(Element(f'<div id="rp-legend-src" hidden>{payload.legend_html}</div>'),
+    root.html.add_child(Verbatim(f'<div id="rp-legend-src" hidden>{payload.legend_html}</div>'),
                         name="rp_legend")
     _Finish(control, payload.attribution).add_to(m)
     return m
@@ -178,19 +204,19 @@ def _page_html(opts: MapOptions) -> str:
 class _Finish(MacroElement):
     """Glue run after every layer exists: controls, view from the URL, the host bridge."""
 
-    _template = Template("""
-{% macro script(this, kwargs) %}
-rp.finish({{ this._parent.get_name() }}, {{ this.control.get_name() }}, {{ this.attribution }}, {{ this.bounds }});
-{% endmacro %}
-""")
+    _template = Template("")  # no macros: the code goes in verbatim (see Verbatim)
 
     def __init__(self, control: folium.LayerControl, attribution: str) -> None:
         super().__init__()
         self._name = "Finish"
         self.control = control
         self.attribution = safe_json(attribution)
-
         self.bounds = safe_json(CHINA_BOUNDS)
+
+    def render(self, **kwargs) -> None:
+        _add_script(self, f"rp.finish({self._parent.get_name()}, {self.control.get_name()}, "
+                          f"{self.attribution}, {self.bounds});")
+        super().render(**kwargs)
 
 
 _RP_JS = r"""
