@@ -28,6 +28,18 @@ from reach_planner.geo.params import ScenarioParams  # noqa: E402
 SMALL_SCENARIO = ScenarioParams(outlets=3000, sites=300, seed=5)
 
 
+@pytest.fixture(scope="session")
+def qapp_cls():
+    """pytest-qt's QApplication, made after the map view's URL scheme is declared
+    (Chromium only accepts a custom scheme before the application exists)."""
+    from PySide6.QtWidgets import QApplication
+
+    from reach_planner.ui.webscheme import register_map_scheme
+
+    register_map_scheme()
+    return QApplication
+
+
 @pytest.fixture
 def window(qapp):
     """A fresh main window on the small scenario, drawn; a test file with other needs

@@ -1,15 +1,18 @@
 """The interactive map page (folium/Leaflet), built from a scenario result. Qt-free.
 
 Why this shape:
-- Offline: the page loads Leaflet from ``resources/web`` by ``file://`` URL, never
-  from a CDN (folium's defaults are replaced per instance, not on the shared class).
+- Offline and confined: the page loads Leaflet from ``resources/web`` through the map
+  view's own ``rpmap:`` scheme (:mod:`reach_planner.ui.webscheme`), never from a CDN
+  (folium's defaults are replaced per instance, not on the shared class); a
+  Content-Security-Policy allows only those files, and no fetch/XHR at all.
 - Fast and small: points are one layer group per kind of circle markers on a canvas
   renderer, built in the page from compact coordinate arrays; gap cells and the covered
   area are dissolved hexagons. The layers themselves are JavaScript built in
   :mod:`.web_layers` (no folium there); this module assembles pages from them.
 - Safe: every value that may come from a user file (site names) is embedded as JSON
   with ``<``, ``>`` and ``&`` escaped, and shown through ``textContent``; the page
-  never turns data into markup or code.
+  never turns data into markup or code, and nothing reaches Jinja2 as template source
+  (see :class:`Verbatim`).
 - Clicks reach the host through ``rp.select(kind, index)``, which uses the Qt
   ``QWebChannel`` bridge when present and is a no-op in a plain browser.
 """
@@ -50,6 +53,14 @@ from reach_planner.ui.maps.web_layers import (  # noqa: F401  (re-exported: one 
 )
 
 LEAFLET_DIR = RESOURCES / "web" / "leaflet"
+# The page's libraries, served by the map view's own scheme (ui.webscheme): the page may
+# load its own files and these, nothing else (no file:// URL, no network).
+LIB_URL = "rpmap://map/lib/"
+# Only the app's own scripts, styles and images; no fetch or XHR anywhere, no plugins,
+# no forms, no <base>. Inline code is folium's and ours (user text is JSON data in it).
+CSP = ("default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; font-src 'self'; connect-src 'none'; object-src 'none'; "
+       "base-uri 'none'; form-action 'none'")
 CHINA_BOUNDS = ((18.0, 73.5), (53.6, 135.1))
 
 
@@ -111,8 +122,8 @@ def build_map(result: ScenarioResult | None, opts: MapOptions | None = None,
                    control_scale=False, min_zoom=3, max_zoom=13, zoom_snap=0.25,
                    zoom_delta=0.5, world_copy_jump=False)
     m.options["max_zoom"] = 13
-    m.default_js = [("leaflet", file_url(LEAFLET_DIR / "leaflet.js"))]
-    m.default_css = [("leaflet_css", file_url(LEAFLET_DIR / "leaflet.css"))]
+    m.default_js = [("leaflet", LIB_URL + "leaflet.js")]
+    m.default_css = [("leaflet_css", LIB_URL + "leaflet.css")]
     root = m.get_root()
     root.header.add_child(Verbatim(_head_html()), name="rp_head")
     root.html.add_child(Verbatim(_page_html(opts)), name="rp_page")
@@ -156,7 +167,8 @@ def write_shell(path: Path, opts: MapOptions | None = None) -> Path:
 
 def _head_html() -> str:
     return (
-        '<script src="qrc:///qtwebchannel/qwebchannel.js"></script>\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        f'<script src="{LIB_URL}qwebchannel.js"></script>\n'
         "<style>"
         f"html,body{{margin:0;padding:0;background:{SEA}}}"
         f"html body .leaflet-container{{background:{SEA};font:13px/1.35 'Noto Sans CJK SC','Noto Sans',"
