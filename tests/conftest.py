@@ -51,6 +51,14 @@ def window(qapp):
     close_window(w)
 
 
+class Shown(list):
+    """(kind, title, text) of each message box shown; ``boxes``: the ``ui.messages`` boxes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.boxes: list = []
+
+
 @pytest.fixture(autouse=True)
 def message_boxes(request, monkeypatch):
     """Modal message boxes would block an offscreen test run: record them instead.
@@ -58,7 +66,7 @@ def message_boxes(request, monkeypatch):
     ``question`` answers Discard, so closing a window with unsaved changes never waits.
     Only tests marked ``qt`` touch Qt: the fast subset (``-m "not qt"``) never imports it.
     """
-    shown: list[tuple[str, str, str]] = []
+    shown = Shown()
     if request.node.get_closest_marker("qt") is None:
         yield shown
         return
@@ -92,8 +100,7 @@ def message_boxes(request, monkeypatch):
         answer = QMessageBox.StandardButton.Discard if kind == "question" else QMessageBox.StandardButton.Ok
         return answer.value
 
-    boxes: list = []
-    shown.boxes = boxes  # type: ignore[attr-defined]  (the boxes themselves, for their text format)
+    boxes = shown.boxes  # the boxes themselves, for their text format
     monkeypatch.setattr(QMessageBox, "exec", run)
     yield shown
 
