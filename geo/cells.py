@@ -11,6 +11,7 @@ a formula (openpyxl would otherwise take any text starting with ``=`` as one).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -44,3 +45,11 @@ def text_cells_stay_text(worksheet: Any) -> None:
         for cell in row:
             if isinstance(cell.value, str) and cell.data_type == "f":
                 cell.data_type = "s"
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path, bom: bool = True) -> None:
+    """``frame`` as a CSV file any spreadsheet reads as data: formula-like text neutralised,
+    and RFC 4180 line ends, so a field holding a carriage return or a line feed is quoted
+    (with ``\\n`` line ends a lone ``\\r`` in a name would start a new row in Excel)."""
+    neutral_frame(frame).to_csv(path, index=False, encoding="utf-8-sig" if bom else "utf-8",
+                                lineterminator="\r\n")

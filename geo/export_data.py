@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from reach_planner.geo.atomic import atomic_write_with
-from reach_planner.geo.cells import neutral_frame, text_cells_stay_text
+from reach_planner.geo.cells import text_cells_stay_text, write_csv
 from reach_planner.geo.data import WGS84, load_china
 from reach_planner.geo.demand_layer import demand_layer, demand_table
 from reach_planner.geo.geojson_file import write_geojson
@@ -92,13 +92,11 @@ def export_results(result: ScenarioResult, out_dir: str | Path,
     if "gpkg" in formats:
         written.append(atomic_write_with(out / GPKG_NAME, _gpkg_writer(lay)))
     if "csv" in formats:
-        table = neutral_frame(province_table(result))
+        table = province_table(result)
         written.append(atomic_write_with(
-            out / "province_summary.csv",
-            lambda p: table.to_csv(p, index=False, encoding="utf-8-sig")))  # BOM: Excel
-        cells = neutral_frame(demand_table(result))
-        written.append(atomic_write_with(
-            out / "demand.csv", lambda p: cells.to_csv(p, index=False, encoding="utf-8-sig")))
+            out / "province_summary.csv", lambda p: write_csv(table, p)))  # BOM: Excel
+        cells = demand_table(result)
+        written.append(atomic_write_with(out / "demand.csv", lambda p: write_csv(cells, p)))
     if "xlsx" in formats:
         written.append(atomic_write_with(out / "province_summary.xlsx", _xlsx_writer(result)))
     return written
