@@ -250,3 +250,119 @@ def test_the_probe_payload_runs_no_command(marker, tmp_path):
     page = write_map(res, tmp_path / "map.html").read_text(encoding="utf-8")
     assert not marker.exists(), "the site name ran as a template"
     assert outlet_names_in_page(page) == [rce(marker)]
+
+
+def test_the_page_allows_only_its_own_files_and_no_requests(result):
+    from reach_planner.ui.maps.web import LIB_URL, render_html
+
+    page = render_html(result)
+    head = page[:page.index("<script")]
+    assert 'http-equiv="Content-Security-Policy"' in head and "connect-src 'none'" in head
+    assert "file://" not in page and "qrc:" not in page
+    assert LIB_URL + "leaflet.js" in page
+
+
+def test_the_map_scheme_serves_nothing_outside_its_folders(tmp_path):
+    from PySide6.QtCore import QUrl
+
+    from reach_planner.ui.webscheme import page_url, resolve
+
+    (tmp_path / "inner").mkdir()
+    page = tmp_path / "inner" / "map.html"
+    page.write_text("<p>map</p>", encoding="utf-8")
+    (tmp_path / "secret.html").write_text("secret", encoding="utf-8")
+    (tmp_path / "inner" / "notes.txt").write_text("not a page file", encoding="utf-8")
+    url = page_url(page)
+    assert resolve(url) == (b"<p>map</p>", b"text/html;charset=utf-8")
+    token = url.path().split("/")[1]
+    for bad in (f"rpmap://map/{token}/../secret.html", f"rpmap://map/{token}/%2E%2E%2Fsecret.html",
+                f"rpmap://map/{token}/notes.txt", f"rpmap://map/{token}/sub/map.html",
+                "rpmap://map/lib/../../../etc/passwd", "rpmap://map/lib/LICENSE", "rpmap://other/lib/leaflet.js",
+                f"file://{page}"):
+        assert resolve(QUrl(bad)) is None, bad
+    assert resolve(QUrl("rpmap://map/lib/leaflet.js"))[0].startswith(b"/*")
+    assert b"QWebChannel" in resolve(QUrl("rpmap://map/lib/qwebchannel.js"))[0]
+
+
+# -- Qt: the map view, message boxes, labels, titles, details ---------------------------------
+PROBE = """(function() {
+  window.__probe = {};
+  var url = %s;
+  fetch(url).then(function(r) { return r.text(); }).then(
+    function(t) { window.__probe.fetch = 'READ ' + t; }, function(e) { window.__probe.fetch = 'blocked'; });
+  var x = new XMLHttpRequest();
+  try { x.open('GET', url, false); x.send(); window.__probe.xhr = 'READ ' + x.responseText; }
+  catch (e) { window.__probe.xhr = 'blocked'; }
+  var f = document.createElement('iframe');
+  f.src = url;
+  f.onload = function() {
+    try { window.__probe.frame = 'READ ' + f.contentDocument.body.textContent; }
+    catch (e) { window.__probe.frame = 'blocked'; }
+  };
+  document.body.appendChild(f);
+  return true;
+})()"""
+
+
+@pytest.mark.qt
+def test_the_map_view_cannot_read_local_files(qapp, tmp_path):
+    from reach_planner.ui.export import dispose
+    from reach_planner.ui.maps.web import write_map
+    from reach_planner.ui.mapview import MapView
+    from tests.qt_helpers import wait_until
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET", encoding="utf-8")
+    view = MapView()
+    view.resize(700, 500)
+    view.show()
+    result = run_scenario(ScenarioParams(outlets=300, sites=40, cell_km=20.0))
+    view.load_page(write_map(result, tmp_path / "map.html"))
+    assert wait_until(lambda: view.is_drawn, 90), "the map still draws"
+    got: dict = {}
+    view.evaluate(PROBE % json.dumps(secret.as_uri()), lambda _: None)
+    wait_until(lambda: False, 1.5)
+    view.evaluate("JSON.stringify([window.__probe, typeof L, rp.layers.outlet ? 1 : 0])",
+                  lambda v: got.setdefault("probe", v))
+    assert wait_until(lambda: "probe" in got, 30)
+    probe, leaflet, outlets = json.loads(got["probe"])
+    dispose(view)
+    assert "TOPSECRET" not in json.dumps(probe), probe
+    assert probe.get("fetch") == "blocked" and probe.get("xhr") == "blocked"
+    assert leaflet == "object" and outlets == 1
+
+
+@pytest.mark.qt
+def test_scenario_file_errors_show_markup_as_plain_text(window, message_boxes, tmp_path):
+    from PySide6.QtCore import Qt
+
+    evil = '<h1>x</h1><a href="x">y</a>'
+    bad = tmp_path / "bad.rpscenario.json"
+    bad.write_text(json.dumps({"format": "reach-planner-scenario", "version": 1, "params": {"seed": evil}}),
+                   encoding="utf-8")
+    window.open_scenario(bad)
+    assert message_boxes and evil in message_boxes[-1][2]
+    box = message_boxes.boxes[-1]
+    assert box.textFormat() == Qt.TextFormat.PlainText and evil in box.text()
+
+
+@pytest.mark.qt
+@pytest.mark.parametrize("text", ["<h1>x</h1>", '<a href="x">y</a>', "{{ 7*7 }}", "$5 and $6"])
+def test_labels_titles_and_details_show_user_text_literally(qapp, text, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel, QMainWindow
+
+    from reach_planner.ui.import_dialog import ColumnMappingDialog
+    from reach_planner.ui.messages import plain_tip
+
+    dlg = ColumnMappingDialog(None, f"{text}.csv", [text, "lat", "lon"])
+    hint = dlg.findChildren(QLabel)[0]
+    assert hint.textFormat() == Qt.TextFormat.PlainText and text in hint.text()
+    dlg.deleteLater()
+    win = QMainWindow()
+    win.setWindowTitle(f"{text} — Reach Planner")
+    assert win.windowTitle().startswith(text)  # window titles are never rich text
+    win.deleteLater()
+    tip = plain_tip(text)  # rich text that shows the characters as written (spaces kept as nbsp)
+    assert "<h1>" not in tip and "<a " not in tip
+    assert htmllib.unescape(re.sub("<[^>]+>", "", tip)).replace("\xa0", " ") == text

@@ -125,7 +125,7 @@ class DemandActions:
                     self.import_demand_file(path, col)
                 return
         messages.warning(self, tr("Import demand"),
-                            tr("Nothing was imported; the scenario is unchanged.") + "\n\n" + text)
+                         tr("Nothing was imported; the scenario is unchanged.") + "\n\n" + text)
 
     @staticmethod
     def _columns(path: Path) -> list[str]:

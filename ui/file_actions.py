@@ -58,8 +58,8 @@ class FileActions:
                 self.import_file(path, dlg.mapping())
             return
         messages.warning(self, tr("Import sites"),
-                            tr("Nothing was imported; the scenario is unchanged.") + "\n\n"
-                            + error_text(exc))
+                         tr("Nothing was imported; the scenario is unchanged.") + "\n\n"
+                         + error_text(exc))
 
     def _import_read(self, result, mapping: ColumnMap | None) -> None:
         self.statusBar().clearMessage()
@@ -157,7 +157,7 @@ class FileActions:
             save_scenario(path, self.state.scenario_file({"map_view": self.map.current_view()}))
         except OSError as exc:
             messages.warning(self, tr("Save scenario"),
-                                tr("Could not save; the previous file is unchanged.") + f"\n{exc}")
+                             tr("Could not save; the previous file is unchanged.") + f"\n{exc}")
             return False
         self.state.saved_as(path)
         self._add_recent(path)

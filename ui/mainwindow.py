@@ -395,7 +395,7 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self.report_action.setEnabled(True)
         self.statusBar().clearMessage()
         messages.warning(self, tr("Export report pack"),
-                            tr("Could not export the report pack:") + "\n" + error_text(exc))
+                         tr("Could not export the report pack:") + "\n" + error_text(exc))
 
     def _report_ended(self, busy: bool = False) -> None:
         """Cancel (the status bar's button stops every job): the action comes back."""
@@ -421,10 +421,10 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
 
     def about(self) -> None:
         messages.about(self, tr("About Reach Planner"),
-                          tr("Reach Planner {version}").format(version=__version__) + "\n\n"
-                          + tr("Reach Planner maps a simulated Goodaymart delivery-and-installation "
-                             "network and the rural people it does not reach.") + "\n\n"
-                          + self._credit())
+                         tr("Reach Planner {version}").format(version=__version__) + "\n\n"
+                         + tr("Reach Planner maps a simulated Goodaymart delivery-and-installation "
+                            "network and the rural people it does not reach.") + "\n\n"
+                         + self._credit())
 
     def _credit(self) -> str:
         """The data credit, naming where the network on screen came from."""
