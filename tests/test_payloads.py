@@ -366,3 +366,27 @@ def test_labels_titles_and_details_show_user_text_literally(qapp, text, tmp_path
     tip = plain_tip(text)  # rich text that shows the characters as written (spaces kept as nbsp)
     assert "<h1>" not in tip and "<a " not in tip
     assert htmllib.unescape(re.sub("<[^>]+>", "", tip)).replace("\xa0", " ") == text
+
+
+@pytest.mark.qt
+def test_details_show_payload_names_and_ids_as_plain_text(qapp, result, names):
+    from PySide6.QtCore import QObject, Qt, Signal
+    from PySide6.QtWidgets import QFormLayout
+
+    from reach_planner.ui.details import describe
+    from reach_planner.ui.panels import DetailsPanel
+
+    class Selection(QObject):
+        selectionChanged = Signal(object)
+
+    source = Selection()
+    panel = DetailsPanel(source)
+    n = len(result.network.outlets)
+    for i, text in enumerate(names):
+        details = describe(result, "outlet", n - len(names) + i)
+        assert details["Name"] == text and details["ID"] == text
+        source.selectionChanged.emit(details)
+        assert panel.values()["Name"] == text
+        field = panel.form.itemAt(1, QFormLayout.ItemRole.FieldRole).widget()
+        assert field.textFormat() == Qt.TextFormat.PlainText
+    panel.deleteLater()
