@@ -398,8 +398,10 @@ def write_curve(path: str, rec):
     from reach_planner.geo.siting.picks_io import curve_table
 
     if path.lower().endswith(".csv"):
+        from reach_planner.geo.cells import write_csv
+
         table = curve_table(rec.curve, rec.covered_before, rec.rural_population)
-        return atomic_write_with(path, lambda p: table.to_csv(p, index=False))
+        return atomic_write_with(path, lambda p: write_csv(table, p, bom=False))
     from reach_planner.ui.maps.curve_chart import save_curve_chart
 
     return save_curve_chart(rec, path)

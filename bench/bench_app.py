@@ -74,6 +74,8 @@ from reach_planner.geo.params import ScenarioParams
 from reach_planner.ui.mainwindow import MainWindow
 from reach_planner.ui.maps.web import write_map
 from reach_planner.ui.runner import scenario_job
+from reach_planner.ui.webscheme import register_map_scheme
+register_map_scheme()
 app = QApplication(sys.argv[:1])
 w = MainWindow()
 w.show()

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from reach_planner.geo.atomic import atomic_write_with
+from reach_planner.geo.cells import text_cells_stay_text, write_csv
 from reach_planner.geo.data import WGS84, load_china
 from reach_planner.geo.demand_layer import demand_layer, demand_table
 from reach_planner.geo.geojson_file import write_geojson
@@ -93,11 +94,9 @@ def export_results(result: ScenarioResult, out_dir: str | Path,
     if "csv" in formats:
         table = province_table(result)
         written.append(atomic_write_with(
-            out / "province_summary.csv",
-            lambda p: table.to_csv(p, index=False, encoding="utf-8-sig")))  # BOM: Excel
+            out / "province_summary.csv", lambda p: write_csv(table, p)))  # BOM: Excel
         cells = demand_table(result)
-        written.append(atomic_write_with(
-            out / "demand.csv", lambda p: cells.to_csv(p, index=False, encoding="utf-8-sig")))
+        written.append(atomic_write_with(out / "demand.csv", lambda p: write_csv(cells, p)))
     if "xlsx" in formats:
         written.append(atomic_write_with(out / "province_summary.xlsx", _xlsx_writer(result)))
     return written
@@ -117,4 +116,6 @@ def _xlsx_writer(result: ScenarioResult):
         with pd.ExcelWriter(p, engine="openpyxl") as xw:
             province_table(result).to_excel(xw, sheet_name="provinces", index=False)
             national_table(result).to_excel(xw, sheet_name="national", index=False)
+            for ws in xw.book.worksheets:
+                text_cells_stay_text(ws)
     return write

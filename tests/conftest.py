@@ -28,6 +28,18 @@ from reach_planner.geo.params import ScenarioParams  # noqa: E402
 SMALL_SCENARIO = ScenarioParams(outlets=3000, sites=300, seed=5)
 
 
+@pytest.fixture(scope="session")
+def qapp_cls():
+    """pytest-qt's QApplication, made after the map view's URL scheme is declared
+    (Chromium only accepts a custom scheme before the application exists)."""
+    from PySide6.QtWidgets import QApplication
+
+    from reach_planner.ui.webscheme import register_map_scheme
+
+    register_map_scheme()
+    return QApplication
+
+
 @pytest.fixture
 def window(qapp):
     """A fresh main window on the small scenario, drawn; a test file with other needs
@@ -39,6 +51,14 @@ def window(qapp):
     close_window(w)
 
 
+class Shown(list):
+    """(kind, title, text) of each message box shown; ``boxes``: the ``ui.messages`` boxes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.boxes: list = []
+
+
 @pytest.fixture(autouse=True)
 def message_boxes(request, monkeypatch):
     """Modal message boxes would block an offscreen test run: record them instead.
@@ -46,7 +66,7 @@ def message_boxes(request, monkeypatch):
     ``question`` answers Discard, so closing a window with unsaved changes never waits.
     Only tests marked ``qt`` touch Qt: the fast subset (``-m "not qt"``) never imports it.
     """
-    shown: list[tuple[str, str, str]] = []
+    shown = Shown()
     if request.node.get_closest_marker("qt") is None:
         yield shown
         return
@@ -69,6 +89,19 @@ def message_boxes(request, monkeypatch):
     monkeypatch.setattr(QMessageBox, "about", record("about"))
     monkeypatch.setattr(QMessageBox, "question",
                         record("question", QMessageBox.StandardButton.Discard))
+    # ui.messages shows plain-text boxes with exec(): recorded the same way
+    kinds = {QMessageBox.Icon.Warning: "warning", QMessageBox.Icon.Information: "information",
+             QMessageBox.Icon.Question: "question", QMessageBox.Icon.NoIcon: "about"}
+
+    def run(box):
+        kind = kinds.get(box.icon(), "warning")
+        shown.append((kind, box.windowTitle(), box.text()))
+        boxes.append(box)
+        answer = QMessageBox.StandardButton.Discard if kind == "question" else QMessageBox.StandardButton.Ok
+        return answer.value
+
+    boxes = shown.boxes  # the boxes themselves, for their text format
+    monkeypatch.setattr(QMessageBox, "exec", run)
     yield shown
 
 

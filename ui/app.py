@@ -42,7 +42,9 @@ def run_app(params: ScenarioParams | None = None, quit_when_drawn: bool = False,
     from PySide6.QtWidgets import QApplication
 
     from reach_planner.ui.mainwindow import MainWindow
+    from reach_planner.ui.webscheme import register_map_scheme
 
+    register_map_scheme()  # before the QApplication
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANIZATION)

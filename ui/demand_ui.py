@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QComboBox, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QComboBox, QFileDialog, QInputDialog
 
 from reach_planner.geo.params import DISTANCES, ScenarioParams
 from reach_planner.geo.sites_io import SiteOverlay
 from reach_planner.geo.summary import Summary
+from reach_planner.ui import messages
 from reach_planner.ui.i18n import tr
 
 DEMAND_FILTER = ("Demand files (*.tif *.tiff *.csv *.txt *.tsv *.xlsx *.xlsm *.geojson *.json "
@@ -123,8 +124,8 @@ class DemandActions:
                 if ok and col:
                     self.import_demand_file(path, col)
                 return
-        QMessageBox.warning(self, tr("Import demand"),
-                            tr("Nothing was imported; the scenario is unchanged.") + "\n\n" + text)
+        messages.warning(self, tr("Import demand"),
+                         tr("Nothing was imported; the scenario is unchanged.") + "\n\n" + text)
 
     @staticmethod
     def _columns(path: Path) -> list[str]:
@@ -141,7 +142,7 @@ class DemandActions:
         report = format_demand_report(imp)
         self.statusBar().showMessage(report.splitlines()[0], 15000)
         if imp.issues:
-            QMessageBox.information(self, tr("Import demand"), report)
+            messages.information(self, tr("Import demand"), report)
         self._change_overlay((self.state.overlay or SiteOverlay()).with_demand(imp.demand),
                              tr("Import demand"))
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from reach_planner.geo.scenario_file import SUFFIX, ScenarioFileError, load_scenario, save_scenario
 from reach_planner.geo.sites_io import ColumnMap, ColumnsNotFound, overlay_from, read_sites
+from reach_planner.ui import messages
 from reach_planner.ui.i18n import tr
 from reach_planner.ui.import_dialog import (
     SUFFIXES,
@@ -56,9 +57,9 @@ class FileActions:
             if dlg.exec():
                 self.import_file(path, dlg.mapping())
             return
-        QMessageBox.warning(self, tr("Import sites"),
-                            tr("Nothing was imported; the scenario is unchanged.") + "\n\n"
-                            + error_text(exc))
+        messages.warning(self, tr("Import sites"),
+                         tr("Nothing was imported; the scenario is unchanged.") + "\n\n"
+                         + error_text(exc))
 
     def _import_read(self, result, mapping: ColumnMap | None) -> None:
         self.statusBar().clearMessage()
@@ -89,6 +90,7 @@ class FileActions:
                           tr("Sites from {old} are already imported. Replace them with {new}, "
                              "or add {new} to them?").format(old=old_name or tr("a file"),
                                                             new=new_name), parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # file names are shown as written
         replace = box.addButton(tr("Replace"), QMessageBox.ButtonRole.AcceptRole)
         add = box.addButton(tr("Add"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
@@ -134,7 +136,7 @@ class FileActions:
         try:
             scenario = load_scenario(path)
         except ScenarioFileError as exc:
-            QMessageBox.warning(self, tr("Open scenario"), str(exc))
+            messages.warning(self, tr("Open scenario"), str(exc))
             return
         self._add_recent(path)
         self.state.open(path, scenario)
@@ -154,8 +156,8 @@ class FileActions:
         try:
             save_scenario(path, self.state.scenario_file({"map_view": self.map.current_view()}))
         except OSError as exc:
-            QMessageBox.warning(self, tr("Save scenario"),
-                                tr("Could not save; the previous file is unchanged.") + f"\n{exc}")
+            messages.warning(self, tr("Save scenario"),
+                             tr("Could not save; the previous file is unchanged.") + f"\n{exc}")
             return False
         self.state.saved_as(path)
         self._add_recent(path)
@@ -166,7 +168,7 @@ class FileActions:
         """Ask before unsaved changes are lost: Save, Discard or Cancel."""
         if not self.state.dirty:
             return True
-        answer = QMessageBox.question(
+        answer = messages.question(
             self, tr("Unsaved changes"), tr("The scenario has unsaved changes. Save them?"),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
@@ -190,7 +192,7 @@ class FileActions:
         menu.clear()
         for p in self.recent_files():
             act = QAction(Path(p).name, self)
-            act.setToolTip(p)
+            act.setToolTip(messages.plain_tip(p))
             act.triggered.connect(lambda _c=False, path=p: self.open_scenario(Path(path)))
             menu.addAction(act)
         menu.setEnabled(bool(self.recent_files()))
@@ -217,7 +219,7 @@ class FileActions:
 
         def failed(exc: BaseException) -> None:
             self.statusBar().clearMessage()
-            QMessageBox.warning(self, tr("Export results"), error_text(exc))
+            messages.warning(self, tr("Export results"), error_text(exc))
 
         self.statusBar().showMessage(tr("Exporting results to {folder}…").format(folder=folder))
         self.state.runner.start("results", lambda progress: export_results(result, folder),

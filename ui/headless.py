@@ -22,7 +22,9 @@ def export_headless(params: ScenarioParams, out: str, width: int = 1600, height:
     from reach_planner.geo.scenario import run_scenario
     from reach_planner.ui.export import render_page, save_image
     from reach_planner.ui.maps.web import MapOptions, subtitle_for, write_map
+    from reach_planner.ui.webscheme import register_map_scheme
 
+    register_map_scheme()  # before the QApplication
     app = QApplication.instance() or QApplication(["reach-planner"])
     result = run_scenario(params, overlay=overlay, demand=demand)
     opts = MapOptions(title=title or MapOptions.title, subtitle=subtitle_for(result))

@@ -3,6 +3,7 @@ report with the choice to import the valid rows (and to swap lat/lon where they 
 swapped). Nothing changes in the scenario until the user says Import."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -45,6 +46,7 @@ class ColumnMappingDialog(QDialog):
         hint = QLabel(tr("{file}: the coordinate columns were not recognised. Which columns "
                          "hold them?").format(file=file_name))
         hint.setWordWrap(True)
+        hint.setTextFormat(Qt.TextFormat.PlainText)  # the file name is shown as written
         form.addRow(hint)
         self.boxes: dict[str, QComboBox] = {}
         labels = {"lat": tr("Latitude"), "lon": tr("Longitude"), "name": tr("Name"),
@@ -86,6 +88,8 @@ class ImportReportDialog(QDialog):
         lay.addWidget(head)
         self.columns = QLabel(self.columns_text(result))
         self.columns.setWordWrap(True)
+        for label in (head, self.columns):  # column names come from the file: plain text
+            label.setTextFormat(Qt.TextFormat.PlainText)
         lay.addWidget(self.columns)
         self.preview = self._preview_table(result)
         lay.addWidget(self.preview)
@@ -96,6 +100,7 @@ class ImportReportDialog(QDialog):
         self.swap.setVisible(result.swappable > 0)
         lay.addWidget(self.swap)
         self.nothing = QLabel()
+        self.nothing.setTextFormat(Qt.TextFormat.PlainText)
         self.nothing.setWordWrap(True)
         self.nothing.setStyleSheet("color:#b00020")
         lay.addWidget(self.nothing)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from reach_planner import __version__
 from reach_planner.geo.params import ScenarioParams
+from reach_planner.ui import messages
 from reach_planner.ui.capacity_panel import CapacityPanel
 from reach_planner.ui.demand_ui import DemandActions
 from reach_planner.ui.export import PageGrab, save_image
@@ -148,6 +148,7 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self.progress.setRange(0, 100)
         self.progress.setVisible(False)
         self.stage = QLabel()
+        self.stage.setTextFormat(Qt.TextFormat.PlainText)  # task stages may name files
         self.cancel_btn = QPushButton()
         self.cancel_btn.setVisible(False)
         self.cancel_btn.clicked.connect(self.state.cancel)
@@ -393,7 +394,7 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
             try:
                 path, opts = dlg.choice()
             except ValueError as exc:
-                QMessageBox.warning(self, tr("Export print map"), str(exc))
+                messages.warning(self, tr("Export print map"), str(exc))
                 continue
             self._print_to(path, opts)
             return
@@ -418,7 +419,7 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         """The status bar ends, the error is one sentence, no folder is remembered."""
         self.statusBar().clearMessage()
         self.export_action.setEnabled(True)
-        QMessageBox.warning(self, title, tr("Could not export the map:") + "\n" + error_text(exc))
+        messages.warning(self, title, tr("Could not export the map:") + "\n" + error_text(exc))
 
     def export_report(self) -> None:
         """File > Export report pack: the dialog, then one job in the task runner (progress
@@ -433,7 +434,7 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
             try:
                 path, opts, xlsx = dlg.choice()
             except ValueError as exc:
-                QMessageBox.warning(self, tr("Export report pack"), str(exc))
+                messages.warning(self, tr("Export report pack"), str(exc))
                 continue
             job = report_job(self.state.result, opts, path, xlsx, self.state.recommendation)
             if not getattr(self, "_report_watch", False):
@@ -458,8 +459,8 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self._report_running = False
         self.report_action.setEnabled(True)
         self.statusBar().clearMessage()
-        QMessageBox.warning(self, tr("Export report pack"),
-                            tr("Could not export the report pack:") + "\n" + error_text(exc))
+        messages.warning(self, tr("Export report pack"),
+                         tr("Could not export the report pack:") + "\n" + error_text(exc))
 
     def _report_ended(self, busy: bool = False) -> None:
         """Cancel (the status bar's button stops every job): the action comes back."""
@@ -481,14 +482,14 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self.stage.setText(text)
 
     def _error(self, message: str) -> None:
-        QMessageBox.warning(self, tr("Reach Planner"), message)
+        messages.warning(self, tr("Reach Planner"), message)
 
     def about(self) -> None:
-        QMessageBox.about(self, tr("About Reach Planner"),
-                          tr("Reach Planner {version}").format(version=__version__) + "\n\n"
-                          + tr("Reach Planner maps a simulated Goodaymart delivery-and-installation "
-                             "network and the rural people it does not reach.") + "\n\n"
-                          + self._credit())
+        messages.about(self, tr("About Reach Planner"),
+                         tr("Reach Planner {version}").format(version=__version__) + "\n\n"
+                         + tr("Reach Planner maps a simulated Goodaymart delivery-and-installation "
+                            "network and the rural people it does not reach.") + "\n\n"
+                         + self._credit())
 
     def _credit(self) -> str:
         """The data credit, naming where the network on screen came from."""
@@ -507,7 +508,7 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
             try:
                 path, fmt, scale, title = dlg.choice()
             except ValueError as exc:
-                QMessageBox.warning(self, tr("Export map image"), str(exc))
+                messages.warning(self, tr("Export map image"), str(exc))
                 continue
             self._export_to(path, fmt, scale, title)
             return

@@ -1,7 +1,9 @@
 """The map widget: a QWebEngineView showing the folium page, with a click bridge.
 
-Maps are loaded from a file (``QUrl.fromLocalFile``) because ``setHtml`` silently
-fails above 2 MB. The QWebChannel is registered before every load so the page can
+Maps are written to a file and loaded by URL because ``setHtml`` silently fails above
+2 MB. The URL is the app's own ``rpmap:`` scheme (:mod:`.webscheme`), and local pages may
+not read file URLs: the page reaches its own files and Leaflet, nothing else on disk.
+The QWebChannel is registered before every load so the page can
 connect on start. ``drawn`` is only reported once Leaflet has painted and a few
 more frames have passed; grabbing at ``loadFinished`` can give a blank picture.
 Nothing here waits: the page pushes its view to the bridge whenever it moves, so
@@ -19,10 +21,12 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
+
+from reach_planner.ui.webscheme import install_handler, page_url
 
 
 class MapBridge(QObject):
@@ -68,8 +72,9 @@ class MapView(QWebEngineView):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setPage(_QuietPage(self))
+        install_handler(self.page().profile())
         s = self.settings()
-        s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
+        s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, False)
         s.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, False)
         self.bridge = MapBridge(self)
         self._channel = QWebChannel(self.page())
@@ -99,7 +104,7 @@ class MapView(QWebEngineView):
         self._awaiting_data = self._shell_ready = False
         self._pending = None
         self._has_page = True
-        url = QUrl.fromLocalFile(str(Path(path).resolve()))
+        url = page_url(Path(path))
         parts = []
         if view:
             parts.append(f"view={view['lat']:.6f},{view['lon']:.6f},{view['zoom']:.2f}")

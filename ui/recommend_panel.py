@@ -343,11 +343,14 @@ class RecommendPanel(QWidget):
             import csv
             import io
 
+            from reach_planner.geo.cells import neutral_text
+
             buf = io.StringIO()
             w = csv.writer(buf)
-            w.writerow(heads)
-            for row in sorted(rows, key=lambda r: r[1][1]):
-                w.writerow([text if c not in (3, 4, 5) else key for c, (text, key) in enumerate(row)])
+            w.writerow([neutral_text(h) for h in heads])
+            for row in sorted(rows, key=lambda r: r[1][1]):  # names stay text, never formulas
+                w.writerow([neutral_text(text if c not in (3, 4, 5) else key)
+                            for c, (text, key) in enumerate(row)])
             return atomic_write_bytes(Path(path), buf.getvalue().encode("utf-8-sig"))
 
         self.state.runner.start(

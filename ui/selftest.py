@@ -134,7 +134,9 @@ def run_selftest(out=sys.stdout) -> dict[str, float]:
     from reach_planner.geo.scenario import run_scenario
     from reach_planner.ui.export import render_page
     from reach_planner.ui.maps.web import MapOptions, subtitle_for, write_map
+    from reach_planner.ui.webscheme import register_map_scheme
 
+    register_map_scheme()  # before the QApplication
     app = QApplication.instance() or QApplication(["reach-planner-selftest"])
     times = {"imports": time.perf_counter() - t0}
     t = time.perf_counter()

@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from reach_planner.geo.atomic import atomic_write_with, check_target
+from reach_planner.geo.cells import write_csv
 from reach_planner.geo.geojson_file import write_geojson
 from reach_planner.geo.gpkg import write_gpkg
 
@@ -31,7 +32,7 @@ def write_picks(path: str | Path, sites: gpd.GeoDataFrame, gains: tuple[float, .
     frame = picks_frame(sites, gains)
     if fmt == "csv":
         table = pd.DataFrame(frame.drop(columns="geometry"))
-        return atomic_write_with(dest, lambda p: table.to_csv(p, index=False, encoding="utf-8-sig"))
+        return atomic_write_with(dest, lambda p: write_csv(table, p))  # names stay text, never formulas
     if fmt == "geojson":
         return atomic_write_with(dest, lambda p: write_geojson(p, frame, dest.stem))
     return atomic_write_with(dest, lambda p: write_gpkg(p, {"outlets": frame}))

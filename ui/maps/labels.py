@@ -103,7 +103,7 @@ def place(ax: Axes, label: str, x: float, y: float, size: float, font, renderer,
           placed: list[Bbox], colour: str = "#222222", offsets=OFFSETS) -> bool:
     """Put ``label`` at the first free position around (x, y); False (nothing drawn) if none."""
     txt = ax.text(x, y, label, fontproperties=font, fontsize=size, ha="center", va="center",
-                  color=colour, zorder=7,
+                  color=colour, zorder=7, parse_math=False,
                   path_effects=[patheffects.withStroke(linewidth=1.8, foreground="white")])
     bb = txt.get_window_extent(renderer).expanded(1.06, 1.15)
     w, h = bb.width, bb.height

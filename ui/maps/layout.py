@@ -208,16 +208,17 @@ def frame_text(fig: Figure, opts: PrintOptions, title: str, subtitle: str, credi
     the projection note drops below the credits when both do not fit on one line."""
     k = opts.text_scale
     top, width = page.margin_mm, page.frame_w_mm / 25.4 * fig.dpi
+    plain = {"parse_math": False}  # user text: a "$" is a dollar sign, never mathtext
     shrink_to(fig.text(0.5, 1 - page.fy(top + 6 * k), title, ha="center", va="top",
-                       fontproperties=fonts.bold, fontsize=16 * k), width, renderer)
+                       fontproperties=fonts.bold, fontsize=16 * k, **plain), width, renderer)
     shrink_to(fig.text(0.5, 1 - page.fy(top + 14.5 * k), subtitle, ha="center", va="top",
-                       fontproperties=fonts.regular, fontsize=8.5 * k, color="#444444"),
+                       fontproperties=fonts.regular, fontsize=8.5 * k, color="#444444", **plain),
               width, renderer)
     y = page.fy(page.margin_mm + 3.2 * k)
     credit = fig.text(page.fx(SIDE_MM), y, credit_text, ha="left", va="bottom",
-                      fontproperties=fonts.regular, fontsize=6.5 * k, color="#555555")
+                      fontproperties=fonts.regular, fontsize=6.5 * k, color="#555555", **plain)
     note = fig.text(1 - page.fx(SIDE_MM), y, t(style.PROJECTION), ha="right", va="bottom",
-                    fontproperties=fonts.regular, fontsize=6 * k, color="#777777")
+                    fontproperties=fonts.regular, fontsize=6 * k, color="#777777", **plain)
     shrink_to(credit, width, renderer)
     a, b = credit.get_window_extent(renderer), note.get_window_extent(renderer)
     if a.x1 + 0.02 * width > b.x0:
@@ -343,7 +344,7 @@ def inset(fig: Figure, ax: Axes, t: Translate, fonts: Fonts, opts: PrintOptions,
     add_path(sub, paths.get("china"), facecolor=style.LAND, edgecolor="#7a7a7a", linewidth=0.3)
     add_path(sub, paths.get("islands"), facecolor=style.DASH, edgecolor=style.DASH, linewidth=0.8)
     add_path(sub, paths.get("dashes"), facecolor=style.DASH, edgecolor=style.DASH, linewidth=0.6)
-    sub.text(0.97, 0.03, t("South China Sea Islands"), transform=sub.transAxes, ha="right",
+    sub.text(0.97, 0.03, t("South China Sea Islands"), transform=sub.transAxes, ha="right", parse_math=False,
              va="bottom", fontproperties=fonts.regular, fontsize=6 * opts.text_scale,
              bbox={"fc": "white", "ec": "none", "alpha": 0.85, "pad": 1.2})
     return sub

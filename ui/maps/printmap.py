@@ -155,7 +155,7 @@ def render_print_map(result: ScenarioResult, opts: PrintOptions, out: str | os.P
     buf = io.BytesIO()
     # Type 3 PDF fonts: matplotlib's Type 42 subsetting cannot read a face inside a .ttc
     # (the Chinese text would vanish); SVG text as paths needs no font on the reader's side.
-    with matplotlib.rc_context({"pdf.fonttype": 3, "svg.fonttype": "path"}):
+    with matplotlib.rc_context({"pdf.fonttype": 3, "svg.fonttype": "path", "text.parse_math": False}):
         # PNG: zlib level 3 writes a relief-textured page twice as fast as the default 6,
         # for a file about 10% larger.
         extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}

@@ -1,15 +1,18 @@
 """The interactive map page (folium/Leaflet), built from a scenario result. Qt-free.
 
 Why this shape:
-- Offline: the page loads Leaflet from ``resources/web`` by ``file://`` URL, never
-  from a CDN (folium's defaults are replaced per instance, not on the shared class).
+- Offline and confined: the page loads Leaflet from ``resources/web`` through the map
+  view's own ``rpmap:`` scheme (:mod:`reach_planner.ui.webscheme`), never from a CDN
+  (folium's defaults are replaced per instance, not on the shared class); a
+  Content-Security-Policy allows only those files, and no fetch/XHR at all.
 - Fast and small: points are one layer group per kind of circle markers on a canvas
   renderer, built in the page from compact coordinate arrays; gap cells and the covered
   area are dissolved hexagons. The layers themselves are JavaScript built in
   :mod:`.web_layers` (no folium there); this module assembles pages from them.
 - Safe: every value that may come from a user file (site names) is embedded as JSON
   with ``<``, ``>`` and ``&`` escaped, and shown through ``textContent``; the page
-  never turns data into markup or code.
+  never turns data into markup or code, and nothing reaches Jinja2 as template source
+  (see :class:`Verbatim`).
 - Clicks reach the host through ``rp.select(kind, index)``, which uses the Qt
   ``QWebChannel`` bridge when present and is a no-op in a plain browser.
 """
@@ -19,7 +22,7 @@ import html
 from pathlib import Path
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from reach_planner.geo.atomic import atomic_write_bytes
@@ -50,6 +53,14 @@ from reach_planner.ui.maps.web_layers import (  # noqa: F401  (re-exported: one 
 )
 
 LEAFLET_DIR = RESOURCES / "web" / "leaflet"
+# The page's libraries, served by the map view's own scheme (ui.webscheme): the page may
+# load its own files and these, nothing else (no file:// URL, no network).
+LIB_URL = "rpmap://map/lib/"
+# Only the app's own scripts, styles and images; no fetch or XHR anywhere, no plugins,
+# no forms, no <base>. Inline code is folium's and ours (user text is JSON data in it).
+CSP = ("default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; font-src 'self'; connect-src 'none'; object-src 'none'; "
+       "base-uri 'none'; form-action 'none'")
 CHINA_BOUNDS = ((18.0, 73.5), (53.6, 135.1))
 
 
@@ -57,20 +68,46 @@ def file_url(path: Path) -> str:
     return path.resolve().as_uri()
 
 
-class DataLayer(folium.map.Layer):
-    """A layer whose data and Leaflet code come from a small JS template."""
+class Verbatim(Element):
+    """Text put into the page exactly as given.
 
-    _template = Template("""
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = rp.named[{{ this.key }}] = (function(map){ {{ this.js }} })({{ this._parent.get_name() }});
-{% endmacro %}
-""")
+    branca's ``Element(text)`` compiles ``text`` as a Jinja2 template, and a folium
+    macro's output is compiled again when the page is assembled: a site name holding
+    ``{{ … }}`` would run as code there. Everything this module puts into a page goes
+    through this class (or is a fixed template of ours), so no text reaches Jinja2 as
+    template source."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Verbatim"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+def _add_script(element: MacroElement, code: str) -> None:
+    """Put ``code`` into the page's script section, never compiling it."""
+    figure = element.get_root()
+    assert isinstance(figure, Figure), "render the element inside a page"
+    figure.script.add_child(Verbatim(code), name=element.get_name())
+
+
+class DataLayer(folium.map.Layer):
+    """A layer whose data and Leaflet code are one JavaScript function body."""
+
+    _template = Template("")  # no macros: the code goes in verbatim (see Verbatim)
 
     def __init__(self, name: str, js: str, show: bool = True) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "DataLayer"
         self.js = js
         self.key = safe_json(name)
+
+    def render(self, **kwargs) -> None:
+        _add_script(self, f"var {self.get_name()} = rp.named[{self.key}] = "
+                          f"(function(map){{ {self.js} }})({self._parent.get_name()});")
+        super().render(**kwargs)  # folium's Layer adds the ``addTo`` line when shown
 
 
 def build_map(result: ScenarioResult | None, opts: MapOptions | None = None,
@@ -85,19 +122,19 @@ def build_map(result: ScenarioResult | None, opts: MapOptions | None = None,
                    control_scale=False, min_zoom=3, max_zoom=13, zoom_snap=0.25,
                    zoom_delta=0.5, world_copy_jump=False)
     m.options["max_zoom"] = 13
-    m.default_js = [("leaflet", file_url(LEAFLET_DIR / "leaflet.js"))]
-    m.default_css = [("leaflet_css", file_url(LEAFLET_DIR / "leaflet.css"))]
+    m.default_js = [("leaflet", LIB_URL + "leaflet.js")]
+    m.default_css = [("leaflet_css", LIB_URL + "leaflet.css")]
     root = m.get_root()
-    root.header.add_child(Element(_head_html()), name="rp_head")
-    root.html.add_child(Element(_page_html(opts)), name="rp_page")
-    root.html.add_child(Element(f"<script>{_RP_JS}{BASE_JS}</script>"), name="rp_lib")
-    root.html.add_child(Element(base_script(opts.lang, opts.t, relief)), name="rp_base")
+    root.header.add_child(Verbatim(_head_html()), name="rp_head")
+    root.html.add_child(Verbatim(_page_html(opts)), name="rp_page")
+    root.html.add_child(Verbatim(f"<script>{_RP_JS}{BASE_JS}</script>"), name="rp_lib")
+    root.html.add_child(Verbatim(base_script(opts.lang, opts.t, relief)), name="rp_base")
     texts = safe_json({k: opts.t(k) for k in (*JS_TEXTS, "km", "m")})
-    root.html.add_child(Element(f"<script>rp.text = {texts};</script>"), name="rp_text")
+    root.html.add_child(Verbatim(f"<script>rp.text = {texts};</script>"), name="rp_text")
     for name, js, shown in payload.layers:
         DataLayer(name, js, show=shown).add_to(m)
     control = folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    root.html.add_child(Element(f'<div id="rp-legend-src" hidden>{payload.legend_html}</div>'),
+    root.html.add_child(Verbatim(f'<div id="rp-legend-src" hidden>{payload.legend_html}</div>'),
                         name="rp_legend")
     _Finish(control, payload.attribution).add_to(m)
     return m
@@ -130,7 +167,8 @@ def write_shell(path: Path, opts: MapOptions | None = None) -> Path:
 
 def _head_html() -> str:
     return (
-        '<script src="qrc:///qtwebchannel/qwebchannel.js"></script>\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        f'<script src="{LIB_URL}qwebchannel.js"></script>\n'
         "<style>"
         f"html,body{{margin:0;padding:0;background:{SEA}}}"
         f"html body .leaflet-container{{background:{SEA};font:13px/1.35 'Noto Sans CJK SC','Noto Sans',"
@@ -178,19 +216,19 @@ def _page_html(opts: MapOptions) -> str:
 class _Finish(MacroElement):
     """Glue run after every layer exists: controls, view from the URL, the host bridge."""
 
-    _template = Template("""
-{% macro script(this, kwargs) %}
-rp.finish({{ this._parent.get_name() }}, {{ this.control.get_name() }}, {{ this.attribution }}, {{ this.bounds }});
-{% endmacro %}
-""")
+    _template = Template("")  # no macros: the code goes in verbatim (see Verbatim)
 
     def __init__(self, control: folium.LayerControl, attribution: str) -> None:
         super().__init__()
         self._name = "Finish"
         self.control = control
         self.attribution = safe_json(attribution)
-
         self.bounds = safe_json(CHINA_BOUNDS)
+
+    def render(self, **kwargs) -> None:
+        _add_script(self, f"rp.finish({self._parent.get_name()}, {self.control.get_name()}, "
+                          f"{self.attribution}, {self.bounds});")
+        super().render(**kwargs)
 
 
 _RP_JS = r"""

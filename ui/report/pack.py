@@ -134,7 +134,7 @@ def _pdf_bytes(result: ScenarioResult, opts: ReportOptions, specs: list[PageSpec
                progress: Progress) -> bytes:
     buf = io.BytesIO()
     title = TEXT[opts.lang]["title"]
-    with matplotlib.rc_context({"pdf.fonttype": pdf_fonttype()}), PdfPages(buf, metadata={
+    with matplotlib.rc_context({"pdf.fonttype": pdf_fonttype(), "text.parse_math": False}), PdfPages(buf, metadata={
             "Title": title, "Creator": "Reach Planner", "Subject": TEXT[opts.lang]["national"]}) as pdf:
         for i, fig in enumerate(iter_pages(result, opts)):
             progress(int(99 * i / len(specs)), specs[i].bookmark)

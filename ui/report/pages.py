@@ -50,7 +50,8 @@ class Sheet:
     def text(self, left: float, top: float, s: str, size: float = 8.0, bold: bool = False,
              font: FontProperties | None = None, **kw):
         fp = font or (self.fonts.bold if bold else self.fonts.regular)
-        return self.fig.text(self.x(left), self.y(top), s, fontproperties=fp,
+        # parse_math off: a "$" in a name or title is a dollar sign, not mathtext
+        return self.fig.text(self.x(left), self.y(top), s, fontproperties=fp, parse_math=False,
                              fontsize=size * self.opts.scale, va=kw.pop("va", "top"), **kw)
 
     @property

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reach_planner.geo.atomic import atomic_write_bytes, check_target
+from reach_planner.geo.cells import text_cells_stay_text
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.ui.report.figures import nearest_towns
 from reach_planner.ui.report.pages import network_credit, scenario_line
@@ -65,6 +66,8 @@ def build_workbook(result: ScenarioResult, lang: str = "en", recommendation: Any
     if len(curve) > 1:
         curve_sheet(wb.create_sheet("coverage_curve"), recommendation, curve)
     scenario_sheet(wb.create_sheet("scenario"), result, lang)
+    for ws in wb.worksheets:  # a name like "=HYPERLINK(...)" from an imported file stays text
+        text_cells_stay_text(ws)
     return wb
 
 
@@ -77,10 +80,6 @@ def _table(ws: Worksheet, columns: Sequence[Column], rows: Sequence[Sequence[Any
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         ws.append([_plain(v) for v in row])
-    for line in ws.iter_rows(min_row=2):
-        for cell in line:  # a name like "=HYPERLINK(...)" from an imported file stays text
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
     for j, (_, fmt, width) in enumerate(columns, start=1):
         letter = get_column_letter(j)
         ws.column_dimensions[letter].width = width
