@@ -20,8 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reach_planner.geo.siting.greedy import covered_by
-from reach_planner.geo.siting.problem import Problem
-from reach_planner.geo.sparse import RowSums
+from reach_planner.geo.siting.problem import Problem, column_counts
 
 Progress = Callable[[int, str], None]
 
@@ -69,10 +68,9 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
     best_prices: NDArray[np.float64] | None = None
     history = [best]
     start = time.perf_counter()
-    collect = RowSums(cover)  # prices move in few cells per step: re-sum only their rows
     while theta > min_step and it < iterations and time.perf_counter() - start < seconds:
         it += 1
-        collected = collect(price)
+        collected = cover @ price
         top = top_k(collected, count)
         value = float(np.maximum(0.0, w - price).sum() + collected[top].sum())
         if value < best - 1e-9:
@@ -89,7 +87,7 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
         known = max(lower, picks_value)
         if best - known <= tolerance * best or _stalled(history):
             break
-        reached = cover.column_counts(top).astype(np.float64)
+        reached = column_counts(cover, top).astype(np.float64)
         direction = reached - (w > price)  # d value / d price
         norm = float((direction * direction).sum())  # not `@`: BLAS threads spin on a busy machine
         if norm == 0:
