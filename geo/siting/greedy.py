@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from reach_planner.geo.siting.problem import Problem, column_counts
+from reach_planner.geo.siting.problem import Problem, RowSums, column_counts
 
 Progress = Callable[[int, str], None]
 RESTARTS = 15
@@ -61,13 +61,14 @@ def improve(problem: Problem, picks: list[int], max_passes: int = 2) -> list[int
     count = column_counts(cover, picks) if picks else np.zeros(len(w))
     chosen = np.zeros(cover.shape[0], dtype=bool)
     chosen[picks] = True
+    gains_of = RowSums(cover)  # one pick changes few cells: re-sum only their rows
     for _ in range(max_passes):
         swapped = False
         for k, i in enumerate(picks):
             row = cover.indices[cover.indptr[i]:cover.indptr[i + 1]]
             own = float(w[row][count[row] == 1].sum())
             count[row] -= 1
-            gains = cover @ (w * (count == 0))
+            gains = gains_of(w * (count == 0))
             gains[chosen] = -1.0
             j = int(np.argmax(gains))
             if gains[j] > own + 1e-6:
