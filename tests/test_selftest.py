@@ -228,4 +228,3 @@ def test_scipy_and_rasterio_left_out_when_no_app_module_imports_them():
     kept = trim.unused_by_app(["def f():\n    from scipy.sparse import csgraph\n", "import rasterio.warp\n"])
     assert "scipy" not in kept and "rasterio" not in kept and "scipy.optimize" in kept
     assert trim.imported(["    import scipy\n"], "scipy") and not trim.imported(["import scipyx\n"], "scipy")
-
