@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.spatial import cKDTree
 
-from reach_planner.geo.nearest import PointIndex
 from reach_planner.geo.network import OUTLET, make_layer
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.geo.siting.problem import Candidates, Problem, coverage_matrix
@@ -54,7 +54,9 @@ def reach_counts(lon: NDArray[np.float64], lat: NDArray[np.float64],
     """How many outlets lie within the radius of each point (great-circle)."""
     if not len(o_lon):
         return np.zeros(len(lon), dtype=np.int64)
-    return PointIndex(to_xyz(o_lon, o_lat)).count_within(to_xyz(lon, lat), km_to_chord(radius_km))
+    counts = cKDTree(to_xyz(o_lon, o_lat)).query_ball_point(to_xyz(lon, lat), km_to_chord(radius_km),
+                                                            return_length=True, workers=-1)
+    return np.asarray(counts, dtype=np.int64)
 
 
 def backed_up(result: ScenarioResult, radius_km: float | None = None,

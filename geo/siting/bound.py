@@ -20,8 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reach_planner.geo.siting.greedy import covered_by
-from reach_planner.geo.siting.problem import Problem
-from reach_planner.geo.sparse import RowSums
+from reach_planner.geo.siting.problem import Problem, RowSums, column_counts
 
 Progress = Callable[[int, str], None]
 
@@ -89,7 +88,7 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
         known = max(lower, picks_value)
         if best - known <= tolerance * best or _stalled(history):
             break
-        reached = cover.column_counts(top).astype(np.float64)
+        reached = column_counts(cover, top).astype(np.float64)
         direction = reached - (w > price)  # d value / d price
         norm = float((direction * direction).sum())  # not `@`: BLAS threads spin on a busy machine
         if norm == 0:

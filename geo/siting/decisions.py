@@ -37,6 +37,7 @@ from reach_planner.geo.siting.problem import (
     Candidates,
     Problem,
     build_problem,
+    column_counts,
     coverage_matrix,
     covered_people,
     reduce,
@@ -165,9 +166,9 @@ def _losses_in_order(p: Problem, order: list[int]) -> list[float]:
 
 def _counts(p: Problem, closed: list[int]) -> NDArray[np.int64]:
     """How many open outlets reach each covered cell."""
-    count = p.cover.column_counts()
+    count = column_counts(p.cover)
     if closed:
-        count -= p.cover.column_counts(closed)
+        count -= column_counts(p.cover, closed)
     return count
 
 

@@ -12,8 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from reach_planner.geo.siting.problem import Problem
-from reach_planner.geo.sparse import RowSums
+from reach_planner.geo.siting.problem import Problem, RowSums, column_counts
 
 Progress = Callable[[int, str], None]
 RESTARTS = 15
@@ -59,7 +58,7 @@ def improve(problem: Problem, picks: list[int], max_passes: int = 2) -> list[int
     cover = problem.cover
     w = problem.people
     picks = list(picks)
-    count = cover.column_counts(picks) if picks else np.zeros(len(w))
+    count = column_counts(cover, picks) if picks else np.zeros(len(w))
     chosen = np.zeros(cover.shape[0], dtype=bool)
     chosen[picks] = True
     gains_of = RowSums(cover)  # one pick changes few cells: re-sum only their rows
@@ -114,7 +113,7 @@ def covered_by(problem: Problem, picks: list[int]) -> float:
     """People newly covered by a set of candidates."""
     if not len(picks):
         return 0.0
-    hit = problem.cover.column_counts(list(picks)) > 0
+    hit = column_counts(problem.cover, list(picks)) > 0
     return float(problem.people[hit].sum())
 
 
