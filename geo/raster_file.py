@@ -8,12 +8,13 @@ asks GDAL and adds nothing of its own: the masked read honours nodata, masks and
 ``scale * value + offset`` turns stored numbers into people; the geotransform (or GDAL's
 GCP transformer) places pixel centres; the CRS is whatever GDAL/PROJ parsed.
 
-Memory stays bounded whatever the raster's size: windows of whole block rows, at most
-about :data:`WINDOW_BYTES` of samples each. A file that *declares* more decoded samples
-than the shared limit (:mod:`reach_planner.geo.limits`, 2 GB by default) is refused before
-any pixel is read: width x height x bytes per sample of band 1 is what GDAL would decode
-to read the band, and a small file that claims 100,000 x 100,000 pixels would otherwise
-keep the import busy for minutes. Every problem is one line naming the file.
+Memory stays bounded whatever the raster's size: windows of whole blocks (whole rows for
+striped files), at most about :data:`WINDOW_BYTES` of samples each, and a small GDAL cache.
+A file that *declares* more decoded samples than the shared limit
+(:mod:`reach_planner.geo.limits`, 2 GB by default) is refused before any pixel is read:
+width x height x bytes per sample of band 1 is what GDAL would decode to read the band,
+and a small file that claims 100,000 x 100,000 pixels would otherwise keep the import
+busy for minutes. Every problem is one line naming the file.
 """
 from __future__ import annotations
 
@@ -31,8 +32,10 @@ from numpy.typing import NDArray
 from reach_planner.geo.limits import InputTooLarge, check_decoded
 
 RASTER_SUFFIXES = (".tif", ".tiff", ".vrt")
-WINDOW_BYTES = 64 * 2**20  # samples per window (plus GDAL's block cache)
-GDAL_OPTIONS = {"CPL_VSIL_GZIP_WRITE_PROPERTIES": "NO"}  # never write an index beside the user's .gz
+WINDOW_BYTES = 16 * 2**20  # samples per window: the arrays made from one stay within a few 100 MB
+# GDAL's block cache (5% of RAM by default) would grow with the raster: one row of blocks is all
+# a scan needs. Never write an index beside the user's .gz.
+GDAL_OPTIONS = {"GDAL_CACHEMAX": 256, "CPL_VSIL_GZIP_WRITE_PROPERTIES": "NO"}
 
 Points = tuple[NDArray[np.float64], NDArray[np.float64]]
 
@@ -66,10 +69,12 @@ def gdal_path(path: Path) -> str | None:
 
 @dataclass(frozen=True)
 class Window:
-    """Rows ``row0 .. row0 + rows`` of the raster's full width."""
+    """Rows ``row0 .. row0 + rows`` and columns ``col0 .. col0 + cols``."""
 
     row0: int
+    col0: int
     rows: int
+    cols: int
 
 
 class Raster:
@@ -88,12 +93,17 @@ class Raster:
         return self._to_xy(rows, cols)
 
     def windows(self) -> Iterator[Window]:
-        """Whole block rows, about WINDOW_BYTES of samples a window."""
-        block_h = max(1, int(self._src.block_shapes[0][0]))
-        per_row = max(1, self.width * self.dtype.itemsize)
-        rows = max(block_h, (WINDOW_BYTES // per_row) // block_h * block_h)
+        """Whole blocks, about WINDOW_BYTES of samples a window, row of blocks by row of blocks
+        (so GDAL's cache holds each block only while it is needed)."""
+        block_h, block_w = (max(1, int(n)) for n in self._src.block_shapes[0])
+        item = self.dtype.itemsize
+        if block_h * self.width * item <= WINDOW_BYTES:
+            rows, cols = max(block_h, (WINDOW_BYTES // (self.width * item)) // block_h * block_h), self.width
+        else:
+            rows, cols = block_h, max(block_w, (WINDOW_BYTES // (block_h * item)) // block_w * block_w)
         for row0 in range(0, self.height, rows):
-            yield Window(row0, min(rows, self.height - row0))
+            for col0 in range(0, self.width, cols):
+                yield Window(row0, col0, min(rows, self.height - row0), min(cols, self.width - col0))
 
     def valid(self, win: Window) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
         """(rows, columns, values) of the window's valid pixels: unmasked, scale and offset
@@ -102,7 +112,7 @@ class Raster:
         from rasterio.windows import Window as RioWindow
 
         try:
-            data = self._src.read(1, window=RioWindow(0, win.row0, self.width, win.rows), masked=True)
+            data = self._src.read(1, window=RioWindow(win.col0, win.row0, win.cols, win.rows), masked=True)
         except RasterioError as exc:
             raise RasterFileError(f"{self.path}: GDAL cannot read it ({_reason(exc)})") from None
         rows, cols = np.nonzero(~np.ma.getmaskarray(data))
@@ -113,11 +123,10 @@ class Raster:
         if inf.any():
             k = int(np.flatnonzero(inf)[0])
             raise RasterFileError(
-                f"{self.path}: {int(inf.sum()):,} pixels in rows {win.row0 + 1:,}-{win.row0 + win.rows:,} are "
-                f"infinite (first at row {win.row0 + int(rows[k]) + 1:,}, column {int(cols[k]) + 1:,}); "
-                "set them to nodata")
+                f"{self.path}: band 1 has infinite values (first at row {win.row0 + int(rows[k]) + 1:,}, "
+                f"column {win.col0 + int(cols[k]) + 1:,}); set them to nodata")
         keep = ~np.isnan(values)
-        return rows[keep] + win.row0, cols[keep], values[keep]
+        return rows[keep] + win.row0, cols[keep] + win.col0, values[keep]
 
 
 @contextmanager

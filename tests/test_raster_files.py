@@ -245,13 +245,21 @@ def test_pixels_across_the_border_go_where_gdal_puts_them(tmp_path):
     assert imp.outside == pytest.approx(float(w[~inside].sum()), rel=1e-6)
 
 
-def test_windows_cover_every_row_once(tmp_path, monkeypatch):
+@pytest.mark.parametrize("options", [["-co", "TILED=YES", "-co", "BLOCKXSIZE=16", "-co", "BLOCKYSIZE=16"],
+                                     ["-co", "BLOCKYSIZE=3"]])
+@pytest.mark.parametrize("window_bytes", [1, 16 * 16 * 4 * 2, 10**9])
+def test_windows_cover_every_pixel_once(tmp_path, monkeypatch, options, window_bytes):
     import reach_planner.geo.raster_file as rf
 
-    monkeypatch.setattr(rf, "WINDOW_BYTES", 1)  # one block row a window
-    out = tmp_path / "tiles.tif"
-    gdal("gdal_translate", "-q", "-co", "TILED=YES", "-co", "BLOCKXSIZE=16", "-co", "BLOCKYSIZE=16",
-         source(tmp_path), out)
+    monkeypatch.setattr(rf, "WINDOW_BYTES", window_bytes)
+    out = tmp_path / "blocks.tif"
+    gdal("gdal_translate", "-q", *options, source(tmp_path), out)
+    seen = np.zeros((SIZE, SIZE), int)
+    with rf.open_raster(out, str(out)) as r:
+        for w in r.windows():
+            seen[w.row0:w.row0 + w.rows, w.col0:w.col0 + w.cols] += 1
+            assert w.rows * w.cols * 4 <= max(window_bytes, 16 * 16 * 4, SIZE * 3 * 4)
+    assert (seen == 1).all()
     assert_same_as_gdal(out)
 
 
