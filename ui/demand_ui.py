@@ -17,7 +17,7 @@ from reach_planner.geo.sites_io import SiteOverlay
 from reach_planner.geo.summary import Summary
 from reach_planner.ui.i18n import tr
 
-DEMAND_FILTER = ("Demand files (*.tif *.tiff *.csv *.txt *.tsv *.xlsx *.xlsm *.geojson *.json "
+DEMAND_FILTER = ("Demand files (*.tif *.tiff *.vrt *.gz *.zip *.csv *.txt *.tsv *.xlsx *.xlsm *.geojson *.json "
                  "*.gpkg);;All files (*)")
 
 
