@@ -148,12 +148,10 @@ def _aggregate_raster(path: Path, src: Raster, grid: HexGrid) -> DemandImport:
     acc = _Accumulator(grid)
     total, valid = 0.0, 0
     for win in src.windows():
-        rows, cols, w = src.valid(win)
-        valid += len(w)
-        people = w > 0
-        if not people.any():
+        n_valid, rows, cols, w = src.people(win)
+        valid += n_valid
+        if len(w) == 0:
             continue
-        rows, cols, w = rows[people], cols[people], w[people]
         total += float(w.sum())
         lon, lat, ww = _pixel_points(src, to_lonlat, rows, cols, w, n_sub)
         acc.add(lon, lat, ww)

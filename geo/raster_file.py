@@ -9,7 +9,7 @@ asks GDAL and adds nothing of its own: the masked read honours nodata, masks and
 GCP transformer) places pixel centres; the CRS is whatever GDAL/PROJ parsed.
 
 Memory stays bounded whatever the raster's size: windows of whole blocks (whole rows for
-striped files), at most about :data:`WINDOW_BYTES` of samples each, and a small GDAL cache.
+striped files), at most about :data:`WINDOW_BYTES` of samples each (at least one block), and a small GDAL cache.
 A file that *declares* more decoded samples than the shared limit
 (:mod:`reach_planner.geo.limits`, 2 GB by default) is refused before any pixel is read:
 width x height x bytes per sample of band 1 is what GDAL would decode to read the band,
@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from reach_planner.geo.limits import InputTooLarge, check_decoded
 
 RASTER_SUFFIXES = (".tif", ".tiff", ".vrt")
-WINDOW_BYTES = 16 * 2**20  # samples per window: the arrays made from one stay within a few 100 MB
+WINDOW_BYTES = 4 * 2**20  # samples per window: the arrays made from one stay small (and in cache)
 # GDAL's block cache (5% of RAM by default) would grow with the raster: one row of blocks is all
 # a scan needs. Never write an index beside the user's .gz.
 GDAL_OPTIONS = {"GDAL_CACHEMAX": 256, "CPL_VSIL_GZIP_WRITE_PROPERTIES": "NO"}
@@ -87,6 +87,7 @@ class Raster:
         self.scale = float(src.scales[0]) if src.scales and src.scales[0] is not None else 1.0
         self.offset = float(src.offsets[0]) if src.offsets and src.offsets[0] is not None else 0.0
         self.crs_wkt, self._to_xy = _georeference(path, src)
+        self._mask, self._nodata = _mask_rule(src, self.dtype)
 
     def xy(self, rows: NDArray[np.float64], cols: NDArray[np.float64]) -> Points:
         """CRS coordinates of fractional pixel positions (row 0.5, column 0.5 = first centre)."""
@@ -105,28 +106,55 @@ class Raster:
             for col0 in range(0, self.width, cols):
                 yield Window(row0, col0, min(rows, self.height - row0), min(cols, self.width - col0))
 
-    def valid(self, win: Window) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-        """(rows, columns, values) of the window's valid pixels: unmasked, scale and offset
-        applied, not NaN. Infinite values are refused: no count can be made of them."""
+    def people(self, win: Window) -> tuple[int, NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+        """The window's count of valid pixels (unmasked, not NaN) and the rows, columns and
+        values (scale and offset applied) of those that hold people (> 0). Infinite values
+        are refused: no count can be made of them."""
         from rasterio.errors import RasterioError
         from rasterio.windows import Window as RioWindow
 
+        rio_win = RioWindow(win.col0, win.row0, win.cols, win.rows)
         try:
-            data = self._src.read(1, window=RioWindow(win.col0, win.row0, win.cols, win.rows), masked=True)
+            data = self._src.read(1, window=rio_win).ravel()
+            flat = None if self._mask == "none" else np.flatnonzero(
+                self._src.read_masks(1, window=rio_win).ravel() if self._mask == "gdal"
+                else ~np.isnan(data) if np.isnan(self._nodata) else data != self._nodata)
         except RasterioError as exc:
             raise RasterFileError(f"{self.path}: GDAL cannot read it ({_reason(exc)})") from None
-        rows, cols = np.nonzero(~np.ma.getmaskarray(data))
-        values = np.asarray(data.data[rows, cols], dtype=np.float64)
+        values = (data if flat is None else data[flat]).astype(np.float64)
         if self.scale != 1.0 or self.offset != 0.0:
             values = values * self.scale + self.offset
-        inf = np.isinf(values)
-        if inf.any():
-            k = int(np.flatnonzero(inf)[0])
-            raise RasterFileError(
-                f"{self.path}: band 1 has infinite values (first at row {win.row0 + int(rows[k]) + 1:,}, "
-                f"column {win.col0 + int(cols[k]) + 1:,}); set them to nodata")
-        keep = ~np.isnan(values)
-        return rows[keep] + win.row0, cols[keep] + win.col0, values[keep]
+        inf = np.flatnonzero(np.isinf(values))
+        if len(inf):
+            row, col = divmod(int(inf[0] if flat is None else flat[inf[0]]), win.cols)
+            raise RasterFileError(f"{self.path}: band 1 has infinite values (first at row {win.row0 + row + 1:,}, "
+                                  f"column {win.col0 + col + 1:,}); set them to nodata")
+        valid = len(values) - int(np.count_nonzero(np.isnan(values)))
+        pos = np.flatnonzero(values > 0)
+        rows, cols = np.divmod(pos if flat is None else flat[pos], win.cols)
+        return valid, rows + win.row0, cols + win.col0, values[pos]
+
+
+def _mask_rule(src, dtype: np.dtype) -> tuple[str, np.generic]:  # noqa: ANN001 - a rasterio dataset
+    """How band 1's valid pixels are found: "none" (GDAL says all are valid), "nodata" (GDAL's
+    mask is only the nodata value: numpy applies GDAL's rule, pixel == nodata in the band's
+    type, NaN matching a NaN nodata, which spares GDAL a second pass over every block), or
+    "gdal" (masks, alpha, a nodata numpy cannot hold exactly: GDAL's mask band decides)."""
+    from rasterio.enums import MaskFlags
+
+    flags = src.mask_flag_enums[0]
+    if flags == [MaskFlags.all_valid]:
+        return "none", dtype.type(0)
+    if flags != [MaskFlags.nodata] or src.nodata is None:
+        return "gdal", dtype.type(0)
+    nodata = float(src.nodata)
+    if dtype.kind == "f":
+        with np.errstate(over="ignore"):
+            return "nodata", dtype.type(nodata)
+    info = np.iinfo(dtype)
+    if nodata.is_integer() and info.min <= nodata <= info.max and abs(nodata) < 2**53:
+        return "nodata", dtype.type(int(nodata))
+    return "gdal", dtype.type(0)
 
 
 @contextmanager

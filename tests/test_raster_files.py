@@ -160,6 +160,27 @@ def test_internal_mask(tmp_path):
     assert read_demand(tmp_path / "m.tif").total == pytest.approx(7.0 * (SIZE // 3) * SIZE)
 
 
+def test_external_mask_file(tmp_path):
+    path = write(tmp_path / "ext.tif", np.full((SIZE, SIZE), 3.0), nodata=None)
+    with rasterio.Env(GDAL_TIFF_INTERNAL_MASK=False), rasterio.open(path, "r+") as dst:
+        mask = np.zeros((SIZE, SIZE), np.uint8)
+        mask[:, :10] = 255
+        dst.write_mask(mask)
+    assert Path(f"{path}.msk").exists()
+    assert_same_as_gdal(path)
+    assert read_demand(path).total == pytest.approx(3.0 * 10 * SIZE)
+
+
+def test_rotated_grid(tmp_path):
+    t = Affine.translation(WEST, NORTH) @ Affine.rotation(20) @ Affine.scale(STEP, -STEP)
+    path = write(tmp_path / "rot.tif", people((SIZE, SIZE)), transform=t)
+    assert_same_as_gdal(path)
+    plain = read_demand(write(tmp_path / "plain.tif", people((SIZE, SIZE)))).demand
+    rotated = read_demand(path).demand
+    lon = lambda d: float((d.grid.lon * d.rural).sum() / d.rural.sum())  # noqa: E731
+    assert lon(rotated) - lon(plain) > 0.05  # turned about the north-west corner, towards the east
+
+
 def test_alpha_band_written_by_gdalwarp(tmp_path):
     out = tmp_path / "alpha.tif"
     gdal("gdalwarp", "-q", "-t_srs", "ESRI:54009", "-tr", "2000", "2000", "-srcnodata", str(NODATA),
