@@ -105,6 +105,16 @@ def test_nodata_only_in_the_aux_xml_sidecar(tmp_path):
     assert read_demand(path).total == pytest.approx(float(v[v != NODATA].sum()))  # not +30,000%
 
 
+def test_scale_and_offset_only_in_the_aux_xml_sidecar(tmp_path):
+    v = people((SIZE, SIZE))
+    path = write(tmp_path / "pam_scale.tif", v)
+    Path(f"{path}.aux.xml").write_text('<PAMDataset><PAMRasterBand band="1"><Offset>1</Offset><Scale>0.5</Scale>'
+                                       '</PAMRasterBand></PAMDataset>')
+    assert_same_as_gdal(path)
+    valid = v[v != NODATA] * 0.5 + 1
+    assert read_demand(path).total == pytest.approx(float(valid.sum()))
+
+
 def test_equal_earth_with_its_crs_only_in_the_aux_xml(tmp_path):
     out = tmp_path / "equal_earth.tif"
     gdal("gdalwarp", "-q", "-t_srs", "EPSG:8857", "-tr", "2000", "2000", "-co", "PROFILE=BASELINE",
