@@ -81,6 +81,8 @@ def read_demand(path: str | Path, cell_km: float = 10.0, weight_col: str | None 
         name = gdal_path(path)
     except (NotARegularFile, RasterFileError) as exc:
         raise DemandFileError(str(exc)) from None
+    if name is None and path.suffix.lower() == ".zip" and ".zip" not in SUFFIXES:
+        raise DemandFileError(f"{path}: the archive holds no raster (.tif, .tiff or .vrt)")
     if name is None and path.suffix.lower() not in SUFFIXES:
         raise DemandFileError(f"{path}: unsupported file type '{path.suffix}'; use a raster (.tif, .vrt, "
                               ".tif.gz, .zip) or points (.csv, .xlsx, .geojson, .gpkg)")

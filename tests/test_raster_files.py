@@ -358,6 +358,21 @@ def test_a_zip_with_two_rasters_asks_which(tmp_path):
     one_line_error(tmp_path / "two.zip", "holds 2 rasters")
 
 
+def test_a_zip_without_a_raster(tmp_path):
+    with zipfile.ZipFile(tmp_path / "notes.zip", "w") as z:
+        z.writestr("readme.txt", "no raster here")
+    one_line_error(tmp_path / "notes.zip", "holds no raster")
+    (tmp_path / "fake.zip").write_bytes(b"PK but not really")
+    one_line_error(tmp_path / "fake.zip", "not a readable zip archive")
+
+
+def test_a_vrt_whose_source_is_missing(tmp_path):
+    src = source(tmp_path)
+    gdal("gdalbuildvrt", "-q", tmp_path / "m.vrt", src)
+    src.unlink()
+    one_line_error(tmp_path / "m.vrt", "GDAL cannot read it")
+
+
 def test_a_small_file_claiming_huge_size_is_refused_quickly(tmp_path):
     # issue 19 item 3: a few kB claiming 100,000 x 100,000 float32 pixels (37 GB decoded)
     path = tmp_path / "bomb.tif"
