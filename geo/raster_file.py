@@ -98,10 +98,14 @@ class Raster:
         (so GDAL's cache holds each block only while it is needed)."""
         block_h, block_w = (max(1, int(n)) for n in self._src.block_shapes[0])
         item = self.dtype.itemsize
-        if block_h * self.width * item <= WINDOW_BYTES:
+        if block_h * self.width * item <= WINDOW_BYTES:  # rows of blocks across the whole width
             rows, cols = max(block_h, (WINDOW_BYTES // (self.width * item)) // block_h * block_h), self.width
-        else:
+        elif block_h * block_w * item <= WINDOW_BYTES:  # runs of whole blocks along one row of blocks
             rows, cols = block_h, max(block_w, (WINDOW_BYTES // (block_h * item)) // block_w * block_w)
+        else:  # a block bigger than a window (a file in one strip): bands of rows across it; GDAL
+            # decodes the block once if it fits its cache (else again for each band: slow, bounded)
+            cols = min(block_w, self.width)
+            rows = max(1, WINDOW_BYTES // (cols * item))
         for row0 in range(0, self.height, rows):
             for col0 in range(0, self.width, cols):
                 yield Window(row0, col0, min(rows, self.height - row0), min(cols, self.width - col0))

@@ -277,7 +277,7 @@ def test_pixels_across_the_border_go_where_gdal_puts_them(tmp_path):
 
 
 @pytest.mark.parametrize("options", [["-co", "TILED=YES", "-co", "BLOCKXSIZE=16", "-co", "BLOCKYSIZE=16"],
-                                     ["-co", "BLOCKYSIZE=3"]])
+                                     ["-co", "BLOCKYSIZE=3"], ["-co", "BLOCKYSIZE=50", "-co", "COMPRESS=DEFLATE"]])
 @pytest.mark.parametrize("window_bytes", [1, 16 * 16 * 4 * 2, 10**9])
 def test_windows_cover_every_pixel_once(tmp_path, monkeypatch, options, window_bytes):
     import reach_planner.geo.raster_file as rf
