@@ -55,7 +55,8 @@ def _scenario_options() -> argparse.ArgumentParser:
     g.add_argument("--rural-bias", type=float, default=ScenarioParams.rural_bias)
     g.add_argument("--distance", choices=DISTANCES, default=ScenarioParams.distance,
                    help="reach as a straight line, or flat-equivalent km over terrain")
-    dm = p.add_argument_group("own demand (population GeoTIFF, or points with a weight column)")
+    dm = p.add_argument_group("own demand (population raster: GeoTIFF, .vrt, .zip, .tif.gz; or points with a "
+                              "weight column)")
     dm.add_argument("--demand", metavar="FILE",
                     help="measure coverage of this demand instead of the census model")
     dm.add_argument("--demand-col", metavar="COLUMN", help="the weight column of a point file")

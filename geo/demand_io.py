@@ -1,13 +1,14 @@
 """Bring your own demand: a population raster or weighted points, aggregated to the hex grid.
 
 Planners often have better data than any model: a WorldPop or GHS-POP GeoTIFF (any
-CRS, nodata honoured; pixel values are people per pixel; read by
-:mod:`reach_planner.geo.geotiff`, without GDAL) or their own orders and
+CRS GDAL knows; pixel values are people per pixel; read through GDAL by
+:mod:`reach_planner.geo.raster_file`) or their own orders and
 households as points with a weight column (CSV/XLSX/GeoJSON/GPKG, the same readers and
 column rules as the site import). Every unit of weight goes to the hexagon that holds
 it; weight in a hexagon whose centre is abroad or at sea goes to the nearest cell when
 the point itself is in one of the 31 provinces, otherwise it is counted as
-``outside``. Nothing is dropped silently: ``total == inside + outside``.
+``outside``. Nothing is dropped silently: ``total == inside + outside``; a raster with
+no valid pixels, no people or none inside China is refused rather than read as zero.
 
 Large pixels (wider than a third of a cell, e.g. a 0.25 degree grid) are split into
 sub-pixels before assignment, so coarse rasters still spread over the cells they
@@ -17,6 +18,7 @@ zero), whatever it measures; the summary names the file.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,9 +28,9 @@ from pyproj import Transformer
 
 from reach_planner.geo.columns import normalise
 from reach_planner.geo.demand import Demand
-from reach_planner.geo.geotiff import GeoTiff
-from reach_planner.geo.geotiff_keys import GeoTiffError, Transform
 from reach_planner.geo.grid import HexGrid, build_grid, province_of
+from reach_planner.geo.limits import NotARegularFile, require_regular_file
+from reach_planner.geo.raster_file import Raster, RasterFileError, gdal_path, open_raster, pixel_size_km
 from reach_planner.geo.site_tables import SUFFIXES, SiteFileError, read_table
 from reach_planner.geo.sites_io import ImportIssue, _Checker, _guarded, _numbers, resolve_columns
 from reach_planner.geo.sphere import SphereIndex
@@ -36,9 +38,7 @@ from reach_planner.geo.sphere import SphereIndex
 WEIGHT_ALIASES = ("weight", "population", "pop", "people", "orders", "order_count", "households",
                   "demand", "count", "value", "人口", "人数", "订单数", "订单量", "订单", "户数",
                   "需求", "权重", "数量")
-RASTER_SUFFIXES = (".tif", ".tiff")
 MAX_SUBDIVIDE = 8
-BLOCK_ROWS = 512
 
 
 class DemandFileError(SiteFileError):
@@ -69,25 +69,28 @@ class DemandImport:
 
 def read_demand(path: str | Path, cell_km: float = 10.0, weight_col: str | None = None
                 ) -> DemandImport:
-    """Read a raster (.tif) or point file into demand on the grid of ``cell_km``.
+    """Read a raster (.tif/.tiff/.vrt, also zipped or gzipped) or a point file into demand
+    on the grid of ``cell_km``.
 
     Raises only :class:`DemandFileError`/:class:`SiteFileError` (whole-file problems);
     nothing is changed until the caller runs a scenario with the result.
     """
     path = Path(path)
-    if not path.exists():
-        raise DemandFileError(f"{path}: file not found")
-    if path.is_dir():
-        raise DemandFileError(f"{path}: is a folder, not a file")
-    suffix = path.suffix.lower()
-    if suffix not in RASTER_SUFFIXES and suffix not in SUFFIXES:
-        raise DemandFileError(f"{path}: unsupported file type '{path.suffix}'; use .tif, .csv, "
-                              ".xlsx, .geojson or .gpkg")
-    if suffix in RASTER_SUFFIXES:
+    try:
+        require_regular_file(path)
+        name = gdal_path(path)
+    except (NotARegularFile, RasterFileError) as exc:
+        raise DemandFileError(str(exc)) from None
+    if name is None and path.suffix.lower() == ".zip" and ".zip" not in SUFFIXES:
+        raise DemandFileError(f"{path}: the archive holds no raster (.tif, .tiff or .vrt)")
+    if name is None and path.suffix.lower() not in SUFFIXES:
+        raise DemandFileError(f"{path}: unsupported file type '{path.suffix}'; use a raster (.tif, .vrt, "
+                              ".tif.gz, .zip) or points (.csv, .xlsx, .geojson, .gpkg)")
+    if name is not None:
         if weight_col:
             raise DemandFileError(f"{path}: --demand-col is for point files; a raster's "
                                   "pixel values are the weight")
-        return _guarded(path, lambda: _read_raster(path, build_grid(cell_km)))
+        return _guarded(path, lambda: _read_raster(path, name, build_grid(cell_km)))
     return _guarded(path, lambda: _read_points(path, build_grid(cell_km), weight_col))
 
 
@@ -132,71 +135,68 @@ class _Accumulator:
 
 
 # -- rasters --------------------------------------------------------------------------------
-def _read_raster(path: Path, grid: HexGrid) -> DemandImport:
+def _read_raster(path: Path, name: str, grid: HexGrid) -> DemandImport:
     try:
-        src = GeoTiff(path)
-    except GeoTiffError as exc:
+        with open_raster(path, name) as src:
+            return _aggregate_raster(path, src, grid)
+    except RasterFileError as exc:
         raise DemandFileError(str(exc)) from None
-    with src:
-        if src.crs is None or src.transform is None:
-            raise DemandFileError(f"{path}: the raster has no coordinate reference system")
-        to_lonlat = Transformer.from_crs(src.crs, "EPSG:4326", always_xy=True)
-        acc = _Accumulator(grid)
-        n_sub = _subdivisions(src.width, src.height, src.transform, to_lonlat, grid.spacing_km)
-        total, valid = 0.0, 0
-        for row0 in range(0, src.height, BLOCK_ROWS):
-            try:
-                raw = src.read(row0, BLOCK_ROWS)
-            except GeoTiffError as exc:
-                raise DemandFileError(str(exc)) from None
-            values = raw.astype(np.float64)
-            values[src.nodata_mask(raw)] = np.nan
-            finite = np.isfinite(values)
-            valid += int(finite.sum())
-            rows, cols = np.nonzero(finite & (values > 0))
-            if len(rows) == 0:
-                continue
-            w = values[rows, cols]
-            total += float(w.sum())
-            lon, lat, ww = _pixel_points(src.transform, to_lonlat, rows + row0, cols, w, n_sub)
-            acc.add(lon, lat, ww)
+
+
+def _aggregate_raster(path: Path, src: Raster, grid: HexGrid) -> DemandImport:
+    """Every valid pixel's people to the cell holding its centre (or its sub-pixels' centres)."""
+    to_lonlat = Transformer.from_crs(src.crs_wkt, "EPSG:4326", always_xy=True).transform
+    n_sub = _subdivisions(pixel_size_km(src, to_lonlat), grid.spacing_km)
+    acc = _Accumulator(grid)
+    total, valid = 0.0, 0
+    for win in src.windows():
+        n_valid, rows, cols, w = src.people(win)
+        valid += n_valid
+        if len(w) == 0:
+            continue
+        total += float(w.sum())
+        lon, lat, ww = _pixel_points(src, to_lonlat, rows, cols, w, n_sub)
+        acc.add(lon, lat, ww)
     demand = acc.demand(path, "raster")
     inside = float(demand.rural.sum())
+    _refuse_empty(path, valid, total, inside)
     return DemandImport(demand=demand, kind="raster", total=total, inside=inside,
                         outside=acc.outside, rows_read=valid)
 
 
-def _subdivisions(width: int, height: int, t: Transform, to_lonlat: Transformer, cell_km: float) -> int:
+def _refuse_empty(path: Path, valid: int, total: float, inside: float) -> None:
+    """A raster that gives no people inside China is a wrong file, not a demand of zero."""
+    if valid == 0:
+        raise DemandFileError(f"{path}: the raster has no valid pixels (all are nodata, masked or NaN)")
+    if total <= 0:
+        raise DemandFileError(f"{path}: the raster's {valid:,} valid pixels hold no people "
+                              "(all are zero or negative)")
+    if inside <= 0:
+        raise DemandFileError(f"{path}: nothing inside China: all {total:,.0f} people of the raster "
+                              "lie outside the 31 provinces (check its area and CRS)")
+
+
+def _subdivisions(pixel_km: float, cell_km: float) -> int:
     """Sub-pixels per side so that each is at most a third of a cell wide."""
-    cx, cy = width / 2.0, height / 2.0
-    xs, ys = _apply(t, np.array([cx, cx + 1, cx]), np.array([cy, cy, cy + 1]))
-    lon, lat = to_lonlat.transform(xs, ys)
-    km_x = math.hypot((lon[1] - lon[0]) * 111.2 * math.cos(math.radians(lat[0])), (lat[1] - lat[0]) * 111.2)
-    km_y = math.hypot((lon[2] - lon[0]) * 111.2 * math.cos(math.radians(lat[0])), (lat[2] - lat[0]) * 111.2)
-    size = max(km_x, km_y)
-    if not math.isfinite(size):
+    if not math.isfinite(pixel_km):
         return 1
-    return int(min(MAX_SUBDIVIDE, max(1, math.ceil(size / (cell_km / 3.0)))))
+    return int(min(MAX_SUBDIVIDE, max(1, math.ceil(pixel_km / (cell_km / 3.0)))))
 
 
-def _apply(t: Transform, col: NDArray[np.float64], row: NDArray[np.float64]
-           ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The raster's affine transform (a, b, c, d, e, f): (column, row) -> CRS coordinates."""
-    a, b, c, d, e, f = t
-    return a * col + b * row + c, d * col + e * row + f
-
-
-def _pixel_points(t: Transform, to_lonlat: Transformer, rows: NDArray[np.int64], cols: NDArray[np.int64],
-                  w: NDArray[np.float64], n: int
+def _pixel_points(src: Raster, to_lonlat: Callable[..., tuple[NDArray[np.float64], NDArray[np.float64]]],
+                  rows: NDArray[np.int64], cols: NDArray[np.int64], w: NDArray[np.float64], n: int
                   ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """lon/lat of pixel centres (or n x n sub-pixel centres) and their share of the weight."""
-    offs = (np.arange(n) + 0.5) / n
-    fr = (rows[:, None, None] + offs[None, :, None]) * np.ones((1, 1, n))
-    fc = (cols[:, None, None] + offs[None, None, :]) * np.ones((1, n, 1))
-    xs, ys = _apply(t, fc.ravel(), fr.ravel())
-    lon, lat = to_lonlat.transform(xs, ys)
+    if n == 1:
+        fr, fc = rows + 0.5, cols + 0.5
+    else:
+        offs = (np.arange(n) + 0.5) / n
+        fr = ((rows[:, None, None] + offs[None, :, None]) * np.ones((1, 1, n))).ravel()
+        fc = ((cols[:, None, None] + offs[None, None, :]) * np.ones((1, n, 1))).ravel()
+    xs, ys = src.xy(fr, fc)
+    lon, lat = to_lonlat(xs, ys)
     lon, lat = np.asarray(lon, float), np.asarray(lat, float)
-    return lon, lat, np.repeat(w / (n * n), n * n)
+    return lon, lat, (w if n == 1 else np.repeat(w / (n * n), n * n))
 
 
 # -- points ---------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ def test_points_in_geojson_with_a_chosen_column(tmp_path):
 @pytest.mark.parametrize("name, body, message", [
     ("x.shp", b"", "unsupported file type '.shp'"),
     ("none.csv", None, "file not found"),
-    ("bad.tif", b"not a tiff", "not a readable GeoTIFF"),
+    ("bad.tif", b"not a tiff", "GDAL cannot read it"),
     ("nocol.csv", b"lat,lon,name\n30,110,a\n", "no weight column found"),
     ("empty.csv", b"lat,lon,weight\n30,110,x\n", "no valid rows"),
 ])

@@ -44,7 +44,7 @@ def test_failed_demand_import_leaves_the_scenario_unchanged(window, tmp_path, me
     window.import_demand_file(bad)
     assert wait_until(lambda: bool(message_boxes), 20)
     kind, _title, text = message_boxes[-1]
-    assert kind == "warning" and "scenario is unchanged" in text and "not a readable GeoTIFF" in text
+    assert kind == "warning" and "scenario is unchanged" in text and "GDAL cannot read it" in text
     assert window.state.result is result and window.state.overlay is None
 
 

@@ -18,7 +18,7 @@ from reach_planner.geo.summary import Summary
 from reach_planner.ui import messages
 from reach_planner.ui.i18n import tr
 
-DEMAND_FILTER = ("Demand files (*.tif *.tiff *.csv *.txt *.tsv *.xlsx *.xlsm *.geojson *.json "
+DEMAND_FILTER = ("Demand files (*.tif *.tiff *.vrt *.gz *.zip *.csv *.txt *.tsv *.xlsx *.xlsm *.geojson *.json "
                  "*.gpkg);;All files (*)")
 
 

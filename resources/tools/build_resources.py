@@ -18,7 +18,7 @@ Sources (all openly licensed, see resources/ATTRIBUTION.md):
   Chinese names, adjusted to the MNR map GS(2023)2767 (Taiwan, the South China Sea islands
   and the ten-dash line); with ``world-atlas`` it makes ``china_context.geojson``.
 - Debian ``ferret-datasets=7.6.0-5`` ``/usr/share/ferret-vis/data/etopo5.cdf``: NOAA ETOPO5
-  5-arc-minute relief (US government, public domain), cropped to China (``etopo5_china.nc``).
+  5-arc-minute relief (US government, public domain), cropped to China (``etopo5_china.npy``).
 
     python resources/tools/build_resources.py --only relief   # just the elevation crop
 """
@@ -330,7 +330,8 @@ ETOPO5_STEP = 1.0 / 12.0
 
 
 def build_relief(workdir: Path) -> None:
-    """China crop of ETOPO5 as int16 metres in a small netCDF-3 file (deterministic bytes)."""
+    """China crop of ETOPO5 as int16 metres in a plain .npy (deterministic bytes); its lattice
+    (origin RELIEF_LON[0], RELIEF_LAT[0], step 1/12 degree) is geo/relief.py's WEST, SOUTH, STEP."""
     from scipy.io import netcdf_file
 
     subprocess.run(["apt-get", "download", RELIEF_DEB], cwd=workdir, check=True)
@@ -346,19 +347,8 @@ def build_relief(workdir: Path) -> None:
     assert abs(x[i0] - RELIEF_LON[0]) < 0.01 and abs(y[j0] - RELIEF_LAT[0]) < 1e-6
     elev = np.asarray(src.variables["ROSE"].data[j0:j1 + 1, i0:i1 + 1], dtype=float)
     src.close()
-    out = netcdf_file(DATA / "etopo5_china.nc", "w", version=1)
-    out.title = "ETOPO5 5-arc-minute relief, China crop (NOAA NGDC, public domain)"
-    out.source = f"Debian {RELIEF_DEB}: /usr/share/ferret-vis/data/etopo5.cdf"
-    out.createDimension("lat", j1 - j0 + 1)
-    out.createDimension("lon", i1 - i0 + 1)
-    lat = out.createVariable("lat", "f8", ("lat",))
-    lat[:] = RELIEF_LAT[0] + np.arange(j1 - j0 + 1) * ETOPO5_STEP
-    lon = out.createVariable("lon", "f8", ("lon",))
-    lon[:] = RELIEF_LON[0] + np.arange(i1 - i0 + 1) * ETOPO5_STEP
-    z = out.createVariable("elevation", "i2", ("lat", "lon"))
-    z.units = "m"
-    z[:] = np.clip(np.rint(elev), -32768, 32767).astype(np.int16)
-    out.close()
+    z = np.clip(np.rint(elev), -32768, 32767).astype(np.int16)
+    np.save(DATA / "etopo5_china.npy", z, allow_pickle=False)
 
 
 def main() -> None:
