@@ -29,6 +29,8 @@ from reach_planner.geo.demand import Demand
 from reach_planner.geo.geotiff import GeoTiff
 from reach_planner.geo.geotiff_keys import GeoTiffError, Transform
 from reach_planner.geo.grid import HexGrid, build_grid, province_of
+from reach_planner.geo.input_checks import not_a_number
+from reach_planner.geo.limits import NotARegularFile, require_regular_file
 from reach_planner.geo.site_tables import SUFFIXES, SiteFileError, read_table
 from reach_planner.geo.sites_io import ImportIssue, _Checker, _guarded, _numbers, resolve_columns
 from reach_planner.geo.sphere import SphereIndex
@@ -75,10 +77,10 @@ def read_demand(path: str | Path, cell_km: float = 10.0, weight_col: str | None 
     nothing is changed until the caller runs a scenario with the result.
     """
     path = Path(path)
-    if not path.exists():
-        raise DemandFileError(f"{path}: file not found")
-    if path.is_dir():
-        raise DemandFileError(f"{path}: is a folder, not a file")
+    try:
+        require_regular_file(path)  # a FIFO or device would block the read forever
+    except NotARegularFile as exc:
+        raise DemandFileError(str(exc)) from None
     suffix = path.suffix.lower()
     if suffix not in RASTER_SUFFIXES and suffix not in SUFFIXES:
         raise DemandFileError(f"{path}: unsupported file type '{path.suffix}'; use .tif, .csv, "
@@ -252,7 +254,7 @@ def _weights(text, bad: NDArray[np.bool_], check: _Checker, col: str) -> NDArray
     shown = text.to_numpy()
     missing = ~bad & (stripped == "").to_numpy()
     check.error(missing, col, lambda i: "missing weight")
-    check.error(~bad & ~missing & np.isnan(w), col, lambda i: f"weight is not a number: {shown[i][:40]!r}")
+    check.error(~bad & ~missing & np.isnan(w), col, lambda i: not_a_number("weight", shown[i]))
     neg = ~bad & (w < 0)
     check.error(neg, col, lambda i: f"negative weight {w[i]:g}")
     w[neg | bad] = np.nan

@@ -16,6 +16,7 @@ import numpy as np
 
 from reach_planner.geo.atomic import atomic_write_bytes
 from reach_planner.geo.data import load_china
+from reach_planner.geo.limits import NotARegularFile, require_regular_file
 from reach_planner.geo.network import DISTRIBUTION, OUTLET, make_layer
 from reach_planner.geo.params import ParameterError, ScenarioParams
 from reach_planner.geo.sites_io import SiteOverlay
@@ -127,6 +128,10 @@ def map_view(settings: dict[str, Any]) -> dict[str, float] | None:
 
 
 def _read_json(path: Path) -> Any:
+    try:
+        require_regular_file(path)  # a FIFO would block the read forever
+    except NotARegularFile as exc:
+        raise ScenarioFileError(str(exc)) from None
     try:
         text = path.read_bytes().decode("utf-8-sig")
         return json.loads(text)

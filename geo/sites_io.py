@@ -32,6 +32,7 @@ from reach_planner.geo.columns import (
 )
 from reach_planner.geo.data import load_china
 from reach_planner.geo.grid import province_of
+from reach_planner.geo.input_checks import not_a_number
 from reach_planner.geo.network import DISTRIBUTION, OUTLET, Network, empty_layer, make_layer
 from reach_planner.geo.site_tables import (
     SUFFIXES,
@@ -281,7 +282,7 @@ def _numbers(frame: pd.DataFrame, cols: ColumnMap, bad: np.ndarray,
         shown = dict(zip(retry.tolist(), text.tolist()))
         check.error(empty, col, lambda i, lab=label: f"missing {lab}")  # type: ignore[misc]
         check.error(np.isnan(val) & ~empty & ~bad, col,
-                    lambda i, lab=label, sh=shown: f"{lab} is not a number: {sh[i][:40]!r}")  # type: ignore[misc]
+                    lambda i, lab=label, sh=shown: not_a_number(lab, sh[i]))  # type: ignore[misc]
         val[bad] = np.nan
         out.append(val)
     return out[0], out[1]

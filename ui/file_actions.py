@@ -131,13 +131,30 @@ class FileActions:
             if not name:
                 return
             path = Path(name)
-        try:
-            scenario = load_scenario(path)
-        except ScenarioFileError as exc:
-            QMessageBox.warning(self, tr("Open scenario"), str(exc))
-            return
-        self._add_recent(path)
-        self.state.open(path, scenario)
+        self.read_scenario(path)
+
+    def read_scenario(self, path: Path) -> None:
+        """Read the file (and the demand file it names, maybe a large raster) on the task
+        runner, with progress and Cancel: the window never waits for a disk, a FIFO or a
+        big file. The scenario changes only when the read and its run succeed."""
+        self.statusBar().showMessage(tr("Reading {file}…").format(file=path.name))
+
+        def job(progress):
+            progress(0, tr("Reading {file}…").format(file=path.name))
+            return load_scenario(path)
+
+        def done(scenario) -> None:
+            self.statusBar().clearMessage()
+            self._add_recent(path)
+            self.state.open(path, scenario)
+
+        def failed(exc: BaseException) -> None:
+            self.statusBar().clearMessage()
+            QMessageBox.warning(self, tr("Open scenario"),
+                                str(exc) if isinstance(exc, ScenarioFileError) else error_text(exc))
+
+        self.state.runner.start("open", job, done=done, failed=failed,
+                                cancelled=self.statusBar().clearMessage)
 
     def save_scenario(self) -> bool:
         if self.state.path is None:
