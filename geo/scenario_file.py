@@ -104,7 +104,8 @@ def _reimport(path: Path, demand: dict[str, str], params: ScenarioParams) -> Any
     from reach_planner.geo.demand_io import read_demand
 
     try:
-        return read_demand(demand["path"], params.cell_km, demand.get("column") or None).demand
+        return read_demand(demand["path"], params.cell_km, demand.get("column") or None,
+                           demand.get("crs") or "wgs84").demand
     except ValueError as exc:
         raise ScenarioFileError(f"{path}: its demand file cannot be read: {exc}") from None
 

@@ -40,11 +40,11 @@ class FileActions:
             self.import_file(Path(name))
 
     def import_file(self, path: Path, mapping: ColumnMap | None = None,
-                    swap: bool = False) -> None:
+                    swap: bool = False, crs: str = "wgs84") -> None:
         """Read in a worker, then show the report; errors leave the scenario as it was."""
         self.statusBar().showMessage(tr("Reading {file}…").format(file=path.name))
         self.state.runner.start(
-            "import", lambda progress: read_sites(path, mapping, swap_latlon=swap),
+            "import", lambda progress: read_sites(path, mapping, swap_latlon=swap, crs=crs),
             done=lambda result: self._import_read(result, mapping),
             failed=lambda exc: self._import_failed(path, exc),
             cancelled=self.statusBar().clearMessage)
@@ -65,8 +65,12 @@ class FileActions:
         dlg = ImportReportDialog(self, result)
         if not dlg.exec():
             return
+        if dlg.chosen_crs() != result.crs:  # read again in the chosen coordinates
+            self.import_file(result.path, mapping, swap=dlg.swap.isChecked() or bool(result.swapped),
+                             crs=dlg.chosen_crs())
+            return
         if dlg.swap.isChecked() and not result.swapped:
-            self.import_file(result.path, mapping, swap=True)
+            self.import_file(result.path, mapping, swap=True, crs=result.crs)
             return
         if result.imported == 0:
             return
