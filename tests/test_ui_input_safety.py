@@ -1,7 +1,6 @@
 """Issue 19 in the window: opening never blocks it, and the import dialog offers GCJ-02/BD-09."""
 from __future__ import annotations
 
-import json
 import os
 import threading
 
@@ -40,19 +39,11 @@ def _release_later(pipe, started: threading.Event, released: threading.Event) ->
     return t
 
 
-def test_opening_a_scenario_whose_demand_is_a_fifo_never_blocks_the_window(window, tmp_path,
-                                                                          message_boxes):
-    from reach_planner.geo.scenario_file import save_scenario
-
-    pipe = tmp_path / "pop.tif"
-    os.mkfifo(pipe)
+def test_opening_a_fifo_as_scenario_never_blocks_the_window(window, tmp_path, message_boxes):
     path = tmp_path / "s.rpscenario.json"
-    save_scenario(path, ScenarioParams(outlets=1234, sites=200))
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    doc["demand"] = {"name": "imported", "file": "pop.tif", "kind": "raster", "path": str(pipe)}
-    path.write_text(json.dumps(doc), encoding="utf-8")
+    os.mkfifo(path)
     started, released = threading.Event(), threading.Event()
-    writer = _release_later(pipe, started, released)
+    writer = _release_later(path, started, released)
     started.set()
     window.open_scenario(path)
     assert not released.is_set()  # returned before anything could unblock a read
@@ -61,6 +52,27 @@ def test_opening_a_scenario_whose_demand_is_a_fifo_never_blocks_the_window(windo
     assert kind == "warning" and "is a named pipe (FIFO), not a regular file" in text
     assert window.state.path is None and window.controls.outlets.text() == "3000"
     writer.join(10)
+
+
+def test_a_scenario_and_its_demand_file_are_read_on_the_task_runner(window, tmp_path, monkeypatch,
+                                                                    message_boxes):
+    """The demand file a scenario names may be a large raster: reading it (load_scenario
+    reads it again) must not run in the GUI thread."""
+    from reach_planner.geo.scenario_file import load_scenario, save_scenario
+    from reach_planner.ui import file_actions
+
+    path = tmp_path / "s.rpscenario.json"
+    save_scenario(path, ScenarioParams(outlets=1234, sites=200))
+    threads = []
+
+    def recording(p):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return load_scenario(p)
+
+    monkeypatch.setattr(file_actions, "load_scenario", recording)
+    window.open_scenario(path)
+    assert wait_until(lambda: idle(window) and window.state.path == path, 60)
+    assert threads == [False] and window.controls.outlets.text() == "1234"
 
 
 def test_the_import_dialog_reads_the_file_again_in_gcj02(window, tmp_path, monkeypatch):
