@@ -41,6 +41,7 @@ WEIGHT_ALIASES = ("weight", "population", "pop", "people", "orders", "order_coun
                   "需求", "权重", "数量")
 RASTER_SUFFIXES = (".tif", ".tiff")
 MAX_SUBDIVIDE = 8
+MAX_WEIGHT = 1e15  # per row; 2 M rows of it still sum far below float overflow
 BLOCK_ROWS = 512
 
 
@@ -272,7 +273,10 @@ def _weights(text, bad: NDArray[np.bool_], check: _Checker, col: str) -> NDArray
     check.error(~bad & ~missing & np.isnan(w), col, lambda i: not_a_number("weight", shown[i]))
     neg = ~bad & (w < 0)
     check.error(neg, col, lambda i: f"negative weight {w[i]:g}")
-    w[neg | bad] = np.nan
+    huge = ~bad & (w > MAX_WEIGHT)  # two rows of 1e308 summed to infinity: an OverflowError
+    check.error(huge, col, lambda i: f"weight {shown[i].strip()[:40]} is too large (more than "
+                                     f"{MAX_WEIGHT:.0e}, far beyond any population or order count)")
+    w[neg | huge | bad] = np.nan
     return w
 
 
