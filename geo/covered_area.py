@@ -22,7 +22,7 @@ def disc_area_per_cell(dist_km: NDArray[np.float64], radius_km: float, spacing_k
     """Covered km2 of each cell; ``dist_km`` is the distance from its centre to the
     nearest outlet (the one deciding coverage)."""
     if radius_km >= spacing_km:
-        return covered * cell_area_km2
+        return np.asarray(covered, dtype=np.float64) * cell_area_km2
     rho = float(np.sqrt(cell_area_km2 / np.pi))
     area = lens_area(np.asarray(dist_km, float), float(radius_km), rho)
     cap = n_outlets * np.pi * radius_km**2

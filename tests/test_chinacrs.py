@@ -18,8 +18,8 @@ from reach_planner.geo.chinacrs import (
     wgs84_to_gcj02,
 )
 from reach_planner.geo.demand_io import read_demand
-from reach_planner.geo.sphere import haversine_km
 from reach_planner.geo.sites_io import format_report, read_sites
+from reach_planner.geo.sphere import haversine_km
 from tests.conftest import ROOT
 
 

@@ -194,7 +194,7 @@ def test_a_formula_weight_in_a_demand_file_is_named(tmp_path):
 
 
 def test_a_csv_mixing_utf8_and_gbk_is_refused_naming_the_lines(tmp_path):
-    data = ("name,lat,lon\n".encode() + "北京网点,39.9,116.4\n".encode("utf-8")
+    data = (b"name,lat,lon\n" + "北京网点,39.9,116.4\n".encode()
             + "上海网点,31.2,121.5\n".encode("gbk") + "成都网点,30.6,104.1\n".encode("gbk"))
     p = tmp_path / "mixed.csv"
     p.write_bytes(data)
