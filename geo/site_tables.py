@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from reach_planner.geo.limits import InputTooLarge, NotARegularFile, require_regular_file
+from reach_planner.geo.limits import InputTooLarge, NotARegularFile, check_text_size, require_regular_file
 from reach_planner.geo.text_encoding import mixed_encoding_message
 from reach_planner.geo.xlsx_cells import XlsxError, read_cells
 
@@ -91,6 +91,10 @@ def _read_bytes(path: Path) -> bytes:
                             "use .csv, .xlsx, .geojson or .gpkg")
     if path.stat().st_size > MAX_BYTES:
         raise SiteFileError(f"{path}: larger than {MAX_BYTES >> 20:,} MB")
+    try:
+        check_text_size(path, SUFFIXES[path.suffix.lower()], path.stat().st_size)
+    except InputTooLarge as exc:
+        raise SiteFileError(str(exc)) from None
     try:
         data = path.read_bytes()
     except OSError as exc:
