@@ -98,3 +98,25 @@ def test_the_import_dialog_reads_the_file_again_in_gcj02(window, tmp_path, monke
     out = window.state.overlay.outlets
     assert out["lat"].iloc[0] == pytest.approx(39.9, abs=1e-6)
     assert out["lon"].iloc[0] == pytest.approx(116.4, abs=1e-6)
+
+
+def test_a_web_map_demand_file_asks_which_coordinates(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from reach_planner.geo.chinacrs import wgs84_to_gcj02
+
+    glon, glat = wgs84_to_gcj02(116.4, 39.9)
+    f = tmp_path / "gaode_orders.csv"
+    f.write_text(f"lat,lon,orders\n{glat},{glon},50\n", encoding="utf-8")
+    asked = []
+
+    def pick(parent, title, label, items, current, editable):
+        asked.append(label)
+        return [i for i in items if i.startswith("GCJ-02")][0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(pick))
+    window.import_demand_file(f)
+    assert wait_until(lambda: idle(window) and window.state.overlay is not None
+                      and window.state.overlay.demand is not None, 60)
+    assert len(asked) == 1 and "gaode" in asked[0]  # asked once: the GCJ-02 read has no hint
+    assert window.state.overlay.demand.source["crs"] == "gcj02"
