@@ -214,10 +214,10 @@ def test_a_csv_in_gbk_alone_still_reads(tmp_path):
 def test_a_text_table_that_would_not_fit_the_limit_is_refused_before_reading(tmp_path):
     p = tmp_path / "big.csv"
     p.write_text("name,lat,lon\n" + "a,39.9,116.4\n" * 100_000, encoding="utf-8")  # 1.3 MB
-    limits.set_max_decoded_mb(10)  # 12 x 1.3 MB is more
+    limits.set_max_decoded_mb(10)  # 14 x 1.3 MB is more
     with pytest.raises(SiteFileError) as err:
         read_sites(p)
-    assert str(err.value).startswith(f"{p}: this 1 MB CSV file (read as a table of text, about 12x")
+    assert str(err.value).startswith(f"{p}: this 1 MB CSV file (read as a table of text, about 14x")
     assert "more than the limit of 10 MB" in str(err.value)
     limits.set_max_decoded_mb(None)
     assert len(read_sites(p).issues) == 99_999  # duplicates of row 2: read, not refused
