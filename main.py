@@ -73,7 +73,24 @@ def _scenario_options() -> argparse.ArgumentParser:
                    help="the layer the file lacks: keep it simulated or leave it empty")
     i.add_argument("--add-sites", metavar="FILE",
                    help="add the service outlets in FILE to the scenario (e.g. recommend --out)")
+    i.add_argument("--crs", choices=("wgs84", "gcj02", "bd09"), default="wgs84",
+                   help="coordinates of site and demand point files: WGS84 (GPS), GCJ-02 (Gaode/Amap, "
+                        "Tencent) or BD-09 (Baidu); converted to WGS84 (default: wgs84)")
+    lim = p.add_argument_group("limits")
+    lim.add_argument("--max-decoded-mb", type=_positive_mb, default=None, metavar="MB",
+                     help="refuse input files that would decode to more than MB megabytes "
+                          "(default 2048, or REACH_PLANNER_MAX_DECODED_MB)")
     return p
+
+
+def _positive_mb(value: str) -> float:
+    try:
+        mb = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of megabytes, got {value!r}") from None
+    if not mb > 0 or mb == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of megabytes, got {value!r}")
+    return mb
 
 
 def _count_or_file(value: str) -> int | str:
@@ -106,7 +123,7 @@ def demand_from_args(args: argparse.Namespace):
         return None
     from reach_planner.geo.demand_io import format_demand_report, read_demand
 
-    imp = read_demand(args.demand, ScenarioParams.cell_km, args.demand_col)
+    imp = read_demand(args.demand, ScenarioParams.cell_km, args.demand_col, args.crs)
     print(format_demand_report(imp), file=sys.stderr)
     return imp.demand
 
@@ -129,8 +146,9 @@ def read_file(path: str, args: argparse.Namespace, mapping=None):
     """Read a site file; print the validation report of skipped rows to stderr."""
     from reach_planner.geo.sites_io import format_report, read_sites
 
-    result = read_sites(path, mapping, default_kind=args.kind, swap_latlon=args.swap_latlon)
-    if result.issues or result.swapped or result.notes:
+    result = read_sites(path, mapping, default_kind=args.kind, swap_latlon=args.swap_latlon,
+                        crs=args.crs)
+    if result.issues or result.swapped or result.notes or result.hints:
         print(format_report(result), file=sys.stderr)
     if result.imported == 0:
         raise UserError(f"{path}: no valid rows to import")
@@ -488,6 +506,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = ["gui", *argv]
     args = build_parser().parse_args(argv)
     try:
+        from reach_planner.geo.limits import set_max_decoded_mb
+
+        set_max_decoded_mb(getattr(args, "max_decoded_mb", None))
         return COMMANDS[args.command or "gui"](args)
     except (ParameterError, UserError, ValueError, OSError, RuntimeError) as exc:
         print(f"reach-planner: error: {exc}", file=sys.stderr)

@@ -11,6 +11,8 @@ import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from reach_planner.geo.write_errors import write_error_text
+
 
 class TargetError(OSError):
     """The target cannot be written; the message names the file and its folder, never
@@ -21,9 +23,7 @@ class TargetError(OSError):
 
 
 def _target_error(dest: Path, exc: OSError) -> TargetError:
-    reason = exc.strerror or str(exc) or type(exc).__name__  # never the temporary path
-    return TargetError(exc.errno, f"cannot write {dest.name}: the folder {dest.parent} is not "
-                                  f"writable ({reason})")
+    return TargetError(exc.errno, write_error_text(dest, exc))  # "disk full" for ENOSPC
 
 
 def _read_umask() -> int:

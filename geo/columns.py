@@ -15,8 +15,12 @@ from reach_planner.geo.data import load_china
 from reach_planner.geo.network import DISTRIBUTION, OUTLET
 
 ALIASES: dict[str, tuple[str, ...]] = {
-    "lat": ("lat", "latitude", "y", "wgs84_lat", "纬度", "緯度", "北纬"),
-    "lon": ("lon", "lng", "long", "longitude", "x", "wgs84_lon", "经度", "經度", "东经"),
+    "lat": ("lat", "latitude", "y", "wgs84_lat", "纬度", "緯度", "北纬",
+            # web maps' exports (GCJ-02/BD-09: read with --crs, geo.chinacrs warns)
+            "gcj02_lat", "gcj_lat", "bd09_lat", "bd_lat", "高德纬度", "百度纬度"),
+    "lon": ("lon", "lng", "long", "longitude", "x", "wgs84_lon", "经度", "經度", "东经",
+            "gcj02_lng", "gcj02_lon", "gcj_lng", "gcj_lon", "bd09_lng", "bd09_lon", "bd_lng",
+            "bd_lon", "高德经度", "百度经度"),
     "name": ("name", "site_name", "site", "名称", "名稱", "网点名称", "站点名称", "网点", "站点"),
     "type": ("type", "kind", "category", "site_type", "类型", "類型", "网点类型", "站点类型"),
     "province": ("province", "prov", "province_name", "省份", "省", "所在省份", "省份名称"),

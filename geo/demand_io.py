@@ -26,9 +26,11 @@ import numpy as np
 from numpy.typing import NDArray
 from pyproj import Transformer
 
+from reach_planner.geo.chinacrs import CRS_CHOICES, to_wgs84
 from reach_planner.geo.columns import normalise
 from reach_planner.geo.demand import Demand
 from reach_planner.geo.grid import HexGrid, build_grid, province_of
+from reach_planner.geo.input_checks import crs_hints, not_a_number
 from reach_planner.geo.limits import NotARegularFile, require_regular_file
 from reach_planner.geo.raster_file import Raster, RasterFileError, gdal_path, open_raster, pixel_size_km
 from reach_planner.geo.site_tables import SUFFIXES, SiteFileError, read_table
@@ -39,6 +41,8 @@ WEIGHT_ALIASES = ("weight", "population", "pop", "people", "orders", "order_coun
                   "demand", "count", "value", "人口", "人数", "订单数", "订单量", "订单", "户数",
                   "需求", "权重", "数量")
 MAX_SUBDIVIDE = 8
+MAX_WEIGHT = 1e15  # per row; 2 M rows of it still sum far below float overflow
+BLOCK_ROWS = 512
 
 
 class DemandFileError(SiteFileError):
@@ -65,19 +69,23 @@ class DemandImport:
     rows_read: int  # points: data rows; raster: valid pixels
     issues: tuple[ImportIssue, ...] = ()  # skipped rows (points)
     column: str = ""
+    hints: tuple[str, ...] = ()  # whole-file warnings (a web map's coordinates read as WGS84)
 
 
-def read_demand(path: str | Path, cell_km: float = 10.0, weight_col: str | None = None
-                ) -> DemandImport:
+def read_demand(path: str | Path, cell_km: float = 10.0, weight_col: str | None = None,
+                crs: str = "wgs84") -> DemandImport:
     """Read a raster (.tif/.tiff/.vrt, also zipped or gzipped) or a point file into demand
     on the grid of ``cell_km``.
+
+    ``crs`` is for point files: WGS84, or GCJ-02/BD-09 from a Chinese web map
+    (converted, :mod:`geo.chinacrs`); a raster carries its own CRS.
 
     Raises only :class:`DemandFileError`/:class:`SiteFileError` (whole-file problems);
     nothing is changed until the caller runs a scenario with the result.
     """
     path = Path(path)
     try:
-        require_regular_file(path)
+        require_regular_file(path)  # a FIFO or device would block the read forever
         name = gdal_path(path)
     except (NotARegularFile, RasterFileError) as exc:
         raise DemandFileError(str(exc)) from None
@@ -86,12 +94,18 @@ def read_demand(path: str | Path, cell_km: float = 10.0, weight_col: str | None 
     if name is None and path.suffix.lower() not in SUFFIXES:
         raise DemandFileError(f"{path}: unsupported file type '{path.suffix}'; use a raster (.tif, .vrt, "
                               ".tif.gz, .zip) or points (.csv, .xlsx, .geojson, .gpkg)")
+    if crs not in CRS_CHOICES:
+        raise DemandFileError(f"{path}: unknown coordinate system {crs!r}; use one of "
+                              f"{', '.join(CRS_CHOICES)}")
     if name is not None:
+        if crs != "wgs84":
+            raise DemandFileError(f"{path}: --crs is for point files; a raster carries its own "
+                                  "coordinate reference system")
         if weight_col:
             raise DemandFileError(f"{path}: --demand-col is for point files; a raster's "
                                   "pixel values are the weight")
         return _guarded(path, lambda: _read_raster(path, name, build_grid(cell_km)))
-    return _guarded(path, lambda: _read_points(path, build_grid(cell_km), weight_col))
+    return _guarded(path, lambda: _read_points(path, build_grid(cell_km), weight_col, crs))
 
 
 # -- aggregation ----------------------------------------------------------------------------
@@ -121,10 +135,12 @@ class _Accumulator:
             np.add.at(self.cells, near, w[inland])
         self.outside += float(w[miss].sum() - w[inland].sum())
 
-    def demand(self, path: Path, kind: str, column: str = "") -> Demand:
+    def demand(self, path: Path, kind: str, column: str = "", crs: str = "wgs84") -> Demand:
         source = {"name": "imported", "file": path.name, "kind": kind}
         if column:
             source["column"] = column
+        if crs != "wgs84":  # read again the same way when a scenario file is opened
+            source["crs"] = crs
         source["path"] = str(path.resolve())  # for scenario files; not shown in summaries
         rural = self.cells.copy()
         rural.flags.writeable = False
@@ -216,7 +232,7 @@ def weight_column(columns: list[str], chosen: str | None, path: Path) -> str:
         f"订单数/户数); columns are: {', '.join(visible)}. Choose it with --demand-col", visible)
 
 
-def _read_points(path: Path, grid: HexGrid, weight_col: str | None) -> DemandImport:
+def _read_points(path: Path, grid: HexGrid, weight_col: str | None, crs: str = "wgs84") -> DemandImport:
     table = read_table(path)
     frame = table.frame
     cols = resolve_columns(frame, None, path)
@@ -224,6 +240,7 @@ def _read_points(path: Path, grid: HexGrid, weight_col: str | None) -> DemandImp
     check = _Checker(table)
     bad = np.zeros(len(frame), dtype=bool)
     lat, lon = _numbers(frame, cols, bad, check)
+    lon, lat = to_wgs84(crs, lon, lat)
     bad |= np.isnan(lat) | np.isnan(lon)
     out_range = ~bad & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
     check.error(out_range, "", lambda i: f"coordinates out of range ({lat[i]:g}, {lon[i]:g})")
@@ -233,14 +250,15 @@ def _read_points(path: Path, grid: HexGrid, weight_col: str | None) -> DemandImp
     keep = ~bad
     acc = _Accumulator(grid)
     acc.add(lon[keep], lat[keep], w[keep])
-    demand = acc.demand(path, "points", wcol)
+    demand = acc.demand(path, "points", wcol, crs)
     issues = check.sorted("error")
     if not keep.any():
         raise DemandFileError(f"{path}: no valid rows ({len(issues)} skipped; first: {issues[0]})"
                               if issues else f"{path}: the file has no rows")
     return DemandImport(demand=demand, kind="points", total=float(w[keep].sum()),
                         inside=float(demand.rural.sum()), outside=acc.outside,
-                        rows_read=len(frame) + len(table.problems), issues=issues, column=wcol)
+                        rows_read=len(frame) + len(table.problems), issues=issues, column=wcol,
+                        hints=crs_hints(path, frame.columns, crs))
 
 
 def _weights(text, bad: NDArray[np.bool_], check: _Checker, col: str) -> NDArray[np.float64]:
@@ -252,10 +270,13 @@ def _weights(text, bad: NDArray[np.bool_], check: _Checker, col: str) -> NDArray
     shown = text.to_numpy()
     missing = ~bad & (stripped == "").to_numpy()
     check.error(missing, col, lambda i: "missing weight")
-    check.error(~bad & ~missing & np.isnan(w), col, lambda i: f"weight is not a number: {shown[i][:40]!r}")
+    check.error(~bad & ~missing & np.isnan(w), col, lambda i: not_a_number("weight", shown[i]))
     neg = ~bad & (w < 0)
     check.error(neg, col, lambda i: f"negative weight {w[i]:g}")
-    w[neg | bad] = np.nan
+    huge = ~bad & (w > MAX_WEIGHT)  # two rows of 1e308 summed to infinity: an OverflowError
+    check.error(huge, col, lambda i: f"weight {shown[i].strip()[:40]} is too large (more than "
+                                     f"{MAX_WEIGHT:.0e}, far beyond any population or order count)")
+    w[neg | huge | bad] = np.nan
     return w
 
 
@@ -264,7 +285,7 @@ def format_demand_report(imp: DemandImport, limit: int = 20) -> str:
     what = "valid pixels" if imp.kind == "raster" else "rows"
     col = f" (column {imp.column})" if imp.column else ""
     lines = [f"{imp.demand.source['file']}: {imp.rows_read:,} {what}{col}, total {imp.total:,.0f}; "
-             f"{imp.inside:,.0f} in the 31 provinces, {imp.outside:,.0f} outside"]
+             f"{imp.inside:,.0f} in the 31 provinces, {imp.outside:,.0f} outside", *imp.hints]
     if imp.issues:
         lines.append(f"{len(imp.issues):,} rows skipped:")
         lines += [f"  {i}" for i in imp.issues[:limit]]

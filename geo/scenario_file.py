@@ -16,6 +16,7 @@ import numpy as np
 
 from reach_planner.geo.atomic import atomic_write_bytes
 from reach_planner.geo.data import load_china
+from reach_planner.geo.limits import NotARegularFile, require_regular_file
 from reach_planner.geo.network import DISTRIBUTION, OUTLET, make_layer
 from reach_planner.geo.params import ParameterError, ScenarioParams
 from reach_planner.geo.sites_io import SiteOverlay
@@ -103,7 +104,8 @@ def _reimport(path: Path, demand: dict[str, str], params: ScenarioParams) -> Any
     from reach_planner.geo.demand_io import read_demand
 
     try:
-        return read_demand(demand["path"], params.cell_km, demand.get("column") or None).demand
+        return read_demand(demand["path"], params.cell_km, demand.get("column") or None,
+                           demand.get("crs") or "wgs84").demand
     except ValueError as exc:
         raise ScenarioFileError(f"{path}: its demand file cannot be read: {exc}") from None
 
@@ -127,6 +129,10 @@ def map_view(settings: dict[str, Any]) -> dict[str, float] | None:
 
 
 def _read_json(path: Path) -> Any:
+    try:
+        require_regular_file(path)  # a FIFO would block the read forever
+    except NotARegularFile as exc:
+        raise ScenarioFileError(str(exc)) from None
     try:
         text = path.read_bytes().decode("utf-8-sig")
         return json.loads(text)

@@ -23,6 +23,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from reach_planner.geo.limits import InputTooLarge, NotARegularFile, check_text_size, require_regular_file
+from reach_planner.geo.text_encoding import mixed_encoding_message
+from reach_planner.geo.xlsx_cells import XlsxError, read_cells
+
 SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
             ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg"}
 MAX_ROWS = 2_000_000
@@ -78,15 +82,19 @@ def read_table(path: Path) -> Table:
 
 
 def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise SiteFileError(f"{path}: file not found")
-    if path.is_dir():
-        raise SiteFileError(f"{path}: is a folder, not a file")
+    try:
+        require_regular_file(path)  # a FIFO or device would block the read below forever
+    except NotARegularFile as exc:
+        raise SiteFileError(str(exc)) from None
     if path.suffix.lower() not in SUFFIXES:
         raise SiteFileError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
                             "use .csv, .xlsx, .geojson or .gpkg")
     if path.stat().st_size > MAX_BYTES:
         raise SiteFileError(f"{path}: larger than {MAX_BYTES >> 20:,} MB")
+    try:
+        check_text_size(path, SUFFIXES[path.suffix.lower()], path.stat().st_size)
+    except InputTooLarge as exc:
+        raise SiteFileError(str(exc)) from None
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -168,11 +176,17 @@ def decode_text(path: Path, data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             raise SiteFileError(f"{path}: wrong encoding: not valid UTF-16 text") from None
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    mixed = mixed_encoding_message(data)  # UTF-8 lines would be garbled as GB18030
+    if mixed:
+        raise SiteFileError(f"{path}: {mixed}")
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
     raise SiteFileError(f"{path}: wrong encoding: the text is neither UTF-8 nor GBK/GB18030")
 
 
@@ -286,12 +300,13 @@ def _csv_slow(path: Path, text: str, sep: str
 def _read_xlsx(path: Path, data: bytes) -> Table:
     if not data.startswith(b"PK\x03\x04"):
         raise SiteFileError(f"{path}: not an XLSX workbook (the file is not a ZIP package)")
-    try:
-        raw = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=str,
-                            engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many types for damaged workbooks
-        raise SiteFileError(f"{path}: not a readable XLSX workbook ({first_line(exc)})") from None
-    raw = raw.fillna("").astype(str)
+    try:  # declared sizes checked first, then streamed (geo.xlsx_cells)
+        cells = read_cells(path, data)
+    except (XlsxError, InputTooLarge) as exc:
+        raise SiteFileError(str(exc)) from None
+    width = max((len(r) for r in cells), default=0)
+    raw = pd.DataFrame([[_cell_text(v) for v in r] + [""] * (width - len(r)) for r in cells],
+                       dtype=str) if width else pd.DataFrame()
     filled = (raw.apply(lambda c: c.str.strip()) != "").any(axis=1).to_numpy()
     if not filled.any():
         return _simple(pd.DataFrame(), 2, path)
@@ -302,6 +317,15 @@ def _read_xlsx(path: Path, data: bytes) -> Table:
     n = len(frame)
     return Table(frame.reset_index(drop=True), np.arange(n) + h + 2,
                  np.full(n, path.name, dtype=object))
+
+
+def _cell_text(v: object) -> str:
+    """A cell as the text pandas' reader gave (whole floats without ".0")."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
 
 
 def _header_row(raw: pd.DataFrame, filled: np.ndarray) -> int:

@@ -22,6 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from reach_planner.geo.chinacrs import CRS_CHOICES, to_wgs84
 from reach_planner.geo.columns import (
     ALIASES,
     KIND_WORDS,
@@ -32,6 +33,7 @@ from reach_planner.geo.columns import (
 )
 from reach_planner.geo.data import load_china
 from reach_planner.geo.grid import province_of
+from reach_planner.geo.input_checks import crs_hints, not_a_number
 from reach_planner.geo.network import DISTRIBUTION, OUTLET, Network, empty_layer, make_layer
 from reach_planner.geo.site_tables import (
     SUFFIXES,
@@ -79,6 +81,8 @@ class ImportResult:
     columns: ColumnMap
     swapped: int = 0  # rows whose latitude/longitude were swapped on request
     notes: tuple[ImportIssue, ...] = ()  # imported rows with a warning
+    crs: str = "wgs84"  # the coordinate system the file was read in (geo.chinacrs)
+    hints: tuple[str, ...] = ()  # whole-file warnings (a web map's coordinates read as WGS84)
 
     @property
     def imported(self) -> int:
@@ -180,16 +184,20 @@ def _visible(columns) -> list[str]:
 
 # -- reading -----------------------------------------------------------------------------
 def read_sites(path: str | Path, mapping: ColumnMap | None = None, default_kind: str = OUTLET,
-               swap_latlon: bool = False) -> ImportResult:
+               swap_latlon: bool = False, crs: str = "wgs84") -> ImportResult:
     """Read, recognise and validate a site file.
 
     Raises only :class:`SiteFileError` (whole-file problems); bad rows are reported in
     the result. ``default_kind`` is the type of rows without a type column or value.
+    ``crs``: the file's coordinates are WGS84, or GCJ-02/BD-09 from a Chinese web map
+    (converted to WGS84, :mod:`geo.chinacrs`).
     """
     if default_kind not in (DISTRIBUTION, OUTLET):
         raise ValueError(f"default_kind must be {DISTRIBUTION!r} or {OUTLET!r}")
+    if crs not in CRS_CHOICES:
+        raise ValueError(f"crs must be one of {', '.join(CRS_CHOICES)}, got {crs!r}")
     path = Path(path)
-    return _guarded(path, lambda: _read_sites(path, mapping, default_kind, swap_latlon))
+    return _guarded(path, lambda: _read_sites(path, mapping, default_kind, swap_latlon, crs))
 
 
 def _guarded(path: Path, work: Callable):
@@ -205,7 +213,7 @@ def _guarded(path: Path, work: Callable):
 
 
 def _read_sites(path: Path, mapping: ColumnMap | None, default_kind: str,
-                swap: bool) -> ImportResult:
+                swap: bool, crs: str = "wgs84") -> ImportResult:
     table = read_table(path)
     cols = resolve_columns(table.frame, mapping, path)
     check = _Checker(table)
@@ -218,6 +226,7 @@ def _read_sites(path: Path, mapping: ColumnMap | None, default_kind: str,
                     else f"geometry is {geom[i]}, not a point")
         bad |= not_point
     lat, lon = _numbers(frame, cols, bad, check)
+    lon, lat = to_wgs84(crs, lon, lat)
     bad |= np.isnan(lat) | np.isnan(lon)
     lat, lon, gb, swapped = _place(lat, lon, bad, swap, check)
     bad |= gb == 0
@@ -230,7 +239,8 @@ def _read_sites(path: Path, mapping: ColumnMap | None, default_kind: str,
               for kind in (DISTRIBUTION, OUTLET)}
     return ImportResult(path=path, sites=layers[DISTRIBUTION], outlets=layers[OUTLET],
                         issues=check.sorted(ERROR), rows_read=len(frame) + len(table.problems),
-                        columns=cols, swapped=swapped, notes=check.sorted(WARNING))
+                        columns=cols, swapped=swapped, notes=check.sorted(WARNING), crs=crs,
+                        hints=crs_hints(path, frame.columns, crs))
 
 
 class _Checker:
@@ -281,7 +291,7 @@ def _numbers(frame: pd.DataFrame, cols: ColumnMap, bad: np.ndarray,
         shown = dict(zip(retry.tolist(), text.tolist()))
         check.error(empty, col, lambda i, lab=label: f"missing {lab}")  # type: ignore[misc]
         check.error(np.isnan(val) & ~empty & ~bad, col,
-                    lambda i, lab=label, sh=shown: f"{lab} is not a number: {sh[i][:40]!r}")  # type: ignore[misc]
+                    lambda i, lab=label, sh=shown: not_a_number(lab, sh[i]))  # type: ignore[misc]
         val[bad] = np.nan
         out.append(val)
     return out[0], out[1]
@@ -470,7 +480,7 @@ def format_report(result: ImportResult, limit: int = 20) -> str:
     head = (f"{result.path.name}: {_n(result.rows_read, 'row')} read, {result.imported:,} "
             f"valid ({_n(len(result.sites), 'distribution site')}, "
             f"{_n(len(result.outlets), 'outlet')}), {result.skipped:,} skipped")
-    lines = [head]
+    lines = [head, *(f"  {h}" for h in result.hints)]
     if result.swapped:
         lines.append(f"  {_n(result.swapped, 'row')} had latitude/longitude swapped and "
                      f"{'was' if result.swapped == 1 else 'were'} fixed")

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from reach_planner.geo.coverage import Coverage
+from reach_planner.geo.covered_area import disc_area_per_cell
 from reach_planner.geo.data import load_china
 from reach_planner.geo.demand import Demand
 from reach_planner.geo.gaps import Gaps
@@ -141,7 +142,8 @@ def summarise(params: ScenarioParams, network: Network, demand: Demand, coverage
                     outlet_gb=network.outlets["gb_code"].to_numpy(),
                     share_gb=gaps.shares["gb_code"].to_numpy(),
                     share_people=gaps.shares["rural_unreached"].to_numpy(float))
-    provinces = tuple(_province(code, cols, demand, coverage, names) for code in sorted(names))
+    cell_km2 = _cell_covered_km2(demand, network, coverage)
+    provinces = tuple(_province(code, cols, demand, coverage, names, cell_km2) for code in sorted(names))
     rural, urban = demand.rural.sum(), demand.urban.sum()
     r_cov, u_cov = demand.rural[cov].sum(), demand.urban[cov].sum()
     both = _side_by_side(demand.rural, coverage)
@@ -153,12 +155,32 @@ def summarise(params: ScenarioParams, network: Network, demand: Demand, coverage
         rural_delivery_pct=pct(demand.rural[coverage.delivered].sum(), rural),
         urban_population=round(urban), urban_covered=round(u_cov),
         urban_covered_pct=pct(u_cov, urban),
-        land_area_km2=round(g.size * area, 1), area_covered_km2=round(int(cov.sum()) * area, 1),
-        area_covered_pct=pct(cov.sum(), g.size), gap_regions=len(regions),
+        land_area_km2=round(g.size * area, 1), **_area_covered(demand, network, coverage),
+        gap_regions=len(regions),
         largest_gaps=top, provinces=provinces, context=dict(JV_CONTEXT),
         demand_model={k: v for k, v in demand.source.items() if k != "path"},
         demand_total=round(float(rural + urban), 1),
         demand_outside=round(float(demand.outside), 1), distance=coverage.distance, **both)
+
+
+def _cell_covered_km2(demand: Demand, network: Network, coverage: Coverage) -> Any:
+    """Covered km2 per cell (None: whole covered cells, the centre rule; see geo.covered_area)."""
+    g = demand.grid
+    if coverage.radius_km >= g.spacing_km:
+        return None
+    return disc_area_per_cell(coverage.dist_km, coverage.radius_km, g.spacing_km, g.cell_area_km2,
+                              coverage.covered, len(network.outlets))
+
+
+def _area_covered(demand: Demand, network: Network, coverage: Coverage) -> dict[str, float]:
+    g = demand.grid
+    cov = coverage.covered
+    km2 = _cell_covered_km2(demand, network, coverage)
+    if km2 is None:  # the centre rule, computed as it always was (figures stay bit-equal)
+        return {"area_covered_km2": round(int(cov.sum()) * g.cell_area_km2, 1),
+                "area_covered_pct": pct(cov.sum(), g.size)}
+    return {"area_covered_km2": round(float(km2.sum()), 1),
+            "area_covered_pct": pct(km2.sum(), g.size * g.cell_area_km2)}
 
 
 def _side_by_side(rural: Any, coverage: Coverage, sel: Any = slice(None)) -> dict[str, float]:
@@ -190,7 +212,7 @@ class _Columns:
 
 
 def _province(code: int, cols: _Columns, demand: Demand, coverage: Coverage,
-              names: dict[int, tuple[str, str]]) -> ProvinceSummary:
+              names: dict[int, tuple[str, str]], cell_km2: Any = None) -> ProvinceSummary:
     g = demand.grid
     sel = g.gb_code == code
     cov = coverage.covered[sel]
@@ -206,7 +228,8 @@ def _province(code: int, cols: _Columns, demand: Demand, coverage: Coverage,
         urban_covered=round(urban[cov].sum()), urban_covered_pct=pct(urban[cov].sum(), urban.sum()),
         outlets_per_100k_rural=round(n_out / r_tot * 1e5, 2) if r_tot > 0 else 0.0,
         area_km2=round(int(sel.sum()) * g.cell_area_km2, 1),
-        area_covered_km2=round(int(cov.sum()) * g.cell_area_km2, 1),
+        area_covered_km2=round(int(cov.sum()) * g.cell_area_km2, 1) if cell_km2 is None
+        else round(float(cell_km2[sel].sum()), 1),
         gap_regions=len(regs), rural_unreached=round(r_tot - r_cov),
         largest_gap_population=round(float(regs.max())) if len(regs) else 0,
         **_side_by_side(demand.rural, coverage, sel))

@@ -76,14 +76,16 @@ class DemandActions:
         if name:
             self.import_demand_file(Path(name))
 
-    def import_demand_file(self, path: Path, column: str | None = None) -> None:
-        """Read in the background; a failed read leaves the scenario exactly as it was."""
+    def import_demand_file(self, path: Path, column: str | None = None, crs: str = "wgs84") -> None:
+        """Read in the background; a failed read leaves the scenario exactly as it was.
+        ``crs``: point coordinates in WGS84, GCJ-02 or BD-09 (geo.chinacrs)."""
         from reach_planner.geo.demand_io import read_demand
 
         cell_km = self.state.params.cell_km
         self.statusBar().showMessage(tr("Reading {file}…").format(file=path.name))
-        self._start_read(lambda progress: read_demand(path, cell_km, column), self._demand_read,
-                         lambda exc: self._demand_failed(path, exc))
+        self._start_read(lambda progress: read_demand(path, cell_km, column, crs),
+                         lambda imp: self._demand_read(imp, path, crs),
+                         lambda exc: self._demand_failed(path, exc, crs))
 
     def _start_read(self, job, done, failed) -> None:
         # Transitional: the task runner of AppState when present, else a pool task.
@@ -109,7 +111,7 @@ class DemandActions:
         else:
             self.state.change_overlay(overlay, text)
 
-    def _demand_failed(self, path: Path, exc) -> None:
+    def _demand_failed(self, path: Path, exc, crs: str = "wgs84") -> None:
         from reach_planner.geo.demand_io import WeightColumnNotFound
 
         self.statusBar().clearMessage()
@@ -122,7 +124,7 @@ class DemandActions:
                 col, ok = QInputDialog.getItem(self, tr("Import demand"),
                                                tr("Which column holds the weight?"), columns, 0, False)
                 if ok and col:
-                    self.import_demand_file(path, col)
+                    self.import_demand_file(path, col, crs)
                 return
         messages.warning(self, tr("Import demand"),
                          tr("Nothing was imported; the scenario is unchanged.") + "\n\n" + text)
@@ -136,15 +138,32 @@ class DemandActions:
         except SiteFileError:
             return []
 
-    def _demand_read(self, imp) -> None:
+    def _demand_read(self, imp, path: Path | None = None, crs: str = "wgs84") -> None:
         from reach_planner.geo.demand_io import format_demand_report
 
+        if imp.hints and path is not None:  # looks like a web map's: ask which coordinates
+            chosen = self._ask_crs(imp.hints)
+            if chosen is None:
+                self.statusBar().clearMessage()
+                return
+            if chosen != crs:
+                self.import_demand_file(path, imp.column or None, chosen)
+                return
         report = format_demand_report(imp)
         self.statusBar().showMessage(report.splitlines()[0], 15000)
         if imp.issues:
             messages.information(self, tr("Import demand"), report)
         self._change_overlay((self.state.overlay or SiteOverlay()).with_demand(imp.demand),
                              tr("Import demand"))
+
+    def _ask_crs(self, hints: tuple[str, ...]) -> str | None:
+        """WGS84, GCJ-02 or BD-09 (None: cancelled), with the warning that prompted it."""
+        labels = {tr("WGS84 (GPS, most files)"): "wgs84", tr("GCJ-02 (Gaode/Amap, Tencent)"): "gcj02",
+                  tr("BD-09 (Baidu)"): "bd09"}
+        item, ok = QInputDialog.getItem(self, tr("Import demand"),
+                                        "\n".join(hints) + "\n\n" + tr("Which coordinates does the file use?"),
+                                        list(labels), 0, False)
+        return labels.get(item) if ok else None
 
     def use_census_demand(self) -> None:
         ov = self.state.overlay

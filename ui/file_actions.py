@@ -41,11 +41,11 @@ class FileActions:
             self.import_file(Path(name))
 
     def import_file(self, path: Path, mapping: ColumnMap | None = None,
-                    swap: bool = False) -> None:
+                    swap: bool = False, crs: str = "wgs84") -> None:
         """Read in a worker, then show the report; errors leave the scenario as it was."""
         self.statusBar().showMessage(tr("Reading {file}…").format(file=path.name))
         self.state.runner.start(
-            "import", lambda progress: read_sites(path, mapping, swap_latlon=swap),
+            "import", lambda progress: read_sites(path, mapping, swap_latlon=swap, crs=crs),
             done=lambda result: self._import_read(result, mapping),
             failed=lambda exc: self._import_failed(path, exc),
             cancelled=self.statusBar().clearMessage)
@@ -66,8 +66,12 @@ class FileActions:
         dlg = ImportReportDialog(self, result)
         if not dlg.exec():
             return
+        if dlg.chosen_crs() != result.crs:  # read again in the chosen coordinates
+            self.import_file(result.path, mapping, swap=dlg.swap.isChecked() or bool(result.swapped),
+                             crs=dlg.chosen_crs())
+            return
         if dlg.swap.isChecked() and not result.swapped:
-            self.import_file(result.path, mapping, swap=True)
+            self.import_file(result.path, mapping, swap=True, crs=result.crs)
             return
         if result.imported == 0:
             return
@@ -133,13 +137,30 @@ class FileActions:
             if not name:
                 return
             path = Path(name)
-        try:
-            scenario = load_scenario(path)
-        except ScenarioFileError as exc:
-            messages.warning(self, tr("Open scenario"), str(exc))
-            return
-        self._add_recent(path)
-        self.state.open(path, scenario)
+        self.read_scenario(path)
+
+    def read_scenario(self, path: Path) -> None:
+        """Read the file (and the demand file it names, maybe a large raster) on the task
+        runner, with progress and Cancel: the window never waits for a disk, a FIFO or a
+        big file. The scenario changes only when the read and its run succeed."""
+        self.statusBar().showMessage(tr("Reading {file}…").format(file=path.name))
+
+        def job(progress):
+            progress(0, tr("Reading {file}…").format(file=path.name))
+            return load_scenario(path)
+
+        def done(scenario) -> None:
+            self.statusBar().clearMessage()
+            self._add_recent(path)
+            self.state.open(path, scenario)
+
+        def failed(exc: BaseException) -> None:
+            self.statusBar().clearMessage()
+            messages.warning(self, tr("Open scenario"),
+                             str(exc) if isinstance(exc, ScenarioFileError) else error_text(exc))
+
+        self.state.runner.start("open", job, done=done, failed=failed,
+                                cancelled=self.statusBar().clearMessage)
 
     def save_scenario(self) -> bool:
         if self.state.path is None:

@@ -91,6 +91,7 @@ class ImportReportDialog(QDialog):
         for label in (head, self.columns):  # column names come from the file: plain text
             label.setTextFormat(Qt.TextFormat.PlainText)
         lay.addWidget(self.columns)
+        lay.addLayout(self._crs_row(result))
         self.preview = self._preview_table(result)
         lay.addWidget(self.preview)
         self.table = self._issue_table(result)
@@ -122,6 +123,28 @@ class ImportReportDialog(QDialog):
         self.swap.toggled.connect(self._count)
         self._count()
         self.resize(820, 600)
+
+    def _crs_row(self, result: ImportResult) -> QFormLayout:
+        """The coordinate system the file was read in; choosing another one reads it again
+        (Chinese web maps give GCJ-02 or BD-09, a few hundred metres off WGS84)."""
+        row = QFormLayout()
+        self.crs = QComboBox()
+        for key, label in (("wgs84", tr("WGS84 (GPS, most files)")),
+                           ("gcj02", tr("GCJ-02 (Gaode/Amap, Tencent)")),
+                           ("bd09", tr("BD-09 (Baidu)"))):
+            self.crs.addItem(label, key)
+        self.crs.setCurrentIndex(max(self.crs.findData(result.crs), 0))
+        row.addRow(tr("Coordinates"), self.crs)
+        self.crs_hint = QLabel("\n".join(result.hints))
+        self.crs_hint.setTextFormat(Qt.TextFormat.PlainText)  # file names are data
+        self.crs_hint.setWordWrap(True)
+        self.crs_hint.setStyleSheet("color:#8a5a00")
+        self.crs_hint.setVisible(bool(result.hints))
+        row.addRow(self.crs_hint)
+        return row
+
+    def chosen_crs(self) -> str:
+        return str(self.crs.currentData())
 
     def rows_to_import(self) -> int:
         """Valid rows, plus the swappable ones when "swap" is ticked."""

@@ -72,12 +72,28 @@
       <translation>导入需求</translation>
     </message>
     <message>
+      <source>WGS84 (GPS, most files)</source>
+      <translation>WGS84（GPS，多数文件）</translation>
+    </message>
+    <message>
+      <source>GCJ-02 (Gaode/Amap, Tencent)</source>
+      <translation>GCJ-02（高德、腾讯）</translation>
+    </message>
+    <message>
+      <source>BD-09 (Baidu)</source>
+      <translation>BD-09（百度）</translation>
+    </message>
+    <message>
       <source>census model v{version}</source>
       <translation>普查模型 v{version}</translation>
     </message>
     <message>
       <source> (column {column})</source>
       <translation>（列 {column}）</translation>
+    </message>
+    <message>
+      <source>Which coordinates does the file use?</source>
+      <translation>文件使用哪种坐标？</translation>
     </message>
     <message>
       <source>Use the census demand model</source>
@@ -338,6 +354,10 @@
     <message>
       <source>Leave the other layer empty</source>
       <translation>另一图层留空</translation>
+    </message>
+    <message>
+      <source>Coordinates</source>
+      <translation>坐标系</translation>
     </message>
     <message>
       <source>No row can be imported: every row has a problem listed above.</source>

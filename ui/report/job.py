@@ -14,7 +14,7 @@ from typing import Any
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.ui.report.options import ReportOptions
 from reach_planner.ui.report.pack import render_report, write_files
-from reach_planner.ui.report.workbook import check_xlsx_target, workbook_bytes
+from reach_planner.ui.report.workbook import check_xlsx_target, workbook_files
 
 Progress = Callable[[int, str], None]
 
@@ -26,7 +26,9 @@ def report_job(result: ScenarioResult, opts: ReportOptions, out: Path, xlsx: Pat
         files = render_report(result, opts, out, lambda pct, text: progress(pct * share // 100, text))
         if xlsx is not None:
             progress(share, "Excel workbook")
-            files[check_xlsx_target(xlsx)] = workbook_bytes(result, opts.lang, recommendation, capacity)
+            # more outlets than a sheet holds: a CSV beside it, in the same set of files
+            files.update(workbook_files(result, check_xlsx_target(xlsx), opts.lang, recommendation,
+                                        capacity))
         progress(99, "Writing")
         return write_files(files)
 

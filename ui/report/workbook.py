@@ -29,6 +29,7 @@ from reach_planner.ui.report.figures import nearest_towns
 from reach_planner.ui.report.pages import network_credit, scenario_line
 from reach_planner.ui.report.texts import TEXT
 
+EXCEL_MAX_ROWS = 1_048_576  # rows in one Excel sheet, header included (openpyxl refuses more)
 INT, PCT, DEC1, DEC2, DEG = "#,##0", "0.0%", "#,##0.0", "0.00", "0.0000"
 HEAD_FILL = PatternFill("solid", fgColor="DDE7F0")
 
@@ -43,24 +44,42 @@ def write_workbook(result: ScenarioResult, path: str | os.PathLike[str], lang: s
                    recommendation: Any = None, capacity: Any = None) -> Path:
     """Build the workbook in memory, then write it under a temporary name and rename."""
     dest = check_xlsx_target(path)
-    out = atomic_write_bytes(dest, workbook_bytes(result, lang, recommendation, capacity))
-    os.chmod(out, 0o644)
-    return out
+    out = [atomic_write_bytes(p, data) for p, data in
+           workbook_files(result, dest, lang, recommendation, capacity).items()]
+    for p in out:
+        os.chmod(p, 0o644)
+    return out[0]
+
+
+def workbook_files(result: ScenarioResult, path: str | os.PathLike[str], lang: str = "en",
+                   recommendation: Any = None, capacity: Any = None) -> dict[Path, bytes]:
+    """The workbook and, when the outlets are more than an Excel sheet holds (1.5 M
+    outlets failed after 90 s on openpyxl's row limit), the outlets as a CSV beside it,
+    named in the workbook. Decided from the counts before anything is built; the caller
+    writes the files together (one set)."""
+    dest = check_xlsx_target(path)
+    files: dict[Path, bytes] = {}
+    overflow = ""
+    if len(result.network.outlets) + 1 > EXCEL_MAX_ROWS:
+        csv_path = dest.with_name(f"{dest.stem}_outlets.csv")
+        files[csv_path] = outlets_csv_bytes(result, capacity)
+        overflow = csv_path.name
+    return {dest: workbook_bytes(result, lang, recommendation, capacity, overflow), **files}
 
 
 def workbook_bytes(result: ScenarioResult, lang: str = "en", recommendation: Any = None,
-                   capacity: Any = None) -> bytes:
+                   capacity: Any = None, overflow: str = "") -> bytes:
     buf = io.BytesIO()
-    build_workbook(result, lang, recommendation, capacity).save(buf)
+    build_workbook(result, lang, recommendation, capacity, overflow).save(buf)
     return buf.getvalue()
 
 
 def build_workbook(result: ScenarioResult, lang: str = "en", recommendation: Any = None,
-                   capacity: Any = None) -> Workbook:
+                   capacity: Any = None, overflow: str = "") -> Workbook:
     wb = Workbook()
     provinces_sheet(wb.active, result)
     gaps_sheet(wb.create_sheet("gap_regions"), result)
-    outlets_sheet(wb.create_sheet("outlets"), result, capacity)
+    outlets_sheet(wb.create_sheet("outlets"), result, capacity, overflow)
     recommendations_sheet(wb.create_sheet("recommendations"), result, recommendation)
     curve = tuple(getattr(recommendation, "curve", ()) or ())
     if len(curve) > 1:
@@ -151,9 +170,38 @@ def gaps_sheet(ws: Worksheet, result: ScenarioResult) -> None:
     _table(ws, GAP_COLUMNS, rows)
 
 
-def outlets_sheet(ws: Worksheet, result: ScenarioResult, capacity: Any = None) -> None:
+def outlets_sheet(ws: Worksheet, result: ScenarioResult, capacity: Any = None,
+                  overflow: str = "") -> None:
     """Every outlet; with a capacity analysis (geo.siting.capacity: ``load`` and
-    ``nearest_load`` per outlet, ``households_per_outlet``) its workload columns too."""
+    ``nearest_load`` per outlet, ``households_per_outlet``) its workload columns too.
+    More outlets than a sheet holds: a note naming the CSV file ``overflow`` instead."""
+    n = len(result.network.outlets)
+    if n + 1 > EXCEL_MAX_ROWS:
+        ws.append([f"{n:,} outlets are more than an Excel sheet holds ({EXCEL_MAX_ROWS - 1:,} rows): "
+                   f"they are in {overflow or 'a CSV file'} beside this workbook"])
+        ws["A1"].font = Font(bold=True)
+        ws.column_dimensions["A"].width = 110
+        return
+    cols, data = _outlet_columns(result, capacity)
+    _table(ws, cols, list(zip(*data)))
+
+
+def outlets_csv_bytes(result: ScenarioResult, capacity: Any = None) -> bytes:
+    """The outlets sheet as CSV (UTF-8 with BOM, so Excel shows Chinese names); text
+    that starts like a formula is neutralised with a leading apostrophe."""
+    import pandas as pd
+
+    cols, data = _outlet_columns(result, capacity)
+    frame = pd.DataFrame({c[0]: col for c, col in zip(cols, data)})
+    numeric = pd.api.types.is_numeric_dtype
+    for name in [c for c in frame.columns if not numeric(frame[c]) and frame[c].dtype != bool]:
+        text = frame[name].astype(str)
+        risky = text.str.match(r"^[=+\-@\t\r]")
+        frame[name] = text.where(~risky, "'" + text)
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _outlet_columns(result: ScenarioResult, capacity: Any = None) -> tuple[list[Column], list[list]]:
     o = result.network.outlets
     keys = [k for k in ("site_id", "name", "gb_code", "province", "lon", "lat", "parent_id", "source")
             if k in o.columns]
@@ -168,7 +216,7 @@ def outlets_sheet(ws: Worksheet, result: ScenarioResult, capacity: Any = None) -
         data += [np.rint(nearest).astype(np.int64).tolist(),
                  np.asarray(capacity.load, dtype=np.int64).tolist(), [cap] * len(o),
                  (nearest > cap).tolist()]
-    _table(ws, cols, list(zip(*data)))
+    return cols, data
 
 
 REC_COLUMNS: tuple[Column, ...] = (
