@@ -147,18 +147,19 @@ def make_sites(path: Path, n: int = 30_000) -> None:
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--kills", type=int, default=90)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
-    a = ap.parse_args()
+    ap.add_argument("--only", action="append", help="only this writer (repeat for several)")
+    a = ap.parse_args(argv)
     rng = random.Random(a.seed)
     base = a.keep or Path(tempfile.mkdtemp(prefix="killtest-"))
     base.mkdir(parents=True, exist_ok=True)
     sites = base / "sites.csv"
     make_sites(sites)
-    ws = writers(base)
+    ws = {n: w for n, w in writers(base).items() if not a.only or n in a.only}
     seed_on_disk, span, old, constant = {}, {}, {}, {}
     for name, (args, folder) in ws.items():
         folder.mkdir(exist_ok=True)
@@ -175,7 +176,7 @@ def main() -> int:
     # The report's pages take ~95% of its run and the writing the rest: fewer kills there keep
     # the whole test under an hour on a shared 2-core machine.
     weights = {"export-data": 24, "report-pdf": 10, "report-png": 10, "print-map": 24, "save": 22}
-    names = [n for n, w in weights.items() for _ in range(w)]
+    names = [n for n, w in weights.items() if n in ws for _ in range(w)]
     rng.shuffle(names)
     names = (names * (a.kills // len(names) + 1))[:a.kills]
     for k, name in enumerate(names):
