@@ -162,3 +162,34 @@ def test_ctrl_c_during_the_renames_finishes_them_and_names_the_files(tmp_path, m
     assert code == 130
     assert "nothing was written" not in err and str(pdf) in err and str(xlsx) in err
     assert pdf.read_bytes() == b"%PDF new pack" and xlsx.read_bytes() == b"new workbook"
+
+
+def test_two_writers_at_once_leave_one_whole_set(tmp_path, monkeypatch):
+    """Two packs written into one folder at the same time: one wins whole. Writer A is slow
+    on its first pages and fast after, B steady, so B overtakes A half-way through."""
+    import threading
+    import time
+
+    real, calls = os.fsync, {}
+
+    def fsync(fd):
+        me = threading.current_thread().name
+        calls[me] = calls.get(me, 0) + 1
+        time.sleep(0.015 if me == "B" else 0.04 if calls[me] <= 10 else 0.0)
+        return real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    sets = {w: {pages / f"{k:02d}-p.png": f"{w} {k}".encode() for k in range(33)} for w in "AB"}
+    both = threading.Barrier(2)
+    threads = [threading.Thread(target=lambda f=files: (both.wait(), write_files(f)), name=w)
+               for w, files in sets.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    monkeypatch.undo()
+    owners = {p.read_bytes().split()[0] for p in pages.iterdir()}
+    assert len(owners) == 1, owners
+    assert sorted(p.name for p in pages.iterdir()) == sorted(p.name for p in sets["A"])
