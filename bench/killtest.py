@@ -34,14 +34,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
-SMALL = ["--outlets", "2000", "--sites", "200"]
+SIZE = ["--outlets", "2000", "--sites", "200"]
 TMP = ".reach-tmp-"
 
 
-def writers(base: Path) -> dict[str, tuple[list[str], Path]]:
+def writers(base: Path, small: bool = False) -> dict[str, tuple[list[str], Path]]:
     """name -> (main.py arguments without the seed, the folder holding the set)."""
+    formats = ["--format", "csv", "--format", "xlsx"] if small else []
     return {
-        "export-data": (["export-data", "--out", str(base / "export-data")], base / "export-data"),
+        "export-data": (["export-data", "--out", str(base / "export-data"), *formats], base / "export-data"),
         "report-pdf": (["report", "--out", str(base / "report-pdf" / "pack.pdf"),
                         "--xlsx", str(base / "report-pdf" / "pack.xlsx")], base / "report-pdf"),
         "report-png": (["report", "--format", "png", "--out", str(base / "report-png")],
@@ -53,8 +54,8 @@ def writers(base: Path) -> dict[str, tuple[list[str], Path]]:
 
 
 def command(args: list[str], seed: int, sites_csv: Path) -> list[str]:
-    extra = ["--sites", str(sites_csv)] if args[0] == "save" else []
-    return [PY, str(ROOT / "main.py"), *args, "--seed", str(seed), *SMALL, *extra]
+    extra = ["--sites", str(sites_csv)] if args[0] == "save" else SIZE
+    return [PY, str(ROOT / "main.py"), *args, "--seed", str(seed), *extra]
 
 
 def manifest(folder: Path) -> dict[str, str]:
@@ -153,13 +154,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
     ap.add_argument("--only", action="append", help="only this writer (repeat for several)")
+    ap.add_argument("--small", action="store_true",
+                    help="a quick run (the test): export-data writes CSV + XLSX only, 300 outlets")
     a = ap.parse_args(argv)
+    if a.small:
+        SIZE[:] = ["--outlets", "300", "--sites", "40"]
     rng = random.Random(a.seed)
     base = a.keep or Path(tempfile.mkdtemp(prefix="killtest-"))
     base.mkdir(parents=True, exist_ok=True)
     sites = base / "sites.csv"
-    make_sites(sites)
-    ws = {n: w for n, w in writers(base).items() if not a.only or n in a.only}
+    make_sites(sites, 3000 if a.small else 30_000)
+    ws = {n: w for n, w in writers(base, a.small).items() if not a.only or n in a.only}
     seed_on_disk, span, old, constant = {}, {}, {}, {}
     for name, (args, folder) in ws.items():
         folder.mkdir(exist_ok=True)

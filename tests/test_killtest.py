@@ -10,13 +10,13 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
 
 def test_six_kills_leave_every_set_whole_and_no_temporaries():
-    p = subprocess.run([sys.executable, str(ROOT / "bench" / "killtest.py"), "--kills", "6", "--seed", "3",
+    p = subprocess.run([sys.executable, str(ROOT / "bench" / "killtest.py"), "--kills", "6", "--seed", "3", "--small",
                         "--only", "export-data", "--only", "print-map", "--only", "save"],
-                       capture_output=True, text=True, cwd=ROOT, timeout=1800)
+                       capture_output=True, text=True, cwd=ROOT, timeout=1150)
     assert p.returncode == 0, p.stdout + p.stderr
     assert "kills 6," in p.stdout and "mixed 0" in p.stdout
     assert "temporaries left after the final writes: 0" in p.stdout
