@@ -4,6 +4,7 @@
     python main.py summary [--json]     print the reach summary
     python main.py export --out map.png render the map to an image, headless
     python main.py report --out pack.pdf  report pack: a page per province (+ --xlsx)
+    python main.py save --out s.rpscenario.json  save the scenario the options describe
     python main.py --selftest | --version
 """
 from __future__ import annotations
@@ -260,7 +261,24 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--xlsx", metavar="FILE", help="also write the Excel workbook (.xlsx)")
     rp.add_argument("--households", type=int, metavar="C",
                     help="installation capacity: the workbook gets each outlet's workload")
+    sv = sub.add_parser("save", parents=[scen],
+                        help="save the scenario the options describe as a scenario file")
+    sv.add_argument("--out", required=True, help="scenario file (.rpscenario.json)")
+    sv.add_argument("--force", action="store_true", help="overwrite an existing file")
     return parser
+
+
+def cmd_save(args: argparse.Namespace) -> int:
+    """Refuses to replace an existing file (a colleague's?) unless --force; the check is
+    repeated just before the rename, so a file that appears meanwhile is kept too."""
+    from reach_planner.geo.scenario_file import ANY, ScenarioFile, file_stamp, save_scenario
+
+    expect = ANY if args.force else file_stamp(args.out)
+    if expect is not None and expect is not ANY:
+        raise UserError(f"{args.out}: the file already exists; add --force to overwrite it")
+    scenario = ScenarioFile(params_from(args), scenario_overlay(args))
+    print(f"wrote {save_scenario(args.out, scenario, expect=expect)}")
+    return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -285,8 +303,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         cap = capacity(result, args.households)
     try:
         written = report_job(result, opts, args.out, args.xlsx, capacity=cap)(lambda _pct, _text: None)
-    except KeyboardInterrupt:
-        print("reach-planner: report cancelled; nothing was written", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        done = getattr(exc, "written", [])  # Ctrl+C during the final renames: they were finished
+        print("reach-planner: report cancelled; " + ("the pack was already written: " + ", ".join(
+            map(str, done)) if done else "nothing was written"), file=sys.stderr)
         return 130
     shown = written if len(written) <= 3 else [*written[:1], f"... {len(written) - 2} more", written[-1]]
     for path in shown:
@@ -492,7 +512,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "summary": cmd_summary, "export": cmd_export, "gui": cmd_gui,
     "export-data": cmd_export_data, "recommend": cmd_recommend, "print-map": cmd_print_map,
     "capacity": cmd_capacity,
-    "report": cmd_report,
+    "report": cmd_report, "save": cmd_save,
 }
 
 
@@ -513,6 +533,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ParameterError, UserError, ValueError, OSError, RuntimeError) as exc:
         print(f"reach-planner: error: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, ParameterError) else 1
+    except KeyboardInterrupt as exc:  # files are written as whole sets: say which, if any
+        done = getattr(exc, "written", [])
+        print("reach-planner: interrupted; " + ("already written: " + ", ".join(map(str, done))
+                                                if done else "no file was changed"), file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -42,7 +42,6 @@ WEIGHT_ALIASES = ("weight", "population", "pop", "people", "orders", "order_coun
                   "需求", "权重", "数量")
 MAX_SUBDIVIDE = 8
 MAX_WEIGHT = 1e15  # per row; 2 M rows of it still sum far below float overflow
-BLOCK_ROWS = 512
 
 
 class DemandFileError(SiteFileError):

@@ -3,7 +3,8 @@
 Layers: ``sites``, ``outlets`` (points), ``gap_cells`` (hexagons with unreached rural
 people and their region rank), ``gap_regions`` (dissolved cells with rank, province,
 people, area); tables: ``province_summary`` (the panel's figures) and ``national``.
-All in EPSG:4326. Every file is written under a temporary name and renamed.
+All in EPSG:4326. The files are one set (:mod:`geo.fileset`): all are written under
+temporary names and renamed together, so the folder never mixes two exports.
 """
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from reach_planner.geo.atomic import atomic_write_with
 from reach_planner.geo.cells import text_cells_stay_text, write_csv
 from reach_planner.geo.data import WGS84, load_china
 from reach_planner.geo.demand_layer import demand_layer, demand_table
+from reach_planner.geo.fileset import FileSet
 from reach_planner.geo.geojson_file import write_geojson
 from reach_planner.geo.gpkg import write_gpkg
 from reach_planner.geo.scenario import ScenarioResult
@@ -73,8 +74,9 @@ def export_results(result: ScenarioResult, out_dir: str | Path,
                    formats: tuple[str, ...] | list[str] = FORMATS) -> list[Path]:
     """Write the chosen formats into ``out_dir`` (created if needed); returns the files.
 
-    Each file is written under a temporary name and renamed, so a failure part-way
-    leaves earlier exports of the same name intact and no half-written files behind.
+    The files are one set: each is written in full under a temporary name, and only
+    then are all renamed over the previous export, so a failure, a kill or a second
+    export at the same time never leaves the folder half old and half new.
     """
     out = Path(out_dir)
     formats = tuple(dict.fromkeys(formats))
@@ -85,21 +87,21 @@ def export_results(result: ScenarioResult, out_dir: str | Path,
         raise ValueError(f"{out}: exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
     lay = layers(result) if {"geojson", "gpkg"} & set(formats) else {}
-    written: list[Path] = []
-    if "geojson" in formats:
-        written += [atomic_write_with(out / f"{name}.geojson", _geojson_writer(gdf, name))
-                    for name, gdf in lay.items()]
-    if "gpkg" in formats:
-        written.append(atomic_write_with(out / GPKG_NAME, _gpkg_writer(lay)))
-    if "csv" in formats:
-        table = province_table(result)
-        written.append(atomic_write_with(
-            out / "province_summary.csv", lambda p: write_csv(table, p)))  # BOM: Excel
-        cells = demand_table(result)
-        written.append(atomic_write_with(out / "demand.csv", lambda p: write_csv(cells, p)))
-    if "xlsx" in formats:
-        written.append(atomic_write_with(out / "province_summary.xlsx", _xlsx_writer(result)))
-    return written
+    with FileSet() as files:
+        if "geojson" in formats:
+            for name, gdf in lay.items():
+                files.add_with(out / f"{name}.geojson", _geojson_writer(gdf, name))
+        if "gpkg" in formats:
+            files.add_with(out / GPKG_NAME, _gpkg_writer(lay))
+        if "csv" in formats:
+            table = province_table(result)
+            files.add_with(out / "province_summary.csv",
+                           lambda p: write_csv(table, p))  # BOM: Excel
+            cells = demand_table(result)
+            files.add_with(out / "demand.csv", lambda p: write_csv(cells, p))
+        if "xlsx" in formats:
+            files.add_with(out / "province_summary.xlsx", _xlsx_writer(result))
+        return files.commit()
 
 
 def _geojson_writer(gdf: gpd.GeoDataFrame, name: str):

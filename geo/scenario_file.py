@@ -1,34 +1,60 @@
 """Scenario files: parameters, imported sites and settings in one human-readable JSON.
 
 Versioned (``format`` + ``version``) so a newer file is refused with a clear message
-instead of being misread, and written atomically so a crash mid-save never corrupts
-the previous file.
+instead of being misread; every field is checked on opening (:mod:`.scenario_validate`);
+written atomically (:mod:`.fileset`) so a crash mid-save never corrupts the previous
+file, and never over a colleague's newer file unless asked (:class:`FileStamp`).
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 
-from reach_planner.geo.atomic import atomic_write_bytes
-from reach_planner.geo.data import load_china
+from reach_planner.geo.fileset import FileSet, real_target
 from reach_planner.geo.limits import NotARegularFile, require_regular_file
-from reach_planner.geo.network import DISTRIBUTION, OUTLET, make_layer
-from reach_planner.geo.params import ParameterError, ScenarioParams
+from reach_planner.geo.params import ScenarioParams
+from reach_planner.geo.scenario_validate import (
+    RECORD_KEYS,
+    Problems,
+    ScenarioFileError,
+    check_demand,
+    check_overlay,
+    check_params,
+    check_settings,
+    parse_int,
+    show,
+)
 from reach_planner.geo.sites_io import SiteOverlay
 
 FORMAT = "reach-planner-scenario"
 VERSION = 1
 SUFFIX = ".rpscenario.json"
-RECORD_KEYS = ("site_id", "name", "lon", "lat", "gb_code")
+ANY = object()  # save_scenario(expect=ANY): overwrite whatever is there
+__all__ = ["ANY", "RECORD_KEYS", "FileStamp", "ScenarioChanged", "ScenarioFile", "ScenarioFileError",
+           "file_stamp", "load_scenario", "save_scenario"]
 
 
-class ScenarioFileError(ValueError):
-    """The file cannot be opened as a scenario; the message names the file."""
+class ScenarioChanged(ScenarioFileError):
+    """The file on disk is not the one this scenario was opened from or saved to."""
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """What a scenario file was when opened or saved: changed contents mean a colleague
+    (or another window) saved over it since."""
+
+    mtime_ns: int
+    size: int
+    sha256: str
+
+    def same_contents(self, other: FileStamp) -> bool:
+        return self.size == other.size and self.sha256 == other.sha256
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +65,7 @@ class ScenarioFile:
     # Where demand comes from: the census model's name and version, or an imported file
     # ({"name": "imported", "file", "kind", "column", "path"}); None = the current model.
     demand: dict[str, str] | None = None
+    stamp: FileStamp | None = None  # the file as read (load_scenario)
 
 
 def _demand_record(demand: dict[str, str] | None) -> dict[str, str]:
@@ -64,39 +91,76 @@ def to_dict(scenario: ScenarioFile) -> dict[str, Any]:
 
 def save_scenario(path: str | Path, scenario: ScenarioFile | ScenarioParams,
                   overlay: SiteOverlay | None = None,
-                  settings: dict[str, Any] | None = None) -> Path:
+                  settings: dict[str, Any] | None = None, *, expect: Any = ANY) -> Path:
     """Write the scenario (or params + imported sites + settings) atomically: the
-    previous file survives a crash, a full disk or unserialisable settings."""
+    previous file survives a crash, a full disk or unserialisable settings.
+
+    ``expect`` guards a colleague's newer file: the :class:`FileStamp` the file had when
+    this scenario was opened or last saved (``None``: the file must not exist yet); a
+    file that changed since raises :class:`ScenarioChanged` and is left alone. A
+    replaced file keeps its mode; a symlink stays a link to the file that gets written."""
     if isinstance(scenario, ScenarioParams):
         scenario = ScenarioFile(scenario, overlay, dict(settings or {}))
     text = json.dumps(to_dict(scenario), ensure_ascii=False, indent=2, allow_nan=False)
-    return atomic_write_bytes(Path(path), (text + "\n").encode("utf-8"))
+    with FileSet() as files:
+        files.add_bytes(Path(path), (text + "\n").encode("utf-8"))
+        if expect is not ANY:
+            check_unchanged(Path(path), expect)
+        return files.commit()[0]
+
+
+def check_unchanged(path: Path, expect: FileStamp | None) -> None:
+    """Refuse (one line) when the file on disk is not the one this scenario came from."""
+    now = file_stamp(path)
+    if expect is None and now is not None:
+        raise ScenarioChanged(f"{path}: the file already exists; overwrite it on purpose "
+                              "(--force, or Save as)")
+    if expect is not None and now is not None and not now.same_contents(expect):
+        raise ScenarioChanged(f"{path}: the file was changed on disk (by someone else?) since it "
+                              "was opened or saved here; not overwritten")
+
+
+def file_stamp(path: str | Path) -> FileStamp | None:
+    """Modification time, size and SHA-256 of the file (through a symlink); None if absent."""
+    try:
+        real = real_target(path)
+        st = os.stat(real)
+        data = real.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return FileStamp(st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest())
 
 
 def load_scenario(path: str | Path) -> ScenarioFile:
-    """Read a scenario file; anything wrong with it is a :class:`ScenarioFileError`."""
+    """Read a scenario file; anything wrong with it is a :class:`ScenarioFileError`
+    whose message has one line per problem, each naming the file and the field or row."""
     path = Path(path)
-    doc = _read_json(path)
+    doc, stamp = _read_json(path)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ScenarioFileError(f"{path}: not a Reach Planner scenario file")
     version = doc.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ScenarioFileError(f"{path}: damaged scenario file (bad version {version!r})")
+        raise ScenarioFileError(f"{path}: damaged scenario file (bad version {show(version)})")
     if version > VERSION:
         raise ScenarioFileError(f"{path}: scenario format version {version} is newer than this "
                                 f"Reach Planner understands ({VERSION}); please update")
-    try:
-        params = ScenarioParams.from_dict(_mapping(doc.get("params"), "params"))
-        overlay = _overlay(doc.get("imported"))
-        settings = _mapping(doc.get("settings"), "settings")
-        demand = _mapping(doc.get("demand"), "demand") or None
-        if demand is not None and not all(isinstance(v, str) for v in demand.values()):
-            raise ValueError("demand values must be text")
-    except (ParameterError, TypeError, KeyError, ValueError, OverflowError) as exc:
-        raise ScenarioFileError(f"{path}: damaged scenario file ({exc})") from None
+    found = Problems(path)
+    params = check_params(doc.get("params"), found)
+    overlay = check_overlay(doc.get("imported"), found)
+    settings = check_settings(doc.get("settings"), found)
+    demand = check_demand(doc.get("demand"), found)
+    found.raise_any()
+    assert params is not None
     if demand is not None and demand.get("path"):
         overlay = (overlay or SiteOverlay()).with_demand(_reimport(path, demand, params))
-    return ScenarioFile(params=params, overlay=overlay, settings=settings, demand=demand)
+    return ScenarioFile(params=params, overlay=overlay, settings=settings, demand=demand, stamp=stamp)
+
+
+def demand_path(scenario_path: Path, recorded: str) -> Path:
+    """A recorded demand path; a relative one is read beside the scenario file, not in
+    whatever folder the program was started from."""
+    p = Path(recorded).expanduser()
+    return p if p.is_absolute() else scenario_path.parent / p
 
 
 def _reimport(path: Path, demand: dict[str, str], params: ScenarioParams) -> Any:
@@ -104,8 +168,8 @@ def _reimport(path: Path, demand: dict[str, str], params: ScenarioParams) -> Any
     from reach_planner.geo.demand_io import read_demand
 
     try:
-        return read_demand(demand["path"], params.cell_km, demand.get("column") or None,
-                           demand.get("crs") or "wgs84").demand
+        return read_demand(demand_path(path, demand["path"]), params.cell_km,
+                           demand.get("column") or None, demand.get("crs") or "wgs84").demand
     except ValueError as exc:
         raise ScenarioFileError(f"{path}: its demand file cannot be read: {exc}") from None
 
@@ -128,14 +192,17 @@ def map_view(settings: dict[str, Any]) -> dict[str, float] | None:
     return {"lat": float(lat), "lon": float(lon), "zoom": float(zoom)}
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: Path) -> tuple[Any, FileStamp]:
     try:
         require_regular_file(path)  # a FIFO would block the read forever
     except NotARegularFile as exc:
         raise ScenarioFileError(str(exc)) from None
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-        return json.loads(text)
+        real = real_target(path)
+        st = os.stat(real)
+        raw = real.read_bytes()
+        return json.loads(raw.decode("utf-8-sig"), parse_int=parse_int), \
+            FileStamp(st.st_mtime_ns, len(raw), hashlib.sha256(raw).hexdigest())
     except FileNotFoundError:
         raise ScenarioFileError(f"{path}: file not found") from None
     except IsADirectoryError:
@@ -148,14 +215,8 @@ def _read_json(path: Path) -> Any:
         raise ScenarioFileError(f"{path}: not a scenario file (not JSON: {exc})") from None
     except RecursionError:
         raise ScenarioFileError(f"{path}: not a scenario file (nested too deeply)") from None
-
-
-def _mapping(value: Any, key: str) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise TypeError(f"{key} must be an object")
-    return dict(value)
+    except ValueError as exc:  # anything else the JSON parser refuses, in one line
+        raise ScenarioFileError(f"{path}: not a scenario file ({exc})") from None
 
 
 def _records(layer: gpd.GeoDataFrame | None) -> list[dict[str, Any]] | None:
@@ -164,44 +225,3 @@ def _records(layer: gpd.GeoDataFrame | None) -> list[dict[str, Any]] | None:
     return [{"site_id": str(r.site_id), "name": str(r.name), "lon": float(r.lon),
              "lat": float(r.lat), "gb_code": int(r.gb_code)}
             for r in layer[list(RECORD_KEYS)].itertuples(index=False)]
-
-
-def _layer(kind: str, records: Any, key: str,
-           source: str = "imported") -> gpd.GeoDataFrame | None:
-    """A layer from its records, each checked: a hand-edited file must not smuggle in
-    a site outside China or an unknown province."""
-    if records is None:
-        return None
-    if not isinstance(records, list):
-        raise TypeError(f"imported.{key} must be a list")
-    names = load_china().province_names()
-    for k, r in enumerate(records):
-        if not isinstance(r, dict) or not set(RECORD_KEYS) <= set(r):
-            raise ValueError(f"imported.{key}[{k}] needs {', '.join(RECORD_KEYS)}")
-        lon, lat, gb = r["lon"], r["lat"], r["gb_code"]
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat)) \
-                or not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise ValueError(f"imported.{key}[{k}] has bad coordinates")
-        if isinstance(gb, bool) or not isinstance(gb, int) or gb not in names:
-            raise ValueError(f"imported.{key}[{k}] has an unknown gb_code {gb!r}")
-    prov = {code: en for code, (en, _zh) in names.items()}
-    lon = np.array([float(r["lon"]) for r in records], dtype=float)
-    lat = np.array([float(r["lat"]) for r in records], dtype=float)
-    gb = np.array([int(r["gb_code"]) for r in records], dtype=np.int64)
-    return make_layer(kind, lon, lat, gb, [str(r["name"]) for r in records], prov,
-                      source=source, ids=[str(r["site_id"]) for r in records])
-
-
-def _overlay(doc: Any) -> SiteOverlay | None:
-    if not doc:
-        return None
-    if not isinstance(doc, dict):
-        raise TypeError("imported must be an object")
-    other = doc.get("other", "keep")
-    if other not in ("keep", "empty"):
-        raise ValueError(f"imported.other must be 'keep' or 'empty', got {other!r}")
-    return SiteOverlay(sites=_layer(DISTRIBUTION, doc.get("sites"), "sites"),
-                       outlets=_layer(OUTLET, doc.get("outlets"), "outlets"),
-                       other=other, source_name=str(doc.get("source_name", "")),
-                       added_outlets=_layer(OUTLET, doc.get("added_outlets"), "added_outlets",
-                                            "recommended"))

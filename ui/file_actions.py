@@ -7,13 +7,23 @@ the current work.
 """
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEventLoop, QSettings, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from reach_planner.geo.scenario_file import SUFFIX, ScenarioFileError, load_scenario, save_scenario
+from reach_planner.geo.scenario_file import (
+    ANY,
+    SUFFIX,
+    ScenarioChanged,
+    ScenarioFileError,
+    file_stamp,
+    load_scenario,
+    save_scenario,
+)
 from reach_planner.geo.sites_io import ColumnMap, ColumnsNotFound, overlay_from, read_sites
 from reach_planner.ui import messages
 from reach_planner.ui.i18n import tr
@@ -151,6 +161,7 @@ class FileActions:
 
         def done(scenario) -> None:
             self.statusBar().clearMessage()
+            self._stamps()[_key(path)] = scenario.stamp
             self._add_recent(path)
             self.state.open(path, scenario)
 
@@ -162,28 +173,92 @@ class FileActions:
         self.state.runner.start("open", job, done=done, failed=failed,
                                 cancelled=self.statusBar().clearMessage)
 
+    def plain_message(self, title: str, text: str) -> None:
+        """A warning whose text is shown as it is (a file's text is never markup)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+
     def save_scenario(self) -> bool:
         if self.state.path is None:
             return self.save_scenario_as()
-        return self._save_to(self.state.path)
+        return self._save_to(self.state.path, self._stamps().get(_key(self.state.path), ANY))
 
     def save_scenario_as(self) -> bool:
         start = str(self.state.path or Path(self._folder()) / f"scenario{SUFFIX}")
         name, _ = QFileDialog.getSaveFileName(self, tr("Save scenario"), start,
                                               tr("Reach Planner scenarios (*.json)"))
-        return self._save_to(Path(name)) if name else False
+        return self._save_to(Path(name)) if name else False  # the dialog asked about overwriting
 
-    def _save_to(self, path: Path) -> bool:
-        try:
-            save_scenario(path, self.state.scenario_file({"map_view": self.map.current_view()}))
-        except OSError as exc:
-            messages.warning(self, tr("Save scenario"),
-                             tr("Could not save; the previous file is unchanged.") + f"\n{exc}")
+    def _save_to(self, path: Path, expect=ANY) -> bool:
+        """Save on the task runner (the window keeps drawing), then: the file changed on
+        disk since it was opened or saved here → Overwrite, Save as or Cancel."""
+        if getattr(self, "_saving", False):
             return False
+        scenario = self.state.scenario_file({"map_view": self.map.current_view()})
+        self.statusBar().showMessage(tr("Saving {path}…").format(path=path))
+        self._saving = True
+        try:
+            outcome = self._run_save(path, scenario, expect)
+        finally:
+            self._saving = False
+            self.statusBar().clearMessage()
+        if isinstance(outcome, ScenarioChanged):
+            choice = self._ask_overwrite(str(outcome))
+            if choice == "overwrite":
+                return self._save_to(path)
+            return self.save_scenario_as() if choice == "save_as" else False
+        if isinstance(outcome, BaseException):
+            messages.warning(self, tr("Save scenario"),
+                             tr("Could not save; the previous file is unchanged.") + f"\n{outcome}")
+            return False
+        self._stamps()[_key(path)] = outcome
         self.state.saved_as(path)
         self._add_recent(path)
         self.statusBar().showMessage(tr("Saved {path}").format(path=path), 6000)
         return True
+
+    def _run_save(self, path: Path, scenario, expect):
+        """The file stamp after the save, or the exception; waits in a local event loop
+        (the window repaints and stays responsive) for the runner's job."""
+        box: dict = {}
+        ended = threading.Event()
+
+        def job(_progress):
+            try:
+                save_scenario(path, scenario, expect=expect)
+                box["value"] = file_stamp(path)
+            except BaseException as exc:  # handed to the GUI thread as the outcome
+                box["value"] = exc
+            finally:
+                ended.set()
+
+        loop = QEventLoop()
+        task = self.state.runner.start("save", job, done=lambda _v: None)
+        for sig in (task.signals.done, task.signals.failed, task.signals.cancelled):
+            sig.connect(loop.quit)
+        if not ended.is_set():
+            loop.exec()
+        return box.get("value", OSError("the save did not finish"))
+
+    def _ask_overwrite(self, text: str) -> str:
+        """'overwrite', 'save_as' or 'cancel' for a file someone else changed."""
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Save scenario"), text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(tr("Overwrite it with this scenario, save this scenario under "
+                                  "another name, or cancel?"))
+        overwrite = box.addButton(tr("Overwrite"), QMessageBox.ButtonRole.DestructiveRole)
+        save_as = box.addButton(tr("Save as…"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "overwrite" if clicked is overwrite else "save_as" if clicked is save_as else "cancel"
+
+    def _stamps(self) -> dict:
+        """Each scenario file's stamp when this window opened or saved it."""
+        if not hasattr(self, "_file_stamps"):
+            self._file_stamps: dict = {}
+        return self._file_stamps
 
     def _may_discard(self) -> bool:
         """Ask before unsaved changes are lost: Save, Discard or Cancel."""
@@ -252,3 +327,7 @@ class FileActions:
 
     def _remember_folder(self, path: Path) -> None:
         QSettings().setValue(FOLDER_KEY, str(Path(path).parent))
+
+
+def _key(path: Path) -> str:
+    return os.path.realpath(path)

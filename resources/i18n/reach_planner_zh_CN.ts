@@ -284,6 +284,18 @@
       <translation>Reach Planner 情景文件 (*.json)</translation>
     </message>
     <message>
+      <source>Overwrite it with this scenario, save this scenario under another name, or cancel?</source>
+      <translation>用当前方案覆盖它、另存为其他文件名，还是取消？</translation>
+    </message>
+    <message>
+      <source>Overwrite</source>
+      <translation>覆盖</translation>
+    </message>
+    <message>
+      <source>Save as…</source>
+      <translation>另存为…</translation>
+    </message>
+    <message>
       <source>Unsaved changes</source>
       <translation>未保存的更改</translation>
     </message>
@@ -308,6 +320,14 @@
       <translation>已导入来自 {old} 的站点。用 {new} 替换它们，还是把 {new} 添加进去？</translation>
     </message>
     <message>
+      <source>Saving {path}…</source>
+      <translation>正在保存 {path}…</translation>
+    </message>
+    <message>
+      <source>Could not save; the previous file is unchanged.</source>
+      <translation>无法保存，原文件保持不变。</translation>
+    </message>
+    <message>
       <source>Saved {path}</source>
       <translation>已保存 {path}</translation>
     </message>
@@ -322,10 +342,6 @@
     <message>
       <source>a file</source>
       <translation>一个文件</translation>
-    </message>
-    <message>
-      <source>Could not save; the previous file is unchanged.</source>
-      <translation>无法保存，原文件保持不变。</translation>
     </message>
     <message>
       <source>Wrote {n} files to {folder}</source>

@@ -23,7 +23,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 
 from reach_planner.geo.albers import CHINA
-from reach_planner.geo.atomic import atomic_write_bytes, check_target
+from reach_planner.geo.atomic import check_target
+from reach_planner.geo.fileset import FileSet
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.ui.maps import layout, relief, style
 from reach_planner.ui.maps.basemap import Basemap, basemap, province_paths
@@ -161,9 +162,9 @@ def render_print_map(result: ScenarioResult, opts: PrintOptions, out: str | os.P
         extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
         fig.savefig(buf, format=fmt, dpi=opts.dpi, facecolor="white",
                     metadata=_metadata(fmt, opts), **extra)
-    atomic_write_bytes(path, buf.getvalue())
-    os.chmod(path, 0o644)  # a report to share, not a private temporary file
-    return path
+    with FileSet() as files:  # new files follow the umask; a replaced one keeps its mode
+        files.add_bytes(path, buf.getvalue())
+        return files.commit()[0]
 
 
 def _metadata(fmt: str, opts: PrintOptions) -> dict[str, str]:

@@ -15,7 +15,8 @@ import matplotlib
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from reach_planner.geo.atomic import atomic_write_bytes, check_target
+from reach_planner.geo.atomic import check_target
+from reach_planner.geo.fileset import FileSet
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.ui.maps.fonts import cjk_font, fonts_for
 from reach_planner.ui.report.figures import province_figures
@@ -101,13 +102,15 @@ def render_report(result: ScenarioResult, opts: ReportOptions, out: str | os.Pat
 
 
 def write_files(files: dict[Path, bytes]) -> list[Path]:
-    """Each file under a temporary name, then renamed: no reader ever sees half a file."""
-    written = []
-    for path, data in files.items():
-        path.parent.mkdir(exist_ok=True)
-        written.append(atomic_write_bytes(path, data))
-        os.chmod(path, 0o644)  # a report to share, not a private temporary file
-    return written
+    """The pack as one set (:mod:`geo.fileset`): every file under a temporary name,
+    then all renamed together, so a kill, a full disk or Ctrl+C never leaves a new PDF
+    beside an old workbook, or new pages among old ones. New files follow the umask;
+    a replaced file keeps its mode."""
+    with FileSet() as fs:
+        for path, data in files.items():
+            path.parent.mkdir(exist_ok=True)
+            fs.add_bytes(path, data)
+        return fs.commit()
 
 
 @functools.cache

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reach_planner.geo.atomic import atomic_write_bytes, check_target
+from reach_planner.geo.atomic import check_target
 from reach_planner.geo.cells import text_cells_stay_text
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.ui.report.figures import nearest_towns
@@ -44,11 +44,9 @@ def write_workbook(result: ScenarioResult, path: str | os.PathLike[str], lang: s
                    recommendation: Any = None, capacity: Any = None) -> Path:
     """Build the workbook in memory, then write it under a temporary name and rename."""
     dest = check_xlsx_target(path)
-    out = [atomic_write_bytes(p, data) for p, data in
-           workbook_files(result, dest, lang, recommendation, capacity).items()]
-    for p in out:
-        os.chmod(p, 0o644)
-    return out[0]
+    from reach_planner.ui.report.pack import write_files
+
+    return write_files(workbook_files(result, dest, lang, recommendation, capacity))[0]
 
 
 def workbook_files(result: ScenarioResult, path: str | os.PathLike[str], lang: str = "en",
