@@ -1,7 +1,8 @@
 """Planners' own site lists in: validated row by row, never imported silently wrong.
 
-:func:`read_sites` reads CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), XLSX, GeoJSON and
-GeoPackage (see :mod:`geo.site_tables`), recognises the columns (:mod:`geo.columns`)
+:func:`read_sites` reads CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) and XLSX (see
+:mod:`geo.site_tables`) and GIS files through GDAL (Shapefile, KML/KMZ, GeoJSON,
+GeoPackage, FlatGeobuf: :mod:`geo.vector_read`), recognises the columns (:mod:`geo.columns`)
 and checks every row. A whole-file problem raises :class:`SiteFileError` naming the
 file. Row problems become :class:`ImportIssue` (file, row as the user sees it,
 column, problem): ``issues`` are rows that were skipped, ``notes`` are rows imported
@@ -41,15 +42,26 @@ from reach_planner.geo.site_tables import (
     first_line,
     read_table,
 )
+from reach_planner.geo.vector_read import LayerChoiceNeeded
 
 __all__ = ["ALIASES", "KIND_WORDS", "SUFFIXES", "ColumnMap", "ColumnsNotFound", "ImportIssue",
-           "ImportResult", "SiteFileError", "SiteOverlay", "apply_import", "apply_overlay",
+           "ImportResult", "LayerChoiceNeeded", "SiteFileError", "Source",
+           "SiteOverlay", "apply_import", "apply_overlay",
            "format_report", "guess_columns", "overlay_from", "peek_columns", "read_sites"]
 
 COAST_TOLERANCE_DEG = 0.03  # ~3 km: a site on the shore may fall just outside simplified coasts
 ERROR, WARNING = "error", "warning"
 REPLACE = ("both", "outlets", "sites")
 OTHER = ("keep", "empty")
+
+
+@dataclass(frozen=True)
+class Source:
+    """How to open a file: which layer of a GIS file (None: the only point layer, or ask;
+    ``"*"``: all point layers) and the text encoding (None: detected)."""
+
+    layer: str | None = None
+    encoding: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,7 @@ class ImportResult:
     columns: ColumnMap
     swapped: int = 0  # rows whose latitude/longitude were swapped on request
     notes: tuple[ImportIssue, ...] = ()  # imported rows with a warning
+    source: Source = Source()  # the layer and encoding it was read with
 
     @property
     def imported(self) -> int:
@@ -144,9 +157,10 @@ def _joined(a: gpd.GeoDataFrame | None, b: gpd.GeoDataFrame | None,
 
 
 # -- columns -----------------------------------------------------------------------------
-def peek_columns(path: str | Path) -> list[str]:
+def peek_columns(path: str | Path, source: Source | None = None) -> list[str]:
     """The file's column names, for a column-mapping dialog."""
-    table = _guarded(Path(path), lambda: read_table(Path(path)))
+    src = source or Source()
+    table = _guarded(Path(path), lambda: read_table(Path(path), src.layer, src.encoding))
     return [str(c) for c in table.frame.columns if not str(c).startswith("__")]
 
 
@@ -180,16 +194,19 @@ def _visible(columns) -> list[str]:
 
 # -- reading -----------------------------------------------------------------------------
 def read_sites(path: str | Path, mapping: ColumnMap | None = None, default_kind: str = OUTLET,
-               swap_latlon: bool = False) -> ImportResult:
+               swap_latlon: bool = False, source: Source | None = None) -> ImportResult:
     """Read, recognise and validate a site file.
 
-    Raises only :class:`SiteFileError` (whole-file problems); bad rows are reported in
-    the result. ``default_kind`` is the type of rows without a type column or value.
+    Raises only :class:`SiteFileError` (whole-file problems; :class:`LayerChoiceNeeded`
+    when a GIS file has several point layers and ``source`` names none); bad rows are
+    reported in the result. ``default_kind`` is the type of rows without a type column
+    or value.
     """
     if default_kind not in (DISTRIBUTION, OUTLET):
         raise ValueError(f"default_kind must be {DISTRIBUTION!r} or {OUTLET!r}")
     path = Path(path)
-    return _guarded(path, lambda: _read_sites(path, mapping, default_kind, swap_latlon))
+    src = source or Source()
+    return _guarded(path, lambda: _read_sites(path, mapping, default_kind, swap_latlon, src))
 
 
 def _guarded(path: Path, work: Callable):
@@ -205,8 +222,8 @@ def _guarded(path: Path, work: Callable):
 
 
 def _read_sites(path: Path, mapping: ColumnMap | None, default_kind: str,
-                swap: bool) -> ImportResult:
-    table = read_table(path)
+                swap: bool, source: Source) -> ImportResult:
+    table = read_table(path, source.layer, source.encoding)
     cols = resolve_columns(table.frame, mapping, path)
     check = _Checker(table)
     frame = table.frame
@@ -230,7 +247,7 @@ def _read_sites(path: Path, mapping: ColumnMap | None, default_kind: str,
               for kind in (DISTRIBUTION, OUTLET)}
     return ImportResult(path=path, sites=layers[DISTRIBUTION], outlets=layers[OUTLET],
                         issues=check.sorted(ERROR), rows_read=len(frame) + len(table.problems),
-                        columns=cols, swapped=swapped, notes=check.sorted(WARNING))
+                        columns=cols, swapped=swapped, notes=check.sorted(WARNING), source=source)
 
 
 class _Checker:
