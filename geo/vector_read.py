@@ -16,8 +16,10 @@ GDAL reads the files; this module only decides what the app needs around it:
 """
 from __future__ import annotations
 
+import codecs
 import warnings
-from pathlib import Path
+import zipfile
+from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
 import numpy as np
@@ -70,13 +72,30 @@ def vector_kind(path: Path) -> str | None:
     return entry[0] if entry else None
 
 
+def gdal_path(path: Path) -> str:
+    """The name GDAL opens: a zip's Shapefile folder (or its one GIS file) through
+    ``/vsizip/``, as Windows' "Send to compressed folder" puts a folder inside the zip."""
+    if path.suffix.lower() != ".zip" or not zipfile.is_zipfile(path):
+        return str(path)
+    with zipfile.ZipFile(path) as z:
+        members = [PurePosixPath(n) for n in z.namelist() if not n.endswith("/")]
+    folders = {str(m.parent) for m in members if m.suffix.lower() == ".shp"}
+    if len(folders) == 1:
+        inner = folders.pop()
+        return f"/vsizip/{path}" + ("" if inner == "." else f"/{inner}")
+    gis = [m for m in members if m.suffix.lower() in VECTOR_SUFFIXES and m.suffix.lower() != ".zip"]
+    return f"/vsizip/{path}/{gis[0]}" if len(gis) == 1 and not folders else str(path)
+
+
 def list_layers(path: str | Path) -> list[tuple[str, str]]:
     """(name, geometry type) of every layer, as GDAL lists them."""
     path = Path(path)
     try:
-        listed = pyogrio.list_layers(path)
+        listed = pyogrio.list_layers(gdal_path(path))
     except _GDAL_ERRORS as exc:
         raise SiteFileError(f"{path}: {_unreadable(path, exc)}") from None
+    if len(listed) == 0:
+        raise SiteFileError(f"{path}: not a readable {_what(path)} file (GDAL finds no layer in it)")
     return [(str(n), str(g)) for n, g in listed]
 
 
@@ -87,6 +106,8 @@ def point_layers(path: str | Path) -> list[str]:
 
 def read_vector(path: Path, layer: str | None = None, encoding: str | None = None) -> Table:
     """Every feature of the chosen layer(s) as text, with ``__lon``/``__lat``/``__geom``."""
+    if encoding:
+        _known_encoding(path, encoding)
     listed = list_layers(path)
     _check_driver(path)
     chosen = _choose_layers(path, listed, layer)
@@ -94,6 +115,14 @@ def read_vector(path: Path, layer: str | None = None, encoding: str | None = Non
     frame = pd.concat([t.frame for t in tables], ignore_index=True).fillna("")
     return Table(frame, np.concatenate([t.rows for t in tables]),
                  np.concatenate([t.where for t in tables]))
+
+
+def _known_encoding(path: Path, encoding: str) -> None:
+    """GDAL recodes silently with a name it does not know; refuse it first."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise SiteFileError(f"{path}: unknown text encoding {encoding!r}") from None
 
 
 def _base_type(gdal_type: str | None) -> str:
@@ -119,7 +148,7 @@ def _check_driver(path: Path) -> None:
     if entry is None:
         return
     try:
-        driver = pyogrio.read_info(path)["driver"]
+        driver = pyogrio.read_info(gdal_path(path))["driver"]
     except _GDAL_ERRORS as exc:
         raise SiteFileError(f"{path}: {_unreadable(path, exc)}") from None
     if driver not in entry[1]:
@@ -155,7 +184,7 @@ def _read_layer(path: Path, layer: str, encoding: str | None, name_layer: bool) 
 
 def _driver(path: Path, layer: str) -> str:
     try:
-        return str(pyogrio.read_info(path, layer=layer)["driver"])
+        return str(pyogrio.read_info(gdal_path(path), layer=layer)["driver"])
     except _GDAL_ERRORS:
         return ""
 
@@ -165,7 +194,7 @@ def _read_frame(path: Path, layer: str, encoding: str | None) -> gpd.GeoDataFram
         enc = encoding or _shapefile_encoding(path, layer)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes on odd fields
-            return pyogrio.read_dataframe(path, layer=layer, encoding=enc)
+            return pyogrio.read_dataframe(gdal_path(path), layer=layer, encoding=enc)
     except LookupError:
         raise SiteFileError(f"{path}: unknown text encoding {encoding!r}") from None
     except _GDAL_ERRORS as exc:
@@ -179,10 +208,10 @@ def _shapefile_encoding(path: Path, layer: str) -> str | None:
     GDAL then passes the bytes through as ISO-8859-1, so they can be recovered exactly and
     tried: UTF-8 strictly first (it rarely decodes anything else), then GB18030 (GBK's
     superset, what Chinese desktop GIS writes)."""
-    info = pyogrio.read_info(path, layer=layer)
+    info = pyogrio.read_info(gdal_path(path), layer=layer)
     if info["driver"] != "ESRI Shapefile" or str(info.get("encoding", "")).upper() != _LATIN1:
         return None
-    raw = pyogrio.read_dataframe(path, layer=layer, read_geometry=False)
+    raw = pyogrio.read_dataframe(gdal_path(path), layer=layer, read_geometry=False)
     text = [str(c) for c in raw.columns]
     for col in raw.columns:
         if raw[col].dtype == object:
