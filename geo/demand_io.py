@@ -82,7 +82,7 @@ def read_demand(path: str | Path, cell_km: float = 10.0, weight_col: str | None 
     suffix = path.suffix.lower()
     if suffix not in RASTER_SUFFIXES and suffix not in SUFFIXES:
         raise DemandFileError(f"{path}: unsupported file type '{path.suffix}'; use .tif, .csv, "
-                              ".xlsx, .geojson or .gpkg")
+                              ".xlsx or a GIS point file (.shp, .zip, .kml, .geojson, .gpkg, .fgb)")
     if suffix in RASTER_SUFFIXES:
         if weight_col:
             raise DemandFileError(f"{path}: --demand-col is for point files; a raster's "

@@ -138,7 +138,8 @@ def _what(path: Path) -> str:
 
 def _unreadable(path: Path, exc: BaseException) -> str:
     """GDAL's reason, without the full path it repeats."""
-    reason = first_line(exc).replace(f"'{path}'", "the file").replace(str(path), "the file")
+    reason = first_line(exc).replace(f"'{path}' ", "").replace(str(path), "the file")
+    reason = reason.split(".;")[0].split("; It might help")[0].rstrip(".")  # drop GDAL's hint
     return f"not a readable {_what(path)} file (GDAL: {reason})"
 
 

@@ -13,7 +13,7 @@ from affine import Affine
 
 from tests.conftest import ROOT
 
-BLOCKED = ("scipy", "rasterio", "pyogrio", "spopt", "pulp")
+BLOCKED = ("scipy", "rasterio", "spopt", "pulp")  # pyogrio is the app's vector I/O (issue 20)
 RUN = f"""
 import sys
 class Blocked:
