@@ -366,3 +366,18 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, mon
     with pytest.raises(OSError, match="cannot write r.gpkg: .*database or disk is full"):
         atomic_write_with(target, lambda p: write_gpkg(p, {"a": _points(5)}))
     assert target.read_bytes() == old and [p.name for p in tmp_path.iterdir()] == ["r.gpkg"]
+
+
+def test_cli_takes_the_encoding(tmp_path):
+    f = tmp_path / "big5.csv"
+    f.write_bytes("名稱,緯度,經度\n台北網點,39.9,116.4\n".encode("big5"))
+    base = [sys.executable, str(ROOT / "main.py"), "summary", "--outlets", "300", "--sites", str(f),
+            "--other", "empty"]
+    ok = subprocess.run(base + ["--encoding", "big5", "--json"], capture_output=True, text=True,
+                        cwd=ROOT, timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["service_outlets"] == 1
+    bad = subprocess.run(base + ["--encoding", "klingon"], capture_output=True, text=True, cwd=ROOT,
+                         timeout=300)
+    assert bad.returncode == 1
+    assert bad.stderr.strip().splitlines() == [f"reach-planner: error: {f}: unknown text encoding 'klingon'"]
