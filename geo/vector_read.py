@@ -49,6 +49,7 @@ RESULT_LAYERS = ("sites", "outlets")  # an export-data GeoPackage: its demand ce
 _POINTISH = {"POINT", "MULTIPOINT", "UNKNOWN", "GEOMETRY", "NONE"}
 _GDAL_ERRORS = (DataSourceError, DataLayerError, FieldError, GeometryError, OSError)
 _KML_DRIVERS = ("LIBKML", "KML")
+_ONE_LAYER = ("GeoJSON", "GeoJSONSeq", "FlatGeobuf", "ESRI Shapefile")  # a file is one layer
 _LATIN1 = "ISO-8859-1"  # what GDAL reports for a Shapefile that names no encoding
 
 
@@ -105,16 +106,36 @@ def point_layers(path: str | Path) -> list[str]:
 
 
 def read_vector(path: Path, layer: str | None = None, encoding: str | None = None) -> Table:
-    """Every feature of the chosen layer(s) as text, with ``__lon``/``__lat``/``__geom``."""
+    """Every feature of the chosen layer(s) as text, with ``__lon``/``__lat``/``__geom``.
+
+    GDAL opens the file three times (layers, driver and encoding, features): GeoJSON is
+    parsed whole on each open, so nothing else opens it."""
     if encoding:
         _known_encoding(path, encoding)
-    listed = list_layers(path)
-    _check_driver(path)
+    first = _layer_info(path, None)
+    _check_driver(path, str(first["driver"]))
+    infos = {str(first["layer_name"]): first}
+    single = first["driver"] in _ONE_LAYER and gdal_path(path) == str(path) and not path.is_dir()
+    listed = [(str(first["layer_name"]), str(first["geometry_type"]))] if single else list_layers(path)
     chosen = _choose_layers(path, listed, layer)
-    tables = [_read_layer(path, name, encoding, len(chosen) > 1) for name in chosen]
+    tables = []
+    for name in chosen:
+        info = infos.get(name) or _layer_info(path, name)
+        tables.append(_read_layer(path, name, info, encoding, len(chosen) > 1))
     frame = pd.concat([t.frame for t in tables], ignore_index=True).fillna("")
     return Table(frame, np.concatenate([t.rows for t in tables]),
                  np.concatenate([t.where for t in tables]))
+
+
+def _layer_info(path: Path, layer: str | None) -> dict:
+    """GDAL's description of a layer (None: the first): driver, name, type, encoding."""
+    try:
+        return dict(pyogrio.read_info(gdal_path(path), layer=layer))
+    except _GDAL_ERRORS as exc:
+        raise SiteFileError(f"{path}: {_unreadable(path, exc)}") from None
+    except IndexError:  # pyogrio on a dataset without layers
+        raise SiteFileError(f"{path}: not a readable {_what(path)} file (GDAL finds no layer "
+                            "in it)") from None
 
 
 def _known_encoding(path: Path, encoding: str) -> None:
@@ -143,16 +164,10 @@ def _unreadable(path: Path, exc: BaseException) -> str:
     return f"not a readable {_what(path)} file (GDAL: {reason})"
 
 
-def _check_driver(path: Path) -> None:
+def _check_driver(path: Path, driver: str) -> None:
     """GDAL picks a driver from the content: a file must be what its name says."""
     entry = VECTOR_SUFFIXES.get(path.suffix.lower())
-    if entry is None:
-        return
-    try:
-        driver = pyogrio.read_info(gdal_path(path))["driver"]
-    except _GDAL_ERRORS as exc:
-        raise SiteFileError(f"{path}: {_unreadable(path, exc)}") from None
-    if driver not in entry[1]:
+    if entry is not None and driver not in entry[1]:
         raise SiteFileError(f"{path}: not a {entry[0]} file (GDAL reads it as {driver})")
 
 
@@ -174,42 +189,32 @@ def _choose_layers(path: Path, listed: list[tuple[str, str]], layer: str | None)
                             f"with --layer NAME, or --layer '{ALL_LAYERS}' for all of them", points)
 
 
-def _read_layer(path: Path, layer: str, encoding: str | None, name_layer: bool) -> Table:
-    gdf = _read_frame(path, layer, encoding)
-    gdf = _in_wgs84(path, layer, gdf)
-    if _driver(path, layer) in _KML_DRIVERS:
+def _read_layer(path: Path, layer: str, info: dict, encoding: str | None,
+                name_layer: bool) -> Table:
+    enc = encoding or _shapefile_encoding(path, layer, info)
+    gdf = _in_wgs84(path, layer, _read_frame(path, layer, enc))
+    if info["driver"] in _KML_DRIVERS:
         gdf = _kml_attributes(gdf)
     label = f"{path.name}:{layer}" if name_layer else path.name
     return _as_table(gdf, label)
 
 
-def _driver(path: Path, layer: str) -> str:
-    try:
-        return str(pyogrio.read_info(gdal_path(path), layer=layer)["driver"])
-    except _GDAL_ERRORS:
-        return ""
-
-
 def _read_frame(path: Path, layer: str, encoding: str | None) -> gpd.GeoDataFrame:
     try:
-        enc = encoding or _shapefile_encoding(path, layer)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes on odd fields
-            return pyogrio.read_dataframe(gdal_path(path), layer=layer, encoding=enc)
-    except LookupError:
-        raise SiteFileError(f"{path}: unknown text encoding {encoding!r}") from None
+            return pyogrio.read_dataframe(gdal_path(path), layer=layer, encoding=encoding)
     except _GDAL_ERRORS as exc:
         where = f" (layer {layer})" if layer != path.stem else ""
         raise SiteFileError(f"{path}{where}: {_unreadable(path, exc)}") from None
 
 
-def _shapefile_encoding(path: Path, layer: str) -> str | None:
+def _shapefile_encoding(path: Path, layer: str, info: dict) -> str | None:
     """The encoding of a Shapefile that names none (no ``.cpg``, no DBF language id).
 
     GDAL then passes the bytes through as ISO-8859-1, so they can be recovered exactly and
     tried: UTF-8 strictly first (it rarely decodes anything else), then GB18030 (GBK's
     superset, what Chinese desktop GIS writes)."""
-    info = pyogrio.read_info(gdal_path(path), layer=layer)
     if info["driver"] != "ESRI Shapefile" or str(info.get("encoding", "")).upper() != _LATIN1:
         return None
     raw = pyogrio.read_dataframe(gdal_path(path), layer=layer, read_geometry=False)

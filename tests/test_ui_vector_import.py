@@ -43,7 +43,7 @@ def test_the_import_dialog_reads_again_in_the_chosen_encoding(window, tmp_path, 
     from reach_planner.ui import import_dialog
 
     f = tmp_path / "big5.csv"
-    f.write_bytes("名稱,緯度,經度\n台北網點,39.9,116.4\n".encode("big5"))
+    f.write_bytes("name,lat,lon\n台北網點,39.9,116.4\n".encode("big5"))  # detected as GB18030: garbled
     seen = []
 
     def exec_(self):
