@@ -130,7 +130,9 @@ def read_vector(path: Path, layer: str | None = None, encoding: str | None = Non
 def _layer_info(path: Path, layer: str | None) -> dict:
     """GDAL's description of a layer (None: the first): driver, name, type, encoding."""
     try:
-        return dict(pyogrio.read_info(gdal_path(path), layer=layer))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "more than one layer": listed next
+            return dict(pyogrio.read_info(gdal_path(path), layer=layer))
     except _GDAL_ERRORS as exc:
         raise SiteFileError(f"{path}: {_unreadable(path, exc)}") from None
     except IndexError:  # pyogrio on a dataset without layers
