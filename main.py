@@ -61,9 +61,15 @@ def _scenario_options() -> argparse.ArgumentParser:
     dm.add_argument("--demand", metavar="FILE",
                     help="measure coverage of this demand instead of the census model")
     dm.add_argument("--demand-col", metavar="COLUMN", help="the weight column of a point file")
-    i = p.add_argument_group("own sites (CSV, XLSX, GeoJSON, GeoPackage)")
+    i = p.add_argument_group("own sites (CSV, XLSX, Shapefile, KML/KMZ, GeoJSON, GeoPackage, "
+                             "FlatGeobuf)")
     i.add_argument("--sites-file", dest="sites_file", metavar="FILE",
                    help="same as --sites FILE")
+    i.add_argument("--layer", metavar="NAME",
+                   help="the layer of a GeoPackage/KML/zip with several point layers ('*': all)")
+    i.add_argument("--encoding", metavar="NAME",
+                   help="text encoding of a CSV or of a Shapefile without .cpg (e.g. gbk, utf-8); "
+                        "default: detected")
     for col in COLUMN_FLAGS:
         i.add_argument(f"--{col}-col", metavar="COLUMN", help=f"column holding the {col}")
     i.add_argument("--kind", choices=("outlet", "distribution"), default="outlet",
@@ -145,10 +151,11 @@ def overlay_from_args(args: argparse.Namespace):
 
 def read_file(path: str, args: argparse.Namespace, mapping=None):
     """Read a site file; print the validation report of skipped rows to stderr."""
-    from reach_planner.geo.sites_io import format_report, read_sites
+    from reach_planner.geo.sites_io import Source, format_report, read_sites
 
+    source = Source(layer=getattr(args, "layer", None), encoding=getattr(args, "encoding", None))
     result = read_sites(path, mapping, default_kind=args.kind, swap_latlon=args.swap_latlon,
-                        crs=args.crs)
+                        crs=args.crs, source=source)
     if result.issues or result.swapped or result.notes or result.hints:
         print(format_report(result), file=sys.stderr)
     if result.imported == 0:
@@ -232,8 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--candidates", metavar="FILE",
                    help="only these sites may be chosen (CSV, XLSX, GeoJSON, GeoPackage)")
     r.add_argument("--out", metavar="FILE",
-                   help="write the new outlets (.csv, .geojson or .gpkg); read them back "
-                        "with --add-sites FILE")
+                   help="write the new outlets (.csv, .geojson, .gpkg or .kml for Google Earth); "
+                        "read them back with --add-sites FILE")
     r.add_argument("--curve", metavar="FILE",
                    help="write the coverage curve (.csv table, or a .png/.pdf/.svg chart)")
     r.add_argument("--json", action="store_true")

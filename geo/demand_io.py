@@ -92,7 +92,8 @@ def read_demand(path: str | Path, cell_km: float = 10.0, weight_col: str | None 
         raise DemandFileError(f"{path}: the archive holds no raster (.tif, .tiff or .vrt)")
     if name is None and path.suffix.lower() not in SUFFIXES:
         raise DemandFileError(f"{path}: unsupported file type '{path.suffix}'; use a raster (.tif, .vrt, "
-                              ".tif.gz, .zip) or points (.csv, .xlsx, .geojson, .gpkg)")
+                              ".tif.gz, .zip) or points (.csv, .xlsx, or a GIS point file: .shp, .zip, .kml, "
+                              ".geojson, .gpkg, .fgb)")
     if crs not in CRS_CHOICES:
         raise DemandFileError(f"{path}: unknown coordinate system {crs!r}; use one of "
                               f"{', '.join(CRS_CHOICES)}")

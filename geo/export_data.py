@@ -18,11 +18,10 @@ from reach_planner.geo.cells import text_cells_stay_text, write_csv
 from reach_planner.geo.data import WGS84, load_china
 from reach_planner.geo.demand_layer import demand_layer, demand_table
 from reach_planner.geo.fileset import FileSet
-from reach_planner.geo.geojson_file import write_geojson
-from reach_planner.geo.gpkg import write_gpkg
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.geo.shapes import gap_shapes
 from reach_planner.geo.summary import describe_demand
+from reach_planner.geo.vector_write import write_geojson, write_gpkg
 
 FORMATS = ("geojson", "gpkg", "csv", "xlsx")
 GPKG_NAME = "reach_results.gpkg"

@@ -1,38 +1,37 @@
 """Site files to a table of strings, with the row number a person sees for each row.
 
-CSV (UTF-8, UTF-8 with BOM, UTF-16, GBK/GB18030), XLSX, GeoJSON and GeoPackage all
-become one shape (:class:`Table`) so validation is written once. Whole-file problems
+CSV (UTF-8, UTF-8 with BOM, UTF-16, GBK/GB18030) and XLSX are read here; GIS files
+(Shapefile, KML/KMZ, GeoJSON, GeoPackage, FlatGeobuf) by GDAL in :mod:`geo.vector_read`.
+All become one shape (:class:`Table`) so validation is written once. Whole-file problems
 raise :class:`SiteFileError` naming the file; problems of single rows that only the
-reader can see (a CSV row with too many values, a GeoJSON entry that is not a
-Feature) come back as ``Table.problems`` so the other rows can still be imported.
+reader can see (a CSV row with too many values) come back as ``Table.problems`` so the
+other rows can still be imported.
 
 Row numbers: CSV = line number (header = line 1, blank lines and line breaks inside
-quoted values counted), XLSX = Excel row, GeoJSON/GeoPackage = feature number (1-based).
+quoted values counted), XLSX = Excel row, GIS files = feature number (1-based).
 """
 from __future__ import annotations
 
 import csv
 import io
-import json
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from reach_planner.geo.limits import InputTooLarge, NotARegularFile, check_text_size, require_regular_file
 from reach_planner.geo.text_encoding import mixed_encoding_message
 from reach_planner.geo.xlsx_cells import XlsxError, read_cells
 
-SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
-            ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg"}
+TABLE_SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+GIS_SUFFIXES = (".geojson", ".json", ".geojsonl", ".geojsons", ".gpkg", ".shp", ".zip", ".kml",
+                ".kmz", ".fgb")  # read by GDAL: geo/vector_read.py
+SUFFIXES = {**TABLE_SUFFIXES, **dict.fromkeys(GIS_SUFFIXES, "gis")}
 MAX_ROWS = 2_000_000
 MAX_BYTES = 1 << 30
 HEADER_SEARCH_ROWS = 20  # XLSX: rows searched for the header below a title
-WGS84_NAMES = ("CRS84", "EPSG::4326", "EPSG:4326", "WGS84", "WGS 84")
 
 
 class SiteFileError(ValueError):
@@ -64,13 +63,20 @@ class Table:
     problems: tuple[tuple[str, int, str], ...] = ()
 
 
-def read_table(path: Path) -> Table:
-    """Read any supported site file; raises :class:`SiteFileError` for whole-file problems."""
-    data = _read_bytes(path)
-    kind = SUFFIXES[path.suffix.lower()]
-    reader = {"csv": _read_csv, "xlsx": _read_xlsx, "geojson": _read_geojson,
-              "gpkg": _read_gpkg}[kind]
-    table = _drop_blank_rows(reader(path, data))
+def read_table(path: Path, layer: str | None = None, encoding: str | None = None) -> Table:
+    """Read any supported site file; raises :class:`SiteFileError` for whole-file problems.
+
+    ``layer`` chooses a layer of a GIS file (``"*"``: every point layer); ``encoding``
+    overrides the detected text encoding (CSV, and Shapefiles without a ``.cpg``)."""
+    kind = _kind(path)
+    if kind == "gis":
+        from reach_planner.geo.vector_read import read_vector
+
+        table = _drop_blank_rows(read_vector(path, layer, encoding))
+    else:
+        data = _read_bytes(path)
+        reader = {"csv": _read_csv, "xlsx": _read_xlsx}[kind]
+        table = _drop_blank_rows(reader(path, data, encoding))
     if len(table.frame.columns) == 0 and not table.problems:
         raise SiteFileError(f"{path}: the file is empty (no header row)")
     if len(table.frame) == 0 and not table.problems:
@@ -81,16 +87,29 @@ def read_table(path: Path) -> Table:
     return table
 
 
-def _read_bytes(path: Path) -> bytes:
+def _kind(path: Path) -> str:
+    """csv, xlsx or gis; whole-file problems (missing, folder, unknown type, too big) raise."""
+    from reach_planner.geo.vector_read import vector_kind
+
+    if not path.exists():
+        raise SiteFileError(f"{path}: file not found")
+    if path.is_dir():
+        if vector_kind(path):
+            return "gis"
+        raise SiteFileError(f"{path}: is a folder, not a file (and holds no Shapefile)")
     try:
-        require_regular_file(path)  # a FIFO or device would block the read below forever
+        require_regular_file(path)  # a FIFO or device would block the read forever
     except NotARegularFile as exc:
         raise SiteFileError(str(exc)) from None
     if path.suffix.lower() not in SUFFIXES:
         raise SiteFileError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
-                            "use .csv, .xlsx, .geojson or .gpkg")
+                            f"use {', '.join(SUFFIXES)} or a folder holding a Shapefile")
     if path.stat().st_size > MAX_BYTES:
         raise SiteFileError(f"{path}: larger than {MAX_BYTES >> 20:,} MB")
+    return SUFFIXES[path.suffix.lower()]
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
         check_text_size(path, SUFFIXES[path.suffix.lower()], path.stat().st_size)
     except InputTooLarge as exc:
@@ -163,8 +182,11 @@ def _looks_binary(data: bytes) -> str:
     return ""
 
 
-def decode_text(path: Path, data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else GBK/GB18030 as Chinese Excel writes."""
+def decode_text(path: Path, data: bytes, encoding: str | None = None) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GBK/GB18030 as Chinese Excel writes;
+    ``encoding`` (the user's override) is used strictly instead."""
+    if encoding:
+        return _decode_as(path, data, encoding)
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8")
@@ -190,13 +212,23 @@ def decode_text(path: Path, data: bytes) -> str:
     raise SiteFileError(f"{path}: wrong encoding: the text is neither UTF-8 nor GBK/GB18030")
 
 
+def _decode_as(path: Path, data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding).removeprefix("\ufeff")
+    except LookupError:
+        raise SiteFileError(f"{path}: unknown text encoding {encoding!r}") from None
+    except UnicodeDecodeError as exc:
+        raise SiteFileError(f"{path}: wrong encoding: not valid {encoding} text (byte "
+                            f"{exc.start})") from None
+
+
 # -- CSV ---------------------------------------------------------------------------------
-def _read_csv(path: Path, data: bytes) -> Table:
+def _read_csv(path: Path, data: bytes, encoding: str | None = None) -> Table:
     if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         what = _looks_binary(data)
         if what:
             raise SiteFileError(f"{path}: not a CSV text file (it looks like {what})")
-    text = decode_text(path, data)
+    text = decode_text(path, data, encoding)
     if "\x00" in text:
         raise SiteFileError(f"{path}: not a CSV text file (it contains NUL characters)")
     text, lead = _strip_leading_blank_lines(text)
@@ -297,7 +329,7 @@ def _csv_slow(path: Path, text: str, sep: str
 
 
 # -- XLSX --------------------------------------------------------------------------------
-def _read_xlsx(path: Path, data: bytes) -> Table:
+def _read_xlsx(path: Path, data: bytes, _encoding: str | None = None) -> Table:
     if not data.startswith(b"PK\x03\x04"):
         raise SiteFileError(f"{path}: not an XLSX workbook (the file is not a ZIP package)")
     try:  # declared sizes checked first, then streamed (geo.xlsx_cells)
@@ -347,144 +379,3 @@ def _excel_col(j: int) -> str:
         j, r = divmod(j - 1, 26)
         s = chr(65 + r) + s
     return s
-
-
-# -- GeoJSON -----------------------------------------------------------------------------
-def _read_geojson(path: Path, data: bytes) -> Table:
-    what = _looks_binary(data)
-    if what and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SiteFileError(f"{path}: not valid GeoJSON (it looks like {what})")
-    try:
-        doc = json.loads(decode_text(path, data))
-    except json.JSONDecodeError as exc:
-        raise SiteFileError(f"{path}: not valid GeoJSON (JSON error at line {exc.lineno})") from None
-    except RecursionError:
-        raise SiteFileError(f"{path}: not valid GeoJSON (nested too deeply)") from None
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        raise SiteFileError(f"{path}: not a GeoJSON FeatureCollection")
-    feats = doc.get("features")
-    if not isinstance(feats, list):
-        raise SiteFileError(f"{path}: the FeatureCollection has no features list")
-    rows, numbers, problems = [], [], []
-    for k, feat in enumerate(feats, start=1):
-        if not isinstance(feat, dict):
-            problems.append((path.name, k, "not a GeoJSON Feature"))
-            continue
-        rows.append(_feature_row(feat))
-        numbers.append(k)
-    frame = pd.DataFrame(rows, dtype=object).fillna("").astype(str) if rows else pd.DataFrame(
-        {"__lon": [], "__lat": [], "__geom": []}, dtype=str)
-    frame.columns = [str(c) for c in frame.columns]
-    frame = _reproject_geojson(path, doc.get("crs"), frame)
-    n = len(frame)
-    return Table(frame, np.asarray(numbers, dtype=np.int64), np.full(n, path.name, dtype=object),
-                 tuple(problems))
-
-
-def _feature_row(feat: dict[str, Any]) -> dict[str, str]:
-    props = feat.get("properties")
-    row = {str(k): _text(v) for k, v in props.items()} if isinstance(props, dict) else {}
-    geom: Any = feat.get("geometry")
-    gtype = geom.get("type") if isinstance(geom, dict) else None
-    coords: Any = geom.get("coordinates") if gtype in ("Point", "MultiPoint") else None
-    if gtype == "MultiPoint":  # one-part multipoints are points
-        one = isinstance(coords, list) and len(coords) == 1 and isinstance(coords[0], list)
-        coords, gtype = (coords[0], "Point") if one else (None, gtype)
-    ok = isinstance(coords, list) and len(coords) >= 2
-    row["__lon"] = _text(coords[0]) if ok else ""
-    row["__lat"] = _text(coords[1]) if ok else ""
-    row["__geom"] = str(gtype) if isinstance(gtype, str) and gtype else "none"
-    return row
-
-
-def _text(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, (dict, list)):
-        return json.dumps(v, ensure_ascii=False)[:200]
-    return str(v)
-
-
-def _reproject_geojson(path: Path, crs: object, frame: pd.DataFrame) -> pd.DataFrame:
-    """Old-style GeoJSON may name another CRS (EPSG:3857 from older QGIS exports)."""
-    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
-    if not isinstance(name, str) or any(w in name.upper() for w in WGS84_NAMES) or not len(frame):
-        return frame
-    from pyproj import CRS, Transformer
-    from pyproj.exceptions import CRSError
-
-    try:
-        tr = Transformer.from_crs(CRS.from_user_input(name), 4326, always_xy=True)
-    except CRSError:
-        raise SiteFileError(f"{path}: unknown coordinate reference system {name!r}") from None
-    x = pd.to_numeric(frame["__lon"], errors="coerce").to_numpy(float)
-    y = pd.to_numeric(frame["__lat"], errors="coerce").to_numpy(float)
-    lon, lat = tr.transform(x, y)
-    ok = np.isfinite(lon) & np.isfinite(lat)
-    frame = frame.copy()
-    frame["__lon"] = np.where(ok, np.char.mod("%.8f", np.nan_to_num(lon)), frame["__lon"])
-    frame["__lat"] = np.where(ok, np.char.mod("%.8f", np.nan_to_num(lat)), frame["__lat"])
-    return frame
-
-
-# -- GeoPackage --------------------------------------------------------------------------
-def _read_gpkg(path: Path, data: bytes) -> Table:
-    """Every point layer (an exported result file holds sites and outlets)."""
-    if not data.startswith(b"SQLite format 3"):
-        raise SiteFileError(f"{path}: not a GeoPackage (the file is not an SQLite database)")
-    from reach_planner.geo.gpkg import GeoPackageError, list_layers
-
-    try:
-        listed = [(i.name, i.geometry_type) for i in list_layers(path)]
-    except GeoPackageError as exc:
-        raise SiteFileError(f"{path}: not a readable GeoPackage ({exc})") from None
-    types = {n: g.replace(" ", "") for n, g in listed}
-    point_types = ("POINT", "POINTZ", "POINTM", "POINTZM")
-    points = [n for n, g in types.items() if g.removeprefix("MULTI") in point_types]
-    points = points or [n for n, g in types.items() if g in ("UNKNOWN", "GEOMETRY")]
-    if {"sites", "outlets"} <= set(points):  # an export-data result: its demand cells are not sites
-        points = [n for n in points if n != "demand"]
-    if not points:
-        kinds = ", ".join(f"{n} ({g})" for n, g in listed) or "none"
-        raise SiteFileError(f"{path}: no point layer in the GeoPackage (layers: {kinds})")
-    tables = [_gpkg_layer(path, layer, len(points) > 1) for layer in points]
-    frame = pd.concat([t.frame for t in tables], ignore_index=True).fillna("")
-    return Table(frame, np.concatenate([t.rows for t in tables]),
-                 np.concatenate([t.where for t in tables]))
-
-
-def _gpkg_layer(path: Path, layer: str, name_layer: bool) -> Table:
-    from pyproj.exceptions import CRSError
-    from shapely.errors import ShapelyError
-
-    from reach_planner.geo.gpkg import GeoPackageError, read_layer
-
-    try:
-        gdf = read_layer(path, layer)
-        if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
-            gdf = gdf.to_crs(4326)
-    except (GeoPackageError, ShapelyError, CRSError) as exc:  # damaged tables, blobs or SRS rows
-        raise SiteFileError(f"{path}: not a readable GeoPackage (layer {layer}: {first_line(exc)})") from None
-    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    frame = frame.astype(object).where(frame.notna(), "").astype(str)
-    geom = gdf.geometry.to_numpy()
-    kind = gdf.geometry.geom_type.fillna("none").astype(str).to_numpy(dtype=object)
-    empty = shapely.is_empty(geom) & (kind != "none")
-    kind[empty] = "empty"
-    single = kind == "MultiPoint"  # many tools write one-part multipoints
-    single[single] = shapely.get_num_geometries(geom[single]) == 1
-    geom = geom.copy()
-    geom[single] = shapely.get_geometry(geom[single], 0)
-    kind[single] = "Point"
-    is_point = kind == "Point"
-    x = np.full(len(geom), np.nan)
-    y = np.full(len(geom), np.nan)
-    x[is_point], y[is_point] = shapely.get_x(geom[is_point]), shapely.get_y(geom[is_point])
-    frame["__lon"] = np.where(is_point, np.char.mod("%.12g", np.nan_to_num(x)), "")
-    frame["__lat"] = np.where(is_point, np.char.mod("%.12g", np.nan_to_num(y)), "")
-    frame["__geom"] = kind
-    n = len(frame)
-    label = f"{path.name}:{layer}" if name_layer else path.name
-    return Table(frame, np.arange(n) + 1, np.full(n, label, dtype=object))
-
-

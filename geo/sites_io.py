@@ -1,7 +1,8 @@
 """Planners' own site lists in: validated row by row, never imported silently wrong.
 
-:func:`read_sites` reads CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), XLSX, GeoJSON and
-GeoPackage (see :mod:`geo.site_tables`), recognises the columns (:mod:`geo.columns`)
+:func:`read_sites` reads CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) and XLSX (see
+:mod:`geo.site_tables`) and GIS files through GDAL (Shapefile, KML/KMZ, GeoJSON,
+GeoPackage, FlatGeobuf: :mod:`geo.vector_read`), recognises the columns (:mod:`geo.columns`)
 and checks every row. A whole-file problem raises :class:`SiteFileError` naming the
 file. Row problems become :class:`ImportIssue` (file, row as the user sees it,
 column, problem): ``issues`` are rows that were skipped, ``notes`` are rows imported
@@ -43,15 +44,26 @@ from reach_planner.geo.site_tables import (
     first_line,
     read_table,
 )
+from reach_planner.geo.vector_read import LayerChoiceNeeded
 
 __all__ = ["ALIASES", "KIND_WORDS", "SUFFIXES", "ColumnMap", "ColumnsNotFound", "ImportIssue",
-           "ImportResult", "SiteFileError", "SiteOverlay", "apply_import", "apply_overlay",
+           "ImportResult", "LayerChoiceNeeded", "SiteFileError", "Source",
+           "SiteOverlay", "apply_import", "apply_overlay",
            "format_report", "guess_columns", "overlay_from", "peek_columns", "read_sites"]
 
 COAST_TOLERANCE_DEG = 0.03  # ~3 km: a site on the shore may fall just outside simplified coasts
 ERROR, WARNING = "error", "warning"
 REPLACE = ("both", "outlets", "sites")
 OTHER = ("keep", "empty")
+
+
+@dataclass(frozen=True)
+class Source:
+    """How to open a file: which layer of a GIS file (None: the only point layer, or ask;
+    ``"*"``: all point layers) and the text encoding (None: detected)."""
+
+    layer: str | None = None
+    encoding: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,7 @@ class ImportResult:
     notes: tuple[ImportIssue, ...] = ()  # imported rows with a warning
     crs: str = "wgs84"  # the coordinate system the file was read in (geo.chinacrs)
     hints: tuple[str, ...] = ()  # whole-file warnings (a web map's coordinates read as WGS84)
+    source: Source = Source()  # the layer and encoding it was read with
 
     @property
     def imported(self) -> int:
@@ -148,9 +161,10 @@ def _joined(a: gpd.GeoDataFrame | None, b: gpd.GeoDataFrame | None,
 
 
 # -- columns -----------------------------------------------------------------------------
-def peek_columns(path: str | Path) -> list[str]:
+def peek_columns(path: str | Path, source: Source | None = None) -> list[str]:
     """The file's column names, for a column-mapping dialog."""
-    table = _guarded(Path(path), lambda: read_table(Path(path)))
+    src = source or Source()
+    table = _guarded(Path(path), lambda: read_table(Path(path), src.layer, src.encoding))
     return [str(c) for c in table.frame.columns if not str(c).startswith("__")]
 
 
@@ -184,11 +198,13 @@ def _visible(columns) -> list[str]:
 
 # -- reading -----------------------------------------------------------------------------
 def read_sites(path: str | Path, mapping: ColumnMap | None = None, default_kind: str = OUTLET,
-               swap_latlon: bool = False, crs: str = "wgs84") -> ImportResult:
+               swap_latlon: bool = False, crs: str = "wgs84", source: Source | None = None) -> ImportResult:
     """Read, recognise and validate a site file.
 
-    Raises only :class:`SiteFileError` (whole-file problems); bad rows are reported in
-    the result. ``default_kind`` is the type of rows without a type column or value.
+    Raises only :class:`SiteFileError` (whole-file problems; :class:`LayerChoiceNeeded`
+    when a GIS file has several point layers and ``source`` names none); bad rows are
+    reported in the result. ``default_kind`` is the type of rows without a type column
+    or value.
     ``crs``: the file's coordinates are WGS84, or GCJ-02/BD-09 from a Chinese web map
     (converted to WGS84, :mod:`geo.chinacrs`).
     """
@@ -197,7 +213,8 @@ def read_sites(path: str | Path, mapping: ColumnMap | None = None, default_kind:
     if crs not in CRS_CHOICES:
         raise ValueError(f"crs must be one of {', '.join(CRS_CHOICES)}, got {crs!r}")
     path = Path(path)
-    return _guarded(path, lambda: _read_sites(path, mapping, default_kind, swap_latlon, crs))
+    src = source or Source()
+    return _guarded(path, lambda: _read_sites(path, mapping, default_kind, swap_latlon, crs, src))
 
 
 def _guarded(path: Path, work: Callable):
@@ -213,8 +230,8 @@ def _guarded(path: Path, work: Callable):
 
 
 def _read_sites(path: Path, mapping: ColumnMap | None, default_kind: str,
-                swap: bool, crs: str = "wgs84") -> ImportResult:
-    table = read_table(path)
+                swap: bool, crs: str, source: Source) -> ImportResult:
+    table = read_table(path, source.layer, source.encoding)
     cols = resolve_columns(table.frame, mapping, path)
     check = _Checker(table)
     frame = table.frame
@@ -240,7 +257,7 @@ def _read_sites(path: Path, mapping: ColumnMap | None, default_kind: str,
     return ImportResult(path=path, sites=layers[DISTRIBUTION], outlets=layers[OUTLET],
                         issues=check.sorted(ERROR), rows_read=len(frame) + len(table.problems),
                         columns=cols, swapped=swapped, notes=check.sorted(WARNING), crs=crs,
-                        hints=crs_hints(path, frame.columns, crs))
+                        hints=crs_hints(path, frame.columns, crs), source=source)
 
 
 class _Checker:

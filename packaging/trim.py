@@ -48,8 +48,8 @@ SCIPY_PARTS = ["optimize", "stats", "interpolate", "integrate", "ndimage", "fft"
                "cluster", "differentiate", "io"]
 _SOLVER_IMPORT = re.compile(r"^\s*(import|from)\s+(spopt|pulp)\b", re.M)
 # pyogrio (GDAL 3.12 with every driver linked in: 76 MB, plus its GDAL and PROJ data) serves
-# geopandas' read_file/to_file/list_layers alone. The app reads and writes GeoJSON and
-# GeoPackage itself (geo/geojson_file.py, geo/gpkg.py), and GeoTIFFs (geo/geotiff.py).
+# geopandas' read_file/to_file/list_layers and the app's vector files (geo/vector_read.py,
+# geo/vector_write.py: Shapefile, KML, GeoJSON, GeoPackage, FlatGeobuf), so the spec keeps it.
 _PYOGRIO_USE = re.compile(r"^\s*(import|from)\s+pyogrio\b|\.(read_file|to_file|list_layers)\(", re.M)
 
 

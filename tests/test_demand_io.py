@@ -100,7 +100,7 @@ def test_points_in_geojson_with_a_chosen_column(tmp_path):
 
 
 @pytest.mark.parametrize("name, body, message", [
-    ("x.shp", b"", "unsupported file type '.shp'"),
+    ("x.dbf", b"", "unsupported file type '.dbf'"),
     ("none.csv", None, "file not found"),
     ("bad.tif", b"not a tiff", "GDAL cannot read it"),
     ("nocol.csv", b"lat,lon,name\n30,110,a\n", "no weight column found"),

@@ -112,12 +112,12 @@ def test_columns_not_found_opens_the_mapping_dialog(window, tmp_path, monkeypatc
 
 
 def test_other_import_errors_are_shown_as_one_message(window, tmp_path, message_boxes):
-    f = tmp_path / "sites.shp"
+    f = tmp_path / "sites.dbf"
     f.write_text("x", encoding="utf-8")
     window.import_file(f)
     assert wait_until(lambda: bool(message_boxes), 20)
     kind, _title, text = message_boxes[-1]
-    assert "unsupported file type '.shp'" in text and "Error:" not in text
+    assert "unsupported file type '.dbf'" in text and "Error:" not in text
 
 
 def test_limits_come_from_the_parameters(window, tmp_path):

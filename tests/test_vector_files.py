@@ -1,277 +1,383 @@
-"""GeoPackage and GeoJSON without GDAL (geo/gpkg.py, geo/geojson_file.py): what we write is
-a valid GeoPackage / GeoJSON that GDAL (pyogrio, test-only) reads back with the same
-values; what GDAL writes, we read the same as pyogrio does."""
+"""GIS site files as users' tools write them (GDAL's ogr2ogr, QGIS habits, Google Earth),
+read through pyogrio: every format the README lists, Chinese text encodings, CRSs, layers,
+GeoPackages open in QGIS (WAL) and odd file names; and the GIS files the app writes."""
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
-import struct
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pyogrio
 import pytest
-import shapely
+from pyproj import CRS
 
-from reach_planner.geo.geojson_file import write_geojson
-from reach_planner.geo.gpkg import GeoPackageError, list_layers, parse_blob, read_layer, write_gpkg
+from reach_planner.geo.sites_io import (
+    LayerChoiceNeeded,
+    SiteFileError,
+    Source,
+    read_sites,
+)
+from tests.conftest import ROOT
 
-POLY = shapely.from_wkt("POLYGON ((116 39, 117 39, 117 40, 116 39))")
-MULTI = shapely.from_wkt("MULTIPOLYGON (((100 30, 101 30, 101 31, 100 30)), ((102 30, 103 30, 103 31, 102 30)))")
-
-
-def points() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({
-        "site_id": ["D1", "O1", "O2"], "name": ["配送一", 'quote " and, comma', None],
-        "gb_code": np.array([31, 11, 51], dtype=np.int64), "rural": [1.5, np.nan, 3.25],
-        "covered": [True, False, True],
-    }, geometry=gpd.points_from_xy([121.5, 116.4, 104.1], [31.2, 39.9, 30.6]), crs=4326)
+NAMES = ["北京网点", "上海配送中心", "成都网点"]
+LON, LAT = [116.4, 121.5, 104.06], [39.9, 31.2, 30.66]
+KINDS = ["服务网点", "配送中心", "服务网点"]
 
 
-def areas() -> gpd.GeoDataFrame:  # Polygon and MultiPolygon mixed, as a dissolve gives
-    return gpd.GeoDataFrame({"rank": [1, 2]}, geometry=[POLY, MULTI], crs=4326)
+def ogr2ogr(*args: str | Path) -> None:
+    """Write a file the way GDAL's own command-line tool does."""
+    subprocess.run(["ogr2ogr", *map(str, args)], check=True, capture_output=True)
 
 
-# -- GeoPackage: the file is what OGC 12-128 asks for ------------------------------------
 @pytest.fixture
-def written(tmp_path):
-    path = tmp_path / "r.gpkg"
-    empty = gpd.GeoDataFrame({"rank": np.array([], dtype=np.int64)}, geometry=[], crs=4326)
-    write_gpkg(path, {"sites": points(), "areas": areas(), "none": empty,
-                      "metres": points().to_crs(3857), "moll": points().to_crs("ESRI:54009")})
+def src(tmp_path) -> Path:
+    """The planner's three sites as RFC 7946 GeoJSON: what ogr2ogr converts from."""
+    path = tmp_path / "src" / "sites.geojson"
+    path.parent.mkdir()
+    gpd.GeoDataFrame({"名称": NAMES, "类型": KINDS}, geometry=gpd.points_from_xy(LON, LAT),
+                     crs=4326).to_file(path, driver="GeoJSON")
     return path
 
 
-def test_written_geopackage_has_the_required_tables_and_headers(written):
-    con = sqlite3.connect(written)
-    try:
-        assert con.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
-        assert con.execute("PRAGMA user_version").fetchone()[0] >= 10200
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-        srs = dict(con.execute("SELECT srs_id, organization FROM gpkg_spatial_ref_sys"))
-        assert {-1: "NONE", 0: "NONE", 4326: "EPSG", 3857: "EPSG"}.items() <= srs.items()
-        private = [k for k, org in srs.items() if k >= 100000]
-        assert len(private) == 1 and srs[private[0]] == "NONE"  # Mollweide has no EPSG code
-        contents = con.execute("SELECT table_name, data_type, identifier, srs_id, min_x, max_y "
-                               "FROM gpkg_contents ORDER BY rowid").fetchall()
-        assert [c[:4] for c in contents] == [("sites", "features", "sites", 4326),
-                                            ("areas", "features", "areas", 4326),
-                                            ("none", "features", "none", 4326),
-                                            ("metres", "features", "metres", 3857),
-                                            ("moll", "features", "moll", private[0])]
-        assert contents[0][4:] == (104.1, 39.9)  # the layer's extent
-        geo = dict(con.execute("SELECT table_name, geometry_type_name FROM gpkg_geometry_columns"))
-        assert geo == {"sites": "POINT", "areas": "MULTIPOLYGON", "none": "GEOMETRY", "metres": "POINT",
-                       "moll": "POINT"}
-        for table, srs_id in (("sites", 4326), ("areas", 4326), ("metres", 3857)):
-            for (blob,) in con.execute(f"SELECT geom FROM {table}"):
-                assert blob[:2] == b"GP" and blob[2] == 0
-                assert struct.unpack("<i", blob[4:8])[0] == srs_id
-                assert (blob[3] >> 1) & 7 == (0 if table != "areas" else 1)  # envelope for non-points
-        (blob,) = con.execute("SELECT geom FROM areas WHERE fid = 2").fetchone()
-        assert struct.unpack("<4d", blob[8:40]) == (100.0, 103.0, 30.0, 31.0)  # minx maxx miny maxy
-    finally:
-        con.close()
+def assert_sites(path: Path, source: Source | None = None, name_col: str = "名称") -> None:
+    r = read_sites(path, source=source)
+    assert r.issues == (), r.issues
+    got = sorted(zip(r.outlets["name"].tolist() + r.sites["name"].tolist(),
+                     r.outlets["lon"].tolist() + r.sites["lon"].tolist(),
+                     r.outlets["lat"].tolist() + r.sites["lat"].tolist()))
+    want = sorted(zip(NAMES, LON, LAT))
+    assert [g[0] for g in got] == [w[0] for w in want]
+    assert np.allclose([g[1:] for g in got], [w[1:] for w in want], atol=1e-6)
+    assert r.sites["name"].tolist() == ["上海配送中心"]  # the type column was recognised
+    assert r.columns.name == name_col
 
 
-def test_gdal_reads_our_geopackage_with_the_same_values(written):
-    assert pyogrio.list_layers(written)[:, 0].tolist() == ["sites", "areas", "none", "metres", "moll"]
-    got = gpd.read_file(written, layer="sites")
-    want = points()
-    assert got.crs.to_epsg() == 4326
-    assert got["site_id"].tolist() == ["D1", "O1", "O2"]
-    assert got["name"].tolist()[:2] == ["配送一", 'quote " and, comma'] and got["name"].isna().tolist()[2]
-    assert got["gb_code"].dtype == np.int64 and got["gb_code"].tolist() == [31, 11, 51]
-    assert got["rural"].tolist()[0::2] == [1.5, 3.25] and np.isnan(got["rural"][1])
-    assert got["covered"].dtype == bool and got["covered"].tolist() == [True, False, True]
-    assert shapely.equals(got.geometry.to_numpy(), want.geometry.to_numpy()).all()
-    regions = gpd.read_file(written, layer="areas")
-    assert regions.geom_type.tolist() == ["MultiPolygon", "MultiPolygon"]  # promoted, as GDAL does
-    assert shapely.equals(regions.geometry.to_numpy(), [POLY, MULTI]).all()
-    assert len(gpd.read_file(written, layer="none")) == 0
-    moll = gpd.read_file(written, layer="moll")
-    assert moll.crs.equals(want.to_crs("ESRI:54009").crs)
-    assert np.allclose(moll.to_crs(4326).geometry.x, want.geometry.x)
+# -- Shapefile ----------------------------------------------------------------------------
+@pytest.mark.parametrize("encoding", ["UTF-8", "GBK"])
+def test_shapefile_as_file_folder_and_zip_with_its_cpg(tmp_path, src, encoding):
+    folder = tmp_path / "shp"
+    ogr2ogr("-f", "ESRI Shapefile", folder, src, "-lco", f"ENCODING={encoding}")
+    assert (folder / "sites.cpg").read_text().strip() == encoding
+    assert_sites(folder / "sites.shp")
+    assert_sites(folder)  # a folder holding one Shapefile
+    with zipfile.ZipFile(tmp_path / "sites.zip", "w") as z:
+        for f in folder.iterdir():
+            z.write(f, f"sites/{f.name}")
+    assert_sites(tmp_path / "sites.zip")
 
 
-def test_missing_and_empty_geometries_round_trip(tmp_path):
-    g = gpd.GeoDataFrame({"n": [1, 2, 3]}, geometry=[shapely.Point(1, 2), None, shapely.Point()], crs=4326)
-    path = tmp_path / "e.gpkg"
-    write_gpkg(path, {"p": g})
-    for got in (read_layer(path, "p"), gpd.read_file(path, layer="p")):
-        assert got.geometry[0].equals(shapely.Point(1, 2))
-        assert got.geometry[1] is None
-        assert got.geometry[2].is_empty
+@pytest.mark.parametrize("encoding", ["UTF-8", "GBK"])
+def test_shapefile_without_cpg_has_its_chinese_text_detected(tmp_path, src, encoding):
+    folder = tmp_path / "shp"
+    ogr2ogr("-f", "ESRI Shapefile", folder, src, "-lco", f"ENCODING={encoding}")
+    (folder / "sites.cpg").unlink()  # as older Chinese GIS tools leave it (DBF language id 0)
+    assert (folder / "sites.dbf").read_bytes()[29] == 0
+    assert_sites(folder / "sites.shp")
+    assert_sites(folder / "sites.shp", Source(encoding=encoding.lower()))  # the override
 
 
-def test_writing_replaces_an_old_file_and_refuses_reserved_columns(tmp_path):
-    path = tmp_path / "r.gpkg"
-    write_gpkg(path, {"a": areas()})
-    write_gpkg(path, {"b": points()})
-    assert [i.name for i in list_layers(path)] == ["b"]
-    with pytest.raises(ValueError, match="layer x: a column may not be called fid or geom"):
-        write_gpkg(tmp_path / "bad.gpkg", {"x": areas().assign(fid=1)})
+def test_an_unknown_encoding_override_is_one_line(tmp_path, src):
+    folder = tmp_path / "shp"
+    ogr2ogr("-f", "ESRI Shapefile", folder, src, "-lco", "ENCODING=UTF-8")
+    (folder / "sites.cpg").unlink()
+    for path in (folder / "sites.shp", _csv(tmp_path)):
+        with pytest.raises(SiteFileError) as err:
+            read_sites(path, source=Source(encoding="klingon"))
+        assert str(err.value) == f"{path}: unknown text encoding 'klingon'"
 
 
-# -- GeoPackage: reading what GDAL writes ------------------------------------------------
-def test_we_read_gdal_geopackages_as_pyogrio_does(tmp_path):
-    path = tmp_path / "gdal.gpkg"
-    points().to_crs(3857).to_file(path, layer="outlets", driver="GPKG")  # with GDAL's R-tree index
-    areas().to_file(path, layer="areas", driver="GPKG")
-    assert [(i.name, i.geometry_type) for i in list_layers(path)] == [("outlets", "POINT"),
-                                                                      ("areas", "MULTIPOLYGON")]
-    ours, theirs = read_layer(path, "outlets"), gpd.read_file(path, layer="outlets")
-    assert ours.crs.to_epsg() == 3857
-    assert list(ours.columns) == list(theirs.columns)
-    pd.testing.assert_frame_equal(pd.DataFrame(ours.drop(columns="geometry")),
-                                  pd.DataFrame(theirs.drop(columns="geometry")), check_dtype=False)
-    assert ours["gb_code"].dtype == np.int64 and ours["covered"].dtype == bool
-    assert shapely.equals(ours.geometry.to_numpy(), theirs.geometry.to_numpy()).all()
+def _csv(tmp_path: Path) -> Path:
+    p = tmp_path / "gbk.csv"
+    p.write_bytes("名称,纬度,经度\n北京网点,39.9,116.4\n".encode("gbk"))
+    return p
 
 
-def test_geometry_blobs_with_other_envelopes_and_bare_wkb():
-    wkb = shapely.to_wkb(POLY, byte_order=0)  # big-endian WKB
-    xyz_envelope = b"GP\x00" + bytes([0x01 | (2 << 1)]) + struct.pack("<i", 4326) + struct.pack("<6d", *range(6))
-    assert parse_blob(xyz_envelope + wkb).equals(POLY)
-    assert parse_blob(wkb).equals(POLY)
-    assert parse_blob(None) is None
-    with pytest.raises(GeoPackageError, match="extended"):
-        parse_blob(b"GP\x00\x21" + struct.pack("<i", 4326) + wkb)
-    with pytest.raises(GeoPackageError, match="cut short"):
-        parse_blob(b"GP\x00")
+def test_csv_encoding_override(tmp_path):
+    p = _csv(tmp_path)
+    assert read_sites(p, source=Source(encoding="gbk")).outlets["name"].tolist() == ["北京网点"]
+    with pytest.raises(SiteFileError, match=r"gbk.csv: wrong encoding: not valid utf-8 text"):
+        read_sites(p, source=Source(encoding="utf-8"))
 
 
-def test_a_database_that_is_not_a_geopackage_is_named_as_such(tmp_path):
-    path = tmp_path / "plain.gpkg"
-    con = sqlite3.connect(path)
-    con.execute("CREATE TABLE t (a)")
-    con.commit()
-    con.close()
-    with pytest.raises(GeoPackageError, match="no GeoPackage tables"):
-        list_layers(path)
-    write_gpkg(path, {"a": areas()})
-    with pytest.raises(GeoPackageError, match="no feature layer 'b'"):
-        read_layer(path, "b")
-
-
-# -- GeoJSON -----------------------------------------------------------------------------
-def test_gdal_reads_our_geojson_with_the_same_values(tmp_path):
-    path = tmp_path / "sites.geojson"
-    write_geojson(path, points(), "sites")
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    assert doc["name"] == "sites"
-    assert doc["crs"]["properties"]["name"] == "urn:ogc:def:crs:OGC:1.3:CRS84"
-    assert doc["features"][1]["properties"]["rural"] is None  # NaN is null, not invalid JSON NaN
-    assert "配送一" in path.read_text(encoding="utf-8")  # UTF-8, not \\u escapes
-    got = gpd.read_file(path)
-    assert got.crs.to_epsg() == 4326
-    assert got["gb_code"].tolist() == [31, 11, 51] and got["covered"].tolist() == [True, False, True]
-    assert got["name"].tolist()[:2] == ["配送一", 'quote " and, comma']
-    assert shapely.equals(got.geometry.to_numpy(), points().geometry.to_numpy()).all()
-    mixed = tmp_path / "areas.geojson"
-    write_geojson(mixed, areas(), "areas")
-    assert gpd.read_file(mixed).geom_type.tolist() == ["Polygon", "MultiPolygon"]
-
-
-def test_geojson_in_another_crs_names_it(tmp_path):
-    path = tmp_path / "s.geojson"
-    write_geojson(path, points().to_crs(3857), "s")
-    assert json.loads(path.read_text())["crs"]["properties"]["name"] == "urn:ogc:def:crs:EPSG::3857"
-    back = gpd.read_file(path)
-    assert back.crs.to_epsg() == 3857
-    assert np.allclose(back.to_crs(4326).geometry.x, points().geometry.x)
-    write_geojson(path, points().to_crs("ESRI:54009"), "s")  # no EPSG code: no crs member
-    assert "crs" not in json.loads(path.read_text())
-
-
-# -- the site import's messages name the file, the layer and the problem ------------------
-def _damaged(tmp_path, sql: str):
-    path = tmp_path / "d.gpkg"
-    write_gpkg(path, {"outlets": points()})
-    con = sqlite3.connect(path)
-    for trigger, in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
-        con.execute(f'DROP TRIGGER "{trigger}"')  # they call GDAL's SQL functions
-    con.execute(sql)
-    con.commit()
-    con.close()
-    return path
-
-
-@pytest.mark.parametrize("sql,problem", [
-    ("UPDATE outlets SET geom = X'47500001E6100000DEADBEEF' WHERE fid = 2",
-     "not a readable GeoPackage (layer outlets: feature 2: "),
-    ("UPDATE outlets SET geom = X'47500021E6100000' WHERE fid = 1",
-     "not a readable GeoPackage (layer outlets: feature 1: extended (non-standard) geometry blobs are not supported)"),
-    ("UPDATE gpkg_spatial_ref_sys SET organization = 'NONE', definition = 'not a CRS' WHERE srs_id = 4326",
-     "not a readable GeoPackage (layer outlets: "),
-    ("DROP TABLE gpkg_geometry_columns", "not a readable GeoPackage (no GeoPackage tables"),
-])
-def test_damaged_geopackages_are_one_message_naming_the_file(tmp_path, sql, problem):
-    from reach_planner.geo.site_tables import SiteFileError
-    from reach_planner.geo.sites_io import read_sites
-
-    path = _damaged(tmp_path, sql)
+def test_shapefile_without_prj(tmp_path, src):
+    folder = tmp_path / "shp"
+    ogr2ogr("-f", "ESRI Shapefile", folder, src, "-lco", "ENCODING=UTF-8")
+    (folder / "sites.prj").unlink()
+    assert_sites(folder / "sites.shp")  # lon/lat coordinates: taken as WGS 84
+    metres = tmp_path / "m"
+    ogr2ogr("-f", "ESRI Shapefile", metres, src, "-t_srs", "EPSG:3857", "-lco", "ENCODING=UTF-8")
+    (metres / "sites.prj").unlink()
     with pytest.raises(SiteFileError) as err:
-        read_sites(path)
-    assert str(err.value).startswith(f"{path}: {problem}")
+        read_sites(metres / "sites.shp")
+    assert str(err.value).startswith(f"{metres / 'sites.shp'}: layer sites has no coordinate "
+                                     "reference system")
     assert "\n" not in str(err.value)
 
 
-def test_our_geopackage_has_a_spatial_index_gdal_uses(written):
-    info = pyogrio.read_info(written, layer="areas")
-    assert info["capabilities"]["fast_spatial_filter"]
-    con = sqlite3.connect(written)
+# -- KML / KMZ ----------------------------------------------------------------------------
+GOOGLE_EARTH_KML = """<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">
+<Document><name>网点.kml</name>
+  <Style id="s"><IconStyle><scale>1.1</scale></IconStyle></Style>
+  <Folder><name>我的地点</name><open>1</open>
+{marks}
+  </Folder>
+</Document></kml>
+"""
+MARK = """    <Placemark><name>{name}</name><description>{kind}</description><styleUrl>#s</styleUrl>
+      <Point><gx:drawOrder>1</gx:drawOrder><coordinates>{lon},{lat},0</coordinates></Point>
+    </Placemark>"""
+
+
+def _google_earth_kml() -> str:
+    return GOOGLE_EARTH_KML.format(marks="\n".join(
+        MARK.format(name=n, kind=k, lon=x, lat=y) for n, k, x, y in zip(NAMES, KINDS, LON, LAT)))
+
+
+def test_kml_and_kmz_as_google_earth_saves_them(tmp_path):
+    kml = tmp_path / "网点.kml"
+    kml.write_text(_google_earth_kml(), encoding="utf-8")
+    r = read_sites(kml)
+    assert r.issues == () and r.columns.name == "Name"
+    assert sorted(r.outlets["name"]) == sorted(NAMES)  # no type column: all outlets (--kind)
+    assert np.allclose(sorted(r.outlets["lon"]), sorted(LON))
+    kmz = tmp_path / "网点.kmz"
+    with zipfile.ZipFile(kmz, "w") as z:
+        z.writestr("doc.kml", _google_earth_kml())
+    assert sorted(read_sites(kmz).outlets["name"]) == sorted(NAMES)
+
+
+def test_kml_and_kmz_written_by_ogr2ogr(tmp_path, src):
+    ogr2ogr("-f", "KML", tmp_path / "a.kml", src, "-dsco", "NameField=名称")
+    r = read_sites(tmp_path / "a.kml")
+    assert r.columns.name == "Name" and sorted(r.outlets["name"]) == ["北京网点", "成都网点"]
+    assert r.sites["name"].tolist() == ["上海配送中心"]
+    ogr2ogr("-f", "LIBKML", tmp_path / "a.kmz", src)
+    assert_sites(tmp_path / "a.kmz")
+
+
+# -- FlatGeobuf, GeoJSONSeq, GeoJSON with the 2008 crs member -----------------------------
+@pytest.mark.parametrize("driver,name", [("FlatGeobuf", "a.fgb"), ("GeoJSONSeq", "a.geojsonl"),
+                                         ("GeoJSONSeq", "a.geojsons")])
+def test_flatgeobuf_and_geojson_sequences(tmp_path, src, driver, name):
+    ogr2ogr("-f", driver, tmp_path / name, src)
+    assert_sites(tmp_path / name)
+
+
+def test_geojson_with_the_2008_crs_member_is_reprojected(tmp_path, src):
+    path = tmp_path / "m.geojson"
+    ogr2ogr("-f", "GeoJSON", path, src, "-t_srs", "EPSG:3857", "-lco", "RFC7946=NO")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["crs"]["properties"]["name"] == "urn:ogc:def:crs:EPSG::3857"
+    assert doc["features"][0]["geometry"]["coordinates"][0] > 1e6  # metres
+    assert_sites(path)
+
+
+# -- GeoPackage ---------------------------------------------------------------------------
+def _two_layers(tmp_path: Path, src: Path) -> Path:
+    path = tmp_path / "two.gpkg"
+    ogr2ogr("-f", "GPKG", path, src, "-nln", "beijing", "-where", "\"名称\" = '北京网点'")
+    ogr2ogr("-update", "-f", "GPKG", path, src, "-nln", "all_sites")
+    return path
+
+
+def test_geopackage_with_several_point_layers_asks_which(tmp_path, src):
+    path = _two_layers(tmp_path, src)
+    with pytest.raises(LayerChoiceNeeded) as err:
+        read_sites(path)
+    assert err.value.layers == ["beijing", "all_sites"]
+    assert "--layer" in str(err.value) and "\n" not in str(err.value)
+    assert_sites(path, Source(layer="all_sites"))
+    assert read_sites(path, source=Source(layer="beijing")).outlets["name"].tolist() == ["北京网点"]
+    every = read_sites(path, source=Source(layer="*"))
+    assert every.rows_read == 4 and {i.file for i in every.issues} == {"two.gpkg:all_sites"}
+    with pytest.raises(SiteFileError, match=r"no layer named 'nope' \(layers: beijing \(Point\)"):
+        read_sites(path, source=Source(layer="nope"))
+
+
+def test_cli_takes_the_layer(tmp_path, src):
+    path = _two_layers(tmp_path, src)
+    base = [sys.executable, str(ROOT / "main.py"), "summary", "--outlets", "300", "--sites", str(path)]
+    asked = subprocess.run(base, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert asked.returncode == 1 and "--layer NAME" in asked.stderr
+    assert "Traceback" not in asked.stderr
+    ok = subprocess.run(base + ["--layer", "all_sites", "--json"], capture_output=True, text=True,
+                        cwd=ROOT, timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["distribution_sites"] == 1
+
+
+def _points(n: int) -> gpd.GeoDataFrame:
+    """n distinct outlets across Sichuan."""
+    k = np.arange(n)
+    return gpd.GeoDataFrame({"name": [f"网点{i}" for i in k]},
+                            geometry=gpd.points_from_xy(102 + (k % 50) * 0.08, 28 + (k // 50) * 0.3),
+                            crs=4326)
+
+
+def test_geopackage_open_in_qgis_with_an_unchecked_wal_gives_every_committed_row(tmp_path):
+    path = tmp_path / "editing.gpkg"
+    pyogrio.write_dataframe(_points(500).iloc[:100], path, layer="outlets", driver="GPKG",
+                            SPATIAL_INDEX="NO")  # no R-tree triggers: plain sqlite3 can insert
+    blobs = tmp_path / "blobs.gpkg"
+    pyogrio.write_dataframe(_points(500).iloc[100:], blobs, layer="outlets", driver="GPKG")
+    rows = sqlite3.connect(blobs).execute("SELECT geom, name FROM outlets ORDER BY fid").fetchall()
+    con = sqlite3.connect(path)  # QGIS's editing session: WAL, no checkpoint yet
     try:
-        ext = con.execute("SELECT table_name, extension_name FROM gpkg_extensions ORDER BY rowid").fetchall()
-        assert ("areas", "gpkg_rtree_index") in ext and ("none", "gpkg_rtree_index") in ext
-        assert con.execute("SELECT id FROM rtree_areas_geom WHERE minx <= 100.5 AND maxx >= 100.5").fetchall() == [(2,)]
-        triggers = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-        assert {f"rtree_sites_geom_{t}" for t in ("insert", "update1", "update2", "update3", "update4",
-                                                  "delete")} <= triggers
+        assert con.execute("PRAGMA journal_mode=WAL").fetchone() == ("wal",)
+        con.execute("PRAGMA wal_autocheckpoint=0")
+        con.executemany("INSERT INTO outlets (geom, name) VALUES (?, ?)", rows)
+        con.commit()
+        copy = tmp_path / "copy"
+        copy.mkdir()
+        for suffix in ("", "-wal"):  # the database and its un-checkpointed WAL, as on disk now
+            shutil.copy(f"{path}{suffix}", copy / f"editing.gpkg{suffix}")
     finally:
         con.close()
-    near = gpd.read_file(written, layer="sites", bbox=(116, 39, 117, 40))  # GDAL's filter through the index
-    assert near["site_id"].tolist() == ["O1"]
+    assert (copy / "editing.gpkg-wal").stat().st_size > 0
+    r = read_sites(copy / "editing.gpkg")
+    assert r.rows_read == 500 and len(r.outlets) == 500 and r.issues == ()
 
 
-def test_packed_spatial_index_is_a_valid_sqlite_rtree_that_sqlite_keeps_updating(tmp_path):
-    """3,000 points: a tree of three levels. SQLite's rtreecheck() accepts it, every box query
-    equals a brute-force one, and SQLite's own inserts and deletes (through the triggers,
-    with the GeoPackage SQL functions stubbed as GDAL provides them) keep it valid."""
-    rng = np.random.default_rng(4)
-    x, y = rng.uniform(73, 135, 3000), rng.uniform(18, 54, 3000)
-    path = tmp_path / "p.gpkg"
-    write_gpkg(path, {"p": gpd.GeoDataFrame({"n": np.arange(3000)}, geometry=gpd.points_from_xy(x, y), crs=4326)})
+def test_geopackage_whose_crs_is_only_wkt2(tmp_path, src):
+    path = tmp_path / "wkt2.gpkg"
+    ogr2ogr("-f", "GPKG", path, src, "-t_srs", "EPSG:3857", "-nln", "sites")
     con = sqlite3.connect(path)
     try:
-        for name, pick in (("ST_MinX", 0), ("ST_MinY", 1), ("ST_MaxX", 2), ("ST_MaxY", 3)):
-            con.create_function(name, 1, lambda b, k=pick: float(shapely.bounds(parse_blob(b))[k]))
-        con.create_function("ST_IsEmpty", 1, lambda b: int(parse_blob(b).is_empty))
-        assert con.execute("SELECT rtreecheck('rtree_p_geom')").fetchone() == ("ok",)
-        for x0, y0 in rng.uniform((73, 18), (130, 50), (20, 2)):
-            got = {r[0] for r in con.execute("SELECT id FROM rtree_p_geom WHERE maxx >= ? AND minx <= ? AND "
-                                             "maxy >= ? AND miny <= ?", (x0, x0 + 5, y0, y0 + 4))}
-            want = set(np.flatnonzero((x >= x0) & (x <= x0 + 5) & (y >= y0) & (y <= y0 + 4)) + 1)
-            assert got == want
-        blob = con.execute("SELECT geom FROM p WHERE fid = 1").fetchone()[0]
-        con.executemany("INSERT INTO p (geom, n) VALUES (?, ?)", [(blob, k) for k in range(500)])
-        con.execute("DELETE FROM p WHERE fid % 3 = 0")
-        assert con.execute("SELECT rtreecheck('rtree_p_geom')").fetchone() == ("ok",)
-        assert con.execute("SELECT count(*) FROM rtree_p_geom").fetchone()[0] == \
-            con.execute("SELECT count(*) FROM p").fetchone()[0] == 3500 - 3500 // 3
+        con.execute("ALTER TABLE gpkg_spatial_ref_sys ADD COLUMN definition_12_063 TEXT")
+        con.execute("INSERT INTO gpkg_spatial_ref_sys VALUES ('Web Mercator, WKT2 only', 100000, "
+                    "'NONE', 100000, 'undefined', '', ?)", (CRS(3857).to_wkt("WKT2_2019"),))
+        for table in ("gpkg_geometry_columns", "gpkg_contents"):
+            con.execute(f"UPDATE {table} SET srs_id = 100000")
+        con.execute("CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, "
+                    "extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL)")
+        con.execute("INSERT INTO gpkg_extensions VALUES ('gpkg_spatial_ref_sys', 'definition_12_063', "
+                    "'gpkg_crs_wkt', 'http://www.geopackage.org/spec120/#extension_crs_wkt', 'read-write')")
+        con.commit()
     finally:
         con.close()
+    assert_sites(path)
 
 
-def test_a_disk_error_while_writing_is_an_os_error_naming_the_target(tmp_path, monkeypatch):
+@pytest.mark.parametrize("name", ["x%41.gpkg", "my#sites.gpkg", "what?.gpkg", "a b&c=1.gpkg"])
+def test_geopackage_file_names_are_file_names(tmp_path, name):
+    """Not SQLite URIs: %41 is not 'A', # and ? start nothing (issue 19 item 7)."""
+    decoy = _points(3)
+    pyogrio.write_dataframe(decoy, tmp_path / "xA.gpkg", layer="outlets", driver="GPKG")
+    mine = _points(7)
+    pyogrio.write_dataframe(mine, tmp_path / name, layer="outlets", driver="GPKG")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    r = read_sites(tmp_path / name)
+    assert r.rows_read == 7 and len(r.outlets) == 7
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no stray 'my' or 'what'
+
+
+# -- what is not readable: one line naming the file and GDAL's reason -----------------------
+@pytest.mark.parametrize("name,data,message", [
+    ("bad.kml", b"<kml><Document><Placemark>", "not a readable KML file (GDAL: "),
+    ("bad.fgb", b"fgb\x03garbage" * 10, "not a readable FlatGeobuf file (GDAL"),
+    ("bad.shp", b"\x00\x00\x27\x0a" + b"\x00" * 60, "not a readable Shapefile file (GDAL: "),
+    ("bad.zip", b"PK\x03\x04 not really", "not a readable zipped Shapefile file (GDAL: "),
+    ("text.gpkg", b"name,lat,lon\na,1,2\n", "not a readable GeoPackage file (GDAL: "),
+    ("json.gpkg", b'{"type": "FeatureCollection", "features": []}',
+     "not a GeoPackage file (GDAL reads it as GeoJSON)"),
+])
+def test_unreadable_gis_files_are_one_line(tmp_path, name, data, message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(SiteFileError) as err:
+        read_sites(path)
+    text = str(err.value)
+    assert text.startswith(f"{path}: ") and message in text, text
+    assert "\n" not in text and "could not be read (unexpected" not in text
+
+
+def test_geopackage_without_point_layers_names_its_layers(tmp_path):
+    poly = gpd.GeoDataFrame({"a": [1]}, geometry=gpd.GeoSeries.from_wkt(
+        ["POLYGON ((116 39, 117 39, 117 40, 116 39))"]), crs=4326)
+    poly.to_file(tmp_path / "poly.gpkg", layer="areas", driver="GPKG")
+    with pytest.raises(SiteFileError, match=r"no point layer in the file \(layers: areas \(Polygon\)\)"):
+        read_sites(tmp_path / "poly.gpkg")
+
+
+# -- out: GeoPackage, RFC 7946 GeoJSON and KML through GDAL ---------------------------------
+@pytest.fixture
+def picks():
+    from reach_planner.geo.network import OUTLET, make_layer
+
+    sites = make_layer(OUTLET, np.array(LON), np.array(LAT), np.array([11, 31, 51]),
+                       ["网点 <一> & \"二\"", "b", "c"], {11: "Beijing", 31: "Shanghai", 51: "Sichuan"},
+                       source="recommended")
+    return sites, (300.0, 200.0, 100.0)
+
+
+def test_picks_as_kml_open_in_google_earth_style_readers(tmp_path, picks):
+    from reach_planner.geo.siting.picks_io import write_picks
+
+    out = write_picks(tmp_path / "picks.kml", *picks)
+    back = pyogrio.read_dataframe(out)
+    assert back["Name"].tolist() == ["网点 <一> & \"二\"", "b", "c"]  # XML-escaped by GDAL
+    assert np.allclose(back.geometry.x, LON) and back.crs.to_epsg() == 4326
+    assert back["site_id"].tolist() == picks[0]["site_id"].tolist()
+    again = read_sites(out)  # and the app reads its own KML back
+    assert again.outlets["site_id"].tolist() == picks[0]["site_id"].tolist()
+    assert [p.name for p in tmp_path.iterdir()] == ["picks.kml"]  # no temporary left
+
+
+def test_picks_as_rfc7946_geojson_and_geopackage(tmp_path, picks):
+    from reach_planner.geo.siting.picks_io import write_picks
+
+    gj = write_picks(tmp_path / "picks.geojson", picks[0].to_crs(3857).to_crs(4326), picks[1])
+    doc = json.loads(gj.read_text(encoding="utf-8"))
+    assert "crs" not in doc and doc["name"] == "picks"
+    assert np.allclose(doc["features"][0]["geometry"]["coordinates"], [LON[0], LAT[0]], atol=1e-9)
+    gp = write_picks(tmp_path / "picks.gpkg", *picks)
+    assert pyogrio.list_layers(gp).tolist() == [["outlets", "Point"]]
+    assert pyogrio.read_dataframe(gp)["gain"].tolist() == [300, 200, 100]
+
+
+def test_geojson_in_another_crs_is_written_as_wgs84(tmp_path):
+    from reach_planner.geo.vector_write import write_geojson
+
+    write_geojson(tmp_path / "m.geojson", _points(3).to_crs("ESRI:54009"), "m")
+    doc = json.loads((tmp_path / "m.geojson").read_text(encoding="utf-8"))
+    assert "crs" not in doc
+    assert np.allclose(doc["features"][1]["geometry"]["coordinates"], [102.08, 28.0], atol=1e-7)
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatch):
     from reach_planner.geo.atomic import atomic_write_with
+    from reach_planner.geo.vector_write import write_gpkg
 
-    def full(*_args):
-        raise sqlite3.OperationalError("database or disk is full")
+    target = tmp_path / "r.gpkg"
+    write_gpkg(target, {"a": _points(2)})
+    old = target.read_bytes()
 
-    monkeypatch.setattr("reach_planner.geo.gpkg._write_layer", full)
+    def full(*_args, **_kw):
+        raise pyogrio.errors.DataSourceError("sqlite3_exec failed: database or disk is full")
+
+    monkeypatch.setattr(pyogrio, "write_dataframe", full)
     with pytest.raises(OSError, match="cannot write r.gpkg: .*database or disk is full"):
-        atomic_write_with(tmp_path / "r.gpkg", lambda p: write_gpkg(p, {"a": areas()}))
-    assert list(tmp_path.iterdir()) == []  # no temporary file or journal left
+        atomic_write_with(target, lambda p: write_gpkg(p, {"a": _points(5)}))
+    assert target.read_bytes() == old and [p.name for p in tmp_path.iterdir()] == ["r.gpkg"]
+
+
+def test_cli_takes_the_encoding(tmp_path):
+    f = tmp_path / "big5.csv"
+    f.write_bytes("名稱,緯度,經度\n台北網點,39.9,116.4\n".encode("big5"))
+    base = [sys.executable, str(ROOT / "main.py"), "summary", "--outlets", "300", "--sites", str(f),
+            "--other", "empty"]
+    ok = subprocess.run(base + ["--encoding", "big5", "--json"], capture_output=True, text=True,
+                        cwd=ROOT, timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["service_outlets"] == 1
+    bad = subprocess.run(base + ["--encoding", "klingon"], capture_output=True, text=True, cwd=ROOT,
+                         timeout=300)
+    assert bad.returncode == 1
+    assert bad.stderr.strip().splitlines() == [f"reach-planner: error: {f}: unknown text encoding 'klingon'"]

@@ -24,13 +24,23 @@ from reach_planner.geo.scenario_file import (
     load_scenario,
     save_scenario,
 )
-from reach_planner.geo.sites_io import ColumnMap, ColumnsNotFound, overlay_from, read_sites
+from reach_planner.geo.sites_io import (
+    ColumnMap,
+    ColumnsNotFound,
+    LayerChoiceNeeded,
+    Source,
+    overlay_from,
+    read_sites,
+)
+from reach_planner.geo.vector_read import vector_kind
 from reach_planner.ui import messages
 from reach_planner.ui.i18n import tr
 from reach_planner.ui.import_dialog import (
+    REREAD,
     SUFFIXES,
     ColumnMappingDialog,
     ImportReportDialog,
+    choose_layer,
     file_filter,
 )
 from reach_planner.ui.runner import error_text
@@ -51,21 +61,29 @@ class FileActions:
             self.import_file(Path(name))
 
     def import_file(self, path: Path, mapping: ColumnMap | None = None,
-                    swap: bool = False, crs: str = "wgs84") -> None:
+                    swap: bool = False, crs: str = "wgs84", source: Source | None = None) -> None:
         """Read in a worker, then show the report; errors leave the scenario as it was."""
+        src = source or Source()
         self.statusBar().showMessage(tr("Reading {file}…").format(file=path.name))
         self.state.runner.start(
-            "import", lambda progress: read_sites(path, mapping, swap_latlon=swap, crs=crs),
+            "import", lambda progress: read_sites(path, mapping, swap_latlon=swap, crs=crs, source=src),
             done=lambda result: self._import_read(result, mapping),
-            failed=lambda exc: self._import_failed(path, exc),
+            failed=lambda exc: self._import_failed(path, exc, mapping, src),
             cancelled=self.statusBar().clearMessage)
 
-    def _import_failed(self, path: Path, exc: BaseException) -> None:
+    def _import_failed(self, path: Path, exc: BaseException, mapping: ColumnMap | None = None,
+                       source: Source | None = None) -> None:
         self.statusBar().clearMessage()
+        src = source or Source()
+        if isinstance(exc, LayerChoiceNeeded):  # several point layers: ask which
+            layer = choose_layer(self, path.name, exc.layers)
+            if layer is not None:
+                self.import_file(path, mapping, source=Source(layer, src.encoding))
+            return
         if isinstance(exc, ColumnsNotFound):
             dlg = ColumnMappingDialog(self, path.name, exc.columns)
             if dlg.exec():
-                self.import_file(path, dlg.mapping())
+                self.import_file(path, dlg.mapping(), source=src)
             return
         messages.warning(self, tr("Import sites"),
                          tr("Nothing was imported; the scenario is unchanged.") + "\n\n"
@@ -74,14 +92,18 @@ class FileActions:
     def _import_read(self, result, mapping: ColumnMap | None) -> None:
         self.statusBar().clearMessage()
         dlg = ImportReportDialog(self, result)
-        if not dlg.exec():
+        code = dlg.exec()
+        if code == REREAD:  # another text encoding chosen: read the file again with it
+            self.import_file(result.path, mapping, source=dlg.source())
+            return
+        if not code:
             return
         if dlg.chosen_crs() != result.crs:  # read again in the chosen coordinates
             self.import_file(result.path, mapping, swap=dlg.swap.isChecked() or bool(result.swapped),
                              crs=dlg.chosen_crs())
             return
         if dlg.swap.isChecked() and not result.swapped:
-            self.import_file(result.path, mapping, swap=True, crs=result.crs)
+            self.import_file(result.path, mapping, swap=True, crs=result.crs, source=result.source)
             return
         if result.imported == 0:
             return
@@ -117,7 +139,7 @@ class FileActions:
     def _dropped_file(event) -> Path | None:
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         paths = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
-        ok = [p for p in paths if p.suffix.lower() in SUFFIXES]
+        ok = [p for p in paths if p.suffix.lower() in SUFFIXES or vector_kind(p)]
         return ok[0] if len(ok) == 1 else None
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QRadioButton,
     QTableWidget,
@@ -21,12 +22,27 @@ from PySide6.QtWidgets import (
 )
 
 from reach_planner.geo.sites_io import SUFFIXES as READERS
-from reach_planner.geo.sites_io import ColumnMap, ImportResult
+from reach_planner.geo.sites_io import ColumnMap, ImportResult, Source
+from reach_planner.geo.vector_read import ALL_LAYERS
 from reach_planner.ui.i18n import tr
 
 SUFFIXES = tuple(READERS)  # what the readers take: the dialog, drops and the CLI agree
 MAX_ROWS_SHOWN = 1000
 PREVIEW_ROWS = 5
+REREAD = 2  # the report dialog's result code: read the file again (another encoding)
+ENCODINGS = ("utf-8", "gb18030", "big5", "utf-16")  # offered besides "detected"
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".shp", ".zip", "")  # files whose encoding may be guessed
+
+
+def choose_layer(parent: QWidget | None, file_name: str, layers: list[str]) -> str | None:
+    """Ask which point layer of a GeoPackage/KML/zip to import; None when cancelled."""
+    every = tr("All point layers")
+    item, ok = QInputDialog.getItem(parent, tr("Choose a layer"),
+                                    tr("{file} has several point layers. Which one holds the "
+                                       "sites?").format(file=file_name), [*layers, every], 0, False)
+    if not ok or not item:
+        return None
+    return ALL_LAYERS if item == every else str(item)
 
 
 def file_filter() -> str:
@@ -120,7 +136,10 @@ class ImportReportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+        self.encoding = self._encoding_box(result)
+        lay.addWidget(self.encoding)
         self.swap.toggled.connect(self._count)
+        self.encoding.currentIndexChanged.connect(lambda _i: self.done(REREAD))
         self._count()
         self.resize(820, 600)
 
@@ -145,6 +164,23 @@ class ImportReportDialog(QDialog):
 
     def chosen_crs(self) -> str:
         return str(self.crs.currentData())
+
+    @staticmethod
+    def _encoding_box(result: ImportResult) -> QComboBox:
+        """Text encoding: the detected one, or the user's choice (names look garbled)."""
+        box = QComboBox()
+        box.addItem(tr("Text encoding: detected"), None)
+        for enc in ENCODINGS:
+            box.addItem(tr("Text encoding: {name}").format(name=enc.upper()), enc)
+        known = box.findData(result.source.encoding) if result.source.encoding else 0
+        box.setCurrentIndex(max(known, 0))
+        box.setToolTip(tr("Names look garbled? Read the file again in another encoding"))
+        box.setVisible(result.path.suffix.lower() in TEXT_SUFFIXES)
+        return box
+
+    def source(self) -> Source:
+        """The layer it was read from, with the encoding now chosen."""
+        return Source(self.result.source.layer, self.encoding.currentData())
 
     def rows_to_import(self) -> int:
         """Valid rows, plus the swappable ones when "swap" is ticked."""

@@ -49,6 +49,10 @@ def _table(columns: int) -> QTableWidget:
     return t
 
 
+PICK_FILTER = ("CSV (*.csv);;KML, Google Earth (*.kml);;GeoPackage (*.gpkg);;"
+               "GeoJSON (*.geojson)")
+
+
 class _NumItem(QTableWidgetItem):
     """A cell that sorts by its number, not its text."""
 
@@ -322,7 +326,8 @@ class RecommendPanel(QWidget):
         self.state.select("recommended", i)
 
     def export_picks(self, path=None) -> None:
-        """The picks as CSV (UTF-8 with BOM, so Excel shows Chinese names), in the runner."""
+        """The picks as CSV (UTF-8 with BOM, so Excel shows Chinese names), or as KML (Google
+        Earth), GeoPackage or GeoJSON by the file name chosen; written in the runner."""
         from pathlib import Path
 
         from PySide6.QtWidgets import QFileDialog
@@ -334,7 +339,7 @@ class RecommendPanel(QWidget):
             return
         if path is None:
             name, _ = QFileDialog.getSaveFileName(self, tr("Export the recommended outlets"),
-                                                  "recommended_outlets.csv", "CSV (*.csv)")
+                                                  "recommended_outlets.csv", PICK_FILTER)
             if not name:
                 return
             path = name
@@ -342,6 +347,10 @@ class RecommendPanel(QWidget):
         heads = self.pick_headers()
 
         def job(progress) -> Path:
+            if Path(path).suffix.lower() in (".kml", ".gpkg", ".geojson"):  # GIS files through GDAL
+                from reach_planner.geo.siting.picks_io import write_picks
+
+                return write_picks(path, rec.sites, tuple(rec.gains))
             import csv
             import io
 

@@ -12,10 +12,10 @@ import pandas as pd
 
 from reach_planner.geo.atomic import atomic_write_with, check_target
 from reach_planner.geo.cells import write_csv
-from reach_planner.geo.geojson_file import write_geojson
-from reach_planner.geo.gpkg import write_gpkg
+from reach_planner.geo.vector_write import write_geojson, write_gpkg, write_kml
 
-PICK_FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg"}
+PICK_FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg",
+                ".kml": "kml"}
 CURVE_FORMATS = {".csv": "csv", ".png": "png", ".pdf": "pdf", ".svg": "svg"}
 
 
@@ -27,7 +27,8 @@ def picks_frame(sites: gpd.GeoDataFrame, gains: tuple[float, ...]) -> gpd.GeoDat
 
 
 def write_picks(path: str | Path, sites: gpd.GeoDataFrame, gains: tuple[float, ...]) -> Path:
-    """CSV (UTF-8 with BOM, for Excel), GeoJSON or GeoPackage (layer ``outlets``), atomically."""
+    """CSV (UTF-8 with BOM, for Excel), GeoJSON, GeoPackage (layer ``outlets``) or KML (for
+    Google Earth: Placemarks titled by name), atomically."""
     dest, fmt = check_target(path, PICK_FORMATS, "pick file type")
     frame = picks_frame(sites, gains)
     if fmt == "csv":
@@ -35,6 +36,8 @@ def write_picks(path: str | Path, sites: gpd.GeoDataFrame, gains: tuple[float, .
         return atomic_write_with(dest, lambda p: write_csv(table, p))  # names stay text, never formulas
     if fmt == "geojson":
         return atomic_write_with(dest, lambda p: write_geojson(p, frame, dest.stem))
+    if fmt == "kml":
+        return atomic_write_with(dest, lambda p: write_kml(p, frame, dest.stem))
     return atomic_write_with(dest, lambda p: write_gpkg(p, {"outlets": frame}))
 
 

@@ -348,6 +348,14 @@
       <translation>已写入 {n} 个文件到 {folder}</translation>
     </message>
     <message>
+      <source>All point layers</source>
+      <translation>全部点图层</translation>
+    </message>
+    <message>
+      <source>Choose a layer</source>
+      <translation>选择图层</translation>
+    </message>
+    <message>
       <source>Site lists ({patterns})</source>
       <translation>站点列表 ({patterns})</translation>
     </message>
@@ -376,8 +384,20 @@
       <translation>坐标系</translation>
     </message>
     <message>
+      <source>Text encoding: detected</source>
+      <translation>文字编码：自动识别</translation>
+    </message>
+    <message>
+      <source>Names look garbled? Read the file again in another encoding</source>
+      <translation>名称显示乱码？换一种编码重新读取文件</translation>
+    </message>
+    <message>
       <source>No row can be imported: every row has a problem listed above.</source>
       <translation>没有可导入的行：每一行都有上面列出的问题。</translation>
+    </message>
+    <message>
+      <source>{file} has several point layers. Which one holds the sites?</source>
+      <translation>{file} 有多个点图层。站点在哪个图层？</translation>
     </message>
     <message>
       <source>Recognised columns: {columns}</source>
@@ -422,6 +442,10 @@
     <message>
       <source>Import {n} valid rows</source>
       <translation>导入 {n} 行有效数据</translation>
+    </message>
+    <message>
+      <source>Text encoding: {name}</source>
+      <translation>文字编码：{name}</translation>
     </message>
     <message>
       <source>Latitude and longitude were swapped in {n} rows.</source>
