@@ -37,7 +37,7 @@ from reach_planner.geo.siting.problem import (
     Candidates,
     Problem,
     build_problem,
-    coverage_matrix,
+    cell_cover,
     covered_people,
     reduce,
 )
@@ -96,10 +96,8 @@ class Relocation:
 def _outlet_problem(result: ScenarioResult, radius: float) -> Problem:
     """Existing outlets as candidates, currently covered rural cells as demand."""
     d, o = result.demand, result.network.outlets
-    covered = np.flatnonzero((d.rural > 0) & (result.coverage.dist_outlet_km <= radius))
-    g = d.grid
-    cover = coverage_matrix(o["lon"].to_numpy(float), o["lat"].to_numpy(float),
-                            g.lon[covered], g.lat[covered], radius)
+    covered = np.flatnonzero((d.rural > 0) & (result.coverage.dist_km <= radius))
+    cover = cell_cover(result, o["lon"].to_numpy(float), o["lat"].to_numpy(float), covered, radius)
     return Problem(o["lon"].to_numpy(float), o["lat"].to_numpy(float),
                    o["gb_code"].to_numpy(np.int64), list(o["name"].astype(str)), covered,
                    d.rural[covered].astype(float), cover, radius)
@@ -234,7 +232,8 @@ def _opened(result: ScenarioResult, closure: Closure, radius: float) -> Scenario
     outlets = result.network.outlets.drop(index=_positions(result, closure))
     net = result.network.with_layers(outlets=gpd.GeoDataFrame(
         outlets.reset_index(drop=True), geometry="geometry", crs=result.network.outlets.crs))
-    cov = compute_coverage(result.demand, net, radius, result.params.site_radius_km)
+    cov = compute_coverage(result.demand, net, radius, result.params.site_radius_km,
+                           result.coverage.distance)
     return ScenarioResult(result.params, net, result.demand, cov, find_gaps(result.demand, cov),
                           result.summary)
 
@@ -245,8 +244,8 @@ def _covered_with(result: ScenarioResult, closure: Closure, added: gpd.GeoDataFr
     both = gpd.GeoDataFrame(pd.concat([outlets, added], ignore_index=True), geometry="geometry",
                             crs=result.network.outlets.crs)
     cov = compute_coverage(result.demand, result.network.with_layers(outlets=both), radius,
-                           result.params.site_radius_km)
-    return round(float(result.demand.rural[cov.dist_outlet_km <= radius].sum()))
+                           result.params.site_radius_km, result.coverage.distance)
+    return round(float(result.demand.rural[cov.dist_km <= radius].sum()))
 
 
 def _positions(result: ScenarioResult, closure: Closure) -> pd.Index:
