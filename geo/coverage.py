@@ -13,7 +13,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reach_planner.geo.demand import Demand
-from reach_planner.geo.nearest import PointIndex
 from reach_planner.geo.network import Network
 from reach_planner.geo.sphere import SphereIndex, km_to_chord, to_xyz
 
@@ -97,6 +96,9 @@ def outlets_in_reach(demand: Demand, lon: NDArray[np.float64], lat: NDArray[np.f
         from reach_planner.geo.terrain import terrain_graph
 
         _point, cell, _km = terrain_graph(g.spacing_km).reach(lon, lat, radius_km)
-    else:
-        cell = PointIndex(g.xyz).within(to_xyz(lon, lat), km_to_chord(radius_km)).i
-    return np.bincount(cell, minlength=g.size).astype(np.int64)
+        return np.bincount(cell, minlength=g.size).astype(np.int64)
+    from scipy.spatial import cKDTree
+
+    counts = cKDTree(to_xyz(lon, lat)).query_ball_point(g.xyz, km_to_chord(radius_km),
+                                                       return_length=True, workers=-1)
+    return np.asarray(counts, dtype=np.int64)

@@ -8,7 +8,12 @@ relocation, outlet parents, coverage distances, terrain distances and the demand
 Demand sums per cell come out in a different order than the tree's pair order, so
 demand values are compared to 1e-12 (relative); everything shown is compared exactly.
 Co-located outlets are equally near: which twin a cell is assigned to is pinned by the
-twin's position, not its index (see ``geo.nearest``).
+twin's position, not its index.
+
+SciPy back (issue 20): cKDTree and scipy.sparse / csgraph replace ``geo.nearest`` and
+``geo.graph``; every value here came out equal except capacity's ``load``, the per-outlet
+split of the maximum flow, which is not unique: it was pinned from ``geo.graph``'s
+push-relabel and is now scipy's ``maximum_flow`` (Dinic) split, re-pinned (totals equal).
 """
 from __future__ import annotations
 

@@ -7,20 +7,20 @@ import warnings
 
 import numpy as np
 import pytest
+from scipy import sparse
 
 from reach_planner.geo.siting.bound import lagrangian
 from reach_planner.geo.siting.exact import solve_milp
 from reach_planner.geo.siting.greedy import covered_by, greedy, solve_greedy
-from reach_planner.geo.siting.problem import Problem, reduce
+from reach_planner.geo.siting.problem import Problem, column_counts, reduce
 from reach_planner.geo.siting.solve import greedy_curve, solve
-from reach_planner.geo.sparse import BoolCSR
 
 
 def random_problem(rng: np.random.Generator, n_cand: int, n_dem: int, density: float) -> Problem:
     cover = rng.random((n_cand, n_dem)) < density
     people = rng.integers(1, 1000, n_dem).astype(float)
     return Problem(rng.random(n_cand), rng.random(n_cand), np.zeros(n_cand, np.int64),
-                   [""] * n_cand, np.arange(n_dem), people, BoolCSR.from_dense(cover), 30.0)
+                   [""] * n_cand, np.arange(n_dem), people, sparse.csr_matrix(cover), 30.0)
 
 
 def brute_force(p: Problem, k: int) -> float:
@@ -61,7 +61,7 @@ def test_exact_equals_spopt_on_small_instances():
     for _ in range(3):
         p = random_problem(rng, 40, 80, 0.06)
         for k in (3, 6):
-            cost = np.where(p.cover.to_dense().T, 0.0, 2.0)
+            cost = np.where(p.cover.toarray().T, 0.0, 2.0)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
                 model = MCLP.from_cost_matrix(cost, p.people, service_radius=1.0, p_facilities=k,
@@ -77,7 +77,7 @@ def test_reduction_keeps_the_optimum_and_the_value_of_any_picks():
         p = random_problem(rng, 10, 14, 0.3)
         small, keep, stats = reduce(p)
         assert stats.candidates_kept == len(keep) <= 10 and stats.cell_groups <= 14
-        assert small.people.sum() == pytest.approx(p.people[p.cover.column_counts() > 0].sum())
+        assert small.people.sum() == pytest.approx(p.people[column_counts(p.cover) > 0].sum())
         for k in (1, 2, 3):
             assert brute_force(small, k) == pytest.approx(brute_force(p, k))
         picks = list(range(small.cover.shape[0]))[:3]
@@ -85,7 +85,7 @@ def test_reduction_keeps_the_optimum_and_the_value_of_any_picks():
 
 
 def test_dominated_candidates_are_dropped():
-    cover = BoolCSR.from_dense(np.array([[1, 1, 0], [1, 0, 0], [0, 0, 1], [1, 1, 0]], dtype=bool))
+    cover = sparse.csr_matrix(np.array([[1, 1, 0], [1, 0, 0], [0, 0, 1], [1, 1, 0]], dtype=bool))
     p = Problem(np.zeros(4), np.zeros(4), np.zeros(4, np.int64), [""] * 4, np.arange(3),
                 np.array([5.0, 3.0, 2.0]), cover, 30.0)
     small, keep, _ = reduce(p)
@@ -95,7 +95,7 @@ def test_dominated_candidates_are_dropped():
 def test_no_padding_when_few_outlets_cover_every_gap():
     rng = np.random.default_rng(11)
     p = random_problem(rng, 30, 20, 0.15)
-    reachable = p.people[p.cover.column_counts() > 0].sum()
+    reachable = p.people[column_counts(p.cover) > 0].sum()
     for method in ("greedy", "certified", "exact"):
         sol = solve(p, 25, method)
         assert sol.covers_all and sol.value == pytest.approx(reachable)

@@ -20,8 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reach_planner.geo.siting.greedy import covered_by
-from reach_planner.geo.siting.problem import Problem
-from reach_planner.geo.sparse import RowSums
+from reach_planner.geo.siting.problem import Problem, column_counts
 
 Progress = Callable[[int, str], None]
 
@@ -70,7 +69,7 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
     best = trivial_bound(problem, count)
     if n == 0 or count >= n:
         every = list(range(n))
-        got = float(w[cover.column_counts(every) >= k_need].sum()) if n else 0.0
+        got = float(w[column_counts(cover, every) >= k_need].sum()) if n else 0.0
         return Bound(got, every, got, 0, every)
     price = 0.3 * w / k_need
     theta, stall, it = 1.0, 0, 0
@@ -80,10 +79,9 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
     best_prices: NDArray[np.float64] | None = None
     history = [best]
     start = time.perf_counter()
-    collect = RowSums(cover)  # prices move in few cells per step: re-sum only their rows
     while theta > min_step and it < iterations and time.perf_counter() - start < seconds:
         it += 1
-        collected = collect(price)
+        collected = cover @ price
         top = top_k(collected, count)
         value = float(np.maximum(0.0, w - k_need * price).sum() + collected[top].sum())
         if value < best - 1e-9:
@@ -100,7 +98,7 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
         known = max(lower, picks_value)
         if best - known <= tolerance * best or _stalled(history):
             break
-        reached = cover.column_counts(top).astype(np.float64)
+        reached = column_counts(cover, top).astype(np.float64)
         direction = reached - k_need * (w > k_need * price)  # d value / d price
         norm = float((direction * direction).sum())  # not `@`: BLAS threads spin on a busy machine
         if norm == 0:

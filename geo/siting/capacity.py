@@ -7,8 +7,8 @@ outlet within the service radius; the most households that can be served with no
 outlet beyond C is a maximum flow (source -> cell -> outlet in reach -> sink, outlet
 edges capped at C), so nobody is counted as served by an overloaded outlet. That most
 is unique; its split over outlets often is not, and ``load`` (*served* in the table) is
-one maximum flow among several (``geo.graph.bipartite_max_flow``: a greedy fill, then
-push-relabel), not necessarily the one scipy's Dinic returned before. Overloaded
+one maximum flow among several (``scipy.sparse.csgraph.maximum_flow``, Dinic's
+algorithm). Overloaded
 outlets are those whose nearest-outlet share (what the coverage map assigns them)
 exceeds C: where the planner sees pressure.
 """
@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import maximum_flow
 
-from reach_planner.geo.graph import bipartite_max_flow
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.geo.siting.problem import cell_cover
 
@@ -62,9 +63,8 @@ def capacity(result: ScenarioResult, households_per_outlet: int,
     covered = np.flatnonzero((d.rural > 0) & (result.coverage.dist_km <= radius))
     hh = households(d.rural[covered])
     reach = cell_cover(result, o["lon"].to_numpy(float), o["lat"].to_numpy(float), covered,
-                       radius).transpose()  # cell x outlet, in the scenario's distance
-    flow = bipartite_max_flow(hh, reach.row_ids, reach.indices, np.full(len(o), c))
-    load = np.bincount(reach.indices, weights=flow, minlength=len(o)).astype(np.int64)
+                       radius).T.tocsr()  # cell x outlet, in the scenario's distance
+    load = _max_flow(hh, reach.tocoo(), len(o), c)
     nearest = np.bincount(result.coverage.nearest_outlet[covered], weights=hh, minlength=len(o))
     over = np.flatnonzero(nearest > c)
     table = o.iloc[over][["site_id", "name", "province", "lon", "lat"]].copy()
@@ -73,3 +73,19 @@ def capacity(result: ScenarioResult, households_per_outlet: int,
     table["excess"] = table["nearest_households"] - c
     table = pd.DataFrame(table).sort_values("excess", ascending=False).reset_index(drop=True)
     return Capacity(c, int(hh.sum()), int(load.sum()), load, nearest, table)
+
+
+def _max_flow(hh: np.ndarray, reach: sparse.coo_matrix, n_out: int, cap: int) -> np.ndarray:
+    """Households each outlet serves in a maximum flow with outlet capacity ``cap``:
+    source -> cell (its households) -> outlet in reach (unlimited: the cell's households)
+    -> sink (``cap``), solved by ``scipy.sparse.csgraph.maximum_flow``."""
+    n_cell = len(hh)
+    src, sink = 0, 1 + n_cell + n_out
+    rows = np.concatenate([np.zeros(n_cell, np.int64), 1 + reach.row, 1 + n_cell + np.arange(n_out)])
+    cols = np.concatenate([1 + np.arange(n_cell), 1 + n_cell + reach.col, np.full(n_out, sink)])
+    caps = np.concatenate([hh, hh[reach.row], np.full(n_out, cap)]).astype(np.int32)
+    size = sink + 1
+    graph = sparse.csr_matrix((caps, (rows, cols)), shape=(size, size))
+    flow = maximum_flow(graph, src, sink).flow.tocsr()
+    into_sink = flow[:, sink].toarray().ravel()
+    return np.maximum(into_sink[1 + n_cell:1 + n_cell + n_out], 0).astype(np.int64)

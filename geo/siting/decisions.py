@@ -38,6 +38,7 @@ from reach_planner.geo.siting.problem import (
     Problem,
     build_problem,
     cell_cover,
+    column_counts,
     covered_people,
     reduce,
 )
@@ -163,9 +164,9 @@ def _losses_in_order(p: Problem, order: list[int]) -> list[float]:
 
 def _counts(p: Problem, closed: list[int]) -> NDArray[np.int64]:
     """How many open outlets reach each covered cell."""
-    count = p.cover.column_counts()
+    count = column_counts(p.cover)
     if closed:
-        count -= p.cover.column_counts(closed)
+        count -= column_counts(p.cover, closed)
     return count
 
 

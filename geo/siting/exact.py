@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 
 from reach_planner.geo.scenario import Cancelled
-from reach_planner.geo.siting.problem import Problem
-from reach_planner.geo.sparse import BoolCSR
+from reach_planner.geo.siting.problem import Problem, column_counts
 
 Progress = Callable[[int, str], None]
 
@@ -57,7 +57,7 @@ def solve_milp(problem: Problem, count: int, start: list[int], time_limit: float
     x0 = np.zeros(n + m)
     if start:
         x0[start] = 1.0
-        x0[n:] = problem.cover.column_counts(start) > 0
+        x0[n:] = column_counts(problem.cover, start) > 0
         sol = highspy.HighsSolution()
         sol.col_value = x0.tolist()
         h.setSolution(sol)
@@ -69,7 +69,7 @@ def solve_milp(problem: Problem, count: int, start: list[int], time_limit: float
     status = h.modelStatusToString(h.getModelStatus()).lower()
     values = np.asarray(h.getSolution().col_value) if info.primal_solution_status else x0
     picks = [int(j) for j in np.flatnonzero(values[:n] > 0.5)]
-    value = float(problem.people @ (problem.cover.column_counts(picks) > 0)) if picks else 0.0
+    value = float(problem.people @ (column_counts(problem.cover, picks) > 0)) if picks else 0.0
     bound = -float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else float("inf")
     return MilpAnswer(picks, value, max(bound, value), status)
 
@@ -107,21 +107,15 @@ def _model(problem: Problem, count: int, highspy):
     return lp
 
 
-def _columns(cover: BoolCSR) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.float64]]:
+def _columns(cover: sparse.csr_matrix) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.float64]]:
     """The constraint matrix by columns (start, row index, value), rows ascending in each:
     candidate j's column is -1 in the rows of the cells it reaches and 1 in the count row
     m; cell i's column is 1 in row i."""
     n, m = cover.shape
-    size = np.concatenate([cover.row_sizes() + 1, np.ones(m, dtype=np.int64)])
-    start = np.zeros(n + m + 1, dtype=np.int64)
-    np.cumsum(size, out=start[1:])
-    index = np.empty(int(start[-1]), dtype=np.int64)
-    value = np.empty(int(start[-1]), dtype=np.float64)
-    own = np.arange(cover.nnz) + cover.row_ids  # candidate j's entries sit after j earlier count-row entries
-    index[own], value[own] = cover.indices, -1.0
-    index[start[1:n + 1] - 1], value[start[1:n + 1] - 1] = m, 1.0
-    index[start[n:n + m]], value[start[n:n + m]] = np.arange(m), 1.0
-    return start.astype(np.int32), index.astype(np.int32), value
+    a = sparse.bmat([[-cover.T.astype(np.float64), sparse.identity(m)],
+                     [sparse.csr_matrix(np.ones((1, n))), None]], format="csc")
+    a.sort_indices()
+    return a.indptr.astype(np.int32), a.indices.astype(np.int32), a.data.astype(np.float64)
 
 
 def _watch(h, progress: Progress | None) -> list[bool]:

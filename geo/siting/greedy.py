@@ -12,8 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from reach_planner.geo.siting.problem import Problem
-from reach_planner.geo.sparse import RowSums
+from reach_planner.geo.siting.problem import Problem, column_counts
 
 Progress = Callable[[int, str], None]
 RESTARTS = 15
@@ -59,17 +58,16 @@ def improve(problem: Problem, picks: list[int], max_passes: int = 2) -> list[int
     cover = problem.cover
     w = problem.people
     picks = list(picks)
-    count = cover.column_counts(picks) if picks else np.zeros(len(w))
+    count = column_counts(cover, picks) if picks else np.zeros(len(w))
     chosen = np.zeros(cover.shape[0], dtype=bool)
     chosen[picks] = True
-    gains_of = RowSums(cover)  # one pick changes few cells: re-sum only their rows
     for _ in range(max_passes):
         swapped = False
         for k, i in enumerate(picks):
             row = cover.indices[cover.indptr[i]:cover.indptr[i + 1]]
             own = float(w[row][count[row] == 1].sum())
             count[row] -= 1
-            gains = gains_of(w * (count == 0))
+            gains = cover @ (w * (count == 0))
             gains[chosen] = -1.0
             j = int(np.argmax(gains))
             if gains[j] > own + 1e-6:
@@ -114,7 +112,7 @@ def covered_by(problem: Problem, picks: list[int]) -> float:
     """People newly covered by a set of candidates."""
     if not len(picks):
         return 0.0
-    hit = problem.cover.column_counts(list(picks)) > 0
+    hit = column_counts(problem.cover, list(picks)) > 0
     return float(problem.people[hit].sum())
 
 

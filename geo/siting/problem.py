@@ -14,22 +14,25 @@ loses anyone).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
+from scipy.spatial import cKDTree
 
 from reach_planner.geo.data import load_china
-from reach_planner.geo.nearest import PointIndex
 from reach_planner.geo.scenario import ScenarioResult
-from reach_planner.geo.sparse import BoolCSR
 from reach_planner.geo.sphere import km_to_chord, to_xyz
 
 
 @dataclass(frozen=True, eq=False)
 class Problem:
     """Candidates (lon/lat/province/label), demand cells (grid index, people), and
-    the sparse candidate x demand coverage matrix."""
+    the sparse candidate x demand coverage matrix (``scipy.sparse.csr_matrix`` of bool in
+    canonical form: each row's columns ascending, no repeats, so ``cover @ w`` sums each
+    row from 0 in column order)."""
 
     cand_lon: NDArray[np.float64]
     cand_lat: NDArray[np.float64]
@@ -37,7 +40,7 @@ class Problem:
     cand_label: list[str]
     cells: NDArray[np.int64]
     people: NDArray[np.float64]
-    cover: BoolCSR
+    cover: sparse.csr_matrix
     radius_km: float
 
     def with_people(self, people: NDArray[np.float64]) -> Problem:
@@ -48,7 +51,7 @@ class Problem:
         """The same demand, only some candidates."""
         return Problem(self.cand_lon[rows], self.cand_lat[rows], self.cand_gb[rows],
                        [self.cand_label[i] for i in rows], self.cells, self.people,
-                       self.cover.take_rows(rows), self.radius_km)
+                       _rows(self.cover, rows), self.radius_km)
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,10 +117,10 @@ def reach_pairs(result: ScenarioResult, lon: NDArray[np.float64], lat: NDArray[n
 
 
 def cell_cover(result: ScenarioResult, lon: NDArray[np.float64], lat: NDArray[np.float64],
-               cells: NDArray[np.int64], radius_km: float) -> BoolCSR:
+               cells: NDArray[np.int64], radius_km: float) -> sparse.csr_matrix:
     """Points x cells: which point reaches which of the grid cells (scenario's distance)."""
     row, col = reach_pairs(result, lon, lat, cells, radius_km)
-    return BoolCSR.from_pairs(row, col, (len(lon), len(cells)))
+    return bool_matrix(row, col, (len(lon), len(cells)))
 
 
 def build_problem(result: ScenarioResult, radius_km: float | None = None,
@@ -134,29 +137,59 @@ def build_problem(result: ScenarioResult, radius_km: float | None = None,
         c_lon, c_lat, c_gb = c_lon[inside], c_lat[inside], c_gb[inside]
         labels = [labels[i] for i in inside]
     cover = cell_cover(result, c_lon, c_lat, gap, radius)
-    reach = np.flatnonzero(cover.column_counts() > 0)  # cells some candidate reaches
+    reach = np.flatnonzero(column_counts(cover) > 0)  # cells some candidate reaches
     return Problem(np.asarray(c_lon, float), np.asarray(c_lat, float), np.asarray(c_gb, np.int64),
                    labels, gap[reach], d.rural[gap[reach]].astype(float),
-                   cover.take_columns(reach), radius)
+                   _columns(cover, reach), radius)
 
 
 def coverage_matrix(src_lon: NDArray[np.float64], src_lat: NDArray[np.float64],
                     dst_lon: NDArray[np.float64], dst_lat: NDArray[np.float64],
-                    radius_km: float) -> BoolCSR:
+                    radius_km: float) -> sparse.csr_matrix:
     """Which sources reach which destinations: great-circle, the rule of geo.coverage."""
     shape = (len(src_lon), len(dst_lon))
     if not shape[0] or not shape[1]:
-        return BoolCSR.empty(shape)
+        return sparse.csr_matrix(shape, dtype=bool)
     row, col = pairs_within(src_lon, src_lat, dst_lon, dst_lat, radius_km)
-    return BoolCSR.from_pairs(row, col, shape)
+    return bool_matrix(row, col, shape)
+
+
+def bool_matrix(row: NDArray[np.int64], col: NDArray[np.int64], shape: tuple[int, int]) -> sparse.csr_matrix:
+    """True at each (row, col), repeats once, in canonical form (columns ascending per row)."""
+    m = sparse.csr_matrix((np.ones(len(row), dtype=bool), (row, col)), shape=shape)
+    m.sum_duplicates()  # (sorts each row's columns; a repeated pair's True + True stays True)
+    return m
+
+
+def column_counts(cover: sparse.csr_matrix, rows: Sequence[int] | NDArray[np.int64] | None = None
+                  ) -> NDArray[np.int64]:
+    """How many rows (of ``rows``, a repeat counting again) reach each column."""
+    idx = cover.indices if rows is None else cover[np.asarray(rows, dtype=np.int64)].indices
+    return np.bincount(idx, minlength=cover.shape[1]).astype(np.int64)
+
+
+def row_sizes(cover: sparse.csr_matrix) -> NDArray[np.int64]:
+    return np.diff(cover.indptr).astype(np.int64)
+
+
+def _rows(cover: sparse.csr_matrix, rows: NDArray[np.int64]) -> sparse.csr_matrix:
+    return cover[np.asarray(rows, dtype=np.int64)]
+
+
+def _columns(cover: sparse.csr_matrix, cols: NDArray[np.int64]) -> sparse.csr_matrix:
+    """``cover[:, cols]`` kept canonical (scipy's column indexing may leave a row unsorted)."""
+    out = cover[:, np.asarray(cols, dtype=np.int64)].tocsr()
+    out.sort_indices()
+    return out
 
 
 def pairs_within(src_lon: NDArray[np.float64], src_lat: NDArray[np.float64],
                  dst_lon: NDArray[np.float64], dst_lat: NDArray[np.float64],
                  radius_km: float) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """(source, destination) index pairs within the radius (great-circle)."""
-    pairs = PointIndex(to_xyz(dst_lon, dst_lat)).within(to_xyz(src_lon, src_lat), km_to_chord(radius_km))
-    return pairs.q, pairs.i
+    m = cKDTree(to_xyz(src_lon, src_lat)).sparse_distance_matrix(
+        cKDTree(to_xyz(dst_lon, dst_lat)), km_to_chord(radius_km), output_type="ndarray")
+    return m["i"].astype(np.int64), m["j"].astype(np.int64)
 
 
 def _default_candidates(result: ScenarioResult, cells: NDArray[np.int64]):
@@ -166,7 +199,7 @@ def _default_candidates(result: ScenarioResult, cells: NDArray[np.int64]):
     labels = [""] * len(cells)
     places = load_china().places
     if len(cells):
-        _, nearest = PointIndex(g.xyz).nearest(to_xyz(places["lon"].to_numpy(), places["lat"].to_numpy()))
+        _, nearest = cKDTree(g.xyz).query(to_xyz(places["lon"].to_numpy(), places["lat"].to_numpy()), workers=-1)
         towns = places[np.isin(nearest, cells)]
         lon = np.concatenate([lon, towns["lon"].to_numpy(float)])
         lat = np.concatenate([lat, towns["lat"].to_numpy(float)])
@@ -182,8 +215,8 @@ def reduce(problem: Problem, rounds: int = 3) -> tuple[Problem, NDArray[np.int64
     Merged cells keep the grid index of their first member (``cells``); their people
     are summed, so any set of picks covers the same people in both problems.
     """
-    rep = np.flatnonzero(problem.cover.column_counts() > 0)  # cells nobody reaches go
-    cover = problem.cover.take_columns(rep)
+    rep = np.flatnonzero(column_counts(problem.cover) > 0)  # cells nobody reaches go
+    cover = _columns(problem.cover, rep)
     people = problem.people[rep].astype(float)
     keep = np.arange(cover.shape[0])
     for _ in range(rounds):
@@ -192,7 +225,7 @@ def reduce(problem: Problem, rounds: int = 3) -> tuple[Problem, NDArray[np.int64
         rows = _undominated(cover)
         if len(rows) == cover.shape[0] and len(rep_idx) == len(people):
             break
-        cover, keep = cover.take_rows(rows), keep[rows]
+        cover, keep = _rows(cover, rows), keep[rows]
     cover, people, rep_idx = _merge_cells(cover, people)
     rep = rep[rep_idx]
     sub = problem.subset(keep)
@@ -202,26 +235,32 @@ def reduce(problem: Problem, rounds: int = 3) -> tuple[Problem, NDArray[np.int64
     return reduced, keep, stats
 
 
-def _merge_cells(cover: BoolCSR, people: NDArray[np.float64]):
+def _merge_cells(cover: sparse.csr_matrix, people: NDArray[np.float64]):
     """Columns with the same set of candidates become one (people summed)."""
-    csc = cover.transpose()  # a column's candidates, ascending
+    csc = cover.tocsc()
+    csc.sort_indices()  # a column's candidates, ascending
     groups: dict[bytes, int] = {}
-    group = np.empty(csc.shape[0], dtype=np.int64)
-    ptr, idx = csc.indptr, csc.indices
-    for c in range(csc.shape[0]):
+    group = np.empty(csc.shape[1], dtype=np.int64)
+    ptr, idx = csc.indptr, csc.indices.astype(np.int64)
+    for c in range(csc.shape[1]):
         group[c] = groups.setdefault(idx[ptr[c]:ptr[c + 1]].tobytes(), len(groups))
     n = len(groups)
-    first = np.full(n, csc.shape[0], dtype=np.int64)
-    np.minimum.at(first, group, np.arange(csc.shape[0]))
-    merged = cover.take_columns(first)
+    first = np.full(n, csc.shape[1], dtype=np.int64)
+    np.minimum.at(first, group, np.arange(csc.shape[1]))
+    merged = _columns(cover, first)
     return merged, np.bincount(group, weights=people, minlength=n), first
 
 
-def _undominated(cover: BoolCSR) -> NDArray[np.int64]:
-    """Candidates that cover something and whose set is not inside another's (ties: lowest index)."""
-    size = cover.row_sizes()
-    r, k = cover.contained_in()
-    inside = (size[k] > size[r]) | ((size[k] == size[r]) & (k < r))
+def _undominated(cover: sparse.csr_matrix) -> NDArray[np.int64]:
+    """Candidates that cover something and whose set is not inside another's (ties: lowest index).
+
+    Row r lies inside row k when they share all of r's cells: the overlap counts
+    ``C @ C.T`` (scipy's sparse product) equal to r's size."""
+    c = cover.astype(np.int32)
+    size = row_sizes(cover)
+    ov = (c @ c.T).tocoo()
+    r, k = ov.row.astype(np.int64), ov.col.astype(np.int64)
+    inside = (ov.data == size[r]) & (r != k) & ((size[k] > size[r]) | ((size[k] == size[r]) & (k < r)))
     dominated = np.zeros(cover.shape[0], dtype=bool)
     dominated[r[inside]] = True
     dominated |= size == 0
