@@ -50,7 +50,8 @@ def trivial_bound(problem: Problem, count: int) -> float:
 def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 1000,
                tolerance: float = 5e-4, progress: Progress | None = None,
                min_step: float = 1e-4, seconds: float = 60.0,
-               need: NDArray[np.float64] | None = None) -> Bound:
+               need: NDArray[np.float64] | None = None, start: NDArray[np.float64] | None = None,
+               seen: NDArray[np.bool_] | None = None) -> Bound:
     """Subgradient descent on the prices (Polyak steps aimed at ``lower``, the best answer
     known). Stops when the bound is within ``tolerance`` of the best answer, when the
     steps become tiny, or after ``iterations`` (deterministic; ``seconds`` is only a cap
@@ -60,7 +61,8 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
     coverage: 2 where no outlet reaches a cell yet). The relaxation then reads
     sum of (people - need x price) + the K largest collections, valid for any prices in
     [0, people / need]; the Lagrangian-heuristic answers are skipped (they count a cell
-    reached once)."""
+    reached once). ``start``: first prices (e.g. an LP's duals); ``seen`` (one flag per
+    candidate) is set for every candidate among some step's K best collectors."""
     cover = problem.cover
     w = problem.people
     heuristic = need is None
@@ -71,7 +73,7 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
         every = list(range(n))
         got = float(w[column_counts(cover, every) >= k_need].sum()) if n else 0.0
         return Bound(got, every, got, 0, every)
-    price = 0.3 * w / k_need
+    price = 0.3 * w / k_need if start is None else np.clip(start, 0.0, w / k_need)
     theta, stall, it = 1.0, 0, 0
     picks: list[int] = []
     at_bound: list[int] = []
@@ -83,6 +85,8 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
         it += 1
         collected = cover @ price
         top = top_k(collected, count)
+        if seen is not None:
+            seen[top] = True  # every candidate some step's K best hold: the LP's pool
         value = float(np.maximum(0.0, w - k_need * price).sum() + collected[top].sum())
         if value < best - 1e-9:
             best, stall, at_bound, best_prices = value, 0, [int(i) for i in top], price.copy()

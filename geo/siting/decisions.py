@@ -32,7 +32,6 @@ from reach_planner.geo.network import OUTLET, make_layer
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.geo.siting.bound import gap_pct, lagrangian
 from reach_planner.geo.siting.exact import solve_milp
-from reach_planner.geo.siting.greedy import order_by_gain, solve_greedy
 from reach_planner.geo.siting.problem import (
     Candidates,
     Problem,
@@ -40,8 +39,8 @@ from reach_planner.geo.siting.problem import (
     cell_cover,
     column_counts,
     covered_people,
-    reduce,
 )
+from reach_planner.geo.siting.solve import solve
 
 Progress = Callable[[int, str], None]
 EXACT_CLOSE_MAX_OUTLETS = 6000  # HiGHS proves small closures; larger ones keep greedy's bound
@@ -198,13 +197,17 @@ def _greedy_close(p: Problem, n: int, pool: list[int] | None = None
 
 
 def relocate(result: ScenarioResult, count: int, radius_km: float | None = None,
-             progress: Progress | None = None) -> Relocation:
+             progress: Progress | None = None, method: str = "certified") -> Relocation:
+    """Close the N cheapest outlets and place N new ones in the gaps that opens and the old
+    gaps, with the same solver as *Close the gaps* (``method``): when the closures lose
+    nobody the new outlets' problem is exactly the recommendation's, so a relocation is
+    never worse than adding N outlets."""
     radius = float(radius_km or result.params.radius_km)
     closure = close(result, count, radius, progress)
     opened = _opened(result, closure, radius)
     new = build_problem(opened, radius)
-    small, keep, _stats = reduce(new)
-    order, got = order_by_gain(new, [int(keep[j]) for j in solve_greedy(small, count, progress)])
+    sol = solve(new, count, method, progress=progress)
+    order, got = [int(j) for j in sol.picks], list(sol.gains)
     losses, gains = np.asarray(closure.losses), np.asarray(got)
     k = min(len(gains), len(losses))
     pay = np.cumsum(gains[:k]) - np.cumsum(losses[:k])
