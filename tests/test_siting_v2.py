@@ -121,3 +121,28 @@ def test_relocation_is_never_worse_than_adding_when_closures_lose_nobody(result)
     assert move.closure.lost == 0
     assert move.net_gain >= add.newly_covered
     assert move.net_bound >= move.net_gain
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_certified_bound_holds_against_highs_optima(seed):
+    """bound >= HiGHS's proven optimum >= the certified answer, on instances big enough
+    for the LP stage (a small pool, a restricted MILP) and small enough to solve exactly."""
+    from reach_planner.geo.siting.exact import solve_milp
+    from reach_planner.geo.siting.solve import _certify, solve
+
+    rng = np.random.default_rng(100 + seed)
+    p = random_problem(rng, 80, 300, 0.04)
+    for k in (4, 9):
+        opt = solve_milp(p, k, [], time_limit=60, gap_tolerance=0.0)
+        assert opt.status == "optimal"
+        sol = solve(p, k, "certified")
+        assert sol.bound >= opt.value - 1e-6 >= sol.value - 2e-6
+        seen = np.zeros(80, dtype=bool)
+        seen[rng.choice(80, 12, replace=False)] = True  # a pool that misses the optimum's sites
+        picks, value, bound = _certify(p, k, [0, 1, 2, 3][:k], covered_by_set(p, [0, 1, 2, 3][:k]),
+                                       float("inf"), seen, 30.0, 1e-3, None)
+        assert bound >= opt.value - 1e-6 >= value - 2e-6
+
+
+def covered_by_set(p, picks) -> float:
+    return float(p.people[column_counts(p.cover, picks) > 0].sum())
