@@ -80,8 +80,8 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
     picks_value = -1.0
     best_prices: NDArray[np.float64] | None = None
     history = [best]
-    start = time.perf_counter()
-    while theta > min_step and it < iterations and time.perf_counter() - start < seconds:
+    t0 = time.perf_counter()
+    while theta > min_step and it < iterations and time.perf_counter() - t0 < seconds:
         it += 1
         collected = cover @ price
         top = top_k(collected, count)
