@@ -15,10 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from reach_planner.geo.coverage import Coverage
 from reach_planner.geo.demand import Demand
-from reach_planner.geo.graph import components
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,7 +42,8 @@ def find_gaps(demand: Demand, coverage: Coverage) -> Gaps:
     same = g.gb_code[src] == g.gb_code[dst]
     src, dst = src[same], dst[same]
     n = g.size
-    _, labels = components(n, src, dst)
+    adj = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
+    _, labels = connected_components(adj, directed=False)
     cells = np.flatnonzero(is_gap)
     lab = labels[cells]
     pop = demand.rural[cells]

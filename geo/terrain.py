@@ -19,7 +19,7 @@ the North China Plain. Travel is modelled as the cheapest path over the hex cell
 The service radius then means flat-equivalent km: a cell is covered when its
 cheapest path to an outlet costs no more than the radius. All outlets are sources of
 one Dijkstra run (a super-source linked to each outlet's cell by the straight
-distance to the cell centre; ``geo.graph``), never a loop per outlet.
+distance to the cell centre; ``scipy.sparse.csgraph.dijkstra``), never a loop per outlet.
 ETOPO5's 9 km cells smooth slopes, so the factor is a lower bound of real detours.
 """
 from __future__ import annotations
@@ -28,10 +28,11 @@ import functools
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
 
-from reach_planner.geo.graph import Graph
 from reach_planner.geo.grid import HexGrid, build_grid, offset_pairs
-from reach_planner.geo.nearest import PointIndex
 from reach_planner.geo.relief import Relief, load_relief
 from reach_planner.geo.sphere import chord_to_km, km_to_chord, to_xyz
 
@@ -78,9 +79,9 @@ class TerrainGraph:
         self.length, cost = edge_costs(grid, relief, src, dst, tau)
         self.tau_cell = relief.sample(grid.lon, grid.lat, tau)
         self._src, self._dst, self._cost = src, dst, cost
-        self._graph = Graph.build(grid.size, src, dst)  # undirected: edges run both ways
+        self._arcs = _Arcs(grid.size, src, dst)  # undirected: edges run both ways
         self._xyz = grid.xyz
-        self._cells = PointIndex(self._xyz)
+        self._cells = cKDTree(self._xyz)
 
     def distance(self, lon: NDArray[np.float64], lat: NDArray[np.float64],
                  costs: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
@@ -89,12 +90,13 @@ class TerrainGraph:
         if len(lon) == 0:
             return np.full(n, np.inf)
         w = self._cost if costs is None else costs
-        point, cell, cost = self.starts(lon, lat, flat=costs is not None)
+        # Super-source n: linked to each point's start cells (:meth:`starts`).
+        _point, cell, cost = self.starts(lon, lat, flat=costs is not None)
         start = np.full(n, np.inf)
         np.minimum.at(start, cell, cost)
-        hit = np.isfinite(start)
-        start[hit] = np.maximum(start[hit], 1e-9)  # the super-source's edges (0 + edge, exact)
-        return self._graph.distances(w, start)
+        hit = np.flatnonzero(np.isfinite(start))
+        graph = self._arcs.with_source(w, hit, np.maximum(start[hit], 1e-9))  # (0 + edge: exact)
+        return np.asarray(dijkstra(graph, directed=True, indices=n))[:n]
 
     def starts(self, lon: NDArray[np.float64], lat: NDArray[np.float64], flat: bool = False
                ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
@@ -104,12 +106,13 @@ class TerrainGraph:
         distance (times the cell's factor), so paths start off-lattice; an offshore point
         still reaches its nearest cell. A point's path to a cell starts on one of these."""
         pts = to_xyz(np.asarray(lon, float), np.asarray(lat, float))
-        pairs = self._cells.within(pts, km_to_chord(START_SPACINGS * self.grid.spacing_km))
-        i, j = pairs.q, pairs.i
+        pairs = cKDTree(pts).sparse_distance_matrix(self._cells, km_to_chord(START_SPACINGS * self.grid.spacing_km),
+                                                    output_type="ndarray")
+        i, j = pairs["i"].astype(np.int64), pairs["j"].astype(np.int64)
         d0 = chord_to_km(np.linalg.norm(self._xyz[j] - pts[i], axis=1))
-        d_near, near = self._cells.nearest(pts)
+        d_near, near = self._cells.query(pts, workers=-1)
         point = np.concatenate([i, np.arange(len(pts))]).astype(np.int64)
-        cell = np.concatenate([j, near]).astype(np.int64)
+        cell = np.concatenate([j, np.asarray(near, dtype=np.int64)])
         km = np.concatenate([d0, chord_to_km(d_near)])
         return point, cell, km * (1.0 if flat else self.tau_cell[cell])
 
@@ -128,17 +131,42 @@ class TerrainGraph:
         return bounded_reach(self, lon, lat, radius_km)
 
     @functools.cached_property
-    def arcs(self):
+    def arcs(self) -> csr_matrix:
         """The lattice as a symmetric ``scipy.sparse`` matrix of edge costs (both directions)."""
-        from scipy import sparse
-
         n = self.grid.size
-        a = sparse.csr_matrix((self._cost, (self._src, self._dst)), shape=(n, n))
+        a = csr_matrix((self._cost, (self._src, self._dst)), shape=(n, n))
         return (a + a.T).tocsr()
 
     def flat_distance(self, lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.float64]:
         """The same search with every terrain factor 1: the lattice's own error on flat ground."""
         return self.distance(lon, lat, costs=self.length)
+
+
+class _Arcs:
+    """The graph's arcs (each edge both ways) in CSR order, laid out once: a search only
+    fills in the weights and appends a super-source row (node ``n``). As in
+    ``scipy.sparse``, repeated (src, dst) edges are one edge whose weight is their sum."""
+
+    def __init__(self, n: int, src: NDArray[np.int64], dst: NDArray[np.int64]) -> None:
+        rows, cols = np.concatenate([src, dst]), np.concatenate([dst, src])
+        edge = np.concatenate([np.arange(len(src)), np.arange(len(src))])
+        order = np.lexsort((cols, rows))
+        rows, cols, edge = rows[order], cols[order], edge[order]
+        new = np.ones(len(rows), dtype=bool)
+        new[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+        self.slot = None if new.all() else np.cumsum(new) - 1  # arc -> merged arc
+        self.n, self.edge, self.cols = n, edge, cols[new]
+        self.indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[new], minlength=n))]).astype(np.int64)
+
+    def with_source(self, weight: NDArray[np.float64], hit: NDArray[np.int64],
+                    start: NDArray[np.float64]) -> csr_matrix:
+        """The (n + 1) x (n + 1) weighted graph, node n linked to ``hit`` at ``start``."""
+        data = weight[self.edge]
+        if self.slot is not None:
+            data = np.bincount(self.slot, weights=data, minlength=len(self.cols))
+        indptr = np.concatenate([self.indptr, [self.indptr[-1] + len(hit)]])
+        return csr_matrix((np.concatenate([data, start]), np.concatenate([self.cols, hit]), indptr),
+                          shape=(self.n + 1, self.n + 1))
 
 
 @functools.cache

@@ -41,8 +41,9 @@ EXCLUDED_MODULES = [
 SOLVER_STACK = ["spopt", "pulp", "libpysal", "pointpats", "mapclassify", "spaghetti", "sklearn",
                 "networkx", "joblib", "threadpoolctl", "narwhals", "bs4", "tqdm"]
 # SciPy parts that only that stack (and optional paths of pandas) import; the app uses
-# scipy.spatial and scipy.sparse (csgraph); scipy.io no more (geo/netcdf3.py reads the relief).
-# Each is left out with the stack unless an app module names it.
+# scipy.spatial (cKDTree) and scipy.sparse (csgraph), which load scipy.linalg and
+# scipy.special but none of these. Each is left out with the stack unless an app module
+# names it (scipy.io, for instance, stays when the relief is read with it).
 SCIPY_PARTS = ["optimize", "stats", "interpolate", "integrate", "ndimage", "fft", "signal", "odr",
                "cluster", "differentiate", "io"]
 _SOLVER_IMPORT = re.compile(r"^\s*(import|from)\s+(spopt|pulp)\b", re.M)
@@ -63,7 +64,7 @@ def solver_stack_unused(sources: Iterable[str]) -> bool:
 
 
 # Test-only oracles once no app module imports them: SciPy (its own OpenBLAS alone is 25 MB;
-# geo/nearest.py, geo/graph.py and geo/sparse.py do its work) and rasterio (GDAL, 64 MB with
+# since issue 20 the app imports it again, so it stays) and rasterio (GDAL, 64 MB with
 # its libraries and PROJ data; geo/geotiff.py reads GeoTIFFs). Libraries import them only
 # optionally (pandas, geopandas), and PyInstaller would follow those imports.
 ORACLES = ("scipy", "rasterio")

@@ -12,6 +12,14 @@ pick, status, reduction, region label, terrain distance and capacity total was e
 moved was (a) floats by a few ulps (demand sums in another order: every such value within
 1e-12 relative, so the digests of float tables changed) and (b) capacity's overloaded-outlet
 table where co-located twin outlets swap (the lowest index now wins a tie).
+
+SciPy back (issue 20: cKDTree, scipy.sparse, csgraph's Dijkstra, connected components and
+maximum flow; the numpy modules deleted). The gaps, gaps_terrain, problem and recommend
+sections are again the scipy-written values of commit 857a90a, bit for bit: the demand
+sums are the tree's pair order again (``geo.demand`` searches in a fixed two parts, so
+the order does not depend on the core count); those floats had moved by at most 4e-16
+relative under ``geo.nearest``. Capacity keeps the lowest-index twin rule of the rewrite
+(``geo.sphere.first_twins``); terrain and decisions were equal throughout.
 """
 from __future__ import annotations
 

@@ -119,3 +119,22 @@ def test_curve_is_monotone_and_concave():
     steps = np.diff(curve)
     assert curve[0] == 0 and np.all(steps >= 0)
     assert np.all(np.diff(steps) <= 1e-9)  # greedy gains only shrink: concave
+
+
+def test_row_sums_re_summed_in_part_equal_a_full_product_bit_for_bit():
+    """RowSums re-sums only the rows reaching changed entries; every sum must equal scipy's
+    full ``cover @ x`` exactly (the bound and interchange decide on these sums)."""
+    from reach_planner.geo.siting.problem import RowSums
+
+    rng = np.random.default_rng(5)
+    cover = sparse.csr_matrix(rng.random((300, 900)) < 0.02)
+    sums = RowSums(cover)
+    x = rng.random(900) * 1e3
+    for step in range(30):
+        if step % 7 == 3:
+            x = rng.random(900) * 1e3  # much changed: a full product
+        else:
+            x[rng.choice(900, 5, replace=False)] = rng.random(5) * 1e3
+        got = sums(x)
+        assert np.array_equal(got, cover @ x)
+        got[:] = -1.0  # the caller's copy: the kept sums must not change

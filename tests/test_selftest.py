@@ -228,3 +228,24 @@ def test_scipy_and_rasterio_left_out_when_no_app_module_imports_them():
     kept = trim.unused_by_app(["def f():\n    from scipy.sparse import csgraph\n", "import rasterio.warp\n"])
     assert "scipy" not in kept and "rasterio" not in kept and "scipy.optimize" in kept
     assert trim.imported(["    import scipy\n"], "scipy") and not trim.imported(["import scipyx\n"], "scipy")
+
+
+def test_the_bundle_keeps_every_scipy_part_the_app_loads():
+    """SciPy is an app dependency again (issue 20): the bundle must keep scipy and every scipy
+    module the app's searches load (cKDTree, scipy.sparse, csgraph), judged from the real
+    app sources, and still leave out the parts nothing loads."""
+    import subprocess
+
+    sources = [p.read_text(encoding="utf-8") for d in ("geo", "ui") for p in (ROOT / d).rglob("*.py")]
+    left_out = trim.unused_by_app(sources + [(ROOT / "main.py").read_text(encoding="utf-8")])
+    assert "scipy" not in left_out
+    code = ("import sys\n"
+            "import reach_planner.geo.sphere, reach_planner.geo.demand, reach_planner.geo.terrain\n"
+            "import reach_planner.geo.gaps, reach_planner.geo.siting.capacity, reach_planner.geo.siting.exact\n"
+            "import reach_planner.geo.siting.backup\n"
+            "print('\\n'.join(m for m in sys.modules if m.startswith('scipy')))\n")
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            check=True, timeout=300).stdout.split()
+    assert {"scipy.spatial", "scipy.sparse", "scipy.sparse.csgraph"} <= set(loaded)
+    dropped = [m for m in loaded if any(m == u or m.startswith(u + ".") for u in left_out)]
+    assert not dropped

@@ -66,15 +66,17 @@ class _NumItem(QTableWidgetItem):
 def nearest_towns(lon, lat) -> list[str]:
     """The nearest GeoNames place to each point (a pick has no name of its own)."""
     import numpy as np
+    from scipy.spatial import cKDTree
 
-    from reach_planner.geo.nearest import PointIndex
+    from reach_planner.geo.sphere import first_twins
 
     places = load_china().places
     zh = current_language() == "zh"
     k = np.cos(np.radians(35.0))
-    index = PointIndex(np.column_stack([places["lon"].to_numpy() * k, places["lat"].to_numpy()]))
-    _d, idx = index.nearest(np.column_stack([np.atleast_1d(np.asarray(lon, float)) * k,
-                                             np.atleast_1d(np.asarray(lat, float))]))
+    tree = cKDTree(np.column_stack([places["lon"].to_numpy() * k, places["lat"].to_numpy()]))
+    _d, idx = tree.query(np.column_stack([np.atleast_1d(np.asarray(lon, float)) * k,
+                                          np.atleast_1d(np.asarray(lat, float))]))
+    idx = first_twins(tree)[idx]  # of places at one position, the first listed
     names = places["name_zh"] if zh else places["name"]
     return [str(names.iloc[i]) for i in np.atleast_1d(idx)]
 

@@ -19,8 +19,7 @@ from reach_planner.geo.data import load_china
 from reach_planner.geo.network import OUTLET, make_layer
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.geo.siting.bound import gap_pct, lagrangian
-from reach_planner.geo.siting.greedy import RowSums
-from reach_planner.geo.siting.problem import Candidates, Problem, cell_cover
+from reach_planner.geo.siting.problem import Candidates, Problem, RowSums, cell_cover
 from reach_planner.geo.siting.solve import TOLERANCE, Solution, solve
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from reach_planner.geo.siting.greedy import covered_by
-from reach_planner.geo.siting.problem import Problem, column_counts
+from reach_planner.geo.siting.problem import Problem, RowSums, column_counts
 
 Progress = Callable[[int, str], None]
 
@@ -81,9 +81,10 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
     best_prices: NDArray[np.float64] | None = None
     history = [best]
     t0 = time.perf_counter()
+    collect = RowSums(cover)  # prices move in few cells per step: re-sum only their rows
     while theta > min_step and it < iterations and time.perf_counter() - t0 < seconds:
         it += 1
-        collected = cover @ price
+        collected = collect(price)
         top = top_k(collected, count)
         if seen is not None:
             seen[top] = True  # every candidate some step's K best hold: the LP's pool

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from reach_planner.geo.siting.problem import Problem, column_counts
+from reach_planner.geo.siting.problem import Problem, RowSums, column_counts
 
 Progress = Callable[[int, str], None]
 RESTARTS = 15
@@ -82,35 +82,6 @@ def improve(problem: Problem, picks: list[int], max_passes: int = 2) -> list[int
         if not swapped:
             break
     return picks
-
-
-class RowSums:
-    """``A @ x`` for a vector that changes in a few places from call to call (the
-    uncovered people of an interchange): only the rows touching a changed entry are
-    summed again, each by scipy's own product over those rows (the same sums as a full
-    product); a full product when much has changed."""
-
-    FULL = 0.05  # share of changed entries above which a full product is cheaper
-
-    def __init__(self, a) -> None:
-        self.a = a
-        self._by_column = a.tocsc()
-        self._x: np.ndarray | None = None
-        self._sums = np.zeros(a.shape[0])
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        v = np.array(x, dtype=np.float64)
-        if self._x is None or v.shape != self._x.shape:
-            self._sums = self.a @ v
-        else:
-            changed = np.flatnonzero(v != self._x)
-            if len(changed) > self.FULL * len(v):
-                self._sums = self.a @ v
-            elif len(changed):
-                rows = np.unique(self._by_column[:, changed].indices)
-                self._sums[rows] = self.a[rows] @ v
-        self._x = v
-        return self._sums.copy()
 
 
 def solve_greedy(problem: Problem, count: int, progress: Progress | None = None) -> list[int]:

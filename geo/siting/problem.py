@@ -172,6 +172,33 @@ def row_sizes(cover: sparse.csr_matrix) -> NDArray[np.int64]:
     return np.diff(cover.indptr).astype(np.int64)
 
 
+class RowSums:
+    """``cover @ x`` for an ``x`` that changes in few entries from call to call (the prices of
+    a subgradient step, the uncovered people of an interchange): only the rows that reach a
+    changed column are summed again, ``cover[rows] @ x`` (scipy sums each row from 0 in
+    column order, as the full product does, so every sum is bit-identical to it). A full
+    product when much has changed. No scipy call keeps such sums up to date by itself."""
+
+    FULL = 0.05  # share of changed entries above which a full product is cheaper
+
+    def __init__(self, cover: sparse.csr_matrix) -> None:
+        self.cover = cover.astype(np.float64)  # (a bool matrix is converted on every product)
+        self._by_column = cover.tocsc()
+        self._x: NDArray[np.float64] | None = None
+        self._sums = np.zeros(cover.shape[0])
+
+    def __call__(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        v = np.array(x, dtype=np.float64)
+        changed = None if self._x is None or v.shape != self._x.shape else np.flatnonzero(v != self._x)
+        if changed is None or len(changed) > self.FULL * len(v):
+            self._sums = self.cover @ v
+        elif len(changed):
+            rows = np.unique(self._by_column[:, changed].indices)
+            self._sums[rows] = self.cover[rows] @ v
+        self._x = v
+        return self._sums.copy()
+
+
 def _rows(cover: sparse.csr_matrix, rows: NDArray[np.int64]) -> sparse.csr_matrix:
     return cover[np.asarray(rows, dtype=np.int64)]
 
