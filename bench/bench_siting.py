@@ -3,11 +3,12 @@ and plain HiGHS side by side with the problem size, national K = 500, 1,000, 2,0
 terrain after-figure against a re-run; backup re-counted against its bound; relocate
 against adding; province runs split in-province / across the border.
 
-    .venv/bin/python bench/bench_siting.py [--quick] [--write-readme]
+    .venv/bin/python bench/bench_siting.py [--quick] [--limit SECONDS] [--write-readme]
 
 ``--write-readme`` replaces the block between ``<!-- bench_siting:begin -->`` and
 ``<!-- bench_siting:end -->`` in README.md with this run's table (so the figures follow
-the demand model: re-run after it changes). ``--quick``: K = 500 only, 20 s limits.
+the demand model: re-run after it changes). ``--quick``: K = 500 only, 20 s limits;
+``--limit``: the time limit of exact and plain HiGHS (default 60 s).
 Plain HiGHS = the textbook MCLP through ``scipy.optimize.milp`` on the unreduced
 problem, no warm start, no reduction (what a planner would write first).
 """
@@ -133,6 +134,8 @@ def write_readme(lines: list[str]) -> None:
 def main() -> None:
     quick = "--quick" in sys.argv
     limit = 20.0 if quick else 60.0
+    if "--limit" in sys.argv:
+        limit = float(sys.argv[sys.argv.index("--limit") + 1])
     result = run_scenario()
     lines = national(result, (500,) if quick else (500, 1000, 2000), limit)
     lines.append("")
