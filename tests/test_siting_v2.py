@@ -146,3 +146,24 @@ def test_certified_bound_holds_against_highs_optima(seed):
 
 def covered_by_set(p, picks) -> float:
     return float(p.people[column_counts(p.cover, picks) > 0].sum())
+
+
+@pytest.fixture(scope="module")
+def default():
+    return run_scenario()
+
+
+@pytest.mark.slow
+def test_national_backup_bound_holds_against_the_recounted_gain(default):
+    b = recommend_backup(default, 100)
+    extra = (b.sites["lon"].to_numpy(float), b.sites["lat"].to_numpy(float))
+    gain = backed_up(default, extra=extra) - backed_up(default)
+    assert b.backed_up_after - b.backed_up_before == pytest.approx(gain, abs=2)
+    assert b.solution.bound >= gain
+
+
+@pytest.mark.slow
+def test_national_certified_k500_is_within_a_tenth_of_a_percent_of_its_bound(default):
+    rec = recommend(default, RecommendParams(count=500, method="certified"))
+    assert rec.status in ("within tolerance", "optimal") and rec.gap_pct <= 0.1
+    assert round(rec.bound) >= rec.newly_covered
