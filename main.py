@@ -454,10 +454,14 @@ def write_curve(path: str, rec):
 
 
 def format_recommendation(rec) -> str:
-    head = (f"{len(rec.sites):,} new outlets ({rec.method}, {rec.radius_km:g} km) cover "
+    measure = "over terrain" if rec.distance == "terrain" else "straight line"
+    head = (f"{len(rec.sites):,} new outlets ({rec.method}, {rec.radius_km:g} km {measure}) cover "
             f"{rec.newly_covered:,} more rural people: {rec.pct_before:.2f}% -> "
             f"{rec.pct_after:.2f}% (solved in {rec.solve_seconds:.2f} s)")
     lines = [head]
+    if rec.province is not None:
+        lines.append(f"Newly covered: {rec.newly_covered_in_province:,} in the province, "
+                     f"{rec.newly_covered_across_border:,} across its border")
     if rec.quality():
         lines.append(f"Quality: {rec.quality()} [{rec.status}]")
     if rec.reduction is not None:

@@ -78,6 +78,19 @@ class Recommendation:
     covers_all: bool = False  # fewer picks than asked: they already cover every gap
     requested: int = 0
     curve: tuple[float, ...] = field(default=())  # greedy: newly covered after 0..K picks
+    distance: str = "straight"  # straight | terrain: the measure of every figure here
+    gains_home: tuple[float, ...] = field(default=())  # of each gain: in the pick's own province
+    province: int | None = None  # GB code of a province run
+
+    @property
+    def newly_covered_in_province(self) -> int:
+        """Newly covered people in the province of the pick that reaches them."""
+        return round(sum(self.gains_home))
+
+    @property
+    def newly_covered_across_border(self) -> int:
+        """Newly covered people across the border of the pick's province."""
+        return self.newly_covered - self.newly_covered_in_province
 
     @property
     def pct_before(self) -> float:
@@ -116,8 +129,11 @@ class Recommendation:
 
     def to_dict(self) -> dict:
         return {
-            "method": self.method, "radius_km": self.radius_km, "count": len(self.sites),
+            "method": self.method, "radius_km": self.radius_km, "distance": self.distance,
+            "province": self.province, "count": len(self.sites),
             "requested": self.requested, "newly_covered": self.newly_covered,
+            "newly_covered_in_province": self.newly_covered_in_province,
+            "newly_covered_across_border": self.newly_covered_across_border,
             "rural_covered_before": self.covered_before,
             "rural_covered_after": self.covered_after,
             "rural_covered_pct_before": self.pct_before,
@@ -132,7 +148,8 @@ class Recommendation:
             "curve_marks": {f"{k:g}": v for k, v in self.curve_marks().items()},
             "by_province": self.by_province.to_dict(orient="records"),
             "outlets": [{"name": r.name, "lon": r.lon, "lat": r.lat, "province": r.province,
-                         "gain": round(g)} for r, g in zip(self.sites.itertuples(), self.gains)],
+                         "gain": round(g), "gain_in_province": round(h)}
+                        for r, g, h in zip(self.sites.itertuples(), self.gains, self.gains_home)],
         }
 
 
@@ -148,7 +165,7 @@ def recommend(result: ScenarioResult, params: RecommendParams,
 
     def make(sol: Solution) -> Recommendation:
         rec = _recommendation(result, problem, sol, time.perf_counter() - t0, params.method)
-        return replace(rec, requested=params.count,
+        return replace(rec, requested=params.count, province=params.province,
                        curve=tuple(greedy_curve(problem, params.count)))
 
     hook = (lambda sol: improved(make(sol))) if improved else None
@@ -198,7 +215,23 @@ def _recommendation(result: ScenarioResult, problem: Problem, sol: Solution, sec
         by_province=_by_province(problem, idx, gains, names), solve_seconds=seconds, method=method,
         radius_km=problem.radius_km, bound=sol.bound, status=sol.status,
         candidates_used=int(problem.cover.shape[0]), reduction=sol.reduction,
-        covers_all=sol.covers_all)
+        covers_all=sol.covers_all, distance=result.coverage.distance,
+        gains_home=tuple(home_gains(result, problem, picks)))
+
+
+def home_gains(result: ScenarioResult, problem: Problem, picks: list[int]) -> list[float]:
+    """Of each pick's marginal gain (in order), the people in the pick's own province;
+    the rest lives across its border."""
+    cover, people = problem.cover, problem.people
+    cell_gb = result.demand.grid.gb_code[problem.cells]
+    done = np.zeros(len(people), dtype=bool)
+    out = []
+    for j in picks:
+        row = cover.indices[cover.indptr[j]:cover.indptr[j + 1]]
+        fresh = row[~done[row]]
+        done[fresh] = True
+        out.append(float(people[fresh][cell_gb[fresh] == problem.cand_gb[j]].sum()))
+    return out
 
 
 def _by_province(problem: Problem, idx: np.ndarray, gains: list[float],

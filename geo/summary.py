@@ -108,6 +108,8 @@ class Summary(_Plain):
     distance: str = "straight"
     rural_covered_pct_straight: float | None = None
     rural_covered_pct_terrain: float | None = None
+    rural_backed_up: int = 0  # rural people within reach of at least two outlets
+    rural_backed_up_pct: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         d = _drop_unset(asdict(self))
@@ -160,7 +162,9 @@ def summarise(params: ScenarioParams, network: Network, demand: Demand, coverage
         largest_gaps=top, provinces=provinces, context=dict(JV_CONTEXT),
         demand_model={k: v for k, v in demand.source.items() if k != "path"},
         demand_total=round(float(rural + urban), 1),
-        demand_outside=round(float(demand.outside), 1), distance=coverage.distance, **both)
+        demand_outside=round(float(demand.outside), 1), distance=coverage.distance, **both,
+        rural_backed_up=round(demand.rural[coverage.backed_up].sum()),
+        rural_backed_up_pct=pct(demand.rural[coverage.backed_up].sum(), rural))
 
 
 def _cell_covered_km2(demand: Demand, network: Network, coverage: Coverage) -> Any:
@@ -260,6 +264,8 @@ def format_table(s: Summary) -> str:
         f"{s.params['radius_km']:g} km of an outlet"
         + (", flat-equivalent km over terrain)" if s.distance == "terrain" else ")"),
         f"  Rural unreached      {s.rural_unreached:>14,}",
+        f"  Rural backed up      {s.rural_backed_up:>14,}  ({s.rural_backed_up_pct:.2f}% within "
+        f"reach of two outlets or more)",
         f"  Rural delivery reach {s.rural_delivery_pct:>13.2f}%  (within "
         f"{s.params['site_radius_km']:g} km of a distribution site)",
         f"  Urban covered        {s.urban_covered:>14,}  ({s.urban_covered_pct:.2f}% of "

@@ -90,20 +90,52 @@ class TerrainGraph:
         if len(lon) == 0:
             return np.full(n, np.inf)
         w = self._cost if costs is None else costs
-        # Super-source n: an edge to every cell within two spacings of an outlet, costing
-        # the straight distance (times the cell's factor), so paths start off-lattice.
+        # Super-source n: linked to each point's start cells (:meth:`starts`).
+        _point, cell, cost = self.starts(lon, lat, flat=costs is not None)
+        start = np.full(n, np.inf)
+        np.minimum.at(start, cell, cost)
+        hit = np.flatnonzero(np.isfinite(start))
+        graph = self._arcs.with_source(w, hit, np.maximum(start[hit], 1e-9))  # (0 + edge: exact)
+        return np.asarray(dijkstra(graph, directed=True, indices=n))[:n]
+
+    def starts(self, lon: NDArray[np.float64], lat: NDArray[np.float64], flat: bool = False
+               ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+        """(point, cell, cost) of the edges by which each point enters the lattice.
+
+        Each point links to every cell within two spacings, costing the straight
+        distance (times the cell's factor), so paths start off-lattice; an offshore point
+        still reaches its nearest cell. A point's path to a cell starts on one of these."""
         pts = to_xyz(np.asarray(lon, float), np.asarray(lat, float))
         pairs = cKDTree(pts).sparse_distance_matrix(self._cells, km_to_chord(START_SPACINGS * self.grid.spacing_km),
                                                     output_type="ndarray")
         i, j = pairs["i"].astype(np.int64), pairs["j"].astype(np.int64)
         d0 = chord_to_km(np.linalg.norm(self._xyz[j] - pts[i], axis=1))
-        start = np.full(n, np.inf)
-        np.minimum.at(start, j, d0 * (self.tau_cell[j] if costs is None else 1.0))
-        d_near, cell = self._cells.query(pts, workers=-1)  # an outlet offshore still reaches its cell
-        np.minimum.at(start, cell, chord_to_km(d_near) * (self.tau_cell[cell] if costs is None else 1.0))
-        hit = np.flatnonzero(np.isfinite(start))
-        graph = self._arcs.with_source(w, hit, np.maximum(start[hit], 1e-9))  # (0 + edge: exact)
-        return np.asarray(dijkstra(graph, directed=True, indices=n))[:n]
+        d_near, near = self._cells.query(pts, workers=-1)
+        point = np.concatenate([i, np.arange(len(pts))]).astype(np.int64)
+        cell = np.concatenate([j, np.asarray(near, dtype=np.int64)])
+        km = np.concatenate([d0, chord_to_km(d_near)])
+        return point, cell, km * (1.0 if flat else self.tau_cell[cell])
+
+    def reach(self, lon: NDArray[np.float64], lat: NDArray[np.float64], radius_km: float
+              ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+        """(point, cell, km): every cell within ``radius_km`` flat-equivalent km of each point.
+
+        One bounded Dijkstra per point (``scipy.sparse.csgraph.dijkstra`` with
+        ``limit``), many points per call, on the part of the lattice the batch can reach:
+        a path never costs less than the straight line (every factor is >= 1), so it stays
+        within the radius of its point. Each point's distances are those of
+        :meth:`distance` with that point alone; the nearest of several points is what
+        :meth:`distance` gives for all of them (the same float sums)."""
+        from reach_planner.geo.terrain_reach import bounded_reach
+
+        return bounded_reach(self, lon, lat, radius_km)
+
+    @functools.cached_property
+    def arcs(self) -> csr_matrix:
+        """The lattice as a symmetric ``scipy.sparse`` matrix of edge costs (both directions)."""
+        n = self.grid.size
+        a = csr_matrix((self._cost, (self._src, self._dst)), shape=(n, n))
+        return (a + a.T).tocsr()
 
     def flat_distance(self, lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.float64]:
         """The same search with every terrain factor 1: the lattice's own error on flat ground."""

@@ -111,6 +111,7 @@ SLOW_MODULES = frozenset({
     "test_package", "test_report", "test_report_workbook", "test_recommend_cli",
     "test_recommend_decisions", "test_recommend_solvers", "test_export_data", "test_printmap",
     "test_bundle_font", "test_bundle_shrink", "test_writes", "test_map_package", "test_recommend",
+    "test_siting_terrain", "test_siting_v2",
 })
 SLOW_WORDS = ("cli", "round_trip")
 

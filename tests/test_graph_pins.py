@@ -20,6 +20,13 @@ sums are the tree's pair order again (``geo.demand`` searches in a fixed two par
 the order does not depend on the core count); those floats had moved by at most 4e-16
 relative under ``geo.nearest``. Capacity keeps the lowest-index twin rule of the rewrite
 (``geo.sphere.first_twins``); terrain and decisions were equal throughout.
+
+Issue 21 re-pinned ``recommend`` and ``decisions`` on purpose (every other section equal):
+certified now goes through the LP over the Lagrangian's pool (54/30: 748,765 -> 748,836
+newly covered; national 100: same value, bound 5,301,782 -> 5,303,180, both within
+0.1%), relocation adds with the certified solver (net 8,126,000 -> 8,128,736), and
+backup's bound counts the cells two picks back up (8,137,760 -> 9,319,943: the old
+"within tolerance" was not a bound).
 """
 from __future__ import annotations
 

@@ -14,6 +14,10 @@ SciPy back (issue 20): cKDTree and scipy.sparse / csgraph replace ``geo.nearest`
 ``geo.graph``; every value here came out equal except capacity's ``load``, the per-outlet
 split of the maximum flow, which is not unique: it was pinned from ``geo.graph``'s
 push-relabel and is now scipy's ``maximum_flow`` (Dinic) split, re-pinned (totals equal).
+
+Issue 21 re-pinned: the terrain summary gained ``rural_backed_up`` (and ``_pct``), and
+backup's bound counts the cells two picks back up (485,912 -> 568,161, status
+heuristic); every other value came out equal.
 """
 from __future__ import annotations
 

@@ -91,3 +91,25 @@ def test_cli_close_capacity_and_backup_json():
     b = run_cli("recommend", "--backup", "--count", "10", "--json", *SMALL)
     assert b.returncode == 0, b.stderr
     assert json.loads(b.stdout)["backed_up_after"] > json.loads(b.stdout)["backed_up_before"]
+
+
+def test_terrain_picks_out_and_back_in_give_the_terrain_after_figure(tmp_path):
+    """Issue 21: recommend --distance terrain reports what summary --distance terrain
+    --add-sites prints (and backup's after is what summary's rural_backed_up says)."""
+    out = tmp_path / "picks.csv"
+    p = run_cli("recommend", "--count", "8", "--province", "63", "--method", "greedy", "--json",
+                "--distance", "terrain", "--out", str(out), *SMALL)
+    assert p.returncode == 0, p.stderr
+    rec = json.loads(p.stdout)
+    assert rec["distance"] == "terrain"
+    s = json.loads(run_cli("summary", "--json", "--distance", "terrain", "--add-sites", str(out),
+                           *SMALL).stdout)
+    assert s["rural_covered"] == pytest.approx(rec["rural_covered_after"], abs=2)
+    backup = tmp_path / "backup.csv"
+    b = run_cli("recommend", "--backup", "--count", "6", "--method", "greedy", "--json",
+                "--out", str(backup), *SMALL)
+    assert b.returncode == 0, b.stderr
+    d = json.loads(b.stdout)
+    s = json.loads(run_cli("summary", "--json", "--add-sites", str(backup), *SMALL).stdout)
+    assert s["rural_backed_up"] == pytest.approx(d["backed_up_after"], abs=2)
+    assert d["bound"] >= d["backed_up_after"] - d["backed_up_before"]

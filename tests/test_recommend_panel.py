@@ -1,9 +1,12 @@
 """The Close the gaps panel shows the bound, the solver's status and the coverage curve."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from reach_planner.geo.params import ScenarioParams
+from reach_planner.ui.i18n import fmt_count
 from tests.qt_helpers import close_window, open_window, wait_until
 
 pytestmark = pytest.mark.qt
@@ -29,6 +32,13 @@ def test_exact_province_run_shows_proof_and_curve(window):
     rec = w.state.recommendation
     assert rec.method == "exact" and rec.status == "optimal"
     assert "Proven optimal." in panel.summary.text()
+    assert "[straight line]" in panel.summary.text()  # which distance the figures use
+    assert fmt_count(rec.newly_covered_across_border) in panel.summary.text()
+    backed = w.reach.values["backed_up"].text()
+    assert fmt_count(w.state.result.summary.rural_backed_up) in backed and "two outlets" in backed
+    assert "across its border" in panel.summary.text()
+    panel.show_recommendation(replace(rec, distance="terrain"))
+    assert "[over terrain]" in panel.summary.text() and "[straight line]" not in panel.summary.text()
     pixmap = panel.curve.pixmap()
     assert pixmap is not None and not pixmap.isNull() and pixmap.width() > 200
     panel.count.setValue(400)  # more than Ningxia's gaps need: no padding, and it says so

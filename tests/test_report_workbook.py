@@ -42,7 +42,7 @@ def test_sheets_rows_and_header_handling(book):
     assert wb["gap_regions"].max_row == len(result.gaps.regions) + 1
     assert wb["outlets"].max_row == len(result.network.outlets) + 1
     assert wb["recommendations"].max_row == 13  # the 12 accepted outlets
-    assert {c.value for c in wb["recommendations"]["K"][1:]} == {"accepted"}
+    assert {c.value for c in wb["recommendations"]["M"][1:]} == {"accepted"}
 
 
 def test_number_formats_and_values(book):
@@ -82,7 +82,7 @@ def test_curve_sheet_and_workload_columns_when_present(scenario, tmp_path):
     ws = wb["coverage_curve"]
     assert ws.max_row == len(rec.curve) + 1 and ws._charts[0].tagname == "lineChart"
     assert ws.cell(ws.max_row, 2).value == round(rec.curve[-1])
-    statuses = [c.value for c in wb["recommendations"]["K"][1:]]
+    statuses = [c.value for c in wb["recommendations"]["M"][1:]]
     assert statuses.count("proposed") == len(rec.sites) and statuses.count("accepted") == 12
     assert "workload_households" not in [c.value for c in openpyxl.load_workbook(
         write_workbook(result, tmp_path / "plain.xlsx"))["outlets"][1]]

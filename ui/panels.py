@@ -57,8 +57,8 @@ def plain_label(text: str = "") -> QLabel:
 class ReachPanel(QWidget):
     """Headline figures of the simulated joint-venture network."""
 
-    KEYS = ("network", "sites", "outlets", "rural", "rural_cov", "unreached", "delivery",
-            "urban_cov", "area", "gaps", "demand", "distance")
+    KEYS = ("network", "sites", "outlets", "rural", "rural_cov", "unreached", "backed_up",
+            "delivery", "urban_cov", "area", "gaps", "demand", "distance")
 
     def __init__(self, state: AppState) -> None:
         super().__init__()
@@ -103,7 +103,8 @@ class ReachPanel(QWidget):
     def retranslate(self) -> None:
         names = [tr("Network"), tr("Distribution sites"), tr("Service outlets"),
                  tr("Rural population"),
-                 tr("Rural covered"), tr("Rural still unreached"), tr("Rural within delivery"),
+                 tr("Rural covered"), tr("Rural still unreached"), tr("Rural backed up"),
+                 tr("Rural within delivery"),
                  tr("Urban covered"), tr("Area covered"), tr("Gap regions"), tr("Demand"),
                  tr("Distance")]
         for key, text in zip(self.KEYS, names):
@@ -123,6 +124,8 @@ class ReachPanel(QWidget):
         v["rural"].setText(fmt_count(s.rural_population))
         v["rural_cov"].setText(f"{fmt_count(s.rural_covered)} ({s.rural_covered_pct:.2f}%)")
         v["unreached"].setText(fmt_count(s.rural_unreached))
+        v["backed_up"].setText(tr("{n} ({pct}%, two outlets or more in reach)").format(
+            n=fmt_count(s.rural_backed_up), pct=f"{s.rural_backed_up_pct:.2f}"))
         v["delivery"].setText(tr("{pct}% (within {km} km of a site)").format(
             pct=f"{s.rural_delivery_pct:.2f}", km=f"{p['site_radius_km']:g}"))
         v["urban_cov"].setText(f"{fmt_count(s.urban_covered)} ({s.urban_covered_pct:.2f}%)")

@@ -246,8 +246,13 @@ class RecommendPanel(QWidget):
             n=f"{len(rec.sites):,}", method=rec.method, people=fmt_count(rec.newly_covered),
             before=f"{rec.pct_before:.2f}", after=f"{rec.pct_after:.2f}",
             s=f"{rec.solve_seconds:.2f}")
+        text += " " + distance_label(rec)
         if rec.target_pct is not None and not rec.reached:
             text += " " + tr("The target is not reachable; this is the best found.")
+        if rec.province is not None:
+            text += " " + tr("{inside} in the province, {across} across its border.").format(
+                inside=fmt_count(rec.newly_covered_in_province),
+                across=fmt_count(rec.newly_covered_across_border))
         text += " " + quality_text(rec)
         self.summary.setText(text)
         self.show_curve(rec)
@@ -368,6 +373,11 @@ class RecommendPanel(QWidget):
             "export-picks", job,
             done=lambda p: self.state.statusMessage.emit(tr("Wrote {path}").format(path=p)),
             failed=lambda exc: self.state.errorRaised.emit(str(exc)))
+
+
+def distance_label(rec) -> str:
+    """Which distance the figures use: the scenario's (terrain when chosen)."""
+    return tr("[over terrain]") if rec.distance == "terrain" else tr("[straight line]")
 
 
 def quality_text(rec) -> str:

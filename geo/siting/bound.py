@@ -49,31 +49,46 @@ def trivial_bound(problem: Problem, count: int) -> float:
 
 def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 1000,
                tolerance: float = 5e-4, progress: Progress | None = None,
-               min_step: float = 1e-4, seconds: float = 60.0) -> Bound:
+               min_step: float = 1e-4, seconds: float = 60.0,
+               need: NDArray[np.float64] | None = None, start: NDArray[np.float64] | None = None,
+               seen: NDArray[np.bool_] | None = None) -> Bound:
     """Subgradient descent on the prices (Polyak steps aimed at ``lower``, the best answer
     known). Stops when the bound is within ``tolerance`` of the best answer, when the
     steps become tiny, or after ``iterations`` (deterministic; ``seconds`` is only a cap
-    for a very slow machine)."""
+    for a very slow machine).
+
+    ``need``: how many picks must reach each cell before its people count (backup
+    coverage: 2 where no outlet reaches a cell yet). The relaxation then reads
+    sum of (people - need x price) + the K largest collections, valid for any prices in
+    [0, people / need]; the Lagrangian-heuristic answers are skipped (they count a cell
+    reached once). ``start``: first prices (e.g. an LP's duals); ``seen`` (one flag per
+    candidate) is set for every candidate among some step's K best collectors."""
     cover = problem.cover
     w = problem.people
+    heuristic = need is None
+    k_need = np.ones_like(w) if need is None else np.asarray(need, dtype=np.float64)
     n, m = cover.shape
     best = trivial_bound(problem, count)
     if n == 0 or count >= n:
-        return Bound(best, list(range(n)), covered_by(problem, list(range(n))), 0, list(range(n)))
-    price = 0.3 * w
+        every = list(range(n))
+        got = float(w[column_counts(cover, every) >= k_need].sum()) if n else 0.0
+        return Bound(got, every, got, 0, every)
+    price = 0.3 * w / k_need if start is None else np.clip(start, 0.0, w / k_need)
     theta, stall, it = 1.0, 0, 0
     picks: list[int] = []
     at_bound: list[int] = []
     picks_value = -1.0
     best_prices: NDArray[np.float64] | None = None
     history = [best]
-    start = time.perf_counter()
+    t0 = time.perf_counter()
     collect = RowSums(cover)  # prices move in few cells per step: re-sum only their rows
-    while theta > min_step and it < iterations and time.perf_counter() - start < seconds:
+    while theta > min_step and it < iterations and time.perf_counter() - t0 < seconds:
         it += 1
         collected = collect(price)
         top = top_k(collected, count)
-        value = float(np.maximum(0.0, w - price).sum() + collected[top].sum())
+        if seen is not None:
+            seen[top] = True  # every candidate some step's K best hold: the LP's pool
+        value = float(np.maximum(0.0, w - k_need * price).sum() + collected[top].sum())
         if value < best - 1e-9:
             best, stall, at_bound, best_prices = value, 0, [int(i) for i in top], price.copy()
         else:
@@ -81,7 +96,7 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
             if stall >= 30:
                 theta, stall = theta / 2, 0
         history.append(best)
-        if it % 5 == 1:
+        if heuristic and it % 5 == 1:
             got = covered_by(problem, list(top))
             if got > picks_value:
                 picks, picks_value = [int(i) for i in top], got
@@ -89,12 +104,12 @@ def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 100
         if best - known <= tolerance * best or _stalled(history):
             break
         reached = column_counts(cover, top).astype(np.float64)
-        direction = reached - (w > price)  # d value / d price
+        direction = reached - k_need * (w > k_need * price)  # d value / d price
         norm = float((direction * direction).sum())  # not `@`: BLAS threads spin on a busy machine
         if norm == 0:
             break
         price -= theta * (value - known) / norm * direction
-        np.clip(price, 0.0, w, out=price)
+        np.clip(price, 0.0, w / k_need, out=price)
         if progress and it % 100 == 0:
             progress(min(95, int(100 * it / iterations)), f"bound {best:,.0f}")
     return Bound(best, picks, max(picks_value, 0.0), it, at_bound, best_prices)

@@ -22,7 +22,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import maximum_flow
 
 from reach_planner.geo.scenario import ScenarioResult
-from reach_planner.geo.siting.problem import coverage_matrix
+from reach_planner.geo.siting.problem import cell_cover
 
 HOUSEHOLD_SIZE = 2.62  # persons per family household, 2020 census (see module docstring)
 
@@ -59,11 +59,11 @@ def capacity(result: ScenarioResult, households_per_outlet: int,
     if not 1 <= c <= 10_000_000:
         raise ValueError(f"capacity must be between 1 and 10,000,000 households, got {c}")
     radius = float(radius_km or result.params.radius_km)
-    d, g, o = result.demand, result.demand.grid, result.network.outlets
-    covered = np.flatnonzero((d.rural > 0) & (result.coverage.dist_outlet_km <= radius))
+    d, o = result.demand, result.network.outlets
+    covered = np.flatnonzero((d.rural > 0) & (result.coverage.dist_km <= radius))
     hh = households(d.rural[covered])
-    reach = coverage_matrix(g.lon[covered], g.lat[covered], o["lon"].to_numpy(float),
-                            o["lat"].to_numpy(float), radius)  # cell x outlet
+    reach = cell_cover(result, o["lon"].to_numpy(float), o["lat"].to_numpy(float), covered,
+                       radius).T.tocsr()  # cell x outlet, in the scenario's distance
     load = _max_flow(hh, reach.tocoo(), len(o), c)
     nearest = np.bincount(result.coverage.nearest_outlet[covered], weights=hh, minlength=len(o))
     over = np.flatnonzero(nearest > c)

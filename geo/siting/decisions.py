@@ -32,16 +32,15 @@ from reach_planner.geo.network import OUTLET, make_layer
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.geo.siting.bound import gap_pct, lagrangian
 from reach_planner.geo.siting.exact import solve_milp
-from reach_planner.geo.siting.greedy import order_by_gain, solve_greedy
 from reach_planner.geo.siting.problem import (
     Candidates,
     Problem,
     build_problem,
+    cell_cover,
     column_counts,
-    coverage_matrix,
     covered_people,
-    reduce,
 )
+from reach_planner.geo.siting.solve import solve
 
 Progress = Callable[[int, str], None]
 EXACT_CLOSE_MAX_OUTLETS = 6000  # HiGHS proves small closures; larger ones keep greedy's bound
@@ -97,10 +96,8 @@ class Relocation:
 def _outlet_problem(result: ScenarioResult, radius: float) -> Problem:
     """Existing outlets as candidates, currently covered rural cells as demand."""
     d, o = result.demand, result.network.outlets
-    covered = np.flatnonzero((d.rural > 0) & (result.coverage.dist_outlet_km <= radius))
-    g = d.grid
-    cover = coverage_matrix(o["lon"].to_numpy(float), o["lat"].to_numpy(float),
-                            g.lon[covered], g.lat[covered], radius)
+    covered = np.flatnonzero((d.rural > 0) & (result.coverage.dist_km <= radius))
+    cover = cell_cover(result, o["lon"].to_numpy(float), o["lat"].to_numpy(float), covered, radius)
     return Problem(o["lon"].to_numpy(float), o["lat"].to_numpy(float),
                    o["gb_code"].to_numpy(np.int64), list(o["name"].astype(str)), covered,
                    d.rural[covered].astype(float), cover, radius)
@@ -200,13 +197,17 @@ def _greedy_close(p: Problem, n: int, pool: list[int] | None = None
 
 
 def relocate(result: ScenarioResult, count: int, radius_km: float | None = None,
-             progress: Progress | None = None) -> Relocation:
+             progress: Progress | None = None, method: str = "certified") -> Relocation:
+    """Close the N cheapest outlets and place N new ones in the gaps that opens and the old
+    gaps, with the same solver as *Close the gaps* (``method``): when the closures lose
+    nobody the new outlets' problem is exactly the recommendation's, so a relocation is
+    never worse than adding N outlets."""
     radius = float(radius_km or result.params.radius_km)
     closure = close(result, count, radius, progress)
     opened = _opened(result, closure, radius)
     new = build_problem(opened, radius)
-    small, keep, _stats = reduce(new)
-    order, got = order_by_gain(new, [int(keep[j]) for j in solve_greedy(small, count, progress)])
+    sol = solve(new, count, method, progress=progress)
+    order, got = [int(j) for j in sol.picks], list(sol.gains)
     losses, gains = np.asarray(closure.losses), np.asarray(got)
     k = min(len(gains), len(losses))
     pay = np.cumsum(gains[:k]) - np.cumsum(losses[:k])
@@ -235,7 +236,8 @@ def _opened(result: ScenarioResult, closure: Closure, radius: float) -> Scenario
     outlets = result.network.outlets.drop(index=_positions(result, closure))
     net = result.network.with_layers(outlets=gpd.GeoDataFrame(
         outlets.reset_index(drop=True), geometry="geometry", crs=result.network.outlets.crs))
-    cov = compute_coverage(result.demand, net, radius, result.params.site_radius_km)
+    cov = compute_coverage(result.demand, net, radius, result.params.site_radius_km,
+                           result.coverage.distance)
     return ScenarioResult(result.params, net, result.demand, cov, find_gaps(result.demand, cov),
                           result.summary)
 
@@ -246,8 +248,8 @@ def _covered_with(result: ScenarioResult, closure: Closure, added: gpd.GeoDataFr
     both = gpd.GeoDataFrame(pd.concat([outlets, added], ignore_index=True), geometry="geometry",
                             crs=result.network.outlets.crs)
     cov = compute_coverage(result.demand, result.network.with_layers(outlets=both), radius,
-                           result.params.site_radius_km)
-    return round(float(result.demand.rural[cov.dist_outlet_km <= radius].sum()))
+                           result.params.site_radius_km, result.coverage.distance)
+    return round(float(result.demand.rural[cov.dist_km <= radius].sum()))
 
 
 def _positions(result: ScenarioResult, closure: Closure) -> pd.Index:

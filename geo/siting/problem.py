@@ -81,19 +81,52 @@ class Reduction:
 
 
 def gap_mask(result: ScenarioResult, radius_km: float) -> NDArray[np.bool_]:
+    """Rural cells beyond the radius of every outlet, in the scenario's distance measure."""
     d = result.demand
-    return (d.rural > 0) & (result.coverage.dist_outlet_km > radius_km)
+    return (d.rural > 0) & (result.coverage.dist_km > radius_km)
 
 
 def covered_people(result: ScenarioResult, radius_km: float) -> float:
     d = result.demand
-    return float(d.rural[result.coverage.dist_outlet_km <= radius_km].sum())
+    return float(d.rural[result.coverage.dist_km <= radius_km].sum())
+
+
+def distance_of(result: ScenarioResult) -> str:
+    """"straight" or "terrain": the measure every siting figure of this scenario uses."""
+    return result.coverage.distance
+
+
+def reach_pairs(result: ScenarioResult, lon: NDArray[np.float64], lat: NDArray[np.float64],
+                cells: NDArray[np.int64], radius_km: float) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(point, k): point reaches grid cell ``cells[k]`` within the radius, in the scenario's
+    distance measure (great-circle, or flat-equivalent km over terrain: the rule of
+    geo.coverage, so a re-run with the points as outlets covers exactly these cells)."""
+    g = result.demand.grid
+    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+    if not len(lon) or not len(cells):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if distance_of(result) != "terrain":
+        return pairs_within(lon, lat, g.lon[cells], g.lat[cells], radius_km)
+    from reach_planner.geo.terrain import terrain_graph
+
+    point, cell, _km = terrain_graph(g.spacing_km).reach(lon, lat, radius_km)
+    where = np.full(g.size, -1, dtype=np.int64)
+    where[cells] = np.arange(len(cells))
+    k = where[cell]
+    return point[k >= 0], k[k >= 0]
+
+
+def cell_cover(result: ScenarioResult, lon: NDArray[np.float64], lat: NDArray[np.float64],
+               cells: NDArray[np.int64], radius_km: float) -> sparse.csr_matrix:
+    """Points x cells: which point reaches which of the grid cells (scenario's distance)."""
+    row, col = reach_pairs(result, lon, lat, cells, radius_km)
+    return bool_matrix(row, col, (len(lon), len(cells)))
 
 
 def build_problem(result: ScenarioResult, radius_km: float | None = None,
                   province: int | None = None, candidates: Candidates | None = None) -> Problem:
     radius = float(radius_km or result.params.radius_km)
-    g, d = result.demand.grid, result.demand
+    d = result.demand
     gap = np.flatnonzero(gap_mask(result, radius))
     if candidates is None:
         c_lon, c_lat, c_gb, labels = _default_candidates(result, gap)
@@ -103,7 +136,7 @@ def build_problem(result: ScenarioResult, radius_km: float | None = None,
         inside = np.flatnonzero(c_gb == province)
         c_lon, c_lat, c_gb = c_lon[inside], c_lat[inside], c_gb[inside]
         labels = [labels[i] for i in inside]
-    cover = coverage_matrix(c_lon, c_lat, g.lon[gap], g.lat[gap], radius)
+    cover = cell_cover(result, c_lon, c_lat, gap, radius)
     reach = np.flatnonzero(column_counts(cover) > 0)  # cells some candidate reaches
     return Problem(np.asarray(c_lon, float), np.asarray(c_lat, float), np.asarray(c_gb, np.int64),
                    labels, gap[reach], d.rural[gap[reach]].astype(float),

@@ -660,6 +660,10 @@
       <translation>仍未覆盖的农村人口</translation>
     </message>
     <message>
+      <source>Rural backed up</source>
+      <translation>有备份覆盖的农村人口</translation>
+    </message>
+    <message>
       <source>Rural within delivery</source>
       <translation>配送范围内农村人口</translation>
     </message>
@@ -796,6 +800,10 @@
       <translation>{lo} 到 {hi} 之间的数字</translation>
     </message>
     <message>
+      <source>{n} ({pct}%, two outlets or more in reach)</source>
+      <translation>{n}（{pct}%，可达两个及以上网点）</translation>
+    </message>
+    <message>
       <source>{pct}% (within {km} km of a site)</source>
       <translation>{pct}%（距配送中心 {km} 公里内）</translation>
     </message>
@@ -890,6 +898,14 @@
     <message>
       <source>Labels</source>
       <translation>标注语言</translation>
+    </message>
+    <message>
+      <source>[over terrain]</source>
+      <translation>［按地形距离］</translation>
+    </message>
+    <message>
+      <source>[straight line]</source>
+      <translation>［按直线距离］</translation>
     </message>
     <message>
       <source>Proven optimal.</source>
@@ -1046,6 +1062,10 @@
     <message>
       <source>{people} rural people newly covered (blue on the map).</source>
       <translation>新增覆盖农村人口 {people}（地图上蓝色区域）。</translation>
+    </message>
+    <message>
+      <source>{inside} in the province, {across} across its border.</source>
+      <translation>其中省内 {inside}，跨省界 {across}。</translation>
     </message>
     <message>
       <source>A → B: {changes}</source>

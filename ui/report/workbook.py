@@ -219,8 +219,10 @@ def _outlet_columns(result: ScenarioResult, capacity: Any = None) -> tuple[list[
 
 REC_COLUMNS: tuple[Column, ...] = (
     ("order", INT, 7), ("site_id", None, 11), ("gb_code", None, 8), ("province", None, 16),
-    ("lon", DEG, 10), ("lat", DEG, 10), ("newly_covered", INT, 13), ("nearest_town", None, 18),
-    ("nearest_town_zh", None, 14), ("town_km", DEC1, 9), ("status", None, 11))
+    ("lon", DEG, 10), ("lat", DEG, 10), ("newly_covered", INT, 13),
+    ("newly_covered_in_province", INT, 13), ("newly_covered_across_border", INT, 13),
+    ("nearest_town", None, 18), ("nearest_town_zh", None, 14), ("town_km", DEC1, 9),
+    ("status", None, 11), ("distance", None, 10))
 
 
 def recommendations_sheet(ws: Worksheet, result: ScenarioResult, rec: Any = None) -> None:
@@ -231,13 +233,17 @@ def recommendations_sheet(ws: Worksheet, result: ScenarioResult, rec: Any = None
     for k, (r, t) in enumerate(zip(acc.itertuples(), nearest_towns(acc["lon"].to_numpy(),
                                                                    acc["lat"].to_numpy()))):
         rows.append((k + 1, r.site_id, int(r.gb_code), r.province, float(r.lon), float(r.lat), None,
-                     t.name, t.name_zh, t.km, "accepted"))
+                     None, None, t.name, t.name_zh, t.km, "accepted", result.coverage.distance))
     if rec is not None and len(rec.sites):
         s = rec.sites
         towns = nearest_towns(s["lon"].to_numpy(), s["lat"].to_numpy())
-        for k, (r, g, t) in enumerate(zip(s.itertuples(), rec.gains, towns)):
+        home = tuple(getattr(rec, "gains_home", ()) or ()) or tuple(float("nan") for _ in rec.gains)
+        for k, (r, g, h, t) in enumerate(zip(s.itertuples(), rec.gains, home, towns)):
+            inside = None if h != h else round(float(h))  # NaN: not known
+            across = None if inside is None else round(float(g)) - inside
             rows.append((k + 1, r.site_id, int(r.gb_code), r.province, float(r.lon), float(r.lat),
-                         round(float(g)), t.name, t.name_zh, t.km, "proposed"))
+                         round(float(g)), inside, across, t.name, t.name_zh, t.km, "proposed",
+                         getattr(rec, "distance", result.coverage.distance)))
     _table(ws, REC_COLUMNS, rows)
 
 
