@@ -64,12 +64,14 @@ class _NumItem(QTableWidgetItem):
 
 
 def nearest_towns(lon, lat) -> list[str]:
-    """The nearest GeoNames place to each point (a pick has no name of its own)."""
+    """The nearest town to each point (a pick has no name of its own): the report's
+    towns (county seats and above, or places with a population, all with a Chinese name)."""
     import numpy as np
 
     from reach_planner.geo.nearest import PointIndex
+    from reach_planner.ui.report.figures import town_table
 
-    places = load_china().places
+    places = town_table()
     zh = current_language() == "zh"
     k = np.cos(np.radians(35.0))
     index = PointIndex(np.column_stack([places["lon"].to_numpy() * k, places["lat"].to_numpy()]))
