@@ -2,8 +2,9 @@
 
 No county polygons ship with a clear licence, so a cell belongs to the nearest county
 seat of its own province (a Voronoi partition of the seats inside each province, on the
-sphere). Planners act per county and prefecture, so gap regions are split at these
-units and every figure per county is summed over their cells.
+sphere, searched with the app's grouped nearest search). Planners act per county and
+prefecture, so gap regions are split at these units and every figure per county is
+summed over their cells.
 """
 from __future__ import annotations
 
@@ -12,11 +13,10 @@ import functools
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
 from reach_planner.geo.data import load_divisions
 from reach_planner.geo.grid import HexGrid, build_grid
-from reach_planner.geo.sphere import to_xyz
+from reach_planner.geo.sphere import nearest_in_group
 
 NAME_COLUMNS = ("adcode", "name_en", "name_zh", "prefecture_en", "prefecture_zh")
 
@@ -43,16 +43,13 @@ def county_of_points(lon: NDArray[np.float64], lat: NDArray[np.float64],
                      gb: NDArray[np.int64]) -> NDArray[np.int64]:
     """Division row of the nearest county seat in each point's own province (-1: none)."""
     div = load_divisions()
-    seat_xyz = to_xyz(div["lon"].to_numpy(float), div["lat"].to_numpy(float))
-    seat_gb = div["gb_code"].to_numpy()
+    seat_gb = div["gb_code"].to_numpy().astype(np.int64)
     gb = np.asarray(gb, dtype=np.int64)
-    xyz = to_xyz(np.asarray(lon, float), np.asarray(lat, float))
     out = np.full(len(gb), -1, dtype=np.int64)
-    for code in np.unique(gb):
-        rows = np.flatnonzero(seat_gb == code)
-        pts = np.flatnonzero(gb == code)
-        if len(rows):
-            out[pts] = rows[cKDTree(seat_xyz[rows]).query(xyz[pts])[1]]
+    ok = np.flatnonzero(np.isin(gb, seat_gb))
+    if len(ok):  # one grouped search (the app's own, geo.sphere): a province only finds its seats
+        out[ok] = nearest_in_group(div["lon"].to_numpy(float), div["lat"].to_numpy(float), seat_gb,
+                                   np.asarray(lon, float)[ok], np.asarray(lat, float)[ok], gb[ok])
     return out
 
 

@@ -230,6 +230,12 @@ def match(seat: dict, places: list[dict], lon: np.ndarray, lat: np.ndarray,
     return best([int(i) for i in near if same_word(places[i]["name"], py)])
 
 
+def pinyin_of_own(place: dict, pypinyin: Path) -> bool:
+    """The GeoNames name is the pinyin of one of the place's own Chinese names (景山:
+    Jingshan), so it names that place, not the seat it was matched to."""
+    return any(same_word(place["name"], pinyin_name(zh, pypinyin)) for zh in place["zh_all"])
+
+
 def plausible(pop: int, code: str, urban: float) -> int:
     """A capital's population is capped at its province's urban people (Shanghai's
     GeoNames figure, 22.3 M, is its whole population); any other implausible one is
@@ -268,8 +274,11 @@ def merge_places(places: list[dict], divs: list[dict], urban: dict[int, float],
             p["name_zh"] = zh
             p["adcode"] = s["adcode"]
             py = pinyin_name(s["name"], pypinyin)
-            if not (same_word(p["name"], py) or (RANK[s["code"]] >= 3 and known_as(p, py))):
-                # a town named after the seat's district (Jingshan for 东城区): pinyin
+            city = RANK[s["code"]] >= 3  # a prefecture-level city or a capital
+            if not (same_word(p["name"], py) or (city and known_as(p, py) and not pinyin_of_own(p, pypinyin))):
+                # a town named after the seat's district (Jingshan for 东城区, Xiaoxita for
+                # 宜昌) or a county's seat town (Toding for 札达县): plain pinyin; a capital
+                # GeoNames knows by a non-pinyin name (Urumqi, Lhasa, Hohhot) keeps it
                 p["name"] = py
             if RANK[s["code"]] > RANK.get(p["feature_code"], 0):
                 p["feature_code"] = s["code"]
