@@ -72,6 +72,15 @@ def load_china() -> ChinaData:
     return ChinaData(provinces=prov, outline=outline, places=places)
 
 
+@functools.cache
+def load_divisions() -> pd.DataFrame:
+    """County planning units (GB/T 2260, from ``divisions.csv``): adcode, name_zh, name_en,
+    prefecture_adcode, prefecture_zh, prefecture_en, gb_code, lon, lat (the seat, WGS84)."""
+    return pd.read_csv(DATA_DIR / "divisions.csv", dtype={"name_zh": str, "name_en": str,
+                                                          "prefecture_zh": str, "prefecture_en": str},
+                       keep_default_na=False)
+
+
 def read_geojson(path: Path) -> gpd.GeoDataFrame:
     """A bundled GeoJSON FeatureCollection as a WGS84 GeoDataFrame, read like
     ``gpd.read_file`` does (same columns and dtypes; integers that fit are int32).

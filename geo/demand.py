@@ -31,6 +31,18 @@ with ``exp(-(d - 45) / 50 km)``: herders are spread over rangeland, while the he
 of the Taklamakan and the Changtang, hundreds of kilometres from any place and (the
 Changtang) above 5,000 m, stay nearly empty.
 
+*Believable rural density (v3).* No cell holds more than 2,000 rural people per km2
+(the densest rural counties of the North China Plain and the Sichuan basin hold about
+1,000-1,500), nor more than 5% of its province's rural people: the excess of a capped
+cell is handed to the province's other cells in proportion to their people, repeatedly,
+until none exceeds a cap (:func:`cap_rural`). v2 put 287,509 rural people (3,320 per km2)
+in one Songjiang cell of Shanghai, four cells holding 35.5% of Shanghai's rural people.
+
+*Places (v3).* The official division list (GB/T 2260: every prefecture-level city and
+county seat, with its official name) joins GeoNames, so Xiamen, missing from GeoNames'
+``cities500``, is a city; implausible GeoNames populations (Wuzhong: all of Ningxia) are
+dropped (see ``resources/tools/build_divisions.py``).
+
 Limits: no land-cover or climate data, so a desert close to oases (Tarim rim) gets the
 same floor as grassland; GeoNames populations are municipal, not built-up, figures.
 """
@@ -53,7 +65,7 @@ from reach_planner.geo.sphere import chord_to_km, km_to_chord, km_to_chords, to_
 
 PARTS = 2  # threads for the nearness pairs (fixed: see _pairs_within)
 MODEL_NAME = "reach-planner census model"
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"
 
 KERNEL_KM = 15.0
 CUTOFF_KM = 45.0
@@ -69,6 +81,8 @@ ELEV_FULL_M, ELEV_CEILING_M = 3_500.0, 5_500.0
 RUGGED_HALF_M = 2_000.0
 FAR_FLOOR_DECAY_KM = 50.0
 FLOOR_PLACE_POP = 5_000  # the floor: a village of this size at 45 km
+MAX_RURAL_DENSITY = 2_000.0  # rural people per km2: the densest rural counties of the plain
+MAX_CELL_SHARE = 0.05  # no cell holds more than 5% of its province's rural people
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,10 +234,43 @@ def spread(weights: NDArray[np.float64], gb: NDArray[np.int64],
     return out
 
 
+def cap_rural(rural: NDArray[np.float64], gb: NDArray[np.int64], cell_area_km2: float,
+              totals: dict[int, float]) -> NDArray[np.float64]:
+    """Cap each cell at 2,000 rural people per km2 and 5% of its province's rural people,
+    handing the excess to the province's uncapped cells pro rata; sums stay exact."""
+    out = rural.copy()
+    for code, total in totals.items():
+        sel = np.flatnonzero(gb == code)
+        if len(sel) == 0 or total <= 0:
+            continue
+        cap = min(MAX_RURAL_DENSITY * cell_area_km2, MAX_CELL_SHARE * total)
+        cap = max(cap, total / max(int((out[sel] > 0).sum()), 1))  # a tiny synthetic province
+        out[sel] = _water_fill(out[sel], cap)
+    return out
+
+
+def _water_fill(v: NDArray[np.float64], cap: float) -> NDArray[np.float64]:
+    v = v.copy()
+    fixed = np.zeros(len(v), dtype=bool)
+    for _ in range(len(v)):
+        over = ~fixed & (v > cap * (1 + 1e-12))
+        if not over.any():
+            break
+        excess = float((v[over] - cap).sum())
+        v[over] = cap
+        fixed |= over
+        free = ~fixed & (v > 0)
+        if not free.any():
+            break
+        v[free] += excess * v[free] / v[free].sum()
+    return v
+
+
 def rural_and_urban(grid: HexGrid, places: pd.DataFrame, relief: Relief,
-                    rural_tot: dict[int, float], urban_tot: dict[int, float]
+                    rural_tot: dict[int, float], urban_tot: dict[int, float], cap: bool = True
                     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The model itself, on any grid and inputs (tests call it with synthetic ones)."""
+    """The model itself, on any grid and inputs (tests call it with synthetic ones);
+    ``cap=False`` is model v2's rural spread (the sanity bench's "before")."""
     urban = spread(urban_people(grid, places), grid.gb_code, urban_tot)
     u_density = urban / grid.cell_area_km2
     coreness = 1.0 - np.exp(-u_density / CORE_DENSITY)
@@ -234,7 +281,9 @@ def rural_and_urban(grid: HexGrid, places: pd.DataFrame, relief: Relief,
     w_rural = base * habit * np.exp(-u_density / CORE_DENSITY)
     left = {c: t - in_core[grid.gb_code == c].sum() for c, t in rural_tot.items()}
     rural = in_core + spread(w_rural, grid.gb_code, left)
-    return rural, urban
+    if not cap:
+        return rural, urban
+    return cap_rural(rural, grid.gb_code, grid.cell_area_km2, rural_tot), urban
 
 
 @functools.cache

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from reach_planner.geo.data import load_census, load_china
 from reach_planner.geo.demand import Demand
-from reach_planner.geo.sphere import SphereIndex
+from reach_planner.geo.sphere import SphereIndex, haversine_km
 
 URBAN_CORE_PEOPLE = 100_000  # a cell "holds a city" above this many urban people
 REMOTE_KM = 45.0
@@ -80,3 +80,34 @@ def demand_figures(demand: Demand) -> dict[str, Any]:
         "province_rural_max_error_pct": round(err_r, 4),
         "province_urban_max_error_pct": round(err_u, 4),
     }
+
+
+# City centres (WGS84) for the city-core checks: the model must call their people urban.
+CITY_CORES = {"Shenzhen": (114.06, 22.545), "Dongguan": (113.75, 23.02),
+              "Foshan": (113.12, 23.02), "Xiamen": (118.089, 24.479)}
+CORE_RADIUS_KM = 12.0
+
+
+def sanity_figures(demand: Demand) -> dict[str, Any]:
+    """Issue 22's sanity table: rural density cap, top-cell share, city cores, census sums."""
+    g = demand.grid
+    gb = g.gb_code
+    dens = demand.rural / g.cell_area_km2
+    share = 0.0
+    for code in np.unique(gb):
+        sel = gb == code
+        share = max(share, float(demand.rural[sel].max() / demand.rural[sel].sum()))
+    err_r, err_u = province_error_pct(demand)
+    out: dict[str, Any] = {
+        "max_rural_per_km2": round(float(dens.max()), 1),
+        "cells_above_2000_per_km2": int((dens > 2000.0).sum()),
+        "max_cell_share_of_province_rural_pct": round(100 * share, 2),
+        "province_rural_max_error_pct": round(err_r, 4),
+        "province_urban_max_error_pct": round(err_u, 4),
+    }
+    for name, (lon, lat) in CITY_CORES.items():
+        near = haversine_km(lon, lat, g.lon, g.lat) < CORE_RADIUS_KM
+        u, r = float(demand.urban[near].sum()), float(demand.rural[near].sum())
+        out[f"{name.lower()}_core_urban"] = round(u)
+        out[f"{name.lower()}_core_urban_share_pct"] = round(100 * u / max(u + r, 1.0), 2)
+    return out

@@ -1,8 +1,10 @@
 """Coverage gaps: populated cells beyond the service radius, merged into regions.
 
-Adjacent gap cells (sharing a hexagon edge) of the same province form one gap region
-(planners act per province); regions are ranked
-by the rural population they leave unreached, so planners see the biggest holes first.
+Adjacent gap cells (sharing a hexagon edge) of the same county planning unit form one
+gap region (planners act per county and prefecture; see :mod:`geo.counties`; before
+issue 22 regions stopped only at province borders, and region #1 was 1.3 M km2 of
+Xinjiang); regions are ranked by the rural population they leave unreached, so planners
+see the biggest holes first. Each region carries its county and prefecture (en, zh).
 
 ``shares`` lists each region's part per province (people and cells), so every province
 with unreached people counts the regions they live in; as regions stop at province
@@ -18,6 +20,7 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from reach_planner.geo.counties import county_index, county_names
 from reach_planner.geo.coverage import Coverage
 from reach_planner.geo.demand import Demand
 
@@ -29,7 +32,9 @@ class Gaps:
 
     is_gap: NDArray[np.bool_]
     region: NDArray[np.int64]
-    regions: pd.DataFrame  # rank, gb_code, rural_unreached, cells, area_km2, lon, lat, max_dist_km
+    # rank, gb_code, rural_unreached, cells, lon, lat, max_dist_km, area_km2,
+    # county_adcode, county, county_zh, prefecture, prefecture_zh
+    regions: pd.DataFrame
     shares: pd.DataFrame  # rank, gb_code, rural_unreached, cells: each region's part per province
 
 
@@ -39,7 +44,8 @@ def find_gaps(demand: Demand, coverage: Coverage) -> Gaps:
     src, dst = g.neighbour_pairs(is_gap)
     # A region stays inside one province: with herders spread over the rangeland, the
     # uncovered west would otherwise be one region of 4 million km2 across five provinces.
-    same = g.gb_code[src] == g.gb_code[dst]
+    county = county_index(g)
+    same = (g.gb_code[src] == g.gb_code[dst]) & (county[src] == county[dst])
     src, dst = src[same], dst[same]
     n = g.size
     adj = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
@@ -60,6 +66,7 @@ def find_gaps(demand: Demand, coverage: Coverage) -> Gaps:
         "gb_code": _main_province(inv, g.gb_code[cells], pop, k),
     })
     frame["area_km2"] = frame["cells"] * g.cell_area_km2
+    frame = pd.concat([frame, county_names(_main_province(inv, county[cells], pop, k))], axis=1)
     frame = frame.sort_values(["rural_unreached", "cells"], ascending=[False, False],
                               kind="stable").reset_index(drop=True)
     rank_of = np.empty(k, dtype=np.int64)
@@ -82,7 +89,7 @@ def _group_max(inv: NDArray[np.int64], values: NDArray[np.float64], k: int) -> N
 
 def _main_province(inv: NDArray[np.int64], gb: NDArray[np.int64], pop: NDArray[np.float64],
                    k: int) -> NDArray[np.int64]:
-    """The province holding most of a region's unreached people."""
+    """The province (or county row) holding most of a region's unreached people."""
     if k == 0:
         return np.zeros(0, dtype=np.int64)
     df = pd.DataFrame({"r": inv, "gb": gb, "p": pop + 1e-9})

@@ -8,15 +8,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from reach_planner.geo.counties import county_index, county_of_points
 from reach_planner.geo.coverage import Coverage
 from reach_planner.geo.covered_area import disc_area_per_cell
-from reach_planner.geo.data import load_china
+from reach_planner.geo.data import load_china, load_divisions
 from reach_planner.geo.demand import Demand
 from reach_planner.geo.gaps import Gaps
 from reach_planner.geo.network import Network
 from reach_planner.geo.params import ScenarioParams
 
-SCHEMA_VERSION = 2  # 2: demand_model, demand_total, demand_outside, distance (issue 9)
+SCHEMA_VERSION = 3  # 2: demand_model, demand_total, demand_outside, distance (issue 9)
+# 3: gaps carry county/prefecture; per-county figures in ``counties`` (issue 22)
 TOP_GAPS = 10
 # Context from the Alibaba-Haier (Goodaymart) joint-venture announcement; approximate.
 JV_CONTEXT = {
@@ -48,6 +50,27 @@ class GapSummary(_Plain):
     lon: float
     lat: float
     max_dist_km: float
+    county_adcode: int = 0
+    county: str = ""
+    county_zh: str = ""
+    prefecture: str = ""
+    prefecture_zh: str = ""
+
+
+@dataclass(frozen=True)
+class CountySummary(_Plain):
+    """One county planning unit (see :mod:`geo.counties`): its rural people and reach."""
+
+    adcode: int
+    gb_code: int
+    name_en: str
+    name_zh: str
+    prefecture: str
+    prefecture_zh: str
+    outlets: int
+    rural_population: int
+    rural_covered_pct: float
+    rural_unreached: int
 
 
 @dataclass(frozen=True)
@@ -110,6 +133,7 @@ class Summary(_Plain):
     rural_covered_pct_terrain: float | None = None
     rural_backed_up: int = 0  # rural people within reach of at least two outlets
     rural_backed_up_pct: float = 0.0
+    counties: tuple[CountySummary, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d = _drop_unset(asdict(self))
@@ -121,6 +145,9 @@ class Summary(_Plain):
 
     def province_frame(self) -> pd.DataFrame:
         return pd.DataFrame([_drop_unset(asdict(p)) for p in self.provinces])
+
+    def county_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([asdict(c) for c in self.counties])
 
 
 def pct(part: float, whole: float) -> float:
@@ -162,7 +189,8 @@ def summarise(params: ScenarioParams, network: Network, demand: Demand, coverage
         largest_gaps=top, provinces=provinces, context=dict(JV_CONTEXT),
         demand_model={k: v for k, v in demand.source.items() if k != "path"},
         demand_total=round(float(rural + urban), 1),
-        demand_outside=round(float(demand.outside), 1), distance=coverage.distance, **both,
+        demand_outside=round(float(demand.outside), 1), distance=coverage.distance,
+        counties=_counties(network, demand, coverage), **both,
         rural_backed_up=round(demand.rural[coverage.backed_up].sum()),
         rural_backed_up_pct=pct(demand.rural[coverage.backed_up].sum(), rural))
 
@@ -187,6 +215,28 @@ def _area_covered(demand: Demand, network: Network, coverage: Coverage) -> dict[
             "area_covered_pct": pct(km2.sum(), g.size * g.cell_area_km2)}
 
 
+def _counties(network: Network, demand: Demand, coverage: Coverage) -> tuple[CountySummary, ...]:
+    """Per county planning unit: outlets (by the same nearest-seat rule as the cells),
+    rural people, covered % and unreached."""
+    div = load_divisions()
+    g = demand.grid
+    row = county_index(g)
+    n = len(div)
+    ok = row >= 0
+    rural = np.bincount(row[ok], weights=demand.rural[ok], minlength=n)
+    cov = np.bincount(row[ok], weights=(demand.rural * coverage.covered)[ok], minlength=n)
+    o = network.outlets
+    o_row = county_of_points(o["lon"].to_numpy(float), o["lat"].to_numpy(float), o["gb_code"].to_numpy())
+    outlets = np.bincount(o_row[o_row >= 0], minlength=n)
+    return tuple(CountySummary(
+        adcode=int(a), gb_code=int(gb), name_en=en, name_zh=zh, prefecture=pe, prefecture_zh=pz,
+        outlets=int(outlets[i]), rural_population=round(rural[i]), rural_covered_pct=pct(cov[i], rural[i]),
+        rural_unreached=round(rural[i] - cov[i]))
+        for i, (a, gb, en, zh, pe, pz) in enumerate(zip(
+            div["adcode"], div["gb_code"], div["name_en"], div["name_zh"], div["prefecture_en"],
+            div["prefecture_zh"])))
+
+
 def _side_by_side(rural: Any, coverage: Coverage, sel: Any = slice(None)) -> dict[str, float]:
     """Straight-line and terrain rural coverage (%), when terrain distance is on."""
     if coverage.dist_terrain_km is None:
@@ -201,7 +251,10 @@ def _gap_summary(r: Any, names: dict[int, tuple[str, str]]) -> GapSummary:
     return GapSummary(rank=int(r.rank), gb_code=int(r.gb_code), province=en, province_zh=zh,
                       rural_unreached=round(r.rural_unreached), cells=int(r.cells),
                       area_km2=round(float(r.area_km2), 1), lon=round(float(r.lon), 4),
-                      lat=round(float(r.lat), 4), max_dist_km=round(float(r.max_dist_km), 1))
+                      lat=round(float(r.lat), 4), max_dist_km=round(float(r.max_dist_km), 1),
+                      county_adcode=int(getattr(r, "county_adcode", 0)), county=str(getattr(r, "county", "")),
+                      county_zh=str(getattr(r, "county_zh", "")), prefecture=str(getattr(r, "prefecture", "")),
+                      prefecture_zh=str(getattr(r, "prefecture_zh", "")))
 
 
 @dataclass(frozen=True)
@@ -284,11 +337,12 @@ def format_table(s: Summary) -> str:
     lines += ["", "Largest gaps (rural people beyond the service radius):"]
     for gp in s.largest_gaps:
         lines.append(f"  #{gp.rank:<3} {gp.province:<16} {gp.rural_unreached:>11,} people  "
-                     f"{gp.area_km2:>10,.0f} km2  at {gp.lat:.2f}N {gp.lon:.2f}E")
+                     f"{gp.area_km2:>10,.0f} km2  at {gp.lat:.2f}N {gp.lon:.2f}E  "
+                     f"{gp.county}, {gp.prefecture}")
     lines.append("")
     lines.append(f"Context ({s.context['source']}): USD ~{s.context['alibaba_investment_usd'] / 1e6:.0f}"
                  f" million from Alibaba, ~{s.context['tmall_merchants']:,} Tmall merchants.")
     return "\n".join(lines)
 
 
-__all__ = ["Summary", "ProvinceSummary", "GapSummary", "summarise", "format_table"]
+__all__ = ["Summary", "ProvinceSummary", "GapSummary", "CountySummary", "summarise", "format_table"]

@@ -196,7 +196,7 @@ def test_demand_layer_has_one_row_per_populated_cell(result, exported):
         assert t.loc[t["covered"].astype(bool), "rural"].sum() == pytest.approx(s.rural_covered, rel=1e-6)
     assert gpkg.geometry.geom_type.unique().tolist() == ["Point"]
     national = pd.read_excel(out / "province_summary.xlsx", sheet_name="national")
-    assert "reach-planner census model v2" in national["value"].astype(str).tolist()
+    assert "reach-planner census model v3" in national["value"].astype(str).tolist()
 
 
 def test_demand_layer_carries_terrain_distance_when_chosen(tmp_path):

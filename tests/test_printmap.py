@@ -136,7 +136,7 @@ def test_province_labels_do_not_overlap(result):
     renderer = fig.canvas.get_renderer()
     ax = fig.axes[0]
     names = {style.short_zh(n) for n in load_china().provinces["name_zh"]}
-    labels = [t for t in ax.texts if t.get_text() in names]
+    labels = [t for t in ax.texts if t.get_text() in names and t.get_gid() != "halo"]  # halo: its twin
     assert len(labels) >= 28  # at most a few of the 31 squeezed out
     boxes = [t.get_window_extent(renderer) for t in labels]
     for i, a in enumerate(boxes):

@@ -30,7 +30,7 @@ def book(scenario, tmp_path_factory):
 
 def test_sheets_rows_and_header_handling(book):
     result, wb = book
-    assert wb.sheetnames == ["provinces", "gap_regions", "outlets", "recommendations", "scenario"]
+    assert wb.sheetnames == ["provinces", "gap_regions", "counties", "outlets", "recommendations", "scenario"]
     prov = wb["provinces"]
     assert prov.max_row == 32  # header + 31 provinces
     codes = [prov.cell(r, 1).value for r in range(2, 33)]

@@ -88,7 +88,7 @@ def test_the_file_keeps_every_documented_key(tmp_path, overlay):
     path = save_scenario(tmp_path / "c.json", ScenarioFile(ScenarioParams(), overlay))
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert set(doc) == {"format", "version", "params", "imported", "demand", "settings"}
-    assert doc["demand"] == {"name": "reach-planner census model", "version": "2"}
+    assert doc["demand"] == {"name": "reach-planner census model", "version": "3"}
     assert doc["params"]["distance"] == "straight"
     assert set(doc["imported"]) == {"other", "source_name", "sites", "outlets", "added_outlets"}
     assert set(doc["imported"]["outlets"][0]) == {"site_id", "name", "lon", "lat", "gb_code"}

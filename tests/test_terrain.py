@@ -93,5 +93,7 @@ def test_mountain_provinces_lose_more_than_the_plains(terrain_result):
     mountains = [54, 63, 53, 51]  # Tibet, Qinghai, Yunnan, Sichuan
     plains = [32, 37, 41, 12]  # Jiangsu, Shandong, Henan, Tianjin
     assert min(loss[c] for c in mountains) > 3.0
-    assert max(loss[c] for c in plains) < 0.5
+    # < 1 pp: demand v3 (issue 22) spreads capped rural people into western Henan's
+    # Funiu and Taihang uplands, where terrain costs 0.53 pp (v2: 0.3)
+    assert max(loss[c] for c in plains) < 1.0
     assert min(loss[c] for c in mountains) > 5 * max(max(loss[c] for c in plains), 0.1)

@@ -25,7 +25,7 @@ def test_import_demand_measures_it_and_undo_brings_the_model_back(window, tmp_pa
     f = tmp_path / "orders.csv"
     f.write_text("纬度,经度,订单数\n39.9,116.4,120\n31.5,88.0,30\n", encoding="utf-8")
     census = window.state.result.summary.rural_population
-    assert window.reach.values["demand"].text() == "census model v2"
+    assert window.reach.values["demand"].text() == "census model v3"
     window.import_demand_file(f)
     assert wait_until(lambda: window.state.overlay is not None and idle(window), 60)
     s = window.state.result.summary

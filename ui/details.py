@@ -52,6 +52,8 @@ def _gap(result: ScenarioResult, rank: int, tr: Translate, count) -> dict[str, s
     p = names.get(int(r["gb_code"]))
     return {tr("Type"): tr("Gap region #{rank} of {n}").format(rank=rank, n=f"{len(g):,}"),
             tr("Province"): f"{p.name_zh} {p.name_en}" if p else "",
+            tr("Prefecture"): f"{r.get('prefecture_zh', '')} {r.get('prefecture', '')}".strip(),
+            tr("County"): f"{r.get('county_zh', '')} {r.get('county', '')}".strip(),
             tr("Rural people unreached"): count(r["rural_unreached"]),
             tr("Area"): f"{r['area_km2']:,.0f} km²", tr("Cells"): f"{int(r['cells']):,}",
             tr("Centre"): f"{r['lat']:.3f}N, {r['lon']:.3f}E",

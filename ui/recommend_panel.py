@@ -68,21 +68,15 @@ class _NumItem(QTableWidgetItem):
 
 
 def nearest_towns(lon, lat) -> list[str]:
-    """The nearest GeoNames place to each point (a pick has no name of its own)."""
+    """The nearest town to each point (a pick has no name of its own), by the report's own
+    function, so the window's table and the workbook name the same town (issue 23.14)."""
     import numpy as np
-    from scipy.spatial import cKDTree
 
-    from reach_planner.geo.sphere import first_twins
+    from reach_planner.ui.report.figures import nearest_towns as towns_near
 
-    places = load_china().places
     zh = current_language() == "zh"
-    k = np.cos(np.radians(35.0))
-    tree = cKDTree(np.column_stack([places["lon"].to_numpy() * k, places["lat"].to_numpy()]))
-    _d, idx = tree.query(np.column_stack([np.atleast_1d(np.asarray(lon, float)) * k,
-                                          np.atleast_1d(np.asarray(lat, float))]))
-    idx = first_twins(tree)[idx]  # of places at one position, the first listed
-    names = places["name_zh"] if zh else places["name"]
-    return [str(names.iloc[i]) for i in np.atleast_1d(idx)]
+    towns = towns_near(np.atleast_1d(np.asarray(lon, float)), np.atleast_1d(np.asarray(lat, float)))
+    return [t.name_zh if zh else t.name for t in towns]
 
 
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:

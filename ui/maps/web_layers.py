@@ -84,9 +84,17 @@ def _labels_js(result: ScenarioResult, opts: MapOptions) -> str:
     pick = 1 if opts.lang == "zh" else 0
     data = [{"r": int(r.rank), "lat": round(float(r.lat), 4), "lon": round(float(r.lon), 4),
              "p": int(round(r.rural_unreached)),
-             "prov": names.get(int(r.gb_code), ("", ""))[pick]}
+             "prov": _where(r, names.get(int(r.gb_code), ("", ""))[pick], opts.lang)}
             for r in regs.itertuples()]
     return f"return rp.gapLabels(map, {safe_json(data)});"
+
+
+def _where(r, province: str, lang: str) -> str:
+    """The gap's county planning unit and province (issue 22): 四川省木里藏族自治县 / Muli, Sichuan."""
+    county = str(getattr(r, "county_zh" if lang == "zh" else "county", "") or "")
+    if not county:
+        return province
+    return f"{province}{county}" if lang == "zh" else f"{county}, {province}"
 
 
 def _provinces_js(result: ScenarioResult) -> str:

@@ -43,6 +43,24 @@ class NamedGap:
     lon: float
     lat: float
     town: Town
+    county: str = ""
+    county_zh: str = ""
+    prefecture: str = ""
+    prefecture_zh: str = ""
+
+    def unit(self, lang: str) -> str:
+        """The county planning unit: "木里藏族自治县（凉山彝族自治州）" or "Muli, Liangshan"."""
+        return unit_label(lang, self.county, self.county_zh, self.prefecture, self.prefecture_zh)
+
+
+def unit_label(lang: str, county: str, county_zh: str, prefecture: str, prefecture_zh: str) -> str:
+    if lang == "zh":
+        if not county_zh:
+            return prefecture_zh
+        return county_zh if county_zh == prefecture_zh or not prefecture_zh else f"{county_zh}（{prefecture_zh}）"
+    if not county:
+        return prefecture
+    return county if county == prefecture or not prefecture else f"{county}, {prefecture}"
 
 
 @dataclass(frozen=True)
@@ -79,10 +97,17 @@ class ProvinceFigures:
 @functools.cache
 def _towns() -> tuple[pd.DataFrame, SphereIndex]:
     """Places a planner recognises: county seats and above, or any place with a
-    population (GeoNames); a village with no population data says little."""
+    population (GeoNames); a village with no population data says little. Only places
+    with a Chinese name: a zh page never says "Yùmén附近" (issue 22)."""
     p = load_china().places
-    towns = p[p["feature_code"].isin(TOWN_CODES) | (p["population"] > 0)].reset_index(drop=True)
+    known = p["feature_code"].isin(TOWN_CODES) | (p["population"] > 0)
+    towns = p[known & (p["name_zh"] != "")].reset_index(drop=True)
     return towns, SphereIndex(towns["lon"].to_numpy(float), towns["lat"].to_numpy(float))
+
+
+def town_table() -> pd.DataFrame:
+    """The towns :func:`nearest_towns` names (the recommend panel uses them too)."""
+    return _towns()[0]
 
 
 def nearest_towns(lon: np.ndarray, lat: np.ndarray) -> list[Town]:
@@ -125,7 +150,11 @@ def province_figures(result: ScenarioResult) -> tuple[ProvinceFigures, ...]:
         gaps = tuple(NamedGap(rank=int(r.rank), rural_unreached=round(float(r.rural_unreached)),
                               area_km2=round(float(r.area_km2), 1),
                               max_dist_km=round(float(r.max_dist_km), 1), lon=float(r.lon),
-                              lat=float(r.lat), town=t) for r, t in zip(top.itertuples(), towns))
+                              lat=float(r.lat), town=t, county=str(getattr(r, "county", "")),
+                              county_zh=str(getattr(r, "county_zh", "")),
+                              prefecture=str(getattr(r, "prefecture", "")),
+                              prefecture_zh=str(getattr(r, "prefecture_zh", "")))
+                     for r, t in zip(top.itertuples(), towns))
         mine = rec[rec["gb_code"] == p.gb_code]
         rtowns = nearest_towns(mine["lon"].to_numpy(), mine["lat"].to_numpy())
         news = tuple(NewOutlet(site_id=str(r.site_id), lon=float(r.lon), lat=float(r.lat), town=t)

@@ -19,7 +19,7 @@ from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.ui.maps import style
 from reach_planner.ui.maps.fonts import HAN, Fonts, fonts_for
 from reach_planner.ui.maps.layout import LAYERS, PrintOptions, shrink_to
-from reach_planner.ui.report.figures import DistanceBands, ProvinceFigures, nearest_towns
+from reach_planner.ui.report.figures import DistanceBands, ProvinceFigures, nearest_towns, unit_label
 from reach_planner.ui.report.mapframe import map_frame
 from reach_planner.ui.report.options import ReportOptions
 from reach_planner.ui.report.texts import STRATEGY_ZH, TEXT
@@ -206,8 +206,11 @@ def national_page(result: ScenarioResult, opts: ReportOptions, fonts: Fonts, pag
     names = {p.gb_code: (p.name_zh if opts.lang == "zh" else p.name_en) for p in s.provinces}
     for r, town in zip(gaps.itertuples(), towns):
         sh.text(left, y, f"{int(r.rank)}", 7, bold=True, color=style.RANK)
-        sh.text(left + 5, y, f"{names[int(r.gb_code)]}, " + t["near"].format(
-            town=town.label(opts.lang), km=town.km), 6.5)
+        unit = unit_label(opts.lang, str(getattr(r, "county", "")), str(getattr(r, "county_zh", "")),
+                          str(getattr(r, "prefecture", "")), str(getattr(r, "prefecture_zh", "")))
+        sh.text(left + 5, y, ", ".join(x for x in (unit, names[int(r.gb_code)]) if x), 6.5)
+        sh.text(left + 5, y + 3.3, t["near"].format(town=town.label(opts.lang), km=town.km), 6.0,
+                color="#444444")
         sh.text(left + width, y + 3.3, f"{num(r.rural_unreached)} {t['people']}", 6.5, ha="right",
                 color="#444444")
         y += 7.4
@@ -242,10 +245,12 @@ def province_page(result: ScenarioResult, pf: ProvinceFigures, opts: ReportOptio
         y += 6
     for g in pf.gaps:
         sh.text(left, y, str(g.rank), 7, bold=True, color=style.RANK)
-        sh.text(left + 6, y, t["near"].format(town=g.town.label(opts.lang), km=g.town.km), 6.8)
+        sh.text(left + 6, y, g.unit(opts.lang), 6.8)
         sh.text(left + width, y, f"{num(g.rural_unreached)} {t['people']}", 6.8, ha="right",
                 color="#444444")
-        y += 5.2
+        sh.text(left + 6, y + 3.2, t["near"].format(town=g.town.label(opts.lang), km=g.town.km), 6.0,
+                color="#444444")
+        y += 7.6
     if pf.recommended:
         y = heading(sh, left, y + 3, t["recommended"].format(n=len(pf.recommended)))
         shown = pf.recommended[:5]

@@ -77,6 +77,7 @@ def build_workbook(result: ScenarioResult, lang: str = "en", recommendation: Any
     wb = Workbook()
     provinces_sheet(wb.active, result)
     gaps_sheet(wb.create_sheet("gap_regions"), result)
+    counties_sheet(wb.create_sheet("counties"), result)
     outlets_sheet(wb.create_sheet("outlets"), result, capacity, overflow)
     recommendations_sheet(wb.create_sheet("recommendations"), result, recommendation)
     curve = tuple(getattr(recommendation, "curve", ()) or ())
@@ -152,6 +153,7 @@ def provinces_sheet(ws: Worksheet, result: ScenarioResult) -> None:
 
 GAP_COLUMNS: tuple[Column, ...] = (
     ("rank", INT, 7), ("gb_code", None, 8), ("province", None, 16), ("province_zh", None, 14),
+    ("county", None, 14), ("county_zh", None, 14), ("prefecture", None, 14), ("prefecture_zh", None, 16),
     ("rural_unreached", INT, 13), ("cells", INT, 8), ("area_km2", INT, 11),
     ("max_dist_km", DEC1, 11), ("lon", DEG, 10), ("lat", DEG, 10), ("nearest_town", None, 18),
     ("nearest_town_zh", None, 14), ("town_km", DEC1, 9))
@@ -162,10 +164,25 @@ def gaps_sheet(ws: Worksheet, result: ScenarioResult) -> None:
     names = {p.gb_code: (p.name_en, p.name_zh) for p in result.summary.provinces}
     towns = nearest_towns(reg["lon"].to_numpy(), reg["lat"].to_numpy())
     rows = [(int(r.rank), int(r.gb_code), *names.get(int(r.gb_code), ("", "")),
+             str(r.county), str(r.county_zh), str(r.prefecture), str(r.prefecture_zh),
              round(float(r.rural_unreached)), int(r.cells), float(r.area_km2), float(r.max_dist_km),
              float(r.lon), float(r.lat), t.name, t.name_zh, t.km)
             for r, t in zip(reg.itertuples(), towns)]
     _table(ws, GAP_COLUMNS, rows)
+
+
+COUNTY_COLUMNS: tuple[Column, ...] = (
+    ("adcode", None, 9), ("gb_code", None, 8), ("county", None, 14), ("county_zh", None, 14),
+    ("prefecture", None, 14), ("prefecture_zh", None, 16), ("rural_population", INT, 13),
+    ("rural_covered_pct", DEC1, 11), ("rural_unreached", INT, 13), ("outlets", INT, 8))
+
+
+def counties_sheet(ws: Worksheet, result: ScenarioResult) -> None:
+    """The per-province table expanded to county planning units (issue 22)."""
+    rows = [(c.adcode, c.gb_code, c.name_en, c.name_zh, c.prefecture, c.prefecture_zh,
+             c.rural_population, c.rural_covered_pct, c.rural_unreached, c.outlets)
+            for c in result.summary.counties]
+    _table(ws, COUNTY_COLUMNS, rows)
 
 
 def outlets_sheet(ws: Worksheet, result: ScenarioResult, capacity: Any = None,
