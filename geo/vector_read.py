@@ -221,8 +221,8 @@ def _shapefile_encoding(path: Path, layer: str, info: dict) -> str | None:
         return None
     raw = pyogrio.read_dataframe(gdal_path(path), layer=layer, read_geometry=False)
     text = [str(c) for c in raw.columns]
-    for col in raw.columns:
-        if raw[col].dtype == object:
+    for col in raw.columns:  # object columns, or pandas 3's own str dtype
+        if raw[col].dtype == object or pd.api.types.is_string_dtype(raw[col].dtype):
             text += [v for v in raw[col].tolist() if isinstance(v, str)]
     data = "\x00".join(text).encode("latin-1", errors="replace")
     if data.isascii():

@@ -63,7 +63,7 @@ def test_selftest_draws_the_map_and_prints_one_line(qapp):
     times = selftest.run_selftest(out=out)
     line = out.getvalue()
     assert line.count("\n") == 1 and line.startswith(f"selftest ok: Reach Planner {__version__}")
-    assert set(times) == {"imports", "scenario", "page", "drawn", "print_zh", "font", "total"}
+    assert set(times) == {"imports", "scenario", "page", "drawn", "print_zh", "files", "font", "total"}
     assert times["total"] >= times["scenario"] + times["drawn"]
     land, gaps = re.search(r"land ([\d.]+)%, gaps ([\d.]+)%", line).groups()
     assert float(land) >= selftest.MIN_LAND * 100 and float(gaps) >= selftest.MIN_GAPS * 100
@@ -242,3 +242,24 @@ def test_selftest_fails_when_the_chinese_print_map_is_english(qapp, monkeypatch,
     assert main(["--selftest"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("selftest FAILED: the Chinese print map lacks 南海诸岛, 服务网点")
+
+
+def test_selftest_reads_a_zipped_shapefile_and_a_mollweide_geotiff(tmp_path):
+    selftest.check_real_files(tmp_path)  # raises with the reason when a total is wrong
+
+
+def test_selftest_fails_when_the_mollweide_raster_is_misread(tmp_path, monkeypatch):
+    """What the home-made reader did (-98.6%) must fail the self-test."""
+    from reach_planner.geo import demand_io
+
+    real = demand_io.read_demand
+
+    def wrong(path, cell_km, *a, **k):
+        got = real(path, cell_km, *a, **k)
+        import dataclasses
+
+        return dataclasses.replace(got, inside=got.inside * 0.014)
+
+    monkeypatch.setattr(demand_io, "read_demand", wrong)
+    with pytest.raises(selftest.SelftestError, match="Mollweide GeoTIFF holds 2,000 people"):
+        selftest.check_real_files(tmp_path)

@@ -267,3 +267,29 @@ def test_esc_clears_the_selection(window):
     QTest.keyClick(table, Qt.Key.Key_Escape)
     assert wait_until(lambda: w.state.selection is None and not w.details.values(), 5)
     assert not table.selectionModel().hasSelection()
+
+
+def test_save_as_without_an_extension_writes_a_file_open_lists(window, tmp_path, monkeypatch):
+    """23.6: Save as "myscenario" wrote no extension, and Open (*.json) did not list it."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from reach_planner.geo.scenario_file import load_scenario
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(tmp_path / "myscenario"), "")))
+    assert window.save_scenario_as()
+    saved = tmp_path / "myscenario.rpscenario.json"
+    assert saved.exists() and not (tmp_path / "myscenario").exists()
+    assert load_scenario(saved).params == window.state.result.params
+
+
+def test_the_window_and_the_workbook_name_the_same_nearest_town():
+    """23.14: one pick had different nearest towns in the window's table and the workbook."""
+    import numpy as np
+
+    from reach_planner.ui.recommend_panel import nearest_towns as window_towns
+    from reach_planner.ui.report.figures import nearest_towns as workbook_towns
+
+    rng = np.random.default_rng(3)
+    lon, lat = rng.uniform(75, 130, 400), rng.uniform(20, 50, 400)
+    assert window_towns(lon, lat) == [t.name for t in workbook_towns(lon, lat)]

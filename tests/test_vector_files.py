@@ -381,3 +381,17 @@ def test_cli_takes_the_encoding(tmp_path):
                          timeout=300)
     assert bad.returncode == 1
     assert bad.stderr.strip().splitlines() == [f"reach-planner: error: {f}: unknown text encoding 'klingon'"]
+
+
+def test_a_gbk_shapefile_without_cpg_keeps_its_chinese_names_with_pandas_string_columns(tmp_path):
+    """pandas 3 reads text as its own ``str`` dtype, not object: the detection looked only at
+    object columns, saw no text and left GBK names as Latin-1 mojibake (found in the bench)."""
+    import pyogrio
+    from shapely.geometry import Point
+
+    names = ["北京网点", "上海网点", "成都网点"]
+    gdf = gpd.GeoDataFrame({"name": names}, geometry=[Point(116.4, 39.9), Point(121.5, 31.2),
+                                                      Point(104.1, 30.7)], crs=4326)
+    pyogrio.write_dataframe(gdf, tmp_path / "s.shp", encoding="GBK")
+    (tmp_path / "s.cpg").unlink()
+    assert read_sites(tmp_path / "s.shp").outlets["name"].tolist() == names

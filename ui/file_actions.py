@@ -50,6 +50,12 @@ MAX_RECENT = 8
 FOLDER_KEY = "files/last_folder"
 
 
+def with_scenario_suffix(path: Path) -> Path:
+    """``myscenario`` -> ``myscenario.rpscenario.json``: Open lists ``*.json`` only, so a
+    name saved without the suffix could not be opened again (issue 23.6)."""
+    return path if path.suffix.lower() == ".json" else path.with_name(path.name + SUFFIX)
+
+
 class FileActions:
     """Expects ``self.state`` (AppState) and ``self.statusBar()`` from QMainWindow."""
 
@@ -210,7 +216,18 @@ class FileActions:
         start = str(self.state.path or Path(self._folder()) / f"scenario{SUFFIX}")
         name, _ = QFileDialog.getSaveFileName(self, tr("Save scenario"), start,
                                               tr("Reach Planner scenarios (*.json)"))
-        return self._save_to(Path(name)) if name else False  # the dialog asked about overwriting
+        if not name:
+            return False
+        path = with_scenario_suffix(Path(name))
+        if path != Path(name) and path.exists() and not self._confirm_replace(path):
+            return False  # the dialog asked about the name typed, not the one with the suffix
+        return self._save_to(path)
+
+    def _confirm_replace(self, path: Path) -> bool:
+        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+        return messages.question(self, tr("Save scenario"),
+                                 tr("{file} already exists. Replace it?").format(file=path.name),
+                                 yes | no, no) == yes
 
     def _save_to(self, path: Path, expect=ANY) -> bool:
         """Save on the task runner (the window keeps drawing), then: the file changed on

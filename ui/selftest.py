@@ -4,7 +4,8 @@ A frozen bundle can start and still be broken (a missing QtWebEngineProcess, ICU
 Leaflet file or font only shows when the map is drawn). The self-test does what a
 planner does first, off screen: build the default scenario, draw the map page in
 QtWebEngine, and look at the real pixels, then checks that Chinese print text has a
-font and that a Chinese print map speaks Chinese. It prints one line with the timings and
+font, that a Chinese print map speaks Chinese, and that a zipped Shapefile and a
+Mollweide GeoTIFF are read with the right totals. It prints one line with the timings and
 exits 0, or prints the reason and exits 1.
 """
 from __future__ import annotations
@@ -122,6 +123,46 @@ def check_zh_print_map(result, folder: Path) -> None:
         raise SelftestError(f"the Chinese print map lacks {', '.join(missing)} (translations missing?)")
 
 
+def check_real_files(folder: Path) -> None:
+    """The bundle's GDAL reads what GIS tools write (issue 20): a zipped Shapefile of
+    Chinese-named outlets and a GHS-POP-style Mollweide GeoTIFF, both made here, with
+    totals known in advance."""
+    import zipfile
+
+    import geopandas as gpd
+    import numpy as np
+    import pyogrio
+    import rasterio
+    from pyproj import Transformer
+    from rasterio.transform import from_origin
+    from shapely.geometry import Point
+
+    from reach_planner.geo.demand_io import read_demand
+    from reach_planner.geo.sites_io import read_sites
+
+    names = ["郑州网点", "成都网点", "厦门网点"]
+    gdf = gpd.GeoDataFrame({"name": names}, geometry=[Point(113.65, 34.76), Point(104.07, 30.57),
+                                                      Point(118.09, 24.48)], crs=4326)
+    (folder / "shp").mkdir()
+    pyogrio.write_dataframe(gdf, folder / "shp" / "outlets.shp", encoding="UTF-8")
+    with zipfile.ZipFile(folder / "outlets.zip", "w") as zf:
+        for part in sorted((folder / "shp").iterdir()):
+            zf.write(part, part.name)
+    got = read_sites(folder / "outlets.zip").outlets["name"].tolist()
+    if got != names:
+        raise SelftestError(f"the zipped Shapefile read as {got}, not {names}")
+    x, y = Transformer.from_crs(4326, "ESRI:54009", always_xy=True).transform(113.6, 34.2)  # Henan
+    pixels = np.full((20, 20), 5.0, dtype="float32")
+    tif = folder / "mollweide.tif"
+    with rasterio.open(tif, "w", driver="GTiff", width=20, height=20, count=1, dtype="float32",
+                       crs="ESRI:54009", transform=from_origin(x - 10_000, y + 10_000, 1000, 1000),
+                       nodata=-1.0, compress="deflate") as dst:
+        dst.write(pixels, 1)
+    inside = read_demand(tif, 10.0).inside
+    if abs(inside - 2000.0) > 1e-6:
+        raise SelftestError(f"the Mollweide GeoTIFF holds 2,000 people, the import found {inside:,.3f}")
+
+
 def run_selftest(out=sys.stdout) -> dict[str, float]:
     """Scenario, map page, drawn map, pixels, font; raises SelftestError with the reason."""
     t0 = time.perf_counter()
@@ -161,6 +202,9 @@ def run_selftest(out=sys.stdout) -> dict[str, float]:
         t = time.perf_counter()
         check_zh_print_map(result, Path(tmp))
         times["print_zh"] = time.perf_counter() - t
+        t = time.perf_counter()
+        check_real_files(Path(tmp))
+        times["files"] = time.perf_counter() - t
     if pixels.problems():
         raise SelftestError(f"map pixels after {ATTEMPTS} attempts: " + "; ".join(pixels.problems()))
     t = time.perf_counter()

@@ -352,6 +352,10 @@
       <translation>一个文件</translation>
     </message>
     <message>
+      <source>{file} already exists. Replace it?</source>
+      <translation>{file} 已存在。要替换吗？</translation>
+    </message>
+    <message>
       <source>Wrote {n} files to {folder}</source>
       <translation>已写入 {n} 个文件到 {folder}</translation>
     </message>
