@@ -10,6 +10,7 @@ code path, without the 4-minute PyInstaller build). Where CI has built the real 
 """
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -84,7 +85,10 @@ def text_of(path: Path) -> str:
     """The words a reader finds: PDF text, or the SVG's text comments (glyphs are paths)."""
     if path.suffix == ".pdf":
         return "\n".join(page.extract_text() for page in PdfReader(path).pages)
-    return "\n".join(re.findall(r"<!-- (.*?) -->", path.read_text(encoding="utf-8")))
+    svg = path.read_text(encoding="utf-8")  # glyphs as paths keep the words in comments,
+    texts = re.findall(r"<!-- (.*?) -->", svg)  # names as <text> keep them in the element
+    texts += [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, re.S)]
+    return html.unescape("\n".join(texts))
 
 
 def language_of(text: str) -> str:

@@ -125,7 +125,7 @@ def fake_pack(monkeypatch):
         return {Path(out): b"%PDF new pack"}
 
     monkeypatch.setattr(job, "render_report", render)
-    monkeypatch.setattr(job, "workbook_bytes", lambda *a, **k: b"new workbook")
+    monkeypatch.setattr(job, "workbook_files", lambda result, dest, *a, **k: {dest: b"new workbook"})
 
 
 def test_ctrl_c_while_the_workbook_is_written_says_nothing_and_means_it(tmp_path, monkeypatch, capsys):

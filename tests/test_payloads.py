@@ -340,8 +340,11 @@ def test_scenario_file_errors_show_markup_as_plain_text(window, message_boxes, t
     bad = tmp_path / "bad.rpscenario.json"
     bad.write_text(json.dumps({"format": "reach-planner-scenario", "version": 1, "params": {"seed": evil}}),
                    encoding="utf-8")
-    window.open_scenario(bad)
-    assert message_boxes and evil in message_boxes[-1][2]
+    window.open_scenario(bad)  # read on the task runner: the box comes when the read fails
+    from tests.qt_helpers import wait_until
+
+    assert wait_until(lambda: bool(message_boxes), 20)
+    assert evil in message_boxes[-1][2]
     box = message_boxes.boxes[-1]
     assert box.textFormat() == Qt.TextFormat.PlainText and evil in box.text()
 

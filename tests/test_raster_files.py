@@ -361,7 +361,11 @@ def test_a_zip_with_two_rasters_asks_which(tmp_path):
 def test_a_zip_without_a_raster(tmp_path):
     with zipfile.ZipFile(tmp_path / "notes.zip", "w") as z:
         z.writestr("readme.txt", "no raster here")
-    one_line_error(tmp_path / "notes.zip", "holds no raster")
+    from reach_planner.geo.demand_io import read_demand
+    from reach_planner.geo.site_tables import SiteFileError
+
+    with pytest.raises(SiteFileError, match="notes.zip: not a readable zipped Shapefile"):  # nor a raster
+        read_demand(tmp_path / "notes.zip")
     (tmp_path / "fake.zip").write_bytes(b"PK but not really")
     one_line_error(tmp_path / "fake.zip", "not a readable zip archive")
 

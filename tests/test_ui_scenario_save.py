@@ -12,7 +12,7 @@ from reach_planner.geo.params import ScenarioParams
 from reach_planner.geo.scenario_file import load_scenario, save_scenario
 from tests.qt_helpers import close_window, idle, open_window, wait_until
 
-pytestmark = pytest.mark.qt
+pytestmark = [pytest.mark.qt, pytest.mark.real_boxes]
 
 
 @pytest.fixture
@@ -120,8 +120,10 @@ def test_opening_a_damaged_file_shows_plain_lines_and_keeps_the_work(window, tmp
                    '"lon": 0, "lat": 0, "gb_code": 11}]}}', encoding="utf-8")
     seen: list = []
     answer_box(None, seen)
-    window.open_scenario(bad)
-    assert len(seen) == 1
+    window.open_scenario(bad)  # read on the task runner: the box comes when the read fails
+    from tests.qt_helpers import wait_until
+
+    assert wait_until(lambda: len(seen) == 1, 30)
     text, fmt, _buttons = seen[0]
     assert fmt == Qt.TextFormat.PlainText and text.count(str(bad)) == 2
     assert "params.seed" in text and "imported.outlets[0]" in text

@@ -39,9 +39,11 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import build_divisions  # beside this script
 import numpy as np
 import shapely
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import build_divisions  # noqa: E402  # beside this script
 from shapely.geometry import mapping, shape
 
 ROOT = Path(__file__).resolve().parents[1]
