@@ -88,7 +88,9 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self.resizeDocks([self.docks["reach"]], [420], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["controls"]], [290], Qt.Orientation.Horizontal)
         # the scenario form takes what it needs, Details the rest (it showed ~5 rows, 23.15)
-        form = self.controls.sizeHint().height() + 40
+        # the scenario form is never scrolled away: Recompute stays in sight
+        self.docks["controls"].widget().setMinimumHeight(self.controls.minimumSizeHint().height() + 4)
+        form = self.controls.sizeHint().height() + 90  # + the dock title and the tab bar
         self.resizeDocks([self.docks["controls"], self.docks["details"]], [form, max(form, 2 * form)],
                          Qt.Orientation.Vertical)
         self._restore_layout()
