@@ -60,7 +60,7 @@ def test_each_province_page_names_its_province_in_gb_order(pdfs):
         for i, (code, name) in enumerate(zip(prov["gb_code"], prov[column])):
             page = texts[i + 1]
             assert name in page, (lang, code)
-            assert f"GB {code}" in page
+            assert (f"GB {code}" if lang == "en" else f"代码 {code}") in page
         assert all(("Page" if lang == "en" else "第") in t for t in texts)  # page numbers
         assert "GeoNames" in texts[-1] and "seed" if lang == "en" else "种子" in texts[-1]
 

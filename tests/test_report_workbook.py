@@ -70,7 +70,7 @@ def test_curve_sheet_and_workload_columns_when_present(scenario, tmp_path):
     # workbook shows their sheets and columns only when it is given them
     cap = capacity(result, 400)
     assert len(rec.curve) > 1
-    wb = openpyxl.load_workbook(write_workbook(result, tmp_path / "b.xlsx", "zh", rec, cap))
+    wb = openpyxl.load_workbook(write_workbook(result, tmp_path / "b.xlsx", "en", rec, cap))
     out = wb["outlets"]
     header = [c.value for c in out[1]]
     assert header[-4:] == ["workload_households", "served_households", "capacity_households",

@@ -1269,15 +1269,15 @@
     </message>
     <message>
       <source>Natural Earth · GeoNames (CC-BY 4.0) · NBS 2020 census · network {network}</source>
-      <translation>Natural Earth · GeoNames (CC-BY 4.0) · 国家统计局2020年人口普查 · 网络：{network}</translation>
+      <translation>Natural Earth · GeoNames（CC-BY 4.0） · 国家统计局 2020 年人口普查 · 网络：{network}</translation>
     </message>
     <message>
       <source>Boundaries: Natural Earth · Places: GeoNames (CC-BY 4.0) · Population: NBS 2020 census · Network {network}</source>
-      <translation>边界：Natural Earth · 地名：GeoNames (CC-BY 4.0) · 人口：国家统计局 2020 年人口普查 · 网络：{network}</translation>
+      <translation>边界：Natural Earth · 地名：GeoNames（CC-BY 4.0） · 人口：国家统计局 2020 年人口普查 · 网络：{network}</translation>
     </message>
     <message>
       <source>Albers equal-area conic, 105°E, standard parallels 25°N and 47°N</source>
-      <translation>阿尔伯斯等积圆锥投影，中央经线 105°E，标准纬线 25°N、47°N</translation>
+      <translation>阿尔伯斯等积圆锥投影，中央经线东经 105°，标准纬线北纬 25° 和 47°</translation>
     </message>
     <message>
       <source>recommended</source>

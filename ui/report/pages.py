@@ -22,7 +22,7 @@ from reach_planner.ui.maps.layout import LAYERS, PrintOptions, shrink_to
 from reach_planner.ui.report.figures import DistanceBands, ProvinceFigures, nearest_towns, unit_label
 from reach_planner.ui.report.mapframe import map_frame
 from reach_planner.ui.report.options import ReportOptions
-from reach_planner.ui.report.texts import STRATEGY_ZH, TEXT
+from reach_planner.ui.report.texts import STRATEGY_ZH, TEXT, place_line, province_title
 
 MARGIN = 10.0
 HEAD = 26.0  # title band
@@ -208,7 +208,7 @@ def national_page(result: ScenarioResult, opts: ReportOptions, fonts: Fonts, pag
         sh.text(left, y, f"{int(r.rank)}", 7, bold=True, color=style.RANK)
         unit = unit_label(opts.lang, str(getattr(r, "county", "")), str(getattr(r, "county_zh", "")),
                           str(getattr(r, "prefecture", "")), str(getattr(r, "prefecture_zh", "")))
-        sh.text(left + 5, y, ", ".join(x for x in (unit, names[int(r.gb_code)]) if x), 6.5)
+        sh.text(left + 5, y, place_line((unit, names[int(r.gb_code)]), opts.lang), 6.5)
         sh.text(left + 5, y + 3.3, t["near"].format(town=town.label(opts.lang), km=town.km), 6.0,
                 color="#444444")
         sh.text(left + width, y + 3.3, f"{num(r.rural_unreached)} {t['people']}", 6.5, ha="right",
@@ -223,11 +223,11 @@ def province_page(result: ScenarioResult, pf: ProvinceFigures, opts: ReportOptio
     t = TEXT[opts.lang]
     p = pf.summary
     sh = new_sheet(opts, fonts)
-    title = f"{p.name_zh} · {p.name_en}" if opts.lang == "zh" else f"{p.name_en} · {p.name_zh}"
+    title = province_title(p.name_en, p.name_zh, opts.lang)
     ranked = sorted(result.summary.provinces, key=lambda q: -q.rural_covered_pct)
     sub = t["prov_sub"].format(pct=p.rural_covered_pct, nat=result.summary.rural_covered_pct,
                                rank=[q.gb_code for q in ranked].index(p.gb_code) + 1)
-    header(sh, title, sub, right=f"GB {p.gb_code}")
+    header(sh, title, sub, right=t["code_head"].format(code=p.gb_code))
     body_h = opts.size_mm[1] / opts.scale - HEAD - FOOT - 2
     map_w = 168.0
     ax = sh.fig.add_axes(sh.rect(MARGIN, HEAD, map_w, body_h))

@@ -27,7 +27,7 @@ from reach_planner.geo.cells import text_cells_stay_text
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.ui.report.figures import nearest_towns
 from reach_planner.ui.report.pages import network_credit, scenario_line
-from reach_planner.ui.report.texts import TEXT
+from reach_planner.ui.report.texts import TEXT, cell_word, chart_text, header_text, sheet_name
 
 EXCEL_MAX_ROWS = 1_048_576  # rows in one Excel sheet, header included (openpyxl refuses more)
 INT, PCT, DEC1, DEC2, DEG = "#,##0", "0.0%", "#,##0.0", "0.00", "0.0000"
@@ -75,18 +75,33 @@ def workbook_bytes(result: ScenarioResult, lang: str = "en", recommendation: Any
 def build_workbook(result: ScenarioResult, lang: str = "en", recommendation: Any = None,
                    capacity: Any = None, overflow: str = "") -> Workbook:
     wb = Workbook()
-    provinces_sheet(wb.active, result)
+    provinces_sheet(wb.active, result, lang)
     gaps_sheet(wb.create_sheet("gap_regions"), result)
     counties_sheet(wb.create_sheet("counties"), result)
-    outlets_sheet(wb.create_sheet("outlets"), result, capacity, overflow)
-    recommendations_sheet(wb.create_sheet("recommendations"), result, recommendation)
+    outlets_sheet(wb.create_sheet("outlets"), result, capacity, overflow, lang)
+    recommendations_sheet(wb.create_sheet("recommendations"), result, recommendation, lang)
     curve = tuple(getattr(recommendation, "curve", ()) or ())
     if len(curve) > 1:
-        curve_sheet(wb.create_sheet("coverage_curve"), recommendation, curve)
+        curve_sheet(wb.create_sheet("coverage_curve"), recommendation, curve, lang)
     scenario_sheet(wb.create_sheet("scenario"), result, lang)
     for ws in wb.worksheets:  # a name like "=HYPERLINK(...)" from an imported file stays text
         text_cells_stay_text(ws)
+    localise(wb, lang)
     return wb
+
+
+def localise(wb: Workbook, lang: str) -> None:
+    """Sheet names and header rows in the workbook's language, from the one table in
+    :mod:`.texts` (the sheets are built with their snake_case keys, which the English
+    workbook keeps). Only the header row is touched: data cells are never rewritten."""
+    if lang == "en":
+        return
+    for ws in wb.worksheets:
+        if ws.auto_filter.ref:  # a table sheet (the overflow note has no header row)
+            for cell in ws[1]:
+                if isinstance(cell.value, str):
+                    cell.value = header_text(cell.value, lang)
+        ws.title = sheet_name(ws.title, lang)
 
 
 def _table(ws: Worksheet, columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> None:
@@ -128,7 +143,7 @@ PROVINCE_COLUMNS: tuple[Column, ...] = (
     ("area_covered_km2", INT, 12))
 
 
-def provinces_sheet(ws: Worksheet, result: ScenarioResult) -> None:
+def provinces_sheet(ws: Worksheet, result: ScenarioResult, lang: str = "en") -> None:
     ws.title = "provinces"
     rows = [(p.gb_code, p.name_en, p.name_zh, p.rural_population, p.rural_covered,
              p.rural_covered_pct / 100, p.rural_unreached, p.urban_population,
@@ -139,13 +154,14 @@ def provinces_sheet(ws: Worksheet, result: ScenarioResult) -> None:
     n = len(rows)
     chart = BarChart()
     chart.type = "bar"  # horizontal: 31 province names stay readable
-    chart.title = "Rural coverage by province"
-    chart.y_axis.title = "rural people covered"
+    chart.title = chart_text("Rural coverage by province", lang)
+    chart.y_axis.title = chart_text("rural people covered", lang)
     chart.y_axis.number_format = "0%"
     chart.y_axis.scaling.min = 0
     chart.y_axis.scaling.max = 1
     chart.add_data(Reference(ws, min_col=6, min_row=1, max_row=n + 1), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=n + 1))
+    name_col = 3 if lang == "zh" else 2  # the province names the reader reads
+    chart.set_categories(Reference(ws, min_col=name_col, min_row=2, max_row=n + 1))
     chart.legend = None
     chart.height, chart.width = 16, 14
     ws.add_chart(chart, f"{get_column_letter(len(PROVINCE_COLUMNS) + 2)}2")
@@ -186,18 +202,18 @@ def counties_sheet(ws: Worksheet, result: ScenarioResult) -> None:
 
 
 def outlets_sheet(ws: Worksheet, result: ScenarioResult, capacity: Any = None,
-                  overflow: str = "") -> None:
+                  overflow: str = "", lang: str = "en") -> None:
     """Every outlet; with a capacity analysis (geo.siting.capacity: ``load`` and
     ``nearest_load`` per outlet, ``households_per_outlet``) its workload columns too.
     More outlets than a sheet holds: a note naming the CSV file ``overflow`` instead."""
     n = len(result.network.outlets)
     if n + 1 > EXCEL_MAX_ROWS:
-        ws.append([f"{n:,} outlets are more than an Excel sheet holds ({EXCEL_MAX_ROWS - 1:,} rows): "
-                   f"they are in {overflow or 'a CSV file'} beside this workbook"])
+        t = TEXT[lang]
+        ws.append([t["overflow"].format(n=n, rows=EXCEL_MAX_ROWS - 1, file=overflow or t["overflow_file"])])
         ws["A1"].font = Font(bold=True)
         ws.column_dimensions["A"].width = 110
         return
-    cols, data = _outlet_columns(result, capacity)
+    cols, data = _outlet_columns(result, capacity, lang)
     _table(ws, cols, list(zip(*data)))
 
 
@@ -216,13 +232,20 @@ def outlets_csv_bytes(result: ScenarioResult, capacity: Any = None) -> bytes:
     return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
-def _outlet_columns(result: ScenarioResult, capacity: Any = None) -> tuple[list[Column], list[list]]:
+def _outlet_columns(result: ScenarioResult, capacity: Any = None,
+                    lang: str = "en") -> tuple[list[Column], list[list]]:
     o = result.network.outlets
     keys = [k for k in ("site_id", "name", "gb_code", "province", "lon", "lat", "parent_id", "source")
             if k in o.columns]
     widths = {"name": 28, "province": 16, "lon": 10, "lat": 10, "gb_code": 8}
     cols: list[Column] = [(k, DEG if k in ("lon", "lat") else None, widths.get(k, 11)) for k in keys]
     data = [list(o[k]) for k in keys]
+    if lang == "zh":  # the province by its Chinese name, the app's own words in Chinese
+        for j, k in enumerate(keys):
+            if k == "province":
+                cols[j], data[j] = ("province_zh", None, 16), _province_zh(result, o["gb_code"])
+            elif k == "source":
+                data[j] = [cell_word(str(v), lang) for v in data[j]]
     if capacity is not None and len(capacity.load) == len(o):
         cap = int(capacity.households_per_outlet)
         nearest = np.asarray(capacity.nearest_load, dtype=float)
@@ -242,7 +265,13 @@ REC_COLUMNS: tuple[Column, ...] = (
     ("status", None, 11), ("distance", None, 10))
 
 
-def recommendations_sheet(ws: Worksheet, result: ScenarioResult, rec: Any = None) -> None:
+def _province_zh(result: ScenarioResult, gb_codes: Any) -> list[str]:
+    names = {p.gb_code: p.name_zh for p in result.summary.provinces}
+    return [names.get(int(g), "") for g in gb_codes]
+
+
+def recommendations_sheet(ws: Worksheet, result: ScenarioResult, rec: Any = None,
+                          lang: str = "en") -> None:
     """Accepted recommended outlets (in the scenario), then a pending recommendation's."""
     o = result.network.outlets
     acc = o[o["source"] == "recommended"] if "source" in o.columns else o.iloc[:0]
@@ -261,19 +290,25 @@ def recommendations_sheet(ws: Worksheet, result: ScenarioResult, rec: Any = None
             rows.append((k + 1, r.site_id, int(r.gb_code), r.province, float(r.lon), float(r.lat),
                          round(float(g)), inside, across, t.name, t.name_zh, t.km, "proposed",
                          getattr(rec, "distance", result.coverage.distance)))
-    _table(ws, REC_COLUMNS, rows)
+    columns = REC_COLUMNS
+    if lang == "zh":  # province (column 4) by its Chinese name; status and method in Chinese
+        columns = tuple(("province_zh", None, 16) if c[0] == "province" else c for c in REC_COLUMNS)
+        zh = _province_zh(result, [r[2] for r in rows])
+        rows = [(*r[:3], z, *r[4:12], cell_word(r[12], lang), cell_word(r[13], lang))
+                for r, z in zip(rows, zh)]
+    _table(ws, columns, rows)
 
 
-def curve_sheet(ws: Worksheet, rec: Any, curve: Sequence[float]) -> None:
+def curve_sheet(ws: Worksheet, rec: Any, curve: Sequence[float], lang: str = "en") -> None:
     """Newly covered people against the number of new outlets, with a line chart."""
     base, total = float(rec.covered_before), float(rec.rural_population) or 1.0
     rows = [(k, round(float(v)), (base + float(v)) / total) for k, v in enumerate(curve)]
     _table(ws, (("new_outlets", INT, 12), ("newly_covered", INT, 14),
                 ("rural_covered_pct", "0.00%", 14)), rows)
     chart = LineChart()
-    chart.title = "Coverage curve"
-    chart.x_axis.title = "new outlets"
-    chart.y_axis.title = "rural people covered"
+    chart.title = chart_text("Coverage curve", lang)
+    chart.x_axis.title = chart_text("new outlets", lang)
+    chart.y_axis.title = chart_text("rural people covered", lang)
     chart.y_axis.number_format = "0.0%"
     chart.add_data(Reference(ws, min_col=3, min_row=1, max_row=len(rows) + 1), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=len(rows) + 1))
@@ -284,7 +319,8 @@ def curve_sheet(ws: Worksheet, rec: Any, curve: Sequence[float]) -> None:
 
 def scenario_sheet(ws: Worksheet, result: ScenarioResult, lang: str) -> None:
     s = result.summary
-    rows: list[tuple[str, Any]] = [(f"param_{k}", v) for k, v in s.params.items()]
+    rows: list[tuple[str, Any]] = [(f"param_{k}", cell_word(v, lang) if isinstance(v, str) else v)
+                                   for k, v in s.params.items()]
     rows += [("distribution_sites", s.distribution_sites), ("service_outlets", s.service_outlets),
              ("rural_population", s.rural_population), ("rural_covered", s.rural_covered),
              ("rural_covered_pct", s.rural_covered_pct / 100), ("rural_unreached", s.rural_unreached),
@@ -292,9 +328,9 @@ def scenario_sheet(ws: Worksheet, result: ScenarioResult, lang: str) -> None:
              ("scenario", scenario_line(result, lang)),
              ("attribution", TEXT[lang]["attribution"].format(network=network_credit(result, lang)))]
     _table(ws, (("figure", None, 22), ("value", None, 60)), rows)
-    for (name,), (cell,) in zip(ws.iter_rows(min_row=2, max_col=1, values_only=True),
-                                ws.iter_rows(min_row=2, min_col=2, max_col=2)):
-        if isinstance(cell.value, float) and str(name).endswith("_pct"):
+    for (key, _), (label, cell) in zip(rows, ws.iter_rows(min_row=2, max_col=2)):
+        label.value = header_text(key, lang)  # the figure's name, in the workbook's language
+        if isinstance(cell.value, float) and key.endswith("_pct"):
             cell.number_format = PCT
         elif isinstance(cell.value, int):
             cell.number_format = INT
