@@ -25,8 +25,7 @@ from reach_planner.ui.maps.texts import translate
 from reach_planner.ui.report import workbook
 from reach_planner.ui.report.options import ReportOptions
 from reach_planner.ui.report.pack import write_report
-from reach_planner.ui.report.texts import (CHART_ZH, HEADERS_ZH, SHEETS_ZH, TEXT, VALUES_ZH, place_line,
-                                           province_title)
+from reach_planner.ui.report.texts import CHART_ZH, HEADERS_ZH, SHEETS_ZH, TEXT, VALUES_ZH, place_line, province_title
 
 HAN = "\u3400-\u9fff"
 # Latin letters with diacritics (Latin-1 letters, Latin Extended A/B and Additional) and
@@ -61,7 +60,8 @@ def test_zh_templates_use_chinese_punctuation():
 
 
 def test_place_lines_and_titles_in_the_page_language():
-    assert place_line(("木里藏族自治县（凉山彝族自治州）", "四川省"), "zh") == "木里藏族自治县（凉山彝族自治州），四川省"
+    muli = "木里藏族自治县（凉山彝族自治州）"
+    assert place_line((muli, "四川省"), "zh") == f"{muli}，四川省"
     assert place_line(("Muli, Liangshan", "", "Sichuan"), "en") == "Muli, Liangshan, Sichuan"
     assert province_title("Beijing", "北京市", "zh") == "北京市"
     assert province_title("Beijing", "北京市", "en") == "Beijing · 北京市"
