@@ -102,6 +102,12 @@ def test_county_rows_show_the_county_figures_and_sum_to_the_province(window):
     r = next(r for r in rows if table.proxy.index(r, 0, fujian).data() == "Siming")
     assert table.proxy.index(r, 2, fujian).data() == f"{siming.rural_covered_pct:.1f}"
     assert table.proxy.index(r, 9, fujian).data(256) == siming.rural_unreached
+    # a unit without rural people on the grid (Jinmen) has no coverage figure, not 0.0
+    empty = [c.name_en for c in counties_of(window, FUJIAN) if c.rural_population == 0]
+    assert "Jinmen" in empty
+    for r in rows:
+        if table.proxy.index(r, 0, fujian).data() in empty:
+            assert table.proxy.index(r, 2, fujian).data() == "–" == table.proxy.index(r, 3, fujian).data()
 
 
 def test_sorting_orders_provinces_and_counties_within_their_province(window):

@@ -358,12 +358,15 @@ class ProvinceTable(QTreeView):
     @classmethod
     def _county_row(cls, c: CountySummary) -> list[QStandardItem]:
         """A county unit under its province: the same columns (no sites or straight-line
-        figure per county: "–")."""
+        figure per county: "–"). A unit without rural people (a city district, Jinmen)
+        has no covered % or outlets per 100k ("–", sorted below every figure), not 0.0,
+        which would read as nobody reached."""
         short = c.name_zh if current_language() == "zh" else c.name_en
+        rural = c.rural_population > 0
         cells = [(short, c.name_en),
                  (fmt_count(c.rural_population), c.rural_population),
-                 (f"{c.rural_covered_pct:.1f}", c.rural_covered_pct),
-                 (f"{c.outlets_per_100k_rural:.1f}", c.outlets_per_100k_rural),
+                 (f"{c.rural_covered_pct:.1f}", c.rural_covered_pct) if rural else ("–", -1.0),
+                 (f"{c.outlets_per_100k_rural:.1f}", c.outlets_per_100k_rural) if rural else ("–", -1.0),
                  (fmt_count(c.largest_gap_population), c.largest_gap_population),
                  (f"{c.outlets:,}", c.outlets), ("–", -1), (f"{c.gap_regions:,}", c.gap_regions),
                  ("–", -1.0), (fmt_count(c.rural_unreached), c.rural_unreached)]
