@@ -162,6 +162,10 @@ class _NumericSort(QSortFilterProxyModel):
 
     def lessThan(self, left, right) -> bool:  # noqa: N802
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        if a is None or b is None:  # "–" (no figure) sorts last in either order
+            if a is None and b is None:
+                return False
+            return (a is None) == (self.sortOrder() == Qt.SortOrder.DescendingOrder)
         try:
             return bool(a < b)
         except TypeError:
@@ -351,7 +355,7 @@ class ProvinceTable(QTreeView):
                  (f"{p.outlets:,}", p.outlets), (f"{p.sites:,}", p.sites),
                  (f"{p.gap_regions:,}", p.gap_regions)]
         straight = p.rural_covered_pct_straight
-        cells.append(("–", -1.0) if straight is None else (f"{straight:.1f}", straight))
+        cells.append(("–", None) if straight is None else (f"{straight:.1f}", straight))
         cells.append((fmt_count(p.rural_unreached), p.rural_unreached))
         return cls._items(cells, p.gb_code, None, f"{p.name_zh} {p.name_en}")
 
@@ -359,17 +363,17 @@ class ProvinceTable(QTreeView):
     def _county_row(cls, c: CountySummary) -> list[QStandardItem]:
         """A county unit under its province: the same columns (no sites or straight-line
         figure per county: "–"). A unit without rural people (a city district, Jinmen)
-        has no covered % or outlets per 100k ("–", sorted below every figure), not 0.0,
+        has no covered % or outlets per 100k ("–", sorted last either way), not 0.0,
         which would read as nobody reached."""
         short = c.name_zh if current_language() == "zh" else c.name_en
         rural = c.rural_population > 0
         cells = [(short, c.name_en),
                  (fmt_count(c.rural_population), c.rural_population),
-                 (f"{c.rural_covered_pct:.1f}", c.rural_covered_pct) if rural else ("–", -1.0),
-                 (f"{c.outlets_per_100k_rural:.1f}", c.outlets_per_100k_rural) if rural else ("–", -1.0),
+                 (f"{c.rural_covered_pct:.1f}", c.rural_covered_pct) if rural else ("–", None),
+                 (f"{c.outlets_per_100k_rural:.1f}", c.outlets_per_100k_rural) if rural else ("–", None),
                  (fmt_count(c.largest_gap_population), c.largest_gap_population),
-                 (f"{c.outlets:,}", c.outlets), ("–", -1), (f"{c.gap_regions:,}", c.gap_regions),
-                 ("–", -1.0), (fmt_count(c.rural_unreached), c.rural_unreached)]
+                 (f"{c.outlets:,}", c.outlets), ("–", None), (f"{c.gap_regions:,}", c.gap_regions),
+                 ("–", None), (fmt_count(c.rural_unreached), c.rural_unreached)]
         tip = f"{c.name_zh} {c.name_en} · {c.prefecture_zh} {c.prefecture}"
         return cls._items(cells, c.gb_code, c.adcode, tip)
 
