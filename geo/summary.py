@@ -8,17 +8,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from reach_planner.geo.counties import county_index, county_of_points
+from reach_planner.geo.county_table import CountySummary, WholePeople, county_table, pct
 from reach_planner.geo.coverage import Coverage
 from reach_planner.geo.covered_area import disc_area_per_cell
-from reach_planner.geo.data import load_china, load_divisions
+from reach_planner.geo.data import load_china
 from reach_planner.geo.demand import Demand
 from reach_planner.geo.gaps import Gaps
 from reach_planner.geo.network import Network
 from reach_planner.geo.params import ScenarioParams
 
 SCHEMA_VERSION = 3  # 2: demand_model, demand_total, demand_outside, distance (issue 9)
-# 3: gaps carry county/prefecture; per-county figures in ``counties`` (issue 22)
+# 3: gaps carry county/prefecture; per-county figures in ``counties`` (issue 22); rural
+# people are whole people that add up (counties -> province -> country, geo.county_table)
 TOP_GAPS = 10
 # Context from the Alibaba-Haier (Goodaymart) joint-venture announcement; approximate.
 JV_CONTEXT = {
@@ -55,22 +56,6 @@ class GapSummary(_Plain):
     county_zh: str = ""
     prefecture: str = ""
     prefecture_zh: str = ""
-
-
-@dataclass(frozen=True)
-class CountySummary(_Plain):
-    """One county planning unit (see :mod:`geo.counties`): its rural people and reach."""
-
-    adcode: int
-    gb_code: int
-    name_en: str
-    name_zh: str
-    prefecture: str
-    prefecture_zh: str
-    outlets: int
-    rural_population: int
-    rural_covered_pct: float
-    rural_unreached: int
 
 
 @dataclass(frozen=True)
@@ -150,10 +135,6 @@ class Summary(_Plain):
         return pd.DataFrame([asdict(c) for c in self.counties])
 
 
-def pct(part: float, whole: float) -> float:
-    return round(100.0 * float(part) / float(whole), 2) if whole > 0 else 0.0
-
-
 def _py(value: Any) -> Any:
     """numpy scalars -> Python numbers, so results are plain data for JSON and Qt."""
     return value.item() if isinstance(value, np.generic) else value
@@ -172,15 +153,17 @@ def summarise(params: ScenarioParams, network: Network, demand: Demand, coverage
                     share_gb=gaps.shares["gb_code"].to_numpy(),
                     share_people=gaps.shares["rural_unreached"].to_numpy(float))
     cell_km2 = _cell_covered_km2(demand, network, coverage)
-    provinces = tuple(_province(code, cols, demand, coverage, names, cell_km2) for code in sorted(names))
+    table = county_table(network, demand, coverage, gaps, names)
+    whole = table.whole
+    provinces = tuple(_province(code, cols, demand, coverage, names, whole, cell_km2) for code in sorted(names))
     rural, urban = demand.rural.sum(), demand.urban.sum()
     r_cov, u_cov = demand.rural[cov].sum(), demand.urban[cov].sum()
     both = _side_by_side(demand.rural, coverage)
     return Summary(
         schema_version=SCHEMA_VERSION, params=params.to_dict(),
         distribution_sites=len(network.sites), service_outlets=len(network.outlets),
-        rural_population=round(rural), rural_covered=round(r_cov),
-        rural_covered_pct=pct(r_cov, rural), rural_unreached=round(rural - r_cov),
+        rural_population=whole.rural, rural_covered=whole.covered,
+        rural_covered_pct=pct(r_cov, rural), rural_unreached=whole.rural - whole.covered,
         rural_delivery_pct=pct(demand.rural[coverage.delivered].sum(), rural),
         urban_population=round(urban), urban_covered=round(u_cov),
         urban_covered_pct=pct(u_cov, urban),
@@ -190,7 +173,7 @@ def summarise(params: ScenarioParams, network: Network, demand: Demand, coverage
         demand_model={k: v for k, v in demand.source.items() if k != "path"},
         demand_total=round(float(rural + urban), 1),
         demand_outside=round(float(demand.outside), 1), distance=coverage.distance,
-        counties=_counties(network, demand, coverage), **both,
+        counties=table.counties, **both,
         rural_backed_up=round(demand.rural[coverage.backed_up].sum()),
         rural_backed_up_pct=pct(demand.rural[coverage.backed_up].sum(), rural))
 
@@ -213,28 +196,6 @@ def _area_covered(demand: Demand, network: Network, coverage: Coverage) -> dict[
                 "area_covered_pct": pct(cov.sum(), g.size)}
     return {"area_covered_km2": round(float(km2.sum()), 1),
             "area_covered_pct": pct(km2.sum(), g.size * g.cell_area_km2)}
-
-
-def _counties(network: Network, demand: Demand, coverage: Coverage) -> tuple[CountySummary, ...]:
-    """Per county planning unit: outlets (by the same nearest-seat rule as the cells),
-    rural people, covered % and unreached."""
-    div = load_divisions()
-    g = demand.grid
-    row = county_index(g)
-    n = len(div)
-    ok = row >= 0
-    rural = np.bincount(row[ok], weights=demand.rural[ok], minlength=n)
-    cov = np.bincount(row[ok], weights=(demand.rural * coverage.covered)[ok], minlength=n)
-    o = network.outlets
-    o_row = county_of_points(o["lon"].to_numpy(float), o["lat"].to_numpy(float), o["gb_code"].to_numpy())
-    outlets = np.bincount(o_row[o_row >= 0], minlength=n)
-    return tuple(CountySummary(
-        adcode=int(a), gb_code=int(gb), name_en=en, name_zh=zh, prefecture=pe, prefecture_zh=pz,
-        outlets=int(outlets[i]), rural_population=round(rural[i]), rural_covered_pct=pct(cov[i], rural[i]),
-        rural_unreached=round(rural[i] - cov[i]))
-        for i, (a, gb, en, zh, pe, pz) in enumerate(zip(
-            div["adcode"], div["gb_code"], div["name_en"], div["name_zh"], div["prefecture_en"],
-            div["prefecture_zh"])))
 
 
 def _side_by_side(rural: Any, coverage: Coverage, sel: Any = slice(None)) -> dict[str, float]:
@@ -269,7 +230,7 @@ class _Columns:
 
 
 def _province(code: int, cols: _Columns, demand: Demand, coverage: Coverage,
-              names: dict[int, tuple[str, str]], cell_km2: Any = None) -> ProvinceSummary:
+              names: dict[int, tuple[str, str]], whole: WholePeople, cell_km2: Any = None) -> ProvinceSummary:
     g = demand.grid
     sel = g.gb_code == code
     cov = coverage.covered[sel]
@@ -277,17 +238,18 @@ def _province(code: int, cols: _Columns, demand: Demand, coverage: Coverage,
     regs = cols.share_people[cols.share_gb == code]  # regions crossing a border count in each
     n_out = int((cols.outlet_gb == code).sum())
     r_tot, r_cov = rural.sum(), rural[cov].sum()
+    r_whole, c_whole = whole.province_rural[code], whole.province_covered[code]
     return ProvinceSummary(
         gb_code=code, name_en=names[code][0], name_zh=names[code][1],
         sites=int((cols.site_gb == code).sum()), outlets=n_out,
-        rural_population=round(r_tot), rural_covered=round(r_cov),
+        rural_population=r_whole, rural_covered=c_whole,
         rural_covered_pct=pct(r_cov, r_tot), urban_population=round(urban.sum()),
         urban_covered=round(urban[cov].sum()), urban_covered_pct=pct(urban[cov].sum(), urban.sum()),
         outlets_per_100k_rural=round(n_out / r_tot * 1e5, 2) if r_tot > 0 else 0.0,
         area_km2=round(int(sel.sum()) * g.cell_area_km2, 1),
         area_covered_km2=round(int(cov.sum()) * g.cell_area_km2, 1) if cell_km2 is None
         else round(float(cell_km2[sel].sum()), 1),
-        gap_regions=len(regs), rural_unreached=round(r_tot - r_cov),
+        gap_regions=len(regs), rural_unreached=r_whole - c_whole,
         largest_gap_population=round(float(regs.max())) if len(regs) else 0,
         **_side_by_side(demand.rural, coverage, sel))
 

@@ -8,7 +8,11 @@ Regenerated for issue 22 (demand model v3, division seats as places, gap regions
 at county units): every figure moved on purpose (new places move the simulated network
 and the demand; rural caps move rural people out of cells near city cores; regions stop
 at county borders). The per-county table (about 2,850 rows) is pinned as a digest of
-its canonical JSON. Regenerate only after reviewing a figure change:
+its canonical JSON. Then re-pinned for the county rows (issue 22): whole people are
+apportioned counties -> province -> country (geo.county_table), so rural, covered and
+unreached add up at every level; a few province figures and the national unreached moved
+by one person, the county digest changed (new fields), nothing else. Regenerate only
+after reviewing a figure change:
 ``python tests/test_golden_figures.py``.
 """
 from __future__ import annotations

@@ -33,7 +33,9 @@ purpose, none because of the graph code. The places now hold the official divisi
 (Xiamen added, Wuzhong's 7.2 M dropped), so the simulated network and the demand move;
 rural people are capped at 2,000 per km2 and 5% of their province per cell; gap regions
 stop at county planning units (more, smaller regions). The summary's county table is
-pinned as a digest.
+pinned as a digest. The county rows (issue 22, geo.county_table) re-pinned the terrain
+summary only: whole people that add up moved province figures and the national unreached
+by one person at most, and the county digest (new fields).
 """
 from __future__ import annotations
 

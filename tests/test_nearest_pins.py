@@ -25,7 +25,9 @@ Rewritten for issue 22 (geography v3) with the same search code: the official di
 seats joined the places (the network and the demand move), rural people per cell are
 capped, gap regions stop at county units, and the towns named near picks are the report's
 towns (county seats and above, or places with a population, all with a Chinese name).
-The summary's county table is pinned as a digest.
+The summary's county table is pinned as a digest. The county rows (issue 22,
+geo.county_table) re-pinned only the terrain summary: whole people that add up moved
+province figures and the national unreached by one person at most, and the digest.
 """
 from __future__ import annotations
 

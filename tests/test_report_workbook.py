@@ -45,6 +45,23 @@ def test_sheets_rows_and_header_handling(book):
     assert {c.value for c in wb["recommendations"]["M"][1:]} == {"accepted"}
 
 
+def test_counties_sheet_adds_up_to_the_provinces_sheet(book):
+    """Issue 22: the county rows (every county planning unit) sum to their province's row."""
+    result, wb = book
+    prov, counties = wb["provinces"], wb["counties"]
+    ph, ch = [c.value for c in prov[1]], [c.value for c in counties[1]]
+    assert counties.max_row == len(result.summary.counties) + 1
+    assert ch[:8] == ["adcode", "gb_code", "province", "province_zh", "prefecture", "prefecture_zh",
+                      "county", "county_zh"]
+    rows = list(counties.iter_rows(min_row=2, values_only=True))
+    for p in prov.iter_rows(min_row=2, values_only=True):
+        mine = [r for r in rows if r[1] == p[ph.index("gb_code")]]
+        assert {r[ch.index("province_zh")] for r in mine} == {p[ph.index("province_zh")]}
+        for key in ("rural_population", "rural_covered", "rural_unreached", "outlets"):
+            assert sum(r[ch.index(key)] for r in mine) == p[ph.index(key)], key
+    assert counties.cell(2, ch.index("rural_covered_pct") + 1).number_format == "0.0%"
+
+
 def test_number_formats_and_values(book):
     result, wb = book
     prov = wb["provinces"]

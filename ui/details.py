@@ -1,4 +1,4 @@
-"""Plain-text details of a clicked site, outlet, gap region or province. Qt-free.
+"""Plain-text details of a clicked site, outlet, gap region, province or county. Qt-free.
 
 Values are returned as strings and shown as plain text (never as rich text), so a
 site name from a user's file can't inject markup into the panel either. ``tr`` is
@@ -20,7 +20,8 @@ def _same(text: str) -> str:
 def describe(result: ScenarioResult, kind: str, index: int,
              tr: Translate = _same, count: Callable[[float], str] = "{:,.0f}".format
              ) -> dict[str, str] | None:
-    fn = {"site": _site, "outlet": _outlet, "gap": _gap, "province": _province}.get(kind)
+    fn = {"site": _site, "outlet": _outlet, "gap": _gap, "province": _province,
+          "county": _county}.get(kind)
     try:
         return fn(result, index, tr, count) if fn else None
     except (IndexError, KeyError, StopIteration):
@@ -69,6 +70,21 @@ def _province(result: ScenarioResult, gb: int, tr: Translate, count) -> dict[str
             tr("Outlets per 100k rural"): f"{p.outlets_per_100k_rural:.1f}",
             tr("Gap regions"): f"{p.gap_regions:,}",
             tr("Largest gap"): tr("{n} people").format(n=count(p.largest_gap_population))}
+
+
+def _county(result: ScenarioResult, adcode: int, tr: Translate, count) -> dict[str, str]:
+    """A county planning unit (issue 22): the province table's county row in full."""
+    c = next(c for c in result.summary.counties if c.adcode == adcode)
+    return {tr("Type"): tr("County"), tr("Name"): f"{c.name_zh} {c.name_en}",
+            tr("Prefecture"): f"{c.prefecture_zh} {c.prefecture}",
+            tr("Province"): f"{c.province_zh} {c.province}",
+            tr("Rural population"): count(c.rural_population),
+            tr("Rural covered"): f"{count(c.rural_covered)} ({c.rural_covered_pct:.1f}%)",
+            tr("Rural still unreached"): count(c.rural_unreached),
+            tr("Service outlets"): f"{c.outlets:,}",
+            tr("Outlets per 100k rural"): f"{c.outlets_per_100k_rural:.1f}",
+            tr("Gap regions"): f"{c.gap_regions:,}",
+            tr("Largest gap"): tr("{n} people").format(n=count(c.largest_gap_population))}
 
 
 def describe_overloaded(cap, i: int, tr: Translate = _same,

@@ -338,7 +338,7 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
 
     def _highlight(self, kind: str, index: int) -> None:
         self.map.highlight(kind, index)
-        self.provinces.show_code(index if kind == "province" else None)
+        self.provinces.show_feature(kind, index)
 
     def _show_view(self, view: dict) -> None:
         """A scenario's saved view: now, or once the page being loaded has drawn."""

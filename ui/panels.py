@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QLocale, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QLocale, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QTableView,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
+from reach_planner.geo.county_table import CountySummary
 from reach_planner.geo.params import (
     INT_LIMITS,
     NUM_LIMITS,
@@ -44,6 +45,7 @@ from reach_planner.ui.state import AppState
 
 SORT_ROLE = 256  # Qt.UserRole: the numeric value a column sorts by
 CODE_ROLE = 257  # the row's province GB code
+COUNTY_ROLE = 258  # a county row's adcode (None on a province row)
 
 
 def plain_label(text: str = "") -> QLabel:
@@ -160,29 +162,77 @@ class _NumericSort(QSortFilterProxyModel):
 
     def lessThan(self, left, right) -> bool:  # noqa: N802
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        if a is None or b is None:  # "–" (no figure) sorts last in either order
+            if a is None and b is None:
+                return False
+            return (a is None) == (self.sortOrder() == Qt.SortOrder.DescendingOrder)
         try:
             return bool(a < b)
         except TypeError:
             return str(a) < str(b)
 
 
-class ProvinceTable(QTableView):
-    """Sortable per-province figures; clicking a row zooms the map there."""
+class _ProvinceModel(QStandardItemModel):
+    """Province rows whose county rows are added when the province is first expanded
+    (Qt's fetchMore): about 2,850 county rows x 10 columns are built only for the
+    provinces a planner opens, so a recompute still refreshes the 31 rows at once."""
+
+    def __init__(self, parent: QWidget, make_row) -> None:
+        super().__init__(0, len(COLUMNS), parent)
+        self.make_row = make_row
+        self.pending: dict[int, list] = {}  # province code -> its counties not yet shown
+
+    def reset_rows(self, provinces: list[list[QStandardItem]], counties: dict[int, list]) -> None:
+        self.setRowCount(0)
+        self.pending = {code: rows for code, rows in counties.items() if rows}
+        for row in provinces:
+            self.appendRow(row)
+
+    def _code(self, parent: QModelIndex) -> int | None:
+        if not parent.isValid() or parent.parent().isValid():
+            return None
+        return self.item(parent.row(), 0).data(CODE_ROLE)
+
+    def hasChildren(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: N802, B008
+        return self._code(parent) in self.pending or super().hasChildren(parent)
+
+    def canFetchMore(self, parent: QModelIndex) -> bool:  # noqa: N802
+        return self._code(parent) in self.pending
+
+    def fetchMore(self, parent: QModelIndex) -> None:  # noqa: N802
+        rows = self.pending.pop(self._code(parent), [])  # type: ignore[arg-type]
+        item = self.item(parent.row(), 0)
+        for county in rows:
+            item.appendRow(self.make_row(county))
+
+
+# Columns: 0 name, 1 rural pop., 2 covered %, 3 outlets/100k, 4 largest gap, 5 outlets,
+# 6 sites, 7 gaps, 8 straight-line % (terrain only), 9 unreached (issue 22)
+COLUMNS = range(10)
+STRAIGHT = 8
+OPTIONAL = (1, 2, 3, 4, 5, 6, 7, 9)  # the header's menu shows or hides these
+
+
+class ProvinceTable(QTreeView):
+    """Sortable per-province figures; a province expands to its county planning units
+    (sorted within it by the same column). Clicking a row zooms the map there."""
 
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
-        self.model_ = QStandardItemModel(0, 9, self)
+        self.model_ = _ProvinceModel(self, self._county_row)
         self.proxy = _NumericSort(self)
         self.proxy.setSourceModel(self.model_)
         self.proxy.setSortRole(SORT_ROLE)
         self.setModel(self.proxy)
         self.setSortingEnabled(True)
-        self.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.verticalHeader().hide()
-        header = self.horizontalHeader()
+        self.setUniformRowHeights(True)
+        self.setAllColumnsShowFocus(True)
+        self.setIndentation(14)
+        self.setSelectionBehavior(QTreeView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QTreeView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QTreeView.EditTrigger.NoEditTriggers)
+        header = self.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # names elide
         header.setStretchLastSection(False)
@@ -193,13 +243,17 @@ class ProvinceTable(QTableView):
         self._apply_hidden(self.hidden_columns())
         self._sorted = False
         self.summary: Summary | None = None
+        self._county: dict[int, CountySummary] = {}
         state.resultChanged.connect(lambda r, _p: self.show_summary(r.summary))
         self.retranslate()
+
+    def horizontalHeader(self) -> QHeaderView:  # noqa: N802 - the table's name for it
+        return self.header()
 
     # -- which columns: a narrow dock shows the ones that matter; the header's menu
     # brings the others back, and a row's full figures are in Details when clicked
     HIDDEN_KEY = "provinces/hidden_columns"
-    DEFAULT_HIDDEN = (1, 5, 6, 7)  # rural population, outlets, sites, gap regions
+    DEFAULT_HIDDEN = (1, 5, 6, 7, 9)  # rural population, outlets, sites, gap regions, unreached
 
     def hidden_columns(self) -> tuple[int, ...]:
         from PySide6.QtCore import QSettings
@@ -208,40 +262,43 @@ class ProvinceTable(QTableView):
         if value is None:
             return self.DEFAULT_HIDDEN
         items = value if isinstance(value, list) else [value]
-        return tuple(int(v) for v in items if str(v).isdigit() and 0 < int(v) < 8)
+        return tuple(int(v) for v in items if str(v).isdigit() and int(v) in OPTIONAL)
 
     def _apply_hidden(self, hidden) -> None:
-        for col in range(1, 8):
+        for col in OPTIONAL:
             self.setColumnHidden(col, col in hidden)
 
     def set_column_shown(self, col: int, shown: bool) -> None:
         from PySide6.QtCore import QSettings
 
         self.setColumnHidden(col, not shown)
-        hidden = [c for c in range(1, 8) if self.isColumnHidden(c)]
+        hidden = [c for c in OPTIONAL if self.isColumnHidden(c)]
         QSettings().setValue(self.HIDDEN_KEY, [str(c) for c in hidden] or [""])
 
     def _column_menu(self, pos) -> None:
         from PySide6.QtWidgets import QMenu
 
         menu = QMenu(self)
-        for col in range(1, 8):
+        for col in OPTIONAL:
             act = menu.addAction(self.model_.horizontalHeaderItem(col).text())
             act.setCheckable(True)
             act.setChecked(not self.isColumnHidden(col))
             act.toggled.connect(lambda on, c=col: self.set_column_shown(c, on))
-        menu.popup(self.horizontalHeader().mapToGlobal(pos))
+        menu.popup(self.header().mapToGlobal(pos))
 
     def retranslate(self) -> None:
         heads = [tr("Province"), tr("Rural pop."), tr("Covered %"), tr("Outlets/100k"),
-                 tr("Largest gap"), tr("Outlets"), tr("Sites"), tr("Gaps"), tr("Straight-line %")]
-        tips = [tr("Province (Chinese and English name)"), tr("Rural population, 2020 census"),
+                 tr("Largest gap"), tr("Outlets"), tr("Sites"), tr("Gaps"), tr("Straight-line %"),
+                 tr("Unreached")]
+        tips = [tr("Province (Chinese and English name); expand it for its counties"),
+                tr("Rural population, 2020 census"),
                 tr("Rural population within the service radius of an outlet"),
                 tr("Service outlets per 100,000 rural people"),
                 tr("Rural people in the province's largest gap region"),
                 tr("Service outlets"), tr("Distribution sites"), tr("Gap regions"),
                 tr("Rural population within the service radius as a straight line (shown with "
-                   "terrain distance, beside the terrain figure)")]
+                   "terrain distance, beside the terrain figure)"),
+                tr("Rural people beyond the service radius of every outlet")]
         self.model_.setHorizontalHeaderLabels(heads)
         for i, tip in enumerate(tips):
             self.model_.horizontalHeaderItem(i).setToolTip(tip)
@@ -249,20 +306,46 @@ class ProvinceTable(QTableView):
             self.show_summary(self.summary)
 
     def show_summary(self, s: Summary) -> None:
+        """All provinces anew; the provinces that were open stay open (their counties
+        rebuilt from the new figures, in the current language)."""
+        opened = self.expanded_codes() if self.summary is not None else set()
         self.summary = s
-        header = self.horizontalHeader()
+        header = self.header()
         col, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
-        self.model_.setRowCount(0)
-        for p in s.provinces:
-            self.model_.appendRow(self._row(p))
-        self.setColumnHidden(8, s.distance != "terrain")
+        counties: dict[int, list] = {}
+        for c in s.counties:
+            counties.setdefault(c.gb_code, []).append(c)
+        self._county = {c.adcode: c for c in s.counties}
+        self.model_.reset_rows([self._row(p) for p in s.provinces], counties)
+        self.setColumnHidden(STRAIGHT, s.distance != "terrain")
         if not self._sorted:  # first time: the least-covered provinces on top
             col, order = 2, Qt.SortOrder.AscendingOrder
             self._sorted = True
         self.sortByColumn(col, order)
+        for row in range(self.proxy.rowCount()):
+            if self.gb_code_at(row) in opened:
+                self.expand(self.proxy.index(row, 0))
+
+    def expanded_codes(self) -> set[int]:
+        return {self.gb_code_at(r) for r in range(self.proxy.rowCount())
+                if self.isExpanded(self.proxy.index(r, 0))}
 
     @staticmethod
-    def _row(p) -> list[QStandardItem]:
+    def _items(cells, code: int, adcode: int | None, tip: str) -> list[QStandardItem]:
+        row = []
+        for i, (text, key) in enumerate(cells):
+            item = QStandardItem(text)
+            item.setData(key, SORT_ROLE)
+            item.setData(code, CODE_ROLE)
+            item.setData(adcode, COUNTY_ROLE)
+            item.setToolTip(tip)
+            if i:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            row.append(item)
+        return row
+
+    @classmethod
+    def _row(cls, p) -> list[QStandardItem]:
         short = p.name_zh if current_language() == "zh" else p.name_en
         cells = [(short, p.name_en),
                  (fmt_count(p.rural_population), p.rural_population),
@@ -272,17 +355,27 @@ class ProvinceTable(QTableView):
                  (f"{p.outlets:,}", p.outlets), (f"{p.sites:,}", p.sites),
                  (f"{p.gap_regions:,}", p.gap_regions)]
         straight = p.rural_covered_pct_straight
-        cells.append(("–", -1.0) if straight is None else (f"{straight:.1f}", straight))
-        row = []
-        for i, (text, key) in enumerate(cells):
-            item = QStandardItem(text)
-            item.setData(key, SORT_ROLE)
-            item.setData(p.gb_code, CODE_ROLE)
-            item.setToolTip(f"{p.name_zh} {p.name_en}")
-            if i:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            row.append(item)
-        return row
+        cells.append(("–", None) if straight is None else (f"{straight:.1f}", straight))
+        cells.append((fmt_count(p.rural_unreached), p.rural_unreached))
+        return cls._items(cells, p.gb_code, None, f"{p.name_zh} {p.name_en}")
+
+    @classmethod
+    def _county_row(cls, c: CountySummary) -> list[QStandardItem]:
+        """A county unit under its province: the same columns (no sites or straight-line
+        figure per county: "–"). A unit without rural people (a city district, Jinmen)
+        has no covered % or outlets per 100k ("–", sorted last either way), not 0.0,
+        which would read as nobody reached."""
+        short = c.name_zh if current_language() == "zh" else c.name_en
+        rural = c.rural_population > 0
+        cells = [(short, c.name_en),
+                 (fmt_count(c.rural_population), c.rural_population),
+                 (f"{c.rural_covered_pct:.1f}", c.rural_covered_pct) if rural else ("–", None),
+                 (f"{c.outlets_per_100k_rural:.1f}", c.outlets_per_100k_rural) if rural else ("–", None),
+                 (fmt_count(c.largest_gap_population), c.largest_gap_population),
+                 (f"{c.outlets:,}", c.outlets), ("–", None), (f"{c.gap_regions:,}", c.gap_regions),
+                 ("–", None), (fmt_count(c.rural_unreached), c.rural_unreached)]
+        tip = f"{c.name_zh} {c.name_en} · {c.prefecture_zh} {c.prefecture}"
+        return cls._items(cells, c.gb_code, c.adcode, tip)
 
     def show_code(self, gb_code: int | None) -> None:
         """Select (and scroll to) a province's row, or clear the selection."""
@@ -291,15 +384,47 @@ class ProvinceTable(QTableView):
             return
         for row in range(self.proxy.rowCount()):
             if self.gb_code_at(row) == gb_code:
-                self.selectRow(row)
-                self.scrollTo(self.proxy.index(row, 0))
+                self._select(self.proxy.index(row, 0))
                 return
+
+    def show_county(self, adcode: int) -> None:
+        """Select (and scroll to) a county's row, opening its province."""
+        county = self._county.get(adcode)
+        if county is None:
+            self.clearSelection()
+            return
+        for row in range(self.proxy.rowCount()):
+            parent = self.proxy.index(row, 0)
+            if self.gb_code_at(row) != county.gb_code:
+                continue
+            self.expand(parent)
+            for child in range(self.proxy.rowCount(parent)):
+                index = self.proxy.index(child, 0, parent)
+                if index.data(COUNTY_ROLE) == adcode:
+                    self._select(index)
+                    return
+
+    def show_feature(self, kind: str, index: int) -> None:
+        """The row of what is selected (a province or a county), or none."""
+        if kind == "county":
+            self.show_county(index)
+        else:
+            self.show_code(index if kind == "province" else None)
+
+    def _select(self, index: QModelIndex) -> None:
+        flags = QItemSelectionModel.SelectionFlag
+        self.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+        self.scrollTo(index)
 
     def gb_code_at(self, row: int) -> int:
         return int(self.proxy.index(row, 0).data(CODE_ROLE))
 
     def _on_clicked(self, index) -> None:
-        self.state.zoom_to_province(self.gb_code_at(index.row()))
+        adcode = index.siblingAtColumn(0).data(COUNTY_ROLE)
+        if adcode is not None:
+            self.state.zoom_to_county(int(adcode))
+        elif not index.parent().isValid():
+            self.state.zoom_to_province(self.gb_code_at(index.row()))
 
 
 _GROUPED = {",": re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?"),  # 12,345.6

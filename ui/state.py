@@ -334,14 +334,14 @@ class AppState(QObject):
         return describe(self.result, kind, index, tr, fmt_count)
 
     def _refresh_selection(self, same_result: bool) -> None:
-        """Details never show a previous result. A province is described anew (its code
-        is stable); a site, outlet or gap region is numbered within one result, so after
+        """Details never show a previous result. A province or county is described anew
+        (its code is stable); a site, outlet or gap region is numbered within one result, so after
         a new result it is cleared rather than shown as some other feature."""
         if self.selection is None:
             return
         kind, index = self.selection
         details = None
-        if same_result or kind == "province":
+        if same_result or kind in ("province", "county"):
             details = self._describe(kind, index)
         if details is None:
             self.selection = None
@@ -364,3 +364,15 @@ class AppState(QObject):
             w, s, e, n = row.geometry.iloc[0].bounds
             self.zoomRequested.emit(s, w, n, e)
             self.select("province", gb_code)
+
+    def zoom_to_county(self, adcode: int) -> None:
+        """Zoom to a county planning unit's cells and show it in Details."""
+        from reach_planner.geo.counties import county_bounds
+
+        if self.result is None:
+            return
+        box = county_bounds(self.result.demand.grid, adcode)
+        if box is not None:
+            w, s, e, n = box
+            self.zoomRequested.emit(s, w, n, e)
+        self.select("county", adcode)

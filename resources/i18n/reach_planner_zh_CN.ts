@@ -208,6 +208,10 @@
       <translation>最大空白区</translation>
     </message>
     <message>
+      <source>Rural still unreached</source>
+      <translation>仍未覆盖的农村人口</translation>
+    </message>
+    <message>
       <source>Capacity (households)</source>
       <translation>安装能力（户）</translation>
     </message>
@@ -668,10 +672,6 @@
       <translation>网络来源</translation>
     </message>
     <message>
-      <source>Rural still unreached</source>
-      <translation>仍未覆盖的农村人口</translation>
-    </message>
-    <message>
       <source>Rural backed up</source>
       <translation>有备份覆盖的农村人口</translation>
     </message>
@@ -732,8 +732,12 @@
       <translation>直线 %</translation>
     </message>
     <message>
-      <source>Province (Chinese and English name)</source>
-      <translation>省份（中英文名称）</translation>
+      <source>Unreached</source>
+      <translation>未覆盖</translation>
+    </message>
+    <message>
+      <source>Province (Chinese and English name); expand it for its counties</source>
+      <translation>省份（中英文名称）；展开可看各县</translation>
     </message>
     <message>
       <source>Rural population, 2020 census</source>
@@ -754,6 +758,10 @@
     <message>
       <source>Rural population within the service radius as a straight line (shown with terrain distance, beside the terrain figure)</source>
       <translation>按直线距离在服务半径内的农村人口（按地形量算时显示，与地形数字并列）</translation>
+    </message>
+    <message>
+      <source>Rural people beyond the service radius of every outlet</source>
+      <translation>在所有服务网点服务半径以外的农村人口</translation>
     </message>
     <message>
       <source>Seed</source>

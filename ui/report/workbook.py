@@ -188,15 +188,19 @@ def gaps_sheet(ws: Worksheet, result: ScenarioResult) -> None:
 
 
 COUNTY_COLUMNS: tuple[Column, ...] = (
-    ("adcode", None, 9), ("gb_code", None, 8), ("county", None, 14), ("county_zh", None, 14),
-    ("prefecture", None, 14), ("prefecture_zh", None, 16), ("rural_population", INT, 13),
-    ("rural_covered_pct", DEC1, 11), ("rural_unreached", INT, 13), ("outlets", INT, 8))
+    ("adcode", None, 9), ("gb_code", None, 8), ("province", None, 14), ("province_zh", None, 12),
+    ("prefecture", None, 14), ("prefecture_zh", None, 16), ("county", None, 14), ("county_zh", None, 14),
+    ("rural_population", INT, 13), ("rural_covered", INT, 13), ("rural_covered_pct", PCT, 10),
+    ("rural_unreached", INT, 13), ("outlets", INT, 8), ("outlets_per_100k_rural", DEC2, 11),
+    ("gap_regions", INT, 9), ("largest_gap_population", INT, 13))
 
 
 def counties_sheet(ws: Worksheet, result: ScenarioResult) -> None:
-    """The per-province table expanded to county planning units (issue 22)."""
-    rows = [(c.adcode, c.gb_code, c.name_en, c.name_zh, c.prefecture, c.prefecture_zh,
-             c.rural_population, c.rural_covered_pct, c.rural_unreached, c.outlets)
+    """The per-province table expanded to county planning units (issue 22): whole people
+    that add up to the provinces sheet (geo.county_table)."""
+    rows = [(c.adcode, c.gb_code, c.province, c.province_zh, c.prefecture, c.prefecture_zh,
+             c.name_en, c.name_zh, c.rural_population, c.rural_covered, c.rural_covered_pct / 100,
+             c.rural_unreached, c.outlets, c.outlets_per_100k_rural, c.gap_regions, c.largest_gap_population)
             for c in result.summary.counties]
     _table(ws, COUNTY_COLUMNS, rows)
 
