@@ -298,10 +298,10 @@ def _relocation(result: ScenarioResult, closure: Closure, ans: JointAnswer,
                        [f"Relocated outlet {i + 1}" for i in range(len(idx))], _english(),
                        source="recommended", ids=[f"RL{i + 1:05d}" for i in range(len(idx))])
     after = _covered_with(result, kept, added, radius)  # what a re-run will say
-    net_gain = after - closure.covered_before
+    net_gain = round(after - covered_people(result, radius))  # rounded once, as recommend does
     return Relocation(closure=kept, added=added, gained=net_gain + kept.lost, net_gain=net_gain,
                       net_bound=max(net_gain, round(net_bound)), covered_before=closure.covered_before,
-                      covered_after=after, status=ans.status, solve_seconds=seconds,
+                      covered_after=round(after), status=ans.status, solve_seconds=seconds,
                       requested=len(closure.closed))
 
 
@@ -321,13 +321,13 @@ def _opened(result: ScenarioResult, closure: Closure, radius: float) -> Scenario
 
 
 def _covered_with(result: ScenarioResult, closure: Closure, added: gpd.GeoDataFrame,
-                  radius: float) -> int:
+                  radius: float) -> float:
     outlets = result.network.outlets.drop(index=_positions(result, closure))
     both = gpd.GeoDataFrame(pd.concat([outlets, added], ignore_index=True), geometry="geometry",
                             crs=result.network.outlets.crs)
     cov = compute_coverage(result.demand, result.network.with_layers(outlets=both), radius,
                            result.params.site_radius_km, result.coverage.distance)
-    return round(float(result.demand.rural[cov.dist_km <= radius].sum()))
+    return float(result.demand.rural[cov.dist_km <= radius].sum())
 
 
 def _positions(result: ScenarioResult, closure: Closure) -> pd.Index:
