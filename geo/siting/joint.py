@@ -112,10 +112,13 @@ def _gains(got_a: NDArray[np.float64], got_b: NDArray[np.float64], count: int) -
 
 
 def lagrangian(p: JointProblem, count: int, lower: float, steps: int = STEPS,
-               start: NDArray[np.float64] | None = None, tolerance: float = 1e-4,
+               start: NDArray[np.float64] | None = None, tolerance: float = 1e-5,
                progress: Progress | None = None) -> _Lagrange:
-    """Subgradient descent (Polyak steps aimed at ``lower``) on the cell prices."""
+    """Subgradient descent (Polyak steps aimed at ``lower``) on the cell prices; stops
+    when the bound is within ``tolerance`` of the gain over no move (not of the whole
+    covered figure: that would let it stop hundreds of thousands of people early)."""
     w = p.people
+    today = p.value([], [])
     price = np.clip(0.3 * w if start is None else start, 0.0, w)
     best, best_prices = float("inf"), price.copy()
     theta, stall = 1.0, 0
@@ -127,7 +130,7 @@ def lagrangian(p: JointProblem, count: int, lower: float, steps: int = STEPS,
             stall += 1
             if stall >= 20:
                 theta, stall = theta / 2, 0
-        if best - lower <= tolerance * max(best, 1.0) or theta < 1e-6:
+        if best - lower <= max(tolerance * (best - today), 0.5) or theta < 1e-6:
             break
         opened = top_k(got_a, m)[:m] if m else np.zeros(0, np.int64)
         closed = np.argsort(got_b, kind="stable")[:m]
