@@ -18,7 +18,7 @@ def test_move_outlets_shows_net_gain_bound_gap_and_status(window):
     panel = w.recommender
     assert wait_until(lambda: panel.by_move.isVisible(), 10)
     QTest.mouseClick(panel.by_move, Qt.MouseButton.LeftButton)
-    assert panel.by_move.isChecked()
+    assert panel.by_move.isChecked() and not panel.province.isEnabled()  # relocation is national
     panel.moves.setFocus()
     panel.moves.selectAll()
     QTest.keyClicks(panel.moves, "6")

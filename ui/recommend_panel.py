@@ -119,6 +119,7 @@ class RecommendPanel(QWidget):
         self.moves.setRange(1, MAX_COUNT)
         self.moves.setValue(50)
         self.province = compact_combo()
+        self.by_move.toggled.connect(lambda on: self.province.setEnabled(not on))  # national
         self.method = compact_combo()
         self.radius = QDoubleSpinBox()
         self.radius.setRange(*NUM_LIMITS["radius_km"])

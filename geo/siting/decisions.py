@@ -236,12 +236,14 @@ def relocate(result: ScenarioResult, count: int, radius_km: float | None = None,
     add_bound = None
     extra: list[int] = []
     if closure.lost == 0:  # the recommendation's picks, with that closure, are a relocation
-        rec = recommend(result, RecommendParams(count=count, radius_km=radius, method=method))
+        rec = recommend(result, RecommendParams(count=count, radius_km=radius, method=method),
+                        progress)
         extra = list(range(len(lon), len(lon) + len(rec.sites)))
         lon = np.concatenate([lon, rec.sites["lon"].to_numpy(float)])
         lat = np.concatenate([lat, rec.sites["lat"].to_numpy(float)])
         gb = np.concatenate([gb, rec.sites["gb_code"].to_numpy(np.int64)])
-        add_bound = rec.bound  # same candidates: no relocation gains more than adding N
+        if not any(closure.losses):  # today's gaps exactly, so the same candidates:
+            add_bound = rec.bound  # no relocation gains more than adding N
     jp = joint_problem(result, lon, lat, radius)
     shut = [int(j) for j in _positions_order(result, closure)]
     starts = [Move([], [], jp.value([], []))]

@@ -121,6 +121,7 @@ def lagrangian(p: JointProblem, count: int, lower: float, steps: int = STEPS,
     today = p.value([], [])
     price = np.clip(0.3 * w if start is None else start, 0.0, w)
     best, best_prices = float("inf"), price.copy()
+    every_b = column_counts(p.b)  # kept = every outlet less the few closed: counted so
     theta, stall = 1.0, 0
     for it in range(steps):
         value, got_a, got_b, m = lagrange_value(p, count, price)
@@ -134,8 +135,7 @@ def lagrangian(p: JointProblem, count: int, lower: float, steps: int = STEPS,
             break
         opened = top_k(got_a, m)[:m] if m else np.zeros(0, np.int64)
         closed = np.argsort(got_b, kind="stable")[:m]
-        kept = np.setdiff1d(np.arange(p.outlets), closed)
-        g = column_counts(p.a, opened) + column_counts(p.b, kept) - 1.0
+        g = column_counts(p.a, opened) + every_b - column_counts(p.b, closed) - 1.0
         g[(price <= 0) & (g > 0)] = 0.0  # projected: a price at 0 cannot fall further
         g[(price >= w) & (g < 0)] = 0.0
         norm = float((g * g).sum())
