@@ -223,7 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--close", type=int, metavar="N",
                      help="instead: which N outlets could close losing the fewest covered people")
     how.add_argument("--relocate", type=int, metavar="N",
-                     help="instead: move up to N outlets for the largest net gain")
+                     help="instead: move up to N outlets for the largest net gain (closures and "
+                          "new sites chosen together, with a proven bound and the gap to it)")
     r.add_argument("--province", type=int, metavar="GB_CODE",
                    help="new outlets only in this province (people they reach across its "
                         "border count too)")
@@ -380,7 +381,8 @@ def decide(args: argparse.Namespace, result) -> int:
         answer = close(result, args.close, args.radius_km)
         text, sites, gains = describe_closure(answer), answer.closed, answer.losses
     else:
-        answer = relocate(result, args.relocate, args.radius_km)
+        answer = relocate(result, args.relocate, args.radius_km, method=args.method,
+                          time_limit=args.time_limit)
         text, sites = describe_relocation(answer), answer.added
         gains = tuple(0.0 for _ in range(len(sites)))
     if args.out:

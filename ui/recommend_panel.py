@@ -101,10 +101,12 @@ class RecommendPanel(QWidget):
         self.interim.connect(self.show_interim)  # queued into the GUI thread
         self.by_count = QRadioButton()
         self.by_target = QRadioButton()
+        self.by_move = QRadioButton()  # relocate: close and open up to N outlets together
         self.by_count.setChecked(True)
         group = QButtonGroup(self)
-        group.addButton(self.by_count)
-        group.addButton(self.by_target)
+        for b in (self.by_count, self.by_target, self.by_move):
+            group.addButton(b)
+        self.relocation = None  # the last relocation shown (it is not a recommendation)
         self.count = QSpinBox()
         self.count.setRange(1, MAX_COUNT)
         self.count.setValue(100)
@@ -113,7 +115,11 @@ class RecommendPanel(QWidget):
         self.target.setDecimals(1)
         self.target.setValue(98.0)
         self.target.setSuffix(" %")
+        self.moves = QSpinBox()
+        self.moves.setRange(1, MAX_COUNT)
+        self.moves.setValue(50)
         self.province = compact_combo()
+        self.by_move.toggled.connect(lambda on: self.province.setEnabled(not on))  # national
         self.method = compact_combo()
         self.radius = QDoubleSpinBox()
         self.radius.setRange(*NUM_LIMITS["radius_km"])
@@ -122,6 +128,7 @@ class RecommendPanel(QWidget):
         self.form = QFormLayout()
         self.form.addRow(self.by_count, self.count)
         self.form.addRow(self.by_target, self.target)
+        self.form.addRow(self.by_move, self.moves)
         for w in (self.province, self.method, self.radius):
             self.form.addRow(plain_label(), w)
         self.run = QPushButton()
@@ -164,8 +171,9 @@ class RecommendPanel(QWidget):
     def retranslate(self) -> None:
         self.by_count.setText(tr("New outlets"))
         self.by_target.setText(tr("Reach rural coverage"))
+        self.by_move.setText(tr("Move outlets"))
         labels = [tr("Where"), tr("Solver"), tr("Service radius")]
-        for row, text in enumerate(labels, start=2):
+        for row, text in enumerate(labels, start=3):
             self.form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().setText(text)
         code = self.province.currentData()
         self.province.clear()
@@ -195,6 +203,10 @@ class RecommendPanel(QWidget):
         if result is None:
             return
         radius, province = self.radius.value(), self.province.currentData()
+        self.relocation = None
+        if self.by_move.isChecked():
+            self.start_relocation(result, radius)
+            return
         if self.by_target.isChecked():
             target = self.target.value()
             job = lambda progress: min_outlets_for_target(  # noqa: E731
@@ -212,6 +224,23 @@ class RecommendPanel(QWidget):
                 result, params, progress, improved=lambda rec: self.interim.emit(token, rec))
         self.summary.setText(tr("Searching…"))
         self.state.recommend(job)
+
+    def start_relocation(self, result, radius: float) -> None:
+        """Which outlets to move where (nationally), closures and new sites chosen together."""
+        from reach_planner.geo.siting.decisions import relocate
+
+        count, method = self.moves.value(), self.method.currentData()
+        self._job += 1  # interim answers of an earlier recommendation are stale
+        job = lambda progress: relocate(result, count, radius, progress, method)  # noqa: E731
+        self.summary.setText(tr("Searching…"))
+        self.state.relocate(job, self.show_relocation)
+
+    def show_relocation(self, move) -> None:
+        """The relocation's net gain, bound, gap and status (the recommendation is cleared:
+        its picks are not what moved)."""
+        self.state.set_recommendation(None)
+        self.relocation = move
+        self.summary.setText(relocation_text(move, self.state.result))
 
     def show_interim(self, job: int, rec) -> None:
         """Greedy's answer at once, then each better one, until the final answer arrives;
@@ -231,7 +260,9 @@ class RecommendPanel(QWidget):
         self._fill_picks(rec)
         if rec is None:
             self.summary.setText(tr("Find where new service outlets would reach the most "
-                                    "rural people now beyond the service radius."))
+                                    "rural people now beyond the service radius.")
+                                 if self.relocation is None else
+                                 relocation_text(self.relocation, self.state.result))
             _fill(self.table, [])
             self.curve.clear()
             return
@@ -372,6 +403,28 @@ class RecommendPanel(QWidget):
 def distance_label(rec) -> str:
     """Which distance the figures use: the scenario's (terrain when chosen)."""
     return tr("[over terrain]") if rec.distance == "terrain" else tr("[straight line]")
+
+
+def status_text(status: str) -> str:
+    return {"optimal": tr("proven optimal"), "within tolerance": tr("within tolerance"),
+            "time limit": tr("stopped at the time limit"),
+            "heuristic": tr("heuristic")}.get(status, status)
+
+
+def relocation_text(move, result) -> str:
+    """What moving outlets gains, and how far from the best possible (the proven bound)."""
+    if not move.moved:
+        return tr("No move pays off: every relocation loses more people than it gains.")
+    text = tr("Moving {n} outlets gains {net} covered rural people net ({new} newly covered, "
+              "{lost} lost).").format(n=f"{move.moved:,}", net=fmt_count(move.net_gain),
+                                      new=fmt_count(move.gained), lost=fmt_count(move.closure.lost))
+    if result is not None:
+        text += " " + (tr("[over terrain]") if result.coverage.distance == "terrain"
+                       else tr("[straight line]"))
+    return text + " " + tr("No relocation of up to {k} outlets gains more than {bound} (gap "
+                           "{gap}%, {status}).").format(
+        k=f"{move.requested:,}", bound=fmt_count(move.net_bound), gap=f"{move.gap_pct:.2f}",
+        status=status_text(move.status))
 
 
 def quality_text(rec) -> str:

@@ -232,6 +232,12 @@ class AppState(QObject):
         self.runner.start(RECOMMEND, job, done=self.set_recommendation,
                           failed=lambda exc: self.errorRaised.emit(error_text(exc)))
 
+    def relocate(self, job: Job, done: Callable[[Any], None]) -> None:
+        """Run a relocation (closing and opening outlets chosen together) in the
+        recommendation's slot: a newer run or a recompute makes it stale."""
+        self.runner.start(RECOMMEND, job, done=done,
+                          failed=lambda exc: self.errorRaised.emit(error_text(exc)))
+
     # -- capacity ------------------------------------------------------------------------
     def set_capacity(self, cap) -> None:
         self.capacity = cap

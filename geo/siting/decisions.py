@@ -8,15 +8,17 @@ lower bounds on any closure's loss: the N smallest "only I reach them" losses (t
 people are lost whichever outlets close, and they never overlap), and the Lagrangian
 bound of the covering problem.
 
-Relocate N: close the N cheapest outlets, then place N new ones in the gaps that
-opens and the old gaps (greedy + interchange); only moves that pay off are kept, and
-the after-figure is re-measured. Its bound: the network after any relocation is a
-subset of today's outlets plus N candidate sites, so no relocation gains more than N
-candidates could add to today's network (the Lagrangian bound of that problem).
+Relocate N: one model closes and opens up to N outlets together (:mod:`geo.siting.joint`,
+HiGHS with a time cap), warm-started from close-then-add and from "the N outlets that
+can close losing nobody + Close the gaps' N picks"; the after-figure is re-measured.
+Its bound is the smaller of the joint model's (Lagrangian, or HiGHS's dual bound when
+the fixed model is exact) and "what N candidates could add to today's network" (after
+any relocation the network is a subset of today's outlets plus N candidate sites).
 """
 from __future__ import annotations
 
 import heapq
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,12 +31,15 @@ from reach_planner.geo.coverage import compute_coverage
 from reach_planner.geo.data import load_china
 from reach_planner.geo.gaps import find_gaps
 from reach_planner.geo.network import OUTLET, make_layer
+from reach_planner.geo.recommend import RecommendParams, recommend
 from reach_planner.geo.scenario import ScenarioResult
 from reach_planner.geo.siting.bound import gap_pct, lagrangian
 from reach_planner.geo.siting.exact import solve_milp
+from reach_planner.geo.siting.joint import JointAnswer, JointProblem, Move, solve_joint
 from reach_planner.geo.siting.problem import (
     Candidates,
     Problem,
+    _columns,
     build_problem,
     cell_cover,
     column_counts,
@@ -45,6 +50,7 @@ from reach_planner.geo.siting.solve import solve
 Progress = Callable[[int, str], None]
 EXACT_CLOSE_MAX_OUTLETS = 6000  # HiGHS proves small closures; larger ones keep greedy's bound
 EXACT_CLOSE_SECONDS = 3.0
+RELOCATE_SECONDS = 30.0  # time cap of the joint model's solver
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,16 +81,34 @@ class Relocation:
     added: gpd.GeoDataFrame  # the new outlets
     gained: int
     net_gain: int
-    net_bound: int  # proven: no relocation of N outlets gains more than this
+    net_bound: int  # proven: no relocation of up to N outlets gains more than this
     covered_before: int
     covered_after: int
+    status: str = "heuristic"  # optimal | within tolerance | time limit | heuristic
+    solve_seconds: float = 0.0
+    requested: int = 0  # N: up to this many outlets may move
 
     @property
     def moved(self) -> int:
         return len(self.added)
 
+    @property
+    def value(self) -> int:
+        """The net gain in covered rural people (the model's objective less today's)."""
+        return self.net_gain
+
+    @property
+    def bound(self) -> int:
+        return self.net_bound
+
+    @property
+    def gap_pct(self) -> float:
+        return round(gap_pct(self.net_gain, self.net_bound), 4)
+
     def to_dict(self) -> dict:
         return {"relocate": self.moved, "net_gain": self.net_gain, "net_bound": self.net_bound,
+                "gap_pct": self.gap_pct, "status": self.status,
+                "solve_seconds": round(self.solve_seconds, 3), "requested": self.requested,
                 "gained": self.gained, "lost": self.closure.lost,
                 "rural_covered_before": self.covered_before,
                 "rural_covered_after": self.covered_after,
@@ -197,34 +221,90 @@ def _greedy_close(p: Problem, n: int, pool: list[int] | None = None
 
 
 def relocate(result: ScenarioResult, count: int, radius_km: float | None = None,
-             progress: Progress | None = None, method: str = "certified") -> Relocation:
-    """Close the N cheapest outlets and place N new ones in the gaps that opens and the old
-    gaps, with the same solver as *Close the gaps* (``method``): when the closures lose
-    nobody the new outlets' problem is exactly the recommendation's, so a relocation is
-    never worse than adding N outlets."""
+             progress: Progress | None = None, method: str = "certified",
+             time_limit: float = RELOCATE_SECONDS) -> Relocation:
+    """The best relocation of up to N outlets, closing and opening chosen together (the
+    joint model of :mod:`geo.siting.joint`), warm-started from the better of
+    close-then-add and, when N outlets can close losing nobody, that closure plus
+    *Close the gaps*' own N picks (``method``): so it is never worse than adding N."""
+    t0 = time.perf_counter()
     radius = float(radius_km or result.params.radius_km)
     closure = close(result, count, radius, progress)
-    opened = _opened(result, closure, radius)
-    new = build_problem(opened, radius)
+    new = build_problem(_opened(result, closure, radius), radius)
     sol = solve(new, count, method, progress=progress)
-    order, got = [int(j) for j in sol.picks], list(sol.gains)
-    losses, gains = np.asarray(closure.losses), np.asarray(got)
-    k = min(len(gains), len(losses))
-    pay = np.cumsum(gains[:k]) - np.cumsum(losses[:k])
-    moves = int(np.argmax(np.concatenate([[0.0], pay])))  # only moves that pay off
-    kept = Closure(closure.closed.iloc[:moves].reset_index(drop=True), closure.losses[:moves],
-                   round(sum(closure.losses[:moves])), closure.lost_bound if moves == count else 0,
-                   closure.covered_before, round(closure.covered_before - sum(closure.losses[:moves])))
-    idx = np.asarray(order[:moves], dtype=np.int64)
-    added = make_layer(OUTLET, new.cand_lon[idx], new.cand_lat[idx], new.cand_gb[idx],
-                       [f"Relocated outlet {i + 1}" for i in range(moves)], _english(),
-                       source="recommended", ids=[f"RL{i + 1:05d}" for i in range(moves)])
+    lon, lat, gb = new.cand_lon, new.cand_lat, new.cand_gb
+    add_bound = None
+    extra: list[int] = []
+    if closure.lost == 0:  # the recommendation's picks, with that closure, are a relocation
+        rec = recommend(result, RecommendParams(count=count, radius_km=radius, method=method),
+                        progress)
+        extra = list(range(len(lon), len(lon) + len(rec.sites)))
+        lon = np.concatenate([lon, rec.sites["lon"].to_numpy(float)])
+        lat = np.concatenate([lat, rec.sites["lat"].to_numpy(float)])
+        gb = np.concatenate([gb, rec.sites["gb_code"].to_numpy(np.int64)])
+        if not any(closure.losses):  # today's gaps exactly, so the same candidates:
+            add_bound = rec.bound  # no relocation gains more than adding N
+    jp = joint_problem(result, lon, lat, radius)
+    shut = [int(j) for j in _positions_order(result, closure)]
+    starts = [Move([], [], jp.value([], []))]
+    for opened, closed in ((list(sol.picks), shut[:len(sol.picks)]), (extra, shut[:len(extra)])):
+        if opened:
+            starts.append(Move(opened, closed, jp.value(opened, closed)))
+    ans = solve_joint(jp, count, starts, time_limit, progress)
+    if add_bound is None:
+        cands = Candidates(lon, lat, gb, [""] * len(lon))
+        add_bound = float(lagrangian(build_problem(result, radius, candidates=cands), count,
+                                     max(ans.move.value - jp.value([], []), 0.0),
+                                     iterations=600).value)
+    return _relocation(result, closure, ans, lon, lat, gb, radius,
+                       min(ans.bound - jp.value([], []), add_bound), time.perf_counter() - t0)
+
+
+def joint_problem(result: ScenarioResult, lon: NDArray[np.float64], lat: NDArray[np.float64],
+                  radius: float) -> JointProblem:
+    """Every rural cell, today's outlets and the candidate sites, reach in the scenario's
+    distance (so the model's after-figure is a re-run's); cells nobody reaches go."""
+    d, o = result.demand, result.network.outlets
+    cells = np.flatnonzero(d.rural > 0)
+    a = cell_cover(result, lon, lat, cells, radius)
+    b = cell_cover(result, o["lon"].to_numpy(float), o["lat"].to_numpy(float), cells, radius)
+    reached = np.flatnonzero((column_counts(a) > 0) | (column_counts(b) > 0))
+    return JointProblem(d.rural[cells[reached]].astype(float), _columns(a, reached),
+                        _columns(b, reached))
+
+
+def _positions_order(result: ScenarioResult, closure: Closure) -> list[int]:
+    """The closure's outlets as row positions of the network's outlets, cheapest first."""
+    where = {sid: i for i, sid in enumerate(result.network.outlets["site_id"])}
+    return [where[sid] for sid in closure.closed["site_id"]]
+
+
+def _relocation(result: ScenarioResult, closure: Closure, ans: JointAnswer,
+                lon: NDArray[np.float64], lat: NDArray[np.float64], gb: NDArray[np.int64],
+                radius: float, net_bound: float, seconds: float) -> Relocation:
+    """The joint answer as closed and added outlets, its after-figure re-measured."""
+    o = result.network.outlets
+    closed_pos = list(ans.move.closed)
+    p = _outlet_problem(result, radius)
+    order = _greedy_close(p, len(closed_pos), closed_pos)[0] if closed_pos else []
+    losses = _losses_in_order(p, order)
+    closed = o.iloc[order].copy()
+    closed["loss"] = [round(v) for v in losses]
+    lost = round(sum(losses))
+    moves = len(order)
+    kept = Closure(closed.reset_index(drop=True), tuple(losses), lost,
+                   closure.lost_bound if moves == len(closure.closed) else 0,
+                   closure.covered_before, closure.covered_before - lost)
+    idx = np.asarray(ans.move.opened, dtype=np.int64)
+    added = make_layer(OUTLET, lon[idx], lat[idx], gb[idx],
+                       [f"Relocated outlet {i + 1}" for i in range(len(idx))], _english(),
+                       source="recommended", ids=[f"RL{i + 1:05d}" for i in range(len(idx))])
     after = _covered_with(result, kept, added, radius)  # what a re-run will say
-    net_gain = after - closure.covered_before
-    bound = _relocation_bound(result, new, radius, count, net_gain)
+    net_gain = round(after - covered_people(result, radius))  # rounded once, as recommend does
     return Relocation(closure=kept, added=added, gained=net_gain + kept.lost, net_gain=net_gain,
-                      net_bound=max(net_gain, bound), covered_before=closure.covered_before,
-                      covered_after=after)
+                      net_bound=max(net_gain, round(net_bound)), covered_before=closure.covered_before,
+                      covered_after=round(after), status=ans.status, solve_seconds=seconds,
+                      requested=len(closure.closed))
 
 
 def _english() -> dict[int, str]:
@@ -243,28 +323,18 @@ def _opened(result: ScenarioResult, closure: Closure, radius: float) -> Scenario
 
 
 def _covered_with(result: ScenarioResult, closure: Closure, added: gpd.GeoDataFrame,
-                  radius: float) -> int:
+                  radius: float) -> float:
     outlets = result.network.outlets.drop(index=_positions(result, closure))
     both = gpd.GeoDataFrame(pd.concat([outlets, added], ignore_index=True), geometry="geometry",
                             crs=result.network.outlets.crs)
     cov = compute_coverage(result.demand, result.network.with_layers(outlets=both), radius,
                            result.params.site_radius_km, result.coverage.distance)
-    return round(float(result.demand.rural[cov.dist_km <= radius].sum()))
+    return float(result.demand.rural[cov.dist_km <= radius].sum())
 
 
 def _positions(result: ScenarioResult, closure: Closure) -> pd.Index:
     ids = set(closure.closed["site_id"])
     return result.network.outlets.index[result.network.outlets["site_id"].isin(ids)]
-
-
-def _relocation_bound(result: ScenarioResult, new: Problem, radius: float, count: int,
-                      known: float) -> int:
-    """After a relocation the network is a subset of (today's outlets + N sites), so its
-    gain is at most what N of the relocation's candidate sites could add to today's network:
-    the Lagrangian bound of that covering problem."""
-    cands = Candidates(new.cand_lon, new.cand_lat, new.cand_gb, new.cand_label)
-    p = build_problem(result, radius, candidates=cands)
-    return round(lagrangian(p, count, max(known, 0.0), iterations=600).value)
 
 
 def describe_closure(c: Closure) -> str:
@@ -279,5 +349,6 @@ def describe_relocation(r: Relocation) -> str:
     if not r.moved:
         return "no move pays off: every relocation loses more people than it gains"
     return (f"moving {r.moved:,} outlets gains {r.net_gain:,} covered rural people net "
-            f"({r.gained:,} newly covered, {r.closure.lost:,} lost); no relocation of that "
-            f"many gains more than {r.net_bound:,}")
+            f"({r.gained:,} newly covered, {r.closure.lost:,} lost); no relocation of up to "
+            f"{r.requested:,} gains more than {r.net_bound:,} (gap {r.gap_pct:.2f}%, {r.status}, "
+            f"{r.solve_seconds:.1f} s)")

@@ -928,6 +928,10 @@
       <translation>［按直线距离］</translation>
     </message>
     <message>
+      <source>No move pays off: every relocation loses more people than it gains.</source>
+      <translation>没有值得的迁移：任何迁移失去的人都多于新增的人。</translation>
+    </message>
+    <message>
       <source>Proven optimal.</source>
       <translation>已证明为最优解。</translation>
     </message>
@@ -942,6 +946,10 @@
     <message>
       <source>Reach rural coverage</source>
       <translation>达到农村覆盖率</translation>
+    </message>
+    <message>
+      <source>Move outlets</source>
+      <translation>迁移网点</translation>
     </message>
     <message>
       <source>Where</source>
@@ -1000,6 +1008,10 @@
       <translation>新增覆盖</translation>
     </message>
     <message>
+      <source>Moving {n} outlets gains {net} covered rural people net ({new} newly covered, {lost} lost).</source>
+      <translation>迁移 {n} 个网点，覆盖的农村人口净增 {net}（新覆盖 {new}，失去 {lost}）。</translation>
+    </message>
+    <message>
       <source>Within {gap}% of the best possible (≤ {bound}).</source>
       <translation>与最优解相差不超过 {gap}%（上界 ≤ {bound}）。</translation>
     </message>
@@ -1012,10 +1024,6 @@
       <translation>停止对比</translation>
     </message>
     <message>
-      <source>Find where new service outlets would reach the most rural people now beyond the service radius.</source>
-      <translation>寻找新增服务网点的最佳位置，使目前位于服务半径之外的农村人口获得最多覆盖。</translation>
-    </message>
-    <message>
       <source>{n} new outlets ({method}) would cover {people} more rural people: {before}% → {after}% (solved in {s} s).</source>
       <translation>新增 {n} 个网点（{method}）可再覆盖 {people} 农村人口：{before}% → {after}%（求解用时 {s} 秒）。</translation>
     </message>
@@ -1026,6 +1034,26 @@
     <message>
       <source>Export the recommended outlets</source>
       <translation>导出推荐网点</translation>
+    </message>
+    <message>
+      <source>proven optimal</source>
+      <translation>已证明最优</translation>
+    </message>
+    <message>
+      <source>within tolerance</source>
+      <translation>在容差范围内</translation>
+    </message>
+    <message>
+      <source>stopped at the time limit</source>
+      <translation>已达时间上限</translation>
+    </message>
+    <message>
+      <source>heuristic</source>
+      <translation>启发式</translation>
+    </message>
+    <message>
+      <source>No relocation of up to {k} outlets gains more than {bound} (gap {gap}%, {status}).</source>
+      <translation>迁移至多 {k} 个网点的任何方案净增均不超过 {bound}（差距 {gap}%，{status}）。</translation>
     </message>
     <message>
       <source>These {n} outlets already cover every gap the candidates can reach; no more are needed.</source>
@@ -1062,6 +1090,10 @@
     <message>
       <source>Improving; best so far:</source>
       <translation>正在改进；目前最佳：</translation>
+    </message>
+    <message>
+      <source>Find where new service outlets would reach the most rural people now beyond the service radius.</source>
+      <translation>寻找新增服务网点的最佳位置，使目前位于服务半径之外的农村人口获得最多覆盖。</translation>
     </message>
     <message>
       <source>new outlets</source>

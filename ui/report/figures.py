@@ -88,6 +88,8 @@ class ProvinceFigures:
     recommended: tuple[NewOutlet, ...]
     bands: DistanceBands
     extent: tuple[float, float, float, float]  # west, south, east, north (degrees)
+    newly_in: int = 0  # rural people only recommended outlets reach, this province's among them:
+    newly_across: int = 0  # ... in the province, and across its border
 
     @property
     def gb_code(self) -> int:
@@ -143,6 +145,7 @@ def province_figures(result: ScenarioResult) -> tuple[ProvinceFigures, ...]:
     outlets = result.network.outlets
     rec = outlets[outlets["source"] == "recommended"] if "source" in outlets else outlets.iloc[:0]
     gb = result.demand.grid.gb_code
+    split = recommended_split(result, rec)
     out = []
     for p in result.summary.provinces:
         top = regions[regions["gb_code"] == p.gb_code].head(TOP_GAPS)
@@ -161,8 +164,36 @@ def province_figures(result: ScenarioResult) -> tuple[ProvinceFigures, ...]:
                      for r, t in zip(mine.itertuples(), rtowns))
         out.append(ProvinceFigures(summary=p, gaps=gaps, recommended=news,
                                    bands=distance_bands(result, np.flatnonzero(gb == p.gb_code)),
-                                   extent=province_extent(p.gb_code)))
+                                   extent=province_extent(p.gb_code),
+                                   newly_in=split.get(p.gb_code, (0, 0))[0],
+                                   newly_across=split.get(p.gb_code, (0, 0))[1]))
     return tuple(out)
+
+
+def recommended_split(result: ScenarioResult, rec: pd.DataFrame) -> dict[int, tuple[int, int]]:
+    """Per province with recommended outlets: the rural people that only recommended
+    outlets reach (newly covered by them), one of this province's among them, split into
+    those in the province and those across its border (a province run credits both; the
+    panel and the workbook show the same split). In the scenario's distance measure."""
+    reach = result.coverage.outlets_in_reach
+    if not len(rec) or reach is None:
+        return {}
+    from reach_planner.geo.siting.problem import reach_pairs
+
+    rural, gb = result.demand.rural, result.demand.grid.gb_code
+    cells = np.flatnonzero(rural > 0)
+    point, k = reach_pairs(result, rec["lon"].to_numpy(float), rec["lat"].to_numpy(float), cells,
+                           float(result.params.radius_km))
+    only = reach[cells] == np.bincount(k, minlength=len(cells))  # no other outlet reaches them
+    home = rec["gb_code"].to_numpy(np.int64)
+    out = {}
+    for code in np.unique(home):
+        mine = np.zeros(len(cells), dtype=bool)
+        mine[k[home[point] == code]] = True
+        new = cells[mine & only]
+        inside = gb[new] == code
+        out[int(code)] = (round(float(rural[new][inside].sum())), round(float(rural[new][~inside].sum())))
+    return out
 
 
 def recommended_count(result: ScenarioResult) -> int:

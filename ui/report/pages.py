@@ -262,6 +262,10 @@ def province_page(result: ScenarioResult, pf: ProvinceFigures, opts: ReportOptio
             sh.text(left, y, t["rec_more"].format(n=len(pf.recommended) - len(shown)), 6.5,
                     color="#444444")
             y += 4.6
+        for key, people in (("rec_in", pf.newly_in), ("rec_across", pf.newly_across)):
+            sh.text(left, y, t[key], 6.5)  # a province run credits people across the border too
+            sh.text(left + width, y, f"{num(people)} {t['people']}", 6.5, ha="right")
+            y += 4.6
     chart_top = max(y + 4, HEAD + body_h - 52)
     chart_h = HEAD + body_h - chart_top - 9
     coverage_chart(sh, sh.rect(left + 9, chart_top + 5, width - 9, chart_h), pf.bands,
