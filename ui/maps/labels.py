@@ -170,12 +170,14 @@ def gap_ranks(ax: Axes, result: ScenarioResult, renderer, opts: PrintOptions, to
         t = ax.text(px, py, str(int(rank)), fontsize=6 * opts.text_scale, fontweight="bold",
                     color=RANK, ha="center", va="center", zorder=8, family="DejaVu Sans",
                     bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": RANK, "lw": 0.8})
+        t.set_gid(RANK_GID)
         circle = _clear_spot(ax, t, renderer, circles, (float(px), float(py)))
         circles.append(circle)
         boxes.append(circle.expanded(1.9, 1.6))
     return boxes
 
 
+RANK_GID = "gap-rank"
 RANK_RING = tuple((r * np.cos(a), r * np.sin(a)) for r in (1.15, 1.8, 2.5)
                   for a in np.radians(np.arange(90, 450, 45)))
 

@@ -29,6 +29,8 @@ PAGES_MM = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
 LAYERS = frozenset({"covered", "gaps", "outlets", "sites", "labels", "ranks"})
 SIDE_MM = 7.0
 LEGEND_COLUMNS = (2, 3, 4)
+INSET_LABEL = "south-china-sea-inset"  # finds the inset among a page's Axes
+SCALE_GID = "scale-bar"
 Translate = Callable[[str], str]
 
 
@@ -319,6 +321,7 @@ def scale_bar(ax: Axes, fonts: Fonts, opts: PrintOptions, renderer, t_km: str,
     inv = ax.transData.inverted()
     (dx, dy) = inv.transform((target.x0 + pad, target.y0 + pad)) - inv.transform((box.x0, box.y0))
     for a in artists:
+        a.set_gid(SCALE_GID)
         if isinstance(a, Rectangle):
             a.set_xy((a.get_x() + dx, a.get_y() + dy))
         else:
@@ -374,7 +377,7 @@ def inset(fig: Figure, t: Translate, fonts: Fonts, opts: PrintOptions, box: Bbox
     off the land by :mod:`.placement`), at its true proportions, with the island groups
     and the ten-dash line, as approved Chinese maps show it."""
     xlim, ylim = inset_limits()
-    sub = fig.add_axes(fig.transFigure.inverted().transform_bbox(box).bounds)
+    sub = fig.add_axes(fig.transFigure.inverted().transform_bbox(box).bounds, label=INSET_LABEL)
     sub.set_facecolor(style.SEA)
     sub.set_xticks([])
     sub.set_yticks([])
