@@ -102,7 +102,7 @@ def check_sheet(fig, land, what: str) -> None:
             f"{what}: the {name} leaves the page: {box}"
         if name != "scale bar":
             assert share(grid, box) <= MAX_SHARE, f"{what}: the {name} covers {share(grid, box):.1%} land"
-    ranks = [a.get_window_extent(renderer) for a in ax.texts if a.get_gid() == RANK_GID]
+    ranks = [a.get_bbox_patch().get_window_extent(renderer) for a in ax.texts if a.get_gid() == RANK_GID]
     for a, b in itertools.combinations(ranks, 2):
         assert not a.overlaps(b), f"{what}: gap numbers overlap"
 

@@ -29,6 +29,7 @@ from reach_planner.ui.maps.fonts import Fonts
 from reach_planner.ui.maps.layout import PrintOptions
 from reach_planner.ui.maps.style import RANK, short_zh
 
+RANK_GID = "gap-rank"  # finds the rank circles among a map's texts
 # Offsets tried around the anchor, in label widths and heights.
 OFFSETS = ((0, 0), (0, 1.1), (0, -1.1), (0.6, 0), (-0.6, 0), (0.6, 1.1), (-0.6, 1.1),
            (0.6, -1.1), (-0.6, -1.1), (0, 2.2), (0, -2.2))
@@ -177,7 +178,6 @@ def gap_ranks(ax: Axes, result: ScenarioResult, renderer, opts: PrintOptions, to
     return boxes
 
 
-RANK_GID = "gap-rank"
 RANK_RING = tuple((r * np.cos(a), r * np.sin(a)) for r in (1.15, 1.8, 2.5)
                   for a in np.radians(np.arange(90, 450, 45)))
 
@@ -186,7 +186,7 @@ def _clear_spot(ax: Axes, t, renderer, circles: list[Bbox], anchor: tuple[float,
     """Move a rank circle off the circles already placed (Tibet's and Qinghai's cluster:
     issue 23.2): around its anchor, nearest first; a moved circle gets a leader line to
     its gap. Where nothing is free it stays on its gap."""
-    bb = t.get_window_extent(renderer)
+    bb = _circle_box(t, renderer)
     if not any(bb.overlaps(c) for c in circles):
         return bb
     d = max(bb.width, bb.height)
@@ -200,3 +200,9 @@ def _clear_spot(ax: Axes, t, renderer, circles: list[Bbox], anchor: tuple[float,
             ax.scatter([anchor[0]], [anchor[1]], s=3, c=RANK, linewidths=0, zorder=7.9)
             return cand
     return bb
+
+
+def _circle_box(t, renderer) -> Bbox:
+    """The drawn circle's box (pixels); the text's own box is smaller than its circle."""
+    t.update_bbox_position_size(renderer)
+    return t.get_bbox_patch().get_window_extent(renderer)
