@@ -25,11 +25,11 @@ from reach_planner.geo.params import ScenarioParams
 from reach_planner.geo.scenario import run_scenario
 from reach_planner.ui.maps import context
 from reach_planner.ui.maps.basemap import basemap
+from reach_planner.ui.maps.fonts import fonts_for
 from reach_planner.ui.maps.labels import RANK_GID, province_names
 from reach_planner.ui.maps.layout import INSET_LABEL, SCALE_GID, PrintOptions
 from reach_planner.ui.maps.printmap import render_figure, render_print_map
 from reach_planner.ui.maps.shapes import project
-from reach_planner.ui.maps.fonts import fonts_for
 from reach_planner.ui.report import pages
 from reach_planner.ui.report.figures import province_figures
 from reach_planner.ui.report.options import ReportOptions
@@ -102,6 +102,8 @@ def check_sheet(fig, land, what: str) -> None:
             f"{what}: the {name} leaves the page: {box}"
         if name != "scale bar":
             assert share(grid, box) <= MAX_SHARE, f"{what}: the {name} covers {share(grid, box):.1%} land"
+    for (a, p), (b, q) in itertools.combinations(boxes.items(), 2):
+        assert not p.overlaps(q), f"{what}: the {a} and the {b} overlap (one cuts the other off)"
 
 
 def test_report_national_page_keeps_legend_and_inset_off_china(result, china_land):
