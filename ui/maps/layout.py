@@ -315,6 +315,9 @@ def scale_bar(ax: Axes, fonts: Fonts, opts: PrintOptions, renderer, t_km: str,
                                (f" {t_km}" if frac == 1 else ""), ha="center", va="bottom",
                                fontproperties=fonts.regular, fontsize=6 * opts.text_scale,
                                zorder=21))
+    first, mid, last = (a.get_window_extent(renderer) for a in artists[4:])
+    if mid.overlaps(first) or mid.overlaps(last):  # a short bar: "0 50100 km" read as one
+        artists.pop(5).remove()
     box = Bbox.union([a.get_window_extent(renderer) for a in artists])
     pad = 0.15 * box.height
     target = spot((box.width + 2 * pad, box.height + 2 * pad))

@@ -10,6 +10,7 @@ box sits there, outside the map.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,16 +42,25 @@ class LandMask:
 
     def share(self, box: Bbox) -> float:
         """Part of ``box`` (figure pixels) that lies on land."""
-        x0, y0, x1, y1 = self._cells(box)
-        if x1 <= x0 or y1 <= y0:
-            return 0.0
-        return float(self.land[y0:y1, x0:x1].mean())
+        return float(self.shares(np.array([box.x0]), np.array([box.y0]), box.width, box.height)[0])
 
-    def _cells(self, box: Bbox) -> tuple[int, int, int, int]:
-        h, w = self.land.shape
+    def shares(self, x0: np.ndarray, y0: np.ndarray, w: float, h: float) -> np.ndarray:
+        """Land share of many boxes of one size at once (a summed-area table)."""
+        rows, cols = self.land.shape
         c = self.cell
-        return (max(0, int(np.floor(box.x0 / c))), max(0, int(np.floor(box.y0 / c))),
-                min(w, int(np.ceil(box.x1 / c))), min(h, int(np.ceil(box.y1 / c))))
+        i0 = np.clip(np.floor(y0 / c).astype(int), 0, rows)
+        j0 = np.clip(np.floor(x0 / c).astype(int), 0, cols)
+        i1 = np.clip(np.ceil((y0 + h) / c).astype(int), 0, rows)
+        j1 = np.clip(np.ceil((x0 + w) / c).astype(int), 0, cols)
+        s = self.table
+        area = np.maximum((i1 - i0) * (j1 - j0), 1)
+        return (s[i1, j1] - s[i0, j1] - s[i1, j0] + s[i0, j0]) / area
+
+    @functools.cached_property
+    def table(self) -> np.ndarray:
+        s = np.zeros((self.land.shape[0] + 1, self.land.shape[1] + 1))
+        s[1:, 1:] = self.land.cumsum(axis=0).cumsum(axis=1)
+        return s
 
 
 def land_mask(fig: Figure, ax: Axes) -> LandMask:
@@ -88,31 +98,30 @@ def free_spot(mask: LandMask, frame: Bbox, size: tuple[float, float], prefer: st
     fx, fy = CORNERS[prefer]
     tx = frame.x0 + pad + fx * (frame.width - 2 * pad - w)
     ty = frame.y0 + pad + fy * (frame.height - 2 * pad - h)
-    gx, gy = np.meshgrid(xs, ys)
-    order = np.argsort(np.hypot(gx - tx, gy - ty), axis=None, kind="stable")
-    for k in order:
-        box = Bbox.from_bounds(float(gx.flat[k]), float(gy.flat[k]), w, h)
-        if any(box.overlaps(t) for t in taken):
-            continue
-        if mask.share(box) <= MAX_LAND:
-            return box
-    return None
+    gx, gy = (g.ravel() for g in np.meshgrid(xs, ys))
+    free = mask.shares(gx, gy, w, h) <= MAX_LAND
+    for t in taken:
+        free &= (gx >= t.x1) | (gx + w <= t.x0) | (gy >= t.y1) | (gy + h <= t.y0)
+    if not free.any():
+        return None
+    k = np.flatnonzero(free)[np.argmin(np.hypot(gx[free] - tx, gy[free] - ty))]
+    return Bbox.from_bounds(float(gx[k]), float(gy[k]), w, h)
 
 
 def least_land(mask: LandMask, frame: Bbox, size: tuple[float, float], taken: list[Bbox],
                pad: float, step: float) -> Bbox:
     """The spot with the least land (a scale bar must be somewhere in the frame)."""
     w, h = size
-    best, best_share = Bbox.from_bounds(frame.x0 + pad, frame.y0 + pad, w, h), 2.0
-    for y in np.arange(frame.y0 + pad, frame.y1 - pad - h + 1e-9, step):
-        for x in np.arange(frame.x0 + pad, frame.x1 - pad - w + 1e-9, step):
-            box = Bbox.from_bounds(float(x), float(y), w, h)
-            if any(box.overlaps(t) for t in taken):
-                continue
-            s = mask.share(box)
-            if s < best_share:
-                best, best_share = box, s
-    return best
+    xs = np.arange(frame.x0 + pad, frame.x1 - pad - w + 1e-9, step)
+    ys = np.arange(frame.y0 + pad, frame.y1 - pad - h + 1e-9, step)
+    gx, gy = (g.ravel() for g in np.meshgrid(xs, ys))
+    if not len(gx):
+        return Bbox.from_bounds(frame.x0 + pad, frame.y0 + pad, w, h)
+    cost = mask.shares(gx, gy, w, h)
+    for t in taken:
+        cost[~((gx >= t.x1) | (gx + w <= t.x0) | (gy >= t.y1) | (gy + h <= t.y0))] += 2.0
+    k = int(np.argmin(cost))
+    return Bbox.from_bounds(float(gx[k]), float(gy[k]), w, h)
 
 
 @dataclass(frozen=True)
