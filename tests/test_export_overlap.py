@@ -106,9 +106,10 @@ def check_sheet(fig, land, what: str) -> None:
         assert not p.overlaps(q), f"{what}: the {a} and the {b} overlap (one cuts the other off)"
 
 
-def test_report_national_page_keeps_legend_and_inset_off_china(result, china_land):
-    opts = ReportOptions(lang="en", dpi=150)
-    fig = pages.national_page(result, opts, fonts_for("en"), 1, 33)
+@pytest.mark.parametrize("lang,page", [("en", "A4"), ("zh", "A3")])
+def test_report_national_page_keeps_legend_and_inset_off_china(result, china_land, lang, page):
+    opts = ReportOptions(lang=lang, page=page, dpi=150)
+    fig = pages.national_page(result, opts, fonts_for(lang), 1, 33)
     assert any(a.get_label() == INSET_LABEL for a in fig.axes)
     check_sheet(fig, china_land, "page 1")
 
@@ -135,7 +136,8 @@ def test_gap_numbers_do_not_overlap(result, gb_code):
         assert not a.overlaps(b), f"GB {gb_code}: gap numbers overlap"
 
 
-@pytest.mark.parametrize("page,orientation,lang", [("A4", "landscape", "en"), ("A3", "portrait", "zh")])
+@pytest.mark.parametrize("page,orientation,lang", [("A4", "landscape", "en"), ("A3", "portrait", "zh"),
+                                                   ("A4", "portrait", "en"), ("A3", "landscape", "zh")])
 def test_print_map_keeps_legend_and_inset_off_china(result, china_land, page, orientation, lang):
     fig = render_figure(result, PrintOptions(page=page, orientation=orientation, dpi=100, lang=lang))
     check_sheet(fig, china_land, f"print map {page} {orientation}")
