@@ -232,7 +232,7 @@ def test_headless_export_cli_writes_the_requested_image(tmp_path):
     from PIL import Image
 
     with Image.open(out) as im:
-        assert im.size == (1280, 800)
+        assert im.size[1] == 800 and im.size[0] > 1280  # the view, and a band for the legend
         arr = np.asarray(im.convert("RGB"))
     assert distinct_colours(arr) > 50 and dominant_share(arr) < 0.7
 

@@ -69,6 +69,10 @@ LEGEND_JS = """(function(rows) { try {
   leg.classList.remove('rp-collapsed');
   leg.style.background = '#fff';  // in its band no map shows through it
   leg.style.boxShadow = 'none';
+  leg.classList.add('rp-printed');  // no fold arrow after its title in a picture
+  var css = document.createElement('style');
+  css.textContent = '.rp-legend.rp-printed b:after{content:none}';
+  document.head.appendChild(css);
   var shown = [];
   leg.querySelectorAll(':scope > div').forEach(function(row) {
     var text = row.textContent.trim(), name = rows[text];
