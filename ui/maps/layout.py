@@ -255,9 +255,12 @@ def legend(ax: Axes, t: Translate, fonts: Fonts, opts: PrintOptions, extra: tupl
     k = opts.text_scale
     entries = style.legend_entries(t, {*opts.layers, *extra, "outside"})
     head = next((i for i, e in enumerate(entries) if e.shape == "heading"), None)
-    if ncols == 2 and head is not None and head < len(entries) - head:  # gap classes: column 2
+    if head is not None:  # the gap classes start a column, under their heading
         blank = style.LegendEntry("blank", "heading", "")
-        entries[head:head] = [blank] * (len(entries) - 2 * head)
+        rows = -(-len(entries) // ncols)
+        while -(-head // rows) * rows + len(entries) - head > ncols * rows:
+            rows += 1
+        entries[head:head] = [blank] * (-(-head // rows) * rows - head)
     handles = [_handle(e) for e in entries]
     leg = ax.legend(handles=handles, loc="lower left", title=t("Legend"), prop=fonts.regular,
                     ncols=ncols, title_fontproperties=fonts.bold, frameon=True, framealpha=0.92,
