@@ -23,7 +23,7 @@ from reach_planner.geo.params import ScenarioParams
 from reach_planner.ui import messages
 from reach_planner.ui.capacity_panel import CapacityPanel
 from reach_planner.ui.demand_ui import DemandActions
-from reach_planner.ui.export import PageGrab, save_image
+from reach_planner.ui.export import PageGrab, legend_layers, save_image
 from reach_planner.ui.export_dialog import ExportDialog, remember_folder
 from reach_planner.ui.file_actions import FileActions
 from reach_planner.ui.i18n import LANGUAGES, current_language, set_language, tr
@@ -543,7 +543,7 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
                          done=lambda _p: saved(img), failed=failed,
                          cancelled=lambda: failed(RuntimeError(tr("the export was cancelled"))))
 
-        grab = PageGrab(page, width, height, scale, view, parent=self)
+        grab = PageGrab(page, width, height, scale, view, parent=self, legend=legend_layers(opts.t))
         grab.finished.connect(grabbed)
         grab.failed.connect(lambda exc: (grab.deleteLater(), failed(exc)))
         runner.start("image", lambda progress: write_map(result, page, opts),

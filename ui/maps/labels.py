@@ -29,6 +29,7 @@ from reach_planner.ui.maps.fonts import Fonts
 from reach_planner.ui.maps.layout import PrintOptions
 from reach_planner.ui.maps.style import RANK, short_zh
 
+RANK_GID = "gap-rank"  # finds the rank circles among a map's texts
 # Offsets tried around the anchor, in label widths and heights.
 OFFSETS = ((0, 0), (0, 1.1), (0, -1.1), (0.6, 0), (-0.6, 0), (0.6, 1.1), (-0.6, 1.1),
            (0.6, -1.1), (-0.6, -1.1), (0, 2.2), (0, -2.2))
@@ -162,12 +163,46 @@ def gap_ranks(ax: Axes, result: ScenarioResult, renderer, opts: PrintOptions, to
     regs = regs.head(top)
     x, y = CHINA.forward(regs["lon"].to_numpy(), regs["lat"].to_numpy())
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    boxes = []
+    boxes: list[Bbox] = []
+    circles: list[Bbox] = []
     for rank, px, py in zip(regs["rank"], x, y):
         if not (x0 < px < x1 and y0 < py < y1):  # a framed province: ranks elsewhere stay off
             continue
         t = ax.text(px, py, str(int(rank)), fontsize=6 * opts.text_scale, fontweight="bold",
                     color=RANK, ha="center", va="center", zorder=8, family="DejaVu Sans",
                     bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": RANK, "lw": 0.8})
-        boxes.append(t.get_window_extent(renderer).expanded(1.9, 1.6))
+        t.set_gid(RANK_GID)
+        circle = _clear_spot(ax, t, renderer, circles, (float(px), float(py)))
+        circles.append(circle)
+        boxes.append(circle.expanded(1.9, 1.6))
     return boxes
+
+
+RANK_RING = tuple((r * np.cos(a), r * np.sin(a)) for r in (1.15, 1.8, 2.5)
+                  for a in np.radians(np.arange(90, 450, 45)))
+
+
+def _clear_spot(ax: Axes, t, renderer, circles: list[Bbox], anchor: tuple[float, float]) -> Bbox:
+    """Move a rank circle off the circles already placed (Tibet's and Qinghai's cluster:
+    issue 23.2): around its anchor, nearest first; a moved circle gets a leader line to
+    its gap. Where nothing is free it stays on its gap."""
+    bb = _circle_box(t, renderer)
+    if not any(bb.overlaps(c) for c in circles):
+        return bb
+    d = max(bb.width, bb.height)
+    ax_px = ax.transData.transform(anchor)
+    for dx, dy in RANK_RING:
+        cand = bb.translated(dx * d, dy * d)
+        if not any(cand.overlaps(c) for c in circles):
+            pos = ax.transData.inverted().transform(ax_px + (dx * d, dy * d))
+            t.set_position(tuple(pos))
+            ax.plot([anchor[0], pos[0]], [anchor[1], pos[1]], color=RANK, lw=0.6, zorder=7.9)
+            ax.scatter([anchor[0]], [anchor[1]], s=3, c=RANK, linewidths=0, zorder=7.9)
+            return cand
+    return bb
+
+
+def _circle_box(t, renderer) -> Bbox:
+    """The drawn circle's box (pixels); the text's own box is smaller than its circle."""
+    t.update_bbox_position_size(renderer)
+    return t.get_bbox_patch().get_window_extent(renderer)

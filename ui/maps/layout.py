@@ -28,6 +28,9 @@ from reach_planner.ui.maps.texts import LANGS
 PAGES_MM = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
 LAYERS = frozenset({"covered", "gaps", "outlets", "sites", "labels", "ranks"})
 SIDE_MM = 7.0
+LEGEND_COLUMNS = (2, 3, 4)
+INSET_LABEL = "south-china-sea-inset"  # finds the inset among a page's Axes
+SCALE_GID = "scale-bar"
 Translate = Callable[[str], str]
 
 
@@ -245,25 +248,46 @@ def _handle(e: style.LegendEntry):
     return Patch(facecolor=e.colour, alpha=e.alpha, label=e.label)
 
 
-def legend(ax: Axes, t: Translate, fonts: Fonts, opts: PrintOptions, extra: tuple[str, ...] = ()):
+def legend(ax: Axes, t: Translate, fonts: Fonts, opts: PrintOptions, extra: tuple[str, ...] = (),
+           ncols: int = 2):
     """The style's legend rows for the layers printed (and ``extra`` ones a caller draws,
-    such as "recommended"), in the lower left of the frame."""
+    such as "recommended"); :func:`put_legend` moves it where :mod:`.placement` says."""
     k = opts.text_scale
     entries = style.legend_entries(t, {*opts.layers, *extra, "outside"})
     head = next((i for i, e in enumerate(entries) if e.shape == "heading"), None)
-    if head is not None and head < len(entries) - head:  # the gap classes fill column 2
+    if head is not None:  # the gap classes start a column, under their heading
         blank = style.LegendEntry("blank", "heading", "")
-        entries[head:head] = [blank] * (len(entries) - 2 * head)
+        rows = -(-len(entries) // ncols)
+        while -(-head // rows) * rows + len(entries) - head > ncols * rows:
+            rows += 1
+        entries[head:head] = [blank] * (-(-head // rows) * rows - head)
     handles = [_handle(e) for e in entries]
-    # Two columns: a short legend stays in the sea and the neighbours' corner, off China.
-    leg = ax.legend(handles=handles, loc="lower left", title=t("Legend"), prop=fonts.regular, ncols=2,
-                    title_fontproperties=fonts.bold, frameon=True, framealpha=0.92,
-                    edgecolor="#999999", borderpad=0.7, handlelength=1.6, labelspacing=0.45)
+    leg = ax.legend(handles=handles, loc="lower left", title=t("Legend"), prop=fonts.regular,
+                    ncols=ncols, title_fontproperties=fonts.bold, frameon=True, framealpha=0.92,
+                    edgecolor="#999999", borderpad=0.7, handlelength=1.6, labelspacing=0.45,
+                    borderaxespad=0.0, columnspacing=1.6)
     leg.get_title().set_fontsize(8 * k)
     for text in leg.get_texts():
         text.set_fontsize(6.5 * k)
     leg.set_zorder(20)
     return leg
+
+
+def legend_sizes(ax: Axes, t: Translate, fonts: Fonts, opts: PrintOptions, renderer,
+                 extra: tuple[str, ...] = ()) -> tuple[tuple[float, float], ...]:
+    """The legend's size (pixels) in 2, 3 and 4 columns: the frame takes the compact
+    two-column form, a band below the map a wider, shorter one."""
+    sizes = []
+    for n in LEGEND_COLUMNS:
+        bb = legend(ax, t, fonts, opts, extra, n).get_window_extent(renderer)
+        sizes.append((bb.width, bb.height))
+    return tuple(sizes)
+
+
+def put_legend(leg, ax: Axes, box: Bbox) -> None:
+    """Anchor the legend's lower left corner at the box's (in or below the frame)."""
+    leg.set_bbox_to_anchor(tuple(ax.transAxes.inverted().transform((box.x0, box.y0))),
+                           transform=ax.transAxes)
 
 
 def nice_length_km(span_km: float) -> int:
@@ -274,21 +298,18 @@ def nice_length_km(span_km: float) -> int:
 
 
 def scale_bar(ax: Axes, fonts: Fonts, opts: PrintOptions, renderer, t_km: str,
-              clear_of: Bbox | None = None) -> Bbox:
-    """Alternating bar in the lower middle of the frame (the legend holds the lower left,
-    the inset the lower right); lengths are true near the standard parallels. With
-    ``clear_of`` (the legend's box, pixels) it starts right of that box when they meet."""
+              spot: Callable[[tuple[float, float]], Bbox]) -> Bbox:
+    """Alternating bar; lengths are true near the standard parallels. Drawn, measured,
+    then moved to the box ``spot`` gives for its size (pixels): off the land where the
+    frame has room, wholly inside the figure always (issue 23.2: it was cut off)."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     length = nice_length_km((x1 - x0) / 1000 / 1.5) * 1000
-    bx, by = x0 + 0.40 * (x1 - x0), y0 + 0.035 * (y1 - y0)
-    if clear_of is not None:
-        right = ax.transData.inverted().transform((clear_of.x1, clear_of.y0))[0]
-        bx = max(bx, right + 0.03 * (x1 - x0))
+    bx, by = x0, y0
     h = 0.007 * (y1 - y0)
-    artists = []
+    artists: list = []
     for k in range(4):
-        r = Rectangle((bx + k * length / 4, by), length / 4, h, zorder=21, linewidth=0.6,
+        r = Rectangle((bx + k * length / 4, by), length / 4, h, zorder=21, linewidth=0.6, clip_on=False,
                       facecolor="black" if k % 2 == 0 else "white", edgecolor="black")
         ax.add_artist(r)
         artists.append(r)
@@ -297,13 +318,31 @@ def scale_bar(ax: Axes, fonts: Fonts, opts: PrintOptions, renderer, t_km: str,
                                (f" {t_km}" if frac == 1 else ""), ha="center", va="bottom",
                                fontproperties=fonts.regular, fontsize=6 * opts.text_scale,
                                zorder=21))
-    return Bbox.union([a.get_window_extent(renderer) for a in artists]).expanded(1.1, 1.3)
+    first, mid, last = (a.get_window_extent(renderer) for a in artists[4:])
+    if mid.overlaps(first) or mid.overlaps(last):  # a short bar: "0 50100 km" read as one
+        artists.pop(5).remove()
+    box = Bbox.union([a.get_window_extent(renderer) for a in artists])
+    pad = 0.15 * box.height
+    target = spot((box.width + 2 * pad, box.height + 2 * pad))
+    inv = ax.transData.inverted()
+    (dx, dy) = inv.transform((target.x0 + pad, target.y0 + pad)) - inv.transform((box.x0, box.y0))
+    for a in artists:
+        a.set_gid(SCALE_GID)
+        if isinstance(a, Rectangle):
+            a.set_xy((a.get_x() + dx, a.get_y() + dy))
+        else:
+            px, py = a.get_position()
+            a.set_position((px + dx, py + dy))
+    return target
 
 
-def north_arrow(ax: Axes, opts: PrintOptions, renderer) -> Bbox:
-    """On the central meridian (105°E) when it is in the frame, in the empty band over
-    Mongolia: on a conic map meridians converge, so only there does true north point
-    straight up the page. A framed part of the country puts it in the upper right."""
+def inset_pixels(opts: PrintOptions, dpi: float) -> tuple[float, float]:
+    w, h = inset_size_mm(opts)
+    return w / 25.4 * dpi, h / 25.4 * dpi
+
+
+def _arrow_at(ax: Axes, opts: PrintOptions) -> tuple[float, float, float, float]:
+    """x, y, length of the north arrow and metres per mm of paper (data units)."""
     x0, x1 = ax.get_xlim()
     y1 = ax.get_ylim()[1]
     mm = (x1 - x0) / (ax.get_position().width * opts.size_mm[0])  # metres per mm of paper
@@ -311,7 +350,24 @@ def north_arrow(ax: Axes, opts: PrintOptions, renderer) -> Bbox:
     length, x = 11 * k * mm, float(CHINA.forward(CHINA.lon_0, 45.0)[0])
     if not x0 + 15 * mm < x < x1 - 15 * mm:
         x = x1 - 12 * k * mm
-    y = y1 - (8 + 11) * k * mm
+    return x, y1 - (8 + 11) * k * mm, length, mm
+
+
+def north_arrow_box(ax: Axes, opts: PrintOptions) -> Bbox:
+    """Where :func:`north_arrow` will draw (pixels), before it does: the legend and the
+    inset are placed first and keep clear of it."""
+    x, y, length, mm = _arrow_at(ax, opts)
+    k = opts.text_scale
+    corners = ax.transData.transform([(x - 4 * k * mm, y - 1 * mm), (x + 4 * k * mm, y + length + 7 * k * mm)])
+    return Bbox(corners)
+
+
+def north_arrow(ax: Axes, opts: PrintOptions, renderer) -> Bbox:
+    """On the central meridian (105°E) when it is in the frame, in the empty band over
+    Mongolia: on a conic map meridians converge, so only there does true north point
+    straight up the page. A framed part of the country puts it in the upper right."""
+    x, y, length, mm = _arrow_at(ax, opts)
+    k = opts.text_scale
     arrow = FancyArrow(x, y, 0, length, width=1.2 * k * mm, head_width=3.6 * k * mm,
                        head_length=4.5 * k * mm, color="black", zorder=21,
                        length_includes_head=True)
@@ -322,15 +378,12 @@ def north_arrow(ax: Axes, opts: PrintOptions, renderer) -> Bbox:
                        n.get_window_extent(renderer)]).expanded(1.3, 1.1)
 
 
-def inset(fig: Figure, ax: Axes, t: Translate, fonts: Fonts, opts: PrintOptions, page: Page) -> Axes:
-    """南海诸岛: the South China Sea (105-125°E, 3-25°N) in the lower right of the frame,
-    at its true proportions, with the island groups and the ten-dash line, as approved
-    Chinese maps show it."""
+def inset(fig: Figure, t: Translate, fonts: Fonts, opts: PrintOptions, box: Bbox) -> Axes:
+    """南海诸岛: the South China Sea (105-125°E, 3-25°N) in ``box`` (figure pixels, chosen
+    off the land by :mod:`.placement`), at its true proportions, with the island groups
+    and the ten-dash line, as approved Chinese maps show it."""
     xlim, ylim = inset_limits()
-    box = ax.get_position()
-    w_mm, h_mm = inset_size_mm(opts)
-    w, h = page.fx(w_mm), page.fy(h_mm)
-    sub = fig.add_axes([box.x1 - w - page.fx(2.5), box.y0 + page.fy(2.5), w, h])
+    sub = fig.add_axes(fig.transFigure.inverted().transform_bbox(box).bounds, label=INSET_LABEL)
     sub.set_facecolor(style.SEA)
     sub.set_xticks([])
     sub.set_yticks([])

@@ -26,7 +26,7 @@ from reach_planner.geo.albers import CHINA
 from reach_planner.geo.atomic import check_target
 from reach_planner.geo.fileset import FileSet
 from reach_planner.geo.scenario import ScenarioResult
-from reach_planner.ui.maps import layout, relief, style
+from reach_planner.ui.maps import layout, placement, relief, style
 from reach_planner.ui.maps.basemap import Basemap, basemap, province_paths
 from reach_planner.ui.maps.fonts import Fonts, cjk_font, fonts_for, has_glyphs  # noqa: F401
 from reach_planner.ui.maps.labels import context_labels, gap_ranks, province_labels
@@ -58,16 +58,9 @@ def render_figure(result: ScenarioResult, opts: PrintOptions) -> Figure:
     if portrait:
         page = layout.Page(opts, layout.portrait_frame_mm(page, bounds, legend, renderer))
         ax.set_position(page.map_rect())
-    layout.fit(ax, fig, bounds, portrait)
+    plan = placement.plan_frame(fig, ax, bounds, portrait, opts, t, fonts, renderer, inset=opts.inset)
     obstacles = draw_map(ax, result, opts, fonts, renderer, t)
-    if legend is not None:
-        obstacles.append(legend.get_window_extent(renderer))
-    if opts.scale_bar:
-        obstacles.append(layout.scale_bar(ax, fonts, opts, renderer, t("km")))
-    if opts.north_arrow:
-        obstacles.append(layout.north_arrow(ax, opts, renderer))
-    if opts.inset:
-        obstacles.append(layout.inset(fig, ax, t, fonts, opts, page).get_window_extent(renderer))
+    obstacles += placement.furnish(fig, ax, plan, opts, t, fonts, renderer, (), obstacles)
     if "labels" in opts.layers:
         placed = province_labels(ax, opts, fonts, renderer, obstacles)
         context_labels(ax, opts, fonts, renderer, placed)

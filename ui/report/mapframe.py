@@ -6,12 +6,13 @@ arrow, inset, names) and places them in its own frame.
 """
 from __future__ import annotations
 
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from reach_planner.geo.albers import CHINA
 from reach_planner.geo.scenario import ScenarioResult
-from reach_planner.ui.maps import layout, style
+from reach_planner.ui.maps import layout, placement, style
 from reach_planner.ui.maps.basemap import basemap
 from reach_planner.ui.maps.fonts import Fonts
 from reach_planner.ui.maps.labels import context_labels, gap_ranks, province_labels
@@ -28,33 +29,31 @@ def map_frame(fig: Figure, ax: Axes, result: ScenarioResult, popts: PrintOptions
     neighbours greyed; the gap ranks are the province's (``focus``) or the nation's."""
     t = Texts(popts.lang)
     bounds = layout.extent_bounds(popts.extent) if popts.extent else basemap().bounds
-    layout.fit(ax, fig, bounds, False)
+    recommended = _recommended(result, focus)
+    extra = ("recommended", "ranks") if len(recommended) else ("ranks",)
+    plan = placement.plan_frame(fig, ax, bounds, False, popts, t, fonts, renderer, extra, inset)
     ax.set_rasterization_zorder(RASTER_BELOW)
     draw_map(ax, result, popts, fonts, renderer, t)
-    extra = (*_recommended(ax, result, focus), "ranks")
-    leg = layout.legend(ax, t, fonts, popts, extra)
-    obstacles = [leg.get_window_extent(renderer)]
-    obstacles += gap_ranks(ax, result, renderer, popts, top=5 if focus else 10, gb_code=focus)
-    obstacles.append(layout.scale_bar(ax, fonts, popts, renderer, t("km"), clear_of=obstacles[0]))
-    obstacles.append(layout.north_arrow(ax, popts, renderer))
-    if inset:
-        sub = layout.inset(fig, ax, t, fonts, popts, layout.Page(popts))
-        obstacles.append(sub.get_window_extent(renderer))
+    _draw_recommended(ax, recommended)
+    obstacles = gap_ranks(ax, result, renderer, popts, top=5 if focus else 10, gb_code=focus)
+    obstacles += placement.furnish(fig, ax, plan, popts, t, fonts, renderer, extra, obstacles)
     placed = province_labels(ax, popts, fonts, renderer, obstacles)
     context_labels(ax, popts, fonts, renderer, placed)
 
 
-def _recommended(ax: Axes, result: ScenarioResult, focus: int | None) -> tuple[str, ...]:
-    """Accepted recommended outlets in the window's orange, when the scenario has them."""
+def _recommended(result: ScenarioResult, focus: int | None) -> pd.DataFrame:
+    """Accepted recommended outlets (of the province ``focus``), if the scenario has any."""
     o = result.network.outlets
     if "source" not in o.columns:
-        return ()
+        return o.iloc[:0]
     rec = o[o["source"] == "recommended"]
-    if focus is not None:
-        rec = rec[rec["gb_code"] == focus]
+    return rec[rec["gb_code"] == focus] if focus is not None else rec
+
+
+def _draw_recommended(ax: Axes, rec: pd.DataFrame) -> None:
+    """In the window's orange."""
     if not len(rec):
-        return ()
+        return
     x, y = CHINA.forward(rec["lon"].to_numpy(), rec["lat"].to_numpy())
     ax.scatter(x, y, s=2.5 * marker_scale(ax, basemap()), c=style.RECOMMENDED,
                edgecolors=style.RECOMMENDED_EDGE, linewidths=0.3, zorder=6.5)
-    return ("recommended",)
