@@ -267,13 +267,13 @@ rp.applyLod = function() {
 rp.rehighlight = function(kind) {
   if (rp.wanted && rp.wanted[0] === kind) { rp.highlight(rp.wanted[0], rp.wanted[1]); }
 };
-rp.paneCanvas = function(map, name, z) {
-  // A canvas on its own translucent pane that takes no mouse events.
+rp.paneCanvas = function(map, name, z, opacity) {
+  // A canvas on its own (translucent) pane that takes no mouse events.
   rp.panes = rp.panes || {};
   if (!rp.panes[name]) {
     var pane = map.createPane(name);
     pane.style.zIndex = z;
-    pane.style.opacity = rp.densityAlpha || 0.8;
+    pane.style.opacity = opacity || rp.densityAlpha || 0.8;
     pane.style.pointerEvents = 'none';
     rp.panes[name] = L.canvas({padding: 0.5, pane: name});
   }
@@ -283,6 +283,7 @@ rp.highlight = function(kind, index) {
   // The host highlights what is selected (a click on the map, a table row).
   rp.hl.forEach(function(l) { if (l._rpStyle) { l.setStyle(l._rpStyle); } });
   rp.hl = [];
+  if (rp.outline) { rp.outline.remove(); rp.outline = null; }
   rp.wanted = kind ? [kind, index] : null;
   if (rp.need[kind]) { rp.need[kind](); }
   var group = kind === 'gap' ? rp.layers.gaps : kind === 'province' ? rp.layers.provinces : rp.layers[kind];
@@ -294,7 +295,13 @@ rp.highlight = function(kind, index) {
     var o = l.options;
     l._rpStyle = {stroke: o.stroke, color: o.color, weight: o.weight};
     if (o.radius !== undefined) { l._rpStyle.radius = o.radius; }
-    if (kind === 'province') { l.setStyle({color: '#111111', weight: 3}); }
+    if (kind === 'province') {
+      // the outline goes on a pane above every data layer (23.8: it was under the gaps,
+      // and the neighbours' outlines drew over it); the province itself stays where it
+      // is in the click order, under the outlets and gaps it contains
+      rp.outline = L.geoJSON(l.feature, {renderer: rp.paneCanvas(rp.map, 'rp-selection', 450, 1),
+        interactive: false, style: {color: '#111111', weight: 3, fill: false}}).addTo(rp.map);
+    }
     else if (kind === 'gap') { l.setStyle({stroke: true, color: '#111111', weight: 2.5}); l.bringToFront(); }
     else { l.setStyle({stroke: true, color: '#111111', weight: 3, radius: (o.radius || 4) + 3}); l.bringToFront(); }
     rp.hl.push(l);

@@ -142,7 +142,8 @@ rp.base = function(map, d) {
 rp.labelBox = function(el) {
   // The painted box of a label: a divIcon without a size has none of its own, its
   // dot and text are absolutely placed children.
-  var parts = el.children.length ? el.children : [el], box = null;
+  var parts = el.querySelectorAll('i, span'), box = null;
+  if (!parts.length) { parts = [el]; }
   for (var i = 0; i < parts.length; i++) {
     var r = parts[i].getBoundingClientRect();
     if (!r.width && !r.height) { continue; }
