@@ -71,7 +71,7 @@ def test_zoomed_out_outlets_are_a_density_grid_and_single_outlets_come_zooming_i
 def test_gap_cells_are_classed_by_people_per_km2_in_page_and_legend():
     from reach_planner.geo.scenario import run_scenario
     from reach_planner.ui.maps import style
-    from reach_planner.ui.maps.web_layers import MapOptions, build_payload, gap_density_bounds
+    from reach_planner.ui.maps.web_layers import MapOptions, build_payload
 
     result = run_scenario(ScenarioParams(outlets=3000, sites=300, seed=5))
     payload = build_payload(result, MapOptions())
@@ -80,8 +80,16 @@ def test_gap_cells_are_classed_by_people_per_km2_in_page_and_legend():
     gaps = next(js for name, js, _ in payload.layers if name == "Rural gap cells")
     for colour in style.GAP_DENSITY_COLOURS:
         assert colour in gaps
+    # a piece's class is its cells' people per km² class: the pale lowest class holds the
+    # near-empty cells (desert, high plateau), the darkest the crowded ones
+    from reach_planner.geo.shapes import gap_shapes
+    from reach_planner.ui.maps.shapes import gaps_geojson
+
     area = result.demand.grid.cell_area_km2
-    assert gap_density_bounds(result)[0] == pytest.approx(style.GAP_DENSITY_BREAKS[0] * area)
+    bounds = tuple(b * area for b in style.GAP_DENSITY_BREAKS)
+    assert gaps_geojson(result, bounds) in gaps
+    shp = gap_shapes(result, bounds)
+    assert set(shp.klass.tolist()) == {0, 1, 2, 3, 4}
 
 
 # -- 7: provinces clickable at national zoom --------------------------------------------
@@ -142,7 +150,14 @@ LABEL_BOXES = """(function(){
   var out = [], map = rp.map.getContainer().getBoundingClientRect();
   document.querySelectorAll('.rp-gaplabel, .rp-city, .rp-country, .rp-region, .rp-sea').forEach(function(el){
     if (el.offsetParent === null) { return; }
-    var b = rp.labelBox(el);
+    var parts = el.querySelectorAll('i, span'), b = null;
+    if (!parts.length) { parts = [el]; }
+    parts.forEach(function(p) {  // the painted parts: a sizeless divIcon has no box itself
+      var r = p.getBoundingClientRect();
+      if (!r.width && !r.height) { return; }
+      b = b ? {l: Math.min(b.l, r.left), t: Math.min(b.t, r.top), r: Math.max(b.r, r.right),
+               b: Math.max(b.b, r.bottom)} : {l: r.left, t: r.top, r: r.right, b: r.bottom};
+    });
     if (!b || b.r < map.left || b.l > map.right || b.b < map.top || b.t > map.bottom) { return; }
     out.push([b.l, b.t, b.r, b.b, el.textContent]);
   });
