@@ -78,18 +78,19 @@ def test_gap_cells_are_classed_by_people_per_km2_in_page_and_legend():
     assert "Unreached rural people per km²" in payload.legend_html
     assert "Unreached rural people per cell" not in payload.legend_html
     gaps = next(js for name, js, _ in payload.layers if name == "Rural gap cells")
-    for colour in style.GAP_DENSITY_COLOURS:
+    for colour in style.GAP_COLOURS:
         assert colour in gaps
     # a piece's class is its cells' people per km² class: the pale lowest class holds the
     # near-empty cells (desert, high plateau), the darkest the crowded ones
     from reach_planner.geo.shapes import gap_shapes
-    from reach_planner.ui.maps.shapes import gaps_geojson
 
     area = result.demand.grid.cell_area_km2
-    bounds = tuple(b * area for b in style.GAP_DENSITY_BREAKS)
-    assert gaps_geojson(result, bounds) in gaps
-    shp = gap_shapes(result, bounds)
+    assert np.allclose(style.gap_classes()[:4], np.array([0.5, 2.0, 5.0, 15.0]) * area)
+    shp = gap_shapes(result)
     assert set(shp.klass.tolist()) == {0, 1, 2, 3, 4}
+    cells = np.flatnonzero(result.gaps.is_gap)
+    density = result.demand.rural[cells] / area
+    assert (style.gap_class_of(result.demand.rural[cells])[density <= 0.5] == 0).all()
 
 
 # -- 7: provinces clickable at national zoom --------------------------------------------

@@ -56,10 +56,9 @@ def covered_geojson(result: ScenarioResult) -> str:
 
 
 @per_result
-def gaps_geojson(result: ScenarioResult, bounds: tuple[float, ...] | None = None) -> str:
-    """Gap pieces per (region, class): ``r`` = region rank (1 = largest), ``c`` = class
-    of ``bounds`` (unreached people per cell; default: the print map's classes)."""
-    shp = gap_shapes(result) if bounds is None else gap_shapes(result, bounds)
+def gaps_geojson(result: ScenarioResult) -> str:
+    """Gap pieces per (region, class): ``r`` = region rank (1 = largest), ``c`` = class."""
+    shp = gap_shapes(result)
     props = [{"r": int(r) + 1, "c": int(c)} for r, c in zip(shp.region, shp.klass)]
     # Regions stop at county borders since issue 22 (4x as many pieces): the hexagon
     # staircases are simplified as one coverage (shared borders stay shared, area within

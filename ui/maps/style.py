@@ -15,7 +15,7 @@ import numpy as np
 
 from reach_planner.geo.columns import ZH_SUFFIXES
 from reach_planner.geo.scenario import ScenarioResult
-from reach_planner.geo.shapes import GAP_BREAKS
+from reach_planner.geo.shapes import GAP_BREAKS, GAP_DENSITY_BREAKS
 
 Translate = Callable[[str], str]
 
@@ -37,7 +37,10 @@ NEIGHBOUR_BORDER = "#bdb9b1"
 NEIGHBOUR_TEXT = "#8c887f"
 OUTSIDE = "#ebe6da"  # Taiwan, Hong Kong, Macao: China, but outside the network data
 DASH = "#5a5a5a"  # the ten-dash line and island outlines
-GAP_COLOURS = ("#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
+# by unreached rural people per km² (geo.shapes.GAP_DENSITY_BREAKS): the lowest class
+# (half the gap cells, 3% of their people: desert and high plateau) is a pale wash,
+# crowded gaps are dark red
+GAP_COLOURS = ("#f9edc8", "#fed976", "#fd8d3c", "#e8402a", "#a50026")
 COVERED_ALPHA = 0.45
 GAP_ALPHA = 0.85
 
@@ -50,10 +53,6 @@ LOD_ZOOM = 5.75
 # Rural covered % per province: upper limits of the classes (pale = least covered).
 CHORO_BREAKS = (70.0, 85.0, 95.0, 99.0, float("inf"))
 CHORO_COLOURS = ("#f2f0e6", "#d5ecd4", "#a9dbb0", "#75bf8a", "#3f9a62")
-# Unreached rural people per km² of a gap cell: the lowest class (half the gap cells, 3%
-# of their people: desert and high plateau) is a pale wash, crowded gaps are dark red.
-GAP_DENSITY_BREAKS = (0.5, 2.0, 5.0, 15.0, float("inf"))
-GAP_DENSITY_COLOURS = ("#f9edc8", "#fed976", "#fd8d3c", "#e8402a", "#a50026")
 # Service outlets per 1,000 km² in a grid of OUTLET_BIN_DEG squares (national view).
 OUTLET_BIN_DEG = 0.5
 OUTLET_DENSITY_BREAKS = (1.0, 3.0, 6.0, 12.0, float("inf"))
@@ -78,7 +77,7 @@ MAP_TEXT_LABELS = (
     TITLE, "Provinces", "Covered area", "Rural gap cells",
     "Distribution sites", "Service outlets", "Top gap regions", "Legend",
     "Distribution site", "Service outlet", "Within service radius",
-    "Unreached rural people per cell", "up to {hi}", "over {lo}", *JS_TEXTS,
+    "Unreached rural people per km²", "up to {hi}", "over {lo}", *JS_TEXTS,
     "Recommended outlets", "Recommended outlet", "Newly covered",
     "Overloaded outlets", "Overloaded outlet (size: households beyond capacity)",
     OVERLOAD_TIP,
@@ -86,7 +85,7 @@ MAP_TEXT_LABELS = (
     "outside the network data", "Outside the network data (Taiwan, Hong Kong, Macao)",
     "Shaded relief", "Cities",
     "Rural covered by province (zoomed out)", "under {hi}%", "{lo}% and over",
-    "Service outlets per 1,000 km² (zoomed out)", "Unreached rural people per km²",
+    "Service outlets per 1,000 km² (zoomed out)",
     # progress messages of the background job (geo stages and map drawing)
     "Building the demand model", "Simulating the network", "Measuring coverage",
     "Finding gaps", "Summarising", "Done", "Drawing the map", "Writing the map page",
@@ -106,14 +105,8 @@ def gap_class_of(people: np.ndarray) -> np.ndarray:
 
 
 def gap_class_labels(t: Translate) -> list[str]:
-    """'up to 100', '100 – 200', …, 'over 800' in the language of ``t``."""
-    labels, lo = [], 0.0
-    for hi in GAP_BREAKS:
-        labels.append(t("over {lo}").format(lo=f"{lo:,.0f}") if np.isinf(hi) else
-                      t("up to {hi}").format(hi=f"{hi:,.0f}") if lo == 0 else
-                      f"{lo:,.0f} – {hi:,.0f}")
-        lo = hi
-    return labels
+    """'up to 0.5', '0.5 – 2.0', …, 'over 15.0' (people per km²) in the language of ``t``."""
+    return class_labels(GAP_DENSITY_BREAKS, t, digits=1)
 
 
 @dataclass(frozen=True)
@@ -151,7 +144,7 @@ def legend_entries(t: Translate,
     ]
     out = [entry for key, entry in rows if key in shown]
     if "gaps" in shown:
-        out.append(LegendEntry("gaps", "heading", t("Unreached rural people per cell")))
+        out.append(LegendEntry("gaps", "heading", t("Unreached rural people per km²")))
         out += [LegendEntry(f"gap{i}", "patch", label, colour, GAP_ALPHA)
                 for i, (label, colour) in enumerate(zip(gap_class_labels(t), GAP_COLOURS))]
     return out
@@ -174,8 +167,7 @@ def class_labels(breaks: tuple[float, ...], t: Translate, pct: bool = False,
 
 
 def national_legend(t: Translate) -> list[LegendEntry]:
-    """The web map's rows for its national view and gap density (keys ``far*``: shown
-    zoomed out only; ``gd*``: at every zoom)."""
+    """The web map's rows for its national view (keys ``far*``: shown zoomed out only)."""
     rows = [LegendEntry("farhead", "heading", t("Rural covered by province (zoomed out)"))]
     rows += [LegendEntry(f"farchoro{i}", "patch", label, colour, 1.0, edge=BORDER)
              for i, (label, colour) in enumerate(zip(class_labels(CHORO_BREAKS, t, pct=True),
@@ -184,10 +176,6 @@ def national_legend(t: Translate) -> list[LegendEntry]:
     rows += [LegendEntry(f"farodens{i}", "patch", label, colour, DENSITY_ALPHA)
              for i, (label, colour) in enumerate(zip(class_labels(OUTLET_DENSITY_BREAKS, t),
                                                      OUTLET_DENSITY_COLOURS))]
-    rows.append(LegendEntry("gdhead", "heading", t("Unreached rural people per km²")))
-    rows += [LegendEntry(f"gd{i}", "patch", label, colour, DENSITY_ALPHA)
-             for i, (label, colour) in enumerate(zip(class_labels(GAP_DENSITY_BREAKS, t, digits=1),
-                                                     GAP_DENSITY_COLOURS))]
     return rows
 
 

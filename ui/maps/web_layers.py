@@ -74,15 +74,8 @@ def _covered_js(result: ScenarioResult) -> str:
             f"{{style: {safe_json(style_)}, interactive: false, renderer: rp.canvas}}); }});")
 
 
-def gap_density_bounds(result: ScenarioResult) -> tuple[float, ...]:
-    """The gap density classes as unreached people per cell (cells are equal-area)."""
-    area = result.demand.grid.cell_area_km2
-    return tuple(float(b * area) for b in style.GAP_DENSITY_BREAKS)
-
-
 def _gaps_js(result: ScenarioResult) -> str:
-    geo = gaps_geojson(result, gap_density_bounds(result))
-    return f"return rp.gapLayer(map, {geo}, {safe_json(list(style.GAP_DENSITY_COLOURS))});"
+    return f"return rp.gapLayer(map, {gaps_geojson(result)}, {safe_json(list(style.GAP_COLOURS))});"
 
 
 def outlet_density(lon: np.ndarray, lat: np.ndarray) -> dict[str, list[int]]:
@@ -158,7 +151,8 @@ def _legend_html(opts: MapOptions) -> str:
     rows = []
     entries = style.legend_entries(opts.t, ("sites", "outlets", "covered", "recommended",
                                             "newly", "overloaded", "outside"))
-    for e in entries + style.national_legend(opts.t):
+    gaps = style.legend_entries(opts.t, ("gaps",))
+    for e in entries + style.national_legend(opts.t) + gaps:
         label = esc(e.label)
         lod = _lod_class(e.key)
         if e.shape == "heading":
