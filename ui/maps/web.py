@@ -263,6 +263,16 @@ rp.applyLod = function() {
   box.classList.toggle('rp-far', far);
   box.classList.toggle('rp-near', !far);
   Object.keys(rp.lod).forEach(function(k) { rp.lod[k](far); });
+  rp.restack();
+};
+rp.restack = function() {
+  // Layers made or re-added on zooming in go to the top of the shared canvas; put them
+  // back where the page first drew them: provinces, gap cells, covered area at the
+  // bottom (the topmost feature takes a click: points above areas), the user's
+  // recommended and overloaded outlets on top.
+  var on = function(l) { return l && rp.map.hasLayer(l); };
+  ['covered', 'gaps', 'provinces'].forEach(function(k) { if (on(rp.layers[k])) { rp.layers[k].bringToBack(); } });
+  ['recommended', 'overloaded'].forEach(function(k) { if (on(rp.layers[k])) { rp.layers[k].bringToFront(); } });
 };
 rp.rehighlight = function(kind) {
   if (rp.wanted && rp.wanted[0] === kind) { rp.highlight(rp.wanted[0], rp.wanted[1]); }
@@ -352,7 +362,7 @@ rp.lodPoints = function(map, kind, makeDots, dens) {
     return L.polygon(rings, {renderer: renderer, interactive: false, weight: 0.8, color: c, fillColor: c, fillOpacity: 1});
   }));
   rp.need[kind] = function() {
-    if (!dots) { dots = makeDots(); if (!far) { wrap.addLayer(dots); } rp.rehighlight(kind); }
+    if (!dots) { dots = makeDots(); if (!far) { wrap.addLayer(dots); rp.restack(); } rp.rehighlight(kind); }
     return dots;
   };
   rp.lod[kind] = function(isFar) {
@@ -370,6 +380,7 @@ rp.nearOnly = function(key, make) {
   rp.lod[key] = function(far) {
     if (far) { wrap.clearLayers(); return; }
     inner = inner || make();
+    rp.layers[key] = inner;
     if (!wrap.hasLayer(inner)) { wrap.addLayer(inner); }
   };
   rp.lod[key](rp.far());
@@ -398,8 +409,10 @@ rp.gapLayer = function(map, geo, colours) {
     rp.layers.gaps = hit;
     wrap.addLayer(hit);
     rp.lod.gap(rp.far(), true);
+    rp.restack();
     return hit;
   };
+  wrap.on('add', function() { rp.restack(); });
   var far = null;
   rp.lod.gap = function(isFar, force) {
     if (isFar === far && !force) { return; }
