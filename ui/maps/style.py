@@ -58,6 +58,7 @@ OUTLET_BIN_DEG = 0.5
 OUTLET_DENSITY_BREAKS = (1.0, 3.0, 6.0, 12.0, float("inf"))
 OUTLET_DENSITY_COLOURS = ("#ebe3f4", "#d2bfea", "#ae8ad8", "#8c56c6", "#6420a8")
 DENSITY_ALPHA = 0.8  # the density layers are drawn opaque, their pane is translucent
+OUTLET_DENSITY_ALPHA = 0.55  # lighter: the province choropleth reads through it
 
 # -- texts (English sources; Chinese from the catalogue) --------------------------------
 TITLE = "Goodaymart rural reach"
@@ -173,7 +174,7 @@ def national_legend(t: Translate) -> list[LegendEntry]:
              for i, (label, colour) in enumerate(zip(class_labels(CHORO_BREAKS, t, pct=True),
                                                      CHORO_COLOURS))]
     rows.append(LegendEntry("farohead", "heading", t("Service outlets per 1,000 km² (zoomed out)")))
-    rows += [LegendEntry(f"farodens{i}", "patch", label, colour, DENSITY_ALPHA)
+    rows += [LegendEntry(f"farodens{i}", "patch", label, colour, OUTLET_DENSITY_ALPHA)
              for i, (label, colour) in enumerate(zip(class_labels(OUTLET_DENSITY_BREAKS, t),
                                                      OUTLET_DENSITY_COLOURS))]
     return rows

@@ -131,7 +131,8 @@ def build_map(result: ScenarioResult | None, opts: MapOptions | None = None,
     root.html.add_child(Verbatim(base_script(opts.lang, opts.t, relief)), name="rp_base")
     texts = safe_json({k: opts.t(k) for k in (*JS_TEXTS, "km", "m")})
     root.html.add_child(Verbatim(f"<script>rp.text = {texts}; rp.lodZoom = {style.LOD_ZOOM};"
-                                 f" rp.densityAlpha = {style.DENSITY_ALPHA};</script>"), name="rp_text")
+                                 f" rp.densityAlpha = {style.DENSITY_ALPHA};"
+                                 f" rp.outletAlpha = {style.OUTLET_DENSITY_ALPHA};</script>"), name="rp_text")
     for name, js, shown in payload.layers:
         DataLayer(name, js, show=shown).add_to(m)
     control = folium.LayerControl(collapsed=False, position="topright").add_to(m)
@@ -204,7 +205,11 @@ def _head_html() -> str:
         ".leaflet-container .leaflet-control-layers,.leaflet-container .rp-legend{font-size:12.5px}"
         ".leaflet-container .leaflet-control-attribution{font-size:10.5px}"
         ".leaflet-container .leaflet-control-scale-line{font-size:11px}"
-        ".rp-far .rp-near-only,.rp-near .rp-far-only{display:none}"
+        ".rp-far .rp-legend .rp-near-only,.rp-near .rp-legend .rp-far-only{display:none}"
+        ".rp-legend .rp-ramp{display:flex;gap:2px;max-width:300px}"
+        ".rp-legend .rp-ramp span{flex:1;font-size:10.5px;line-height:13px;text-align:center;"
+        "white-space:nowrap;color:#333}"
+        ".rp-legend .rp-ramp i{display:block;float:none;width:auto;height:10px;margin:2px 0 1px}"
         "</style>")
 
 
@@ -356,7 +361,7 @@ rp.lodPoints = function(map, kind, makeDots, dens) {
     var y = dens.y[i];
     byClass[dens.c[i]].push([[y * s, x * s], [(y + 1) * s, x * s], [(y + 1) * s, (x + 1) * s], [y * s, (x + 1) * s]]);
   });
-  var renderer = rp.paneCanvas(map, 'rp-density', 340);
+  var renderer = rp.paneCanvas(map, 'rp-density', 340, rp.outletAlpha);
   var grid = L.featureGroup(byClass.filter(function(r) { return r.length; }).map(function(rings) {
     var c = dens.colours[byClass.indexOf(rings)];
     return L.polygon(rings, {renderer: renderer, interactive: false, weight: 0.8, color: c, fillColor: c, fillOpacity: 1});

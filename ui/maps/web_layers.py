@@ -68,10 +68,12 @@ def _points_js(kind: str, lon: np.ndarray, lat: np.ndarray, names: list[str], co
 
 
 def _covered_js(result: ScenarioResult) -> str:
-    """Zoomed in only: zoomed out, the province choropleth says how much is covered."""
+    """Zoomed in only: zoomed out, the province choropleth says how much is covered. On
+    its own pane under the gap cells' (it takes no clicks)."""
     style_ = {"stroke": False, "fillColor": COVERED, "fillOpacity": 0.35}
     return (f"return rp.nearOnly('covered', function() {{ return L.geoJSON({covered_geojson(result)}, "
-            f"{{style: {safe_json(style_)}, interactive: false, renderer: rp.canvas}}); }});")
+            f"{{style: {safe_json(style_)}, interactive: false, "
+            f"renderer: rp.paneCanvas(map, 'rp-covered', 345, 1)}}); }});")
 
 
 def _gaps_js(result: ScenarioResult) -> str:
@@ -146,25 +148,39 @@ def _lod_class(key: str) -> str:
             " rp-near-only" if key in _NEAR_ONLY else "")
 
 
+def _close_ramp(rows: list[str], ramp: list[str] | None) -> None:
+    if ramp is not None:
+        rows.append("".join(ramp) + "</div>")
+
+
 def _legend_html(opts: MapOptions) -> str:
-    """The style's legend rows as HTML (labels escaped: they may be translations)."""
-    rows = []
+    """The style's legend rows as HTML (labels escaped: they may be translations). The
+    class ramps (choropleth, densities) are one row of swatches each: the legend stays
+    short enough to leave the map visible."""
+    rows: list[str] = []
     entries = style.legend_entries(opts.t, ("sites", "outlets", "covered", "recommended",
                                             "newly", "overloaded", "outside"))
-    gaps = style.legend_entries(opts.t, ("gaps",))
-    for e in entries + style.national_legend(opts.t) + gaps:
+    ramp: list[str] | None = None  # the swatches under the last heading
+    for e in entries + style.national_legend(opts.t) + style.legend_entries(opts.t, ("gaps",)):
         label = esc(e.label)
         lod = _lod_class(e.key)
         if e.shape == "heading":
+            _close_ramp(rows, ramp)
             rows.append(f'<div class="rp-sub{lod}">{label}</div>')
+            ramp = [f'<div class="rp-ramp{lod}">']
+            continue
+        edge = f"border:1px solid {e.edge};box-sizing:border-box;" if e.edge != "none" else ""
+        alpha = f"opacity:{min(1.0, e.alpha + 0.15):g}"
+        if ramp is not None:
+            ramp.append(f'<span><i style="background:{e.colour};{edge}{alpha}"></i>{label}</span>')
             continue
         cls = {"dot": "dot" if e.size > 1 else "dot small", "ring": "dot"}.get(e.shape, "")
-        edge = f"border:1.5px solid {e.edge};" if e.edge != "none" else ""
+        if e.shape != "patch":
+            edge = f"border:1.5px solid {e.edge};" if e.edge != "none" else ""
         ring = f"box-shadow:0 0 0 1px {e.colour};" if e.key == "sites" else ""
-        if e.shape == "patch" and e.edge != "none":
-            edge = f"border:1px solid {e.edge};box-sizing:border-box;"
-        rows.append(f'<div class="{lod.strip()}"><i class="{cls}" style="background:{e.colour};{edge}{ring}'
-                    f'opacity:{min(1.0, e.alpha + 0.15):g}"></i>{label}</div>')
+        rows.append(f'<div class="{lod.strip()}"><i class="{cls}" style="background:{e.colour};'
+                    f'{edge}{ring}{alpha}"></i>{label}</div>')
+    _close_ramp(rows, ramp)
     return (f'<div class="rp-legend"><b>{esc(opts.t("Legend"))}</b>{"".join(rows)}</div>')
 
 
