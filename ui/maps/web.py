@@ -275,6 +275,7 @@ rp.restack = function() {
   // back where the page first drew them: provinces, gap cells, covered area at the
   // bottom (the topmost feature takes a click: points above areas), the user's
   // recommended and overloaded outlets on top.
+  if (!rp.map) { return; }  // a whole page: rp.finish restacks once every layer is in
   var on = function(l) { return l && rp.map.hasLayer(l); };
   ['covered', 'gaps', 'provinces'].forEach(function(k) { if (on(rp.layers[k])) { rp.layers[k].bringToBack(); } });
   ['recommended', 'overloaded'].forEach(function(k) { if (on(rp.layers[k])) { rp.layers[k].bringToFront(); } });
