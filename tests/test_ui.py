@@ -62,7 +62,7 @@ def test_the_map_is_really_drawn_with_outlets(window):
     assert colour_share(arr, SEA, tol=3) > 0.02
     # National zoom: outlets are a density grid (issue 23), no single dots; zoomed in to
     # a province they are full dots in the outlet colour.
-    assert purplish(arr) > 0.02
+    assert purplish(arr) > 0.003  # the density grid, light so the choropleth reads through
     assert run_js(window.map, "!!rp.layers.outlet") is False
     run_js(window.map, "rp.setView(34.2, 113.6, 7.5); true")  # Henan
     n = "rp.layers.outlet ? rp.layers.outlet.getLayers().length : 0"

@@ -187,8 +187,11 @@ rp.pointStyle = function(kind, z) {
             {radius: 1.6, fillOpacity: 0.8}, {radius: 2.0, fillOpacity: 0.95}][z];
   }
   if (kind === 'site') {
-    return [{radius: 1.3, weight: 0, stroke: false}, {radius: 2.0, weight: 0, stroke: false},
-            {radius: 3.2, weight: 1.5, stroke: true}, {radius: 3.2, weight: 1.5, stroke: true}][z];
+    // (zoomed right out, 2,800 full dots would paint the east blue over the choropleth)
+    return [{radius: 1.0, weight: 0, stroke: false, fillOpacity: 0.7},
+            {radius: 2.0, weight: 0, stroke: false, fillOpacity: 0.95},
+            {radius: 3.2, weight: 1.5, stroke: true, fillOpacity: 0.95},
+            {radius: 3.2, weight: 1.5, stroke: true, fillOpacity: 0.95}][z];
   }
   return null;
 };
