@@ -28,9 +28,13 @@ from reach_planner.geo.scenario import ScenarioResult
 
 T = TypeVar("T")
 _lock = threading.Lock()
-# Upper limits of the gap classes: unreached rural people per 86.6 km² cell. Fixed, not
-# data-driven, so scenarios A and B share one legend; the maps' style re-exports them.
-GAP_BREAKS: tuple[float, ...] = (100.0, 200.0, 400.0, 800.0, float("inf"))
+# Upper limits of the gap classes: unreached rural people per km² (issue 23: per-cell
+# classes put half the country, desert and crowded valleys alike, in the lowest one), as
+# people per 86.6 km² cell. Fixed, not data-driven, so scenarios A and B share one
+# legend; the maps' style re-exports them.
+CELL_KM2 = 86.60254037844386  # the 10 km hexagon (geo.grid.build_grid's default)
+GAP_DENSITY_BREAKS: tuple[float, ...] = (0.5, 2.0, 5.0, 15.0, float("inf"))
+GAP_BREAKS: tuple[float, ...] = tuple(b * CELL_KM2 for b in GAP_DENSITY_BREAKS)
 
 
 def per_result(fn: Callable[..., T]) -> Callable[..., T]:

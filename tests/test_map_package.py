@@ -104,7 +104,7 @@ def test_web_and_print_legends_say_the_same(result):
     printed = [x.get_text() for x in fig.axes[0].get_legend().get_texts()]
     for label in style.gap_class_labels(t) + [t("Service outlet"), t("Within service radius")]:
         assert label in web and label in printed
-    assert "图例" in web and "每网格未覆盖农村人口" in printed
+    assert "图例" in web and "每平方公里未覆盖农村人口" in printed
 
 
 def test_subtitle_is_one_text_for_web_and_print(result):

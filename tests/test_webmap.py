@@ -81,7 +81,10 @@ def test_safe_json_cannot_close_a_script():
 def test_gap_classes_are_fixed_so_scenarios_share_a_legend():
     a = gap_classes()
     assert len(a) == 5 and np.all(np.diff(a[:4]) > 0) and np.isinf(a[-1])
-    people = np.array([1.0, 100.0, 100.5, 250.0, 800.0, 5000.0])
+    # people per 86.6 km² cell for 0.5, 2, 5 and 15 people per km²
+    limit = a[0]
+    people = np.array([1.0, limit, limit + 0.5, 250.0, 800.0, 5000.0])
+    assert limit == pytest.approx(0.5 * 86.6025, rel=1e-4)
     assert gap_class_of(people).tolist() == [0, 0, 1, 2, 3, 4]  # a limit belongs to its class
 
 

@@ -1204,8 +1204,8 @@
       <translation>服务半径内</translation>
     </message>
     <message>
-      <source>Unreached rural people per cell</source>
-      <translation>每网格未覆盖农村人口</translation>
+      <source>Unreached rural people per km²</source>
+      <translation>每平方公里未覆盖农村人口</translation>
     </message>
     <message>
       <source>up to {hi}</source>
@@ -1226,6 +1226,10 @@
     <message>
       <source>rural covered {pct}%</source>
       <translation>农村覆盖率 {pct}%</translation>
+    </message>
+    <message>
+      <source>{n} rural people unreached</source>
+      <translation>未覆盖农村人口 {n} 人</translation>
     </message>
     <message>
       <source>Overloaded outlet (size: households beyond capacity)</source>
@@ -1266,6 +1270,22 @@
     <message>
       <source>Cities</source>
       <translation>城市</translation>
+    </message>
+    <message>
+      <source>Rural covered by province (zoomed out)</source>
+      <translation>各省农村覆盖率（缩小时）</translation>
+    </message>
+    <message>
+      <source>under {hi}%</source>
+      <translation>低于 {hi}%</translation>
+    </message>
+    <message>
+      <source>{lo}% and over</source>
+      <translation>{lo}% 及以上</translation>
+    </message>
+    <message>
+      <source>Service outlets per 1,000 km² (zoomed out)</source>
+      <translation>每千平方公里服务网点数（缩小时）</translation>
     </message>
     <message>
       <source>Building the demand model</source>

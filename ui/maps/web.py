@@ -130,7 +130,9 @@ def build_map(result: ScenarioResult | None, opts: MapOptions | None = None,
     root.html.add_child(Verbatim(f"<script>{_RP_JS}{BASE_JS}</script>"), name="rp_lib")
     root.html.add_child(Verbatim(base_script(opts.lang, opts.t, relief)), name="rp_base")
     texts = safe_json({k: opts.t(k) for k in (*JS_TEXTS, "km", "m")})
-    root.html.add_child(Verbatim(f"<script>rp.text = {texts};</script>"), name="rp_text")
+    root.html.add_child(Verbatim(f"<script>rp.text = {texts}; rp.lodZoom = {style.LOD_ZOOM};"
+                                 f" rp.densityAlpha = {style.DENSITY_ALPHA};"
+                                 f" rp.outletAlpha = {style.OUTLET_DENSITY_ALPHA};</script>"), name="rp_text")
     for name, js, shown in payload.layers:
         DataLayer(name, js, show=shown).add_to(m)
     control = folium.LayerControl(collapsed=False, position="topright").add_to(m)
@@ -203,6 +205,11 @@ def _head_html() -> str:
         ".leaflet-container .leaflet-control-layers,.leaflet-container .rp-legend{font-size:12.5px}"
         ".leaflet-container .leaflet-control-attribution{font-size:10.5px}"
         ".leaflet-container .leaflet-control-scale-line{font-size:11px}"
+        ".rp-far .rp-legend .rp-near-only,.rp-near .rp-legend .rp-far-only{display:none}"
+        ".rp-legend .rp-ramp{display:flex;gap:2px;max-width:300px}"
+        ".rp-legend .rp-ramp span{flex:1;font-size:10.5px;line-height:13px;text-align:center;"
+        "white-space:nowrap;color:#333}"
+        ".rp-legend .rp-ramp i{display:block;float:none;width:auto;height:10px;margin:2px 0 1px}"
         "</style>")
 
 
@@ -243,12 +250,58 @@ rp.fmt = function(key, values) {
 };
 // Every vector layer draws on this one canvas: a second canvas stacked above it (the
 // covered area had one) would take every mouse event from the clickable layers below.
-rp.select = function(kind, index) { if (rp.bridge) { rp.bridge.select(kind, index); } };
+rp.select = function(kind, index, e) {
+  // ``e``: the Leaflet click; marked so the map's own click (which follows it: vector
+  // layers bubble) does not take it for a click on the sea.
+  if (e && e.originalEvent) { e.originalEvent._rpPicked = true; }
+  if (rp.bridge) { rp.bridge.select(kind, index); }
+};
 rp.hl = [];
+rp.lod = {};  // kind -> function(far): switches a layer between national and close view
+rp.need = {};  // kind -> function(): makes the close-view layer of a kind now
+rp.wanted = null;  // the selection, kept for close-view layers made later
+rp.lodZoom = rp.lodZoom || 5.75;
+rp.far = function() { return !rp.map || rp.map.getZoom() < rp.lodZoom; };
+rp.applyLod = function() {
+  var far = rp.far();
+  var box = rp.map.getContainer();
+  box.classList.toggle('rp-far', far);
+  box.classList.toggle('rp-near', !far);
+  Object.keys(rp.lod).forEach(function(k) { rp.lod[k](far); });
+  rp.restack();
+};
+rp.restack = function() {
+  // Layers made or re-added on zooming in go to the top of the shared canvas; put them
+  // back where the page first drew them: provinces, gap cells, covered area at the
+  // bottom (the topmost feature takes a click: points above areas), the user's
+  // recommended and overloaded outlets on top.
+  if (!rp.map) { return; }  // a whole page: rp.finish restacks once every layer is in
+  var on = function(l) { return l && rp.map.hasLayer(l); };
+  ['covered', 'gaps', 'provinces'].forEach(function(k) { if (on(rp.layers[k])) { rp.layers[k].bringToBack(); } });
+  ['recommended', 'overloaded'].forEach(function(k) { if (on(rp.layers[k])) { rp.layers[k].bringToFront(); } });
+};
+rp.rehighlight = function(kind) {
+  if (rp.wanted && rp.wanted[0] === kind) { rp.highlight(rp.wanted[0], rp.wanted[1]); }
+};
+rp.paneCanvas = function(map, name, z, opacity) {
+  // A canvas on its own (translucent) pane that takes no mouse events.
+  rp.panes = rp.panes || {};
+  if (!rp.panes[name]) {
+    var pane = map.createPane(name);
+    pane.style.zIndex = z;
+    pane.style.opacity = opacity || rp.densityAlpha || 0.8;
+    pane.style.pointerEvents = 'none';
+    rp.panes[name] = L.canvas({padding: 0.5, pane: name});
+  }
+  return rp.panes[name];
+};
 rp.highlight = function(kind, index) {
   // The host highlights what is selected (a click on the map, a table row).
   rp.hl.forEach(function(l) { if (l._rpStyle) { l.setStyle(l._rpStyle); } });
   rp.hl = [];
+  if (rp.outline) { rp.outline.remove(); rp.outline = null; }
+  rp.wanted = kind ? [kind, index] : null;
+  if (rp.need[kind]) { rp.need[kind](); }
   var group = kind === 'gap' ? rp.layers.gaps : kind === 'province' ? rp.layers.provinces : rp.layers[kind];
   if (!group) { return 0; }
   group.eachLayer(function(l) {
@@ -258,7 +311,13 @@ rp.highlight = function(kind, index) {
     var o = l.options;
     l._rpStyle = {stroke: o.stroke, color: o.color, weight: o.weight};
     if (o.radius !== undefined) { l._rpStyle.radius = o.radius; }
-    if (kind === 'province') { l.setStyle({color: '#111111', weight: 3}); }
+    if (kind === 'province') {
+      // the outline goes on a pane above every data layer (23.8: it was under the gaps,
+      // and the neighbours' outlines drew over it); the province itself stays where it
+      // is in the click order, under the outlets and gaps it contains
+      rp.outline = L.geoJSON(l.feature, {renderer: rp.paneCanvas(rp.map, 'rp-selection', 450, 1),
+        interactive: false, style: {color: '#111111', weight: 3, fill: false}}).addTo(rp.map);
+    }
     else if (kind === 'gap') { l.setStyle({stroke: true, color: '#111111', weight: 2.5}); l.bringToFront(); }
     else { l.setStyle({stroke: true, color: '#111111', weight: 3, radius: (o.radius || 4) + 3}); l.bringToFront(); }
     rp.hl.push(l);
@@ -283,22 +342,92 @@ rp.pointLayer = function(map, kind, d, style) {
   }
   var layer = L.featureGroup(marks);
   layer.bindTooltip(function(l) { return rp.textTip(d.name[l.feature.properties.i]); });
-  layer.on('click', function(e) { rp.select(kind, e.layer.feature.properties.i); });
+  layer.on('click', function(e) { rp.select(kind, e.layer.feature.properties.i, e); });
   layer.rpClass = st ? zc : null;
   rp.layers[kind] = layer;
+  if (kind === 'site') {
+    // zoomed out the sites are a pattern, not targets: a click there picks the province
+    rp.lod.site = function(far) { layer.eachLayer(function(l) { l.options.interactive = !far; }); };
+    rp.lod.site(rp.far());
+  }
   return layer;
 };
-rp.gapLayer = function(map, geo, colours) {
-  var layer = L.geoJSON(geo, {
-    renderer: rp.canvas,
-    style: function(f) { return {stroke: false, fillColor: colours[f.properties.c], fillOpacity: 0.8}; },
-    onEachFeature: function(f, l) {
-      l.bindTooltip(rp.textTip(rp.fmt('Gap region #{r} (click for details)', {r: f.properties.r})), {sticky: true});
-      l.on('click', function() { rp.select('gap', f.properties.r); });
-    }
+rp.lodPoints = function(map, kind, makeDots, dens) {
+  // Zoomed out: a density grid (squares of dens.step degrees, opaque on a translucent
+  // pane, so neighbouring squares leave no seams); zoomed in: the single markers, made
+  // the first time they are needed (17,000 markers cost nothing at launch).
+  var wrap = L.layerGroup(), dots = null, far = null;
+  var s = dens.step, byClass = dens.colours.map(function() { return []; });
+  dens.x.forEach(function(x, i) {
+    var y = dens.y[i];
+    byClass[dens.c[i]].push([[y * s, x * s], [(y + 1) * s, x * s], [(y + 1) * s, (x + 1) * s], [y * s, (x + 1) * s]]);
   });
-  rp.layers.gaps = layer;
-  return layer;
+  var renderer = rp.paneCanvas(map, 'rp-density', 340, rp.outletAlpha);
+  var grid = L.featureGroup(byClass.filter(function(r) { return r.length; }).map(function(rings) {
+    var c = dens.colours[byClass.indexOf(rings)];
+    return L.polygon(rings, {renderer: renderer, interactive: false, weight: 0.8, color: c, fillColor: c, fillOpacity: 1});
+  }));
+  rp.need[kind] = function() {
+    if (!dots) { dots = makeDots(); if (!far) { wrap.addLayer(dots); rp.restack(); } rp.rehighlight(kind); }
+    return dots;
+  };
+  rp.lod[kind] = function(isFar) {
+    if (isFar === far) { return; }
+    far = isFar;
+    wrap.clearLayers();
+    if (far) { wrap.addLayer(grid); } else { wrap.addLayer(rp.need[kind]()); }
+  };
+  rp.lod[kind](rp.far());
+  return wrap;
+};
+rp.nearOnly = function(key, make) {
+  // A layer drawn zoomed in only (made the first time it is shown).
+  var wrap = L.layerGroup(), inner = null;
+  rp.lod[key] = function(far) {
+    if (far) { wrap.clearLayers(); return; }
+    inner = inner || make();
+    rp.layers[key] = inner;
+    if (!wrap.hasLayer(inner)) { wrap.addLayer(inner); }
+  };
+  rp.lod[key](rp.far());
+  return wrap;
+};
+rp.gapLayer = function(map, geo, colours) {
+  // What you see: every piece opaque, stroked in its own colour, on a translucent pane
+  // under the data canvas (no white seams between pieces at any zoom; province outlines
+  // and the selection draw above it). What you click: an unpainted copy on the data
+  // canvas, made when first zoomed in; zoomed out it is not clickable (the province is).
+  var wrap = L.layerGroup(), hit = null;
+  var look = L.geoJSON(geo, {renderer: rp.paneCanvas(map, 'rp-gaps', 350), interactive: false,
+    style: function(f) { var c = colours[f.properties.c]; return {weight: 1, color: c, opacity: 1, fillColor: c, fillOpacity: 1}; }});
+  wrap.addLayer(look);
+  rp.layers.gapLook = look;
+  rp.need.gap = function() {
+    if (hit) { return hit; }
+    hit = L.geoJSON(geo, {
+      renderer: rp.canvas,
+      style: {stroke: false, fillOpacity: 0},
+      onEachFeature: function(f, l) {
+        l.bindTooltip(rp.textTip(rp.fmt('Gap region #{r} (click for details)', {r: f.properties.r})), {sticky: true});
+        l.on('click', function(e) { rp.select('gap', f.properties.r, e); });
+      }
+    });
+    rp.layers.gaps = hit;
+    wrap.addLayer(hit);
+    rp.lod.gap(rp.far(), true);
+    rp.restack();
+    return hit;
+  };
+  wrap.on('add', function() { rp.restack(); });
+  var far = null;
+  rp.lod.gap = function(isFar, force) {
+    if (isFar === far && !force) { return; }
+    far = isFar;
+    if (!far) { rp.need.gap(); }
+    if (hit) { hit.eachLayer(function(l) { l.options.interactive = !far; }); }
+  };
+  rp.lod.gap(rp.far());
+  return wrap;
 };
 rp.gapLabels = function(map, data) {
   var g = L.layerGroup();
@@ -310,26 +439,11 @@ rp.gapLabels = function(map, data) {
     mk.on('click', function() { rp.select('gap', d.r); });
     g.addLayer(mk);
   });
-  var tidy = function() { rp.declutter(map, g); };
-  g.on('add', function() { tidy(); map.on('zoomend', tidy); });
-  g.on('remove', function() { map.off('zoomend', tidy); });
+  g.on('add', function() { rp.afterFrames(1, rp.declutter); });
   rp.layers.labels = g;
   return g;
 };
-rp.declutter = function(map, g) {
-  // Labels in rank order: a label that would overlap a larger gap's label is hidden
-  // at this zoom (and shown again when zooming in separates them).
-  var kept = [];
-  g.eachLayer(function(mk) {
-    var el = mk.getElement();
-    if (!el) { return; }
-    var p = map.latLngToLayerPoint(mk.getLatLng());
-    var clash = kept.some(function(q) { return Math.abs(q.x - p.x) < 30 && Math.abs(q.y - p.y) < 24; });
-    el.style.display = clash ? 'none' : '';
-    if (!clash) { kept.push(p); }
-  });
-};
-rp.provinceLayer = function(map, geo) {
+rp.provinceLayer = function(map, geo, colours) {
   var layer = L.geoJSON(geo, {
     renderer: rp.canvas,
     // the fill is drawn under the relief, on the land canvas; this layer is the
@@ -337,14 +451,26 @@ rp.provinceLayer = function(map, geo) {
     style: {color: '#8c8c8c', weight: 0.8, fillColor: '#f6f3ec', fillOpacity: 0},
     onEachFeature: function(f, l) {
       var p = f.properties;
-      var text = p.zh + ' ' + p.en + (p.cov === null ? '' : ' · ' + rp.fmt('rural covered {pct}%', {pct: p.cov.toFixed(1)}));
+      var text = p.zh + ' ' + p.en + (p.cov === null ? '' : ' · ' + rp.fmt('rural covered {pct}%', {pct: p.cov.toFixed(1)}))
+        + (p.u === null || p.u === undefined ? '' : ' · ' + rp.fmt('{n} rural people unreached', {n: p.u.toLocaleString('en')}));
       l.bindTooltip(rp.textTip(text), {sticky: true});
-      l.on('click', function() { rp.select('province', p.gb); });
+      l.on('click', function(e) { rp.select('province', p.gb, e); });
     }
   });
   if (rp.provinceFill) { rp.provinceFill.remove(); }
   rp.provinceFill = L.geoJSON(geo, {renderer: rp.ensureLand(map), interactive: false,
     style: {stroke: false, fillColor: '#f6f3ec', fillOpacity: 1}}).addTo(map);
+  var far = null;
+  rp.lod.province = function(isFar) {
+    // zoomed out: a choropleth of rural covered %, under the relief like the land
+    if (isFar === far) { return; }
+    far = isFar;
+    rp.provinceFill.setStyle(function(f) {
+      var k = f.properties.k;
+      return {fillColor: far && k >= 0 ? colours[k] : '#f6f3ec'};
+    });
+  };
+  rp.lod.province(rp.far());
   rp.layers.provinces = layer;
   return layer;
 };
@@ -391,6 +517,10 @@ rp.update = function(specs, legendHtml, remove, attribution) {
   rp.drawn = false;
   rp.hl = [];
   var map = rp.map, ctl = rp.layerControl;
+  rp.order = rp.order || [];
+  Object.keys(rp.named).concat(specs.map(function(s) { return s[0]; })).forEach(function(n) {
+    if (rp.order.indexOf(n) < 0) { rp.order.push(n); }
+  });
   var names = specs.map(function(s) { return s[0]; });
   var drop = legendHtml === null ? (remove || []) :
     Object.keys(rp.named).filter(function(n) { return names.indexOf(n) < 0; });
@@ -398,19 +528,17 @@ rp.update = function(specs, legendHtml, remove, attribution) {
     var old = rp.named[name];
     if (old) { ctl.removeLayer(old); map.removeLayer(old); delete rp.named[name]; }
   });
-  var added = false;
   specs.forEach(function(spec) {
     var name = spec[0], old = rp.named[name];
     var shown = old ? map.hasLayer(old) : spec[2] !== false;
-    if (old) { ctl.removeLayer(old); map.removeLayer(old); } else { added = true; }
+    if (old) { ctl.removeLayer(old); map.removeLayer(old); }
     var layer = spec[1](map);
     rp.named[name] = layer;
     ctl.addOverlay(layer, name);
     if (shown) { layer.addTo(map); }
   });
-  if (added) {  // a layer new to the page: the base map's layers stay at the end of the list
-    (rp.baseOverlays || []).forEach(function(b) { ctl.removeLayer(b[0]); ctl.addOverlay(b[0], b[1]); });
-  }
+  rp.relist();
+  rp.declutter();
   var legend = document.querySelector('.rp-legend');
   if (legend && legendHtml !== null) {
     legend.outerHTML = legendHtml;
@@ -423,6 +551,15 @@ rp.update = function(specs, legendHtml, remove, attribution) {
     rp.attribution = attribution;
   }
   rp.afterFrames(3, rp.setDrawn);
+};
+rp.relist = function() {
+  // The layer list in one fixed order (11): data layers as they first came, then the
+  // base map's; a recompute or an undo replaces layers but never moves them.
+  var ctl = rp.layerControl;
+  var list = (rp.order || []).filter(function(n) { return rp.named[n]; })
+    .map(function(n) { return [rp.named[n], n]; }).concat(rp.baseOverlays || []);
+  list.forEach(function(p) { ctl.removeLayer(p[0]); });
+  list.forEach(function(p) { ctl.addOverlay(p[0], p[1]); });
 };
 rp.finish = function(map, control, attribution, bounds) {
   rp.map = map;
@@ -452,6 +589,11 @@ rp.finish = function(map, control, attribution, bounds) {
   });
   if (rp.baseData) { rp.base(map, rp.baseData); }
   map.on('zoomend', rp.rescale);
+  map.on('zoomend', rp.applyLod);
+  map.on('click', function(e) {
+    // a click on no feature (the sea, a neighbour country) clears the selection
+    if (!(e.originalEvent && e.originalEvent._rpPicked)) { rp.select('', -1); }
+  });
   // The legend keeps the lower left and the country is framed to its right; in a small
   // window it starts folded (one click opens it) and takes no room from the map.
   var leg = document.querySelector('.rp-legend');
@@ -466,6 +608,7 @@ rp.finish = function(map, control, attribution, bounds) {
     map.fitBounds(bounds, {animate: false, paddingTopLeft: [lw, 16], paddingBottomRight: [16, 16]});
   }
   rp.rescale();
+  rp.applyLod();
   if (rp.towns) { rp.towns(); }
   // The host keeps the current view without asking the page (no waiting on a save).
   rp.reportView = function() { if (rp.bridge && rp.bridge.moved) { rp.bridge.moved(JSON.stringify(rp.getView())); } };

@@ -115,9 +115,10 @@ rp.base = function(map, d) {
     return L.marker([lat, lon], {icon: L.divIcon({className: cls, html: el, iconSize: null}),
                                  interactive: false, keyboard: false});
   };
-  var names = L.layerGroup().addTo(map);
+  var names = L.layerGroup().addTo(map), seas = L.layerGroup();
   d.countries.forEach(function(p) { names.addLayer(label('rp-country', p.n, p.lat, p.lon, false)); });
-  d.seas.forEach(function(p) { names.addLayer(label('rp-sea', p.n, p.lat, p.lon, false)); });
+  d.seas.forEach(function(p) { seas.addLayer(label('rp-sea', p.n, p.lat, p.lon, false)); });
+  names.addLayer(seas);
   var capitals = L.layerGroup(), towns = L.layerGroup();
   // Hong Kong and Macao are named once zoomed in (at national zoom they sit on Guangzhou).
   d.regionNames.forEach(function(p) {
@@ -129,10 +130,53 @@ rp.base = function(map, d) {
   var cities = L.layerGroup([capitals]).addTo(map);
   rp.layerControl.addOverlay(cities, d.names.cities);
   rp.baseOverlays.push([cities, d.names.cities]);
+  // labels in priority order for rp.declutter (gap ranks come first, see there)
+  rp.labelGroups = [capitals, names, towns, seas];
+  cities.on('add', function() { rp.afterFrames(1, rp.declutter); });
   rp.towns = function() {
     if (map.getZoom() >= 6) { cities.addLayer(towns); } else { cities.removeLayer(towns); }
+    rp.declutter();
   };
   map.on('zoomend', rp.towns);
+};
+rp.labelBox = function(el) {
+  // The painted box of a label: a divIcon without a size has none of its own, its
+  // dot and text are absolutely placed children.
+  var parts = el.querySelectorAll('i, span'), box = null;
+  if (!parts.length) { parts = [el]; }
+  for (var i = 0; i < parts.length; i++) {
+    var r = parts[i].getBoundingClientRect();
+    if (!r.width && !r.height) { continue; }
+    box = box ? {l: Math.min(box.l, r.left), t: Math.min(box.t, r.top), r: Math.max(box.r, r.right),
+                 b: Math.max(box.b, r.bottom)} : {l: r.left, t: r.top, r: r.right, b: r.bottom};
+  }
+  return box;
+};
+rp.declutter = function() {
+  // Labels never overlap (23.10): in priority order (gap ranks, capitals, countries and
+  // Taiwan, other towns, seas) a label that would touch one already kept is hidden at
+  // this zoom and comes back when zooming in separates them. All boxes are measured
+  // before any is hidden: one layout, not one per label.
+  if (!rp.map) { return; }
+  var els = [], groups = [rp.layers.labels].concat(rp.labelGroups || []);
+  groups.forEach(function(g) {
+    if (!g) { return; }
+    g.eachLayer(function(mk) {
+      var el = mk.getElement && mk.getElement();
+      if (el && el.parentNode) { els.push(el); }
+    });
+  });
+  els.forEach(function(el) { el.style.display = ''; });
+  var boxes = els.map(rp.labelBox), kept = [], gap = 2;
+  var hide = boxes.map(function(b) {
+    if (!b) { return false; }
+    var clash = kept.some(function(k) {
+      return b.l < k.r + gap && k.l < b.r + gap && b.t < k.b + gap && k.t < b.b + gap;
+    });
+    if (!clash) { kept.push(b); }
+    return clash;
+  });
+  els.forEach(function(el, i) { if (hide[i]) { el.style.display = 'none'; } });
 };
 rp.zoomClass = function(zoom) { return zoom < 4.75 ? 0 : zoom < 5.75 ? 1 : zoom < 6.75 ? 2 : 3; };
 rp.pointStyle = function(kind, z) {
@@ -143,8 +187,11 @@ rp.pointStyle = function(kind, z) {
             {radius: 1.6, fillOpacity: 0.8}, {radius: 2.0, fillOpacity: 0.95}][z];
   }
   if (kind === 'site') {
-    return [{radius: 1.3, weight: 0, stroke: false}, {radius: 2.0, weight: 0, stroke: false},
-            {radius: 3.2, weight: 1.5, stroke: true}, {radius: 3.2, weight: 1.5, stroke: true}][z];
+    // (zoomed right out, 2,800 full dots would paint the east blue over the choropleth)
+    return [{radius: 1.0, weight: 0, stroke: false, fillOpacity: 0.7},
+            {radius: 2.0, weight: 0, stroke: false, fillOpacity: 0.95},
+            {radius: 3.2, weight: 1.5, stroke: true, fillOpacity: 0.95},
+            {radius: 3.2, weight: 1.5, stroke: true, fillOpacity: 0.95}][z];
   }
   return null;
 };

@@ -17,7 +17,6 @@ from reach_planner.ui.maps import style
 from reach_planner.ui.maps.shapes import covered_geojson, gaps_geojson, geojson_text, safe_json
 from reach_planner.ui.maps.style import (
     COVERED,
-    GAP_COLOURS,
     NEWLY,
     OUTLET,
     OVERLOAD_TIP,
@@ -69,13 +68,40 @@ def _points_js(kind: str, lon: np.ndarray, lat: np.ndarray, names: list[str], co
 
 
 def _covered_js(result: ScenarioResult) -> str:
+    """Zoomed in only: zoomed out, the province choropleth says how much is covered. On
+    its own pane under the gap cells' (it takes no clicks)."""
     style_ = {"stroke": False, "fillColor": COVERED, "fillOpacity": 0.35}
-    return (f"return L.geoJSON({covered_geojson(result)}, "
-            f"{{style: {safe_json(style_)}, interactive: false, renderer: rp.canvas}});")
+    return (f"return rp.nearOnly('covered', function() {{ return L.geoJSON({covered_geojson(result)}, "
+            f"{{style: {safe_json(style_)}, interactive: false, "
+            f"renderer: rp.paneCanvas(map, 'rp-covered', 345, 1)}}); }});")
 
 
 def _gaps_js(result: ScenarioResult) -> str:
-    return f"return rp.gapLayer(map, {gaps_geojson(result)}, {safe_json(list(GAP_COLOURS))});"
+    return f"return rp.gapLayer(map, {gaps_geojson(result)}, {safe_json(list(style.GAP_COLOURS))});"
+
+
+def outlet_density(lon: np.ndarray, lat: np.ndarray) -> dict[str, list[int]]:
+    """Outlets per 1,000 km² in squares of ``OUTLET_BIN_DEG``: ``x``/``y`` square indices
+    (lon, lat = index * step), ``c`` the density class. Empty squares are left out."""
+    step = style.OUTLET_BIN_DEG
+    ix = np.floor(np.asarray(lon, float) / step).astype(np.int64)
+    iy = np.floor(np.asarray(lat, float) / step).astype(np.int64)
+    if len(ix) == 0:
+        return {"x": [], "y": [], "c": []}
+    cells, counts = np.unique(np.column_stack([ix, iy]), axis=0, return_counts=True)
+    mid_lat = np.radians((cells[:, 1] + 0.5) * step)
+    area_km2 = (step * 111.32 * np.cos(mid_lat)) * (step * 110.57)
+    klass = np.searchsorted(np.asarray(style.OUTLET_DENSITY_BREAKS), counts / area_km2 * 1000.0,
+                            side="left")
+    return {"x": cells[:, 0].tolist(), "y": cells[:, 1].tolist(), "c": klass.tolist()}
+
+
+def _outlets_js(net) -> str:
+    lon, lat = net.outlets["lon"].to_numpy(), net.outlets["lat"].to_numpy()
+    dots = _points_js("outlet", lon, lat, net.outlets["name"].astype(str).tolist(), OUTLET, 2.0, False)
+    dens = {**outlet_density(lon, lat), "step": style.OUTLET_BIN_DEG,
+            "colours": list(style.OUTLET_DENSITY_COLOURS)}
+    return (f"return rp.lodPoints(map, 'outlet', function() {{ {dots} }}, {safe_json(dens)});")
 
 
 def _labels_js(result: ScenarioResult, opts: MapOptions) -> str:
@@ -98,31 +124,63 @@ def _where(r, province: str, lang: str) -> str:
 
 
 def _provinces_js(result: ScenarioResult) -> str:
+    """Outlines and click areas; zoomed out, a choropleth of rural covered % (``k``: class)."""
     prov = load_china().provinces
     by_code = {p.gb_code: p for p in result.summary.provinces}
-    props = [{"en": r.name_en, "zh": r.name_zh, "gb": int(r.gb_code),
-              "cov": by_code[int(r.gb_code)].rural_covered_pct if int(r.gb_code) in by_code else None}
-             for r in prov.itertuples()]
+    props = []
+    for r in prov.itertuples():
+        s = by_code.get(int(r.gb_code))
+        cov = None if s is None else s.rural_covered_pct
+        k = -1 if cov is None else int(np.searchsorted(style.CHORO_BREAKS, cov, side="right"))
+        props.append({"en": r.name_en, "zh": r.name_zh, "gb": int(r.gb_code), "cov": cov,
+                      "u": None if s is None else int(s.rural_unreached), "k": k})
     geo = geojson_text(list(prov.geometry), props)
-    return f"return rp.provinceLayer(map, {geo});"
+    return f"return rp.provinceLayer(map, {geo}, {safe_json(list(style.CHORO_COLOURS))});"
+
+
+# Legend rows shown only zoomed out / only zoomed in (the page toggles them by zoom).
+_FAR_ONLY = ("far",)
+_NEAR_ONLY = ("outlets", "covered")
+
+
+def _lod_class(key: str) -> str:
+    return (" rp-far-only" if key.startswith(_FAR_ONLY) else
+            " rp-near-only" if key in _NEAR_ONLY else "")
+
+
+def _close_ramp(rows: list[str], ramp: list[str] | None) -> None:
+    if ramp is not None:
+        rows.append("".join(ramp) + "</div>")
 
 
 def _legend_html(opts: MapOptions) -> str:
-    """The style's legend rows as HTML (labels escaped: they may be translations)."""
-    rows = []
-    for e in style.legend_entries(opts.t, ("sites", "outlets", "covered", "recommended",
-                                           "newly", "overloaded", "outside", "gaps")):
+    """The style's legend rows as HTML (labels escaped: they may be translations). The
+    class ramps (choropleth, densities) are one row of swatches each: the legend stays
+    short enough to leave the map visible."""
+    rows: list[str] = []
+    entries = style.legend_entries(opts.t, ("sites", "outlets", "covered", "recommended",
+                                            "newly", "overloaded", "outside"))
+    ramp: list[str] | None = None  # the swatches under the last heading
+    for e in entries + style.national_legend(opts.t) + style.legend_entries(opts.t, ("gaps",)):
         label = esc(e.label)
+        lod = _lod_class(e.key)
         if e.shape == "heading":
-            rows.append(f'<div class="rp-sub">{label}</div>')
+            _close_ramp(rows, ramp)
+            rows.append(f'<div class="rp-sub{lod}">{label}</div>')
+            ramp = [f'<div class="rp-ramp{lod}">']
+            continue
+        edge = f"border:1px solid {e.edge};box-sizing:border-box;" if e.edge != "none" else ""
+        alpha = f"opacity:{min(1.0, e.alpha + 0.15):g}"
+        if ramp is not None:
+            ramp.append(f'<span><i style="background:{e.colour};{edge}{alpha}"></i>{label}</span>')
             continue
         cls = {"dot": "dot" if e.size > 1 else "dot small", "ring": "dot"}.get(e.shape, "")
-        edge = f"border:1.5px solid {e.edge};" if e.edge != "none" else ""
+        if e.shape != "patch":
+            edge = f"border:1.5px solid {e.edge};" if e.edge != "none" else ""
         ring = f"box-shadow:0 0 0 1px {e.colour};" if e.key == "sites" else ""
-        if e.shape == "patch" and e.edge != "none":
-            edge = f"border:1px solid {e.edge};box-sizing:border-box;"
-        rows.append(f'<div><i class="{cls}" style="background:{e.colour};{edge}{ring}'
-                    f'opacity:{min(1.0, e.alpha + 0.15):g}"></i>{label}</div>')
+        rows.append(f'<div class="{lod.strip()}"><i class="{cls}" style="background:{e.colour};'
+                    f'{edge}{ring}{alpha}"></i>{label}</div>')
+    _close_ramp(rows, ramp)
     return (f'<div class="rp-legend"><b>{esc(opts.t("Legend"))}</b>{"".join(rows)}</div>')
 
 
@@ -152,9 +210,7 @@ def build_payload(result: ScenarioResult, opts: MapOptions | None = None,
         (opts.t("Distribution sites"), _points_js(
             "site", net.sites["lon"].to_numpy(), net.sites["lat"].to_numpy(),
             net.sites["name"].astype(str).tolist(), SITE, 3.2, True), opts.show_sites),
-        (opts.t("Service outlets"), _points_js(
-            "outlet", net.outlets["lon"].to_numpy(), net.outlets["lat"].to_numpy(),
-            net.outlets["name"].astype(str).tolist(), OUTLET, 2.0, False), opts.show_outlets),
+        (opts.t("Service outlets"), _outlets_js(net), opts.show_outlets),
     ]
     if opts.label_top_gaps:
         layers.append((opts.t("Top gap regions"), _labels_js(result, opts), True))
