@@ -29,6 +29,7 @@ from reach_planner.geo.siting.problem import Problem
 
 GROWTH = 1.0  # candidates added per round, as a multiple of K (at least 200)
 ROUNDS = 60
+TRACE = False  # print each round (bench and tuning)
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class _PoolModel:
         self.by_row = problem.cover.astype(np.float64).tocsr()
         with _banner_silenced():
             self.h = highspy.Highs()
-        for name, value in (("output_flag", False), ("random_seed", 0), ("threads", 1),
+        for name, value in (("output_flag", False), ("random_seed", 0),
                             ("solver", "simplex"), ("presolve", "off"), ("time_limit", float(seconds))):
             self.h.setOptionValue(name, value)
         inf = highspy.kHighsInf
@@ -139,7 +140,10 @@ def priced_lp(problem: Problem, count: int, start: NDArray[np.int64], seconds: f
             best_bound, best_prices = bound, prices
         if not optimal:  # stopped by the time limit: its x and value mean nothing
             break
-        value, support = lp_value, np.asarray(model.pool, dtype=np.int64)[x > 1e-9]
+        value, support = lp_value, np.asarray(model.pool, dtype=np.int64)[x > 1e-6]
+        if TRACE:
+            print(f"round {rounds}: pool {len(model.pool)} cells {len(model.cells)} LP {value:,.0f} "
+                  f"bound {bound:,.0f} {time.perf_counter() - t0:.1f} s", flush=True)
         reduced = collected - budget
         reduced[in_pool] = -1.0
         positive = np.flatnonzero(reduced > 1e-7 * max(1.0, budget))

@@ -26,7 +26,7 @@ Progress = Callable[[int, str], None]
 METHODS = ("greedy", "certified", "exact")
 TOLERANCE = {"greedy": 5e-4, "certified": 1e-3, "exact": 1e-9}  # relative gap to stop at
 BOUND_STEPS = {"greedy": 600, "certified": 600, "exact": 1500}  # subgradient iterations
-CERTIFY_STEPS = 800  # subgradient iterations from the LP's prices
+CERTIFY_STEPS = 100_000  # subgradient iterations from the LP's prices (the deadline stops them first)
 MIN_STEP = {"greedy": 1e-4, "certified": 1e-7, "exact": 1e-4}  # subgradient stops below this
 LP_SHARE = 0.5  # of certified's time limit, at most, for the LP's column generation
 
@@ -68,7 +68,7 @@ def solve(problem: Problem, count: int, method: str = "greedy", time_limit: floa
         picks, best, bound = _certify(small, count, picks, best, reachable, None,
                                       deadline - time.perf_counter(), tol, progress)
         status = _status(best, bound, tol)
-        if status == "heuristic" and time.perf_counter() >= deadline:
+        if status == "heuristic" and time.perf_counter() >= deadline - 1.0:
             status = "time limit"
         return _solution(problem, keep, picks, best, bound, status, stats)
     seen = np.zeros(small.cover.shape[0], dtype=bool)
@@ -113,7 +113,7 @@ def _certify(small: Problem, count: int, picks: list[int], best: float, bound: f
     left = deadline - time.perf_counter()
     if gap_pct(best, bound) > 100 * tol and left > 0.5:
         again = lagrangian(small, count, best, CERTIFY_STEPS, tol / 2, progress, MIN_STEP["certified"],
-                           seconds=left, start=lp.prices)
+                           seconds=left, start=lp.prices)  # (until the tolerance, a stall or the deadline)
         bound = min(bound, again.value)
     return picks, best, bound
 
