@@ -28,7 +28,7 @@ TOLERANCE = {"greedy": 5e-4, "certified": 1e-3, "exact": 1e-9}  # relative gap t
 BOUND_STEPS = {"greedy": 600, "certified": 600, "exact": 1500}  # subgradient iterations
 CERTIFY_STEPS = 100_000  # subgradient iterations from the LP's prices (the deadline stops them first)
 MIN_STEP = {"greedy": 1e-4, "certified": 1e-7, "exact": 1e-4}  # subgradient stops below this
-LP_SHARE = 0.5  # of certified's time limit, at most, for the LP's column generation
+LP_SHARE = 0.6  # of certified's time limit, at most, for the LP's column generation
 
 
 @dataclass(frozen=True)
