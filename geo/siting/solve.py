@@ -2,11 +2,13 @@
 
 Stages, each reported through ``improved`` as soon as it has an answer (the window
 shows greedy at once and replaces it): greedy + interchange on the reduced problem;
-the Lagrangian bound and heuristic; for ``certified``, the LP relaxation over the
-candidates the Lagrangian steps held (HiGHS), a MILP among the LP's support
-(warm-started) and the Lagrangian bound restarted from the LP's prices; for ``exact``,
-HiGHS on the full reduced candidate set, warm-started with the best answer so far,
-until the gap tolerance or the time limit.
+for ``certified``, the LP relaxation by column generation (:mod:`lp`: its cell prices
+prove a bound on the whole problem), a MILP among the LP's support and the picks
+(warm-started, stopped once close enough to that bound), and if needed subgradient steps
+from the LP's prices; for ``greedy`` and ``exact``, the Lagrangian bound and heuristic,
+and for ``exact`` HiGHS on the full reduced candidate set, warm-started with the best
+answer so far, until the gap tolerance or the time limit. Certified and exact stages
+share ``time_limit``.
 """
 from __future__ import annotations
 
