@@ -38,6 +38,7 @@ class PricedLP:
     bound: float  # proven upper bound on the whole problem's optimum (integer or LP)
     prices: NDArray[np.float64]  # per cell, in [0, people]: the prices that gave the bound
     support: NDArray[np.int64]  # candidates the LP uses (fractionally or not)
+    share: NDArray[np.float64]  # the LP's x for each of them, in (0, 1]
     pool: int  # candidates in the final LP
     rounds: int
     converged: bool  # no candidate outside the pool prices positively: bound == LP optimum
@@ -126,6 +127,7 @@ def priced_lp(problem: Problem, count: int, start: NDArray[np.int64], seconds: f
     pool = np.unique(np.asarray(start, dtype=np.int64))
     best_bound, best_prices = float("inf"), problem.people.astype(np.float64).copy()
     value, support, rounds, converged = 0.0, pool, 0, False
+    share = np.zeros(len(pool))
     grow = max(200, int(GROWTH * count))
     while rounds < ROUNDS:
         model.add(pool)
@@ -140,7 +142,8 @@ def priced_lp(problem: Problem, count: int, start: NDArray[np.int64], seconds: f
             best_bound, best_prices = bound, prices
         if not optimal:  # stopped by the time limit: its x and value mean nothing
             break
-        value, support = lp_value, np.asarray(model.pool, dtype=np.int64)[x > 1e-6]
+        used = x > 1e-6
+        value, support, share = lp_value, np.asarray(model.pool, dtype=np.int64)[used], x[used]
         if TRACE:
             print(f"round {rounds}: pool {len(model.pool)} cells {len(model.cells)} LP {value:,.0f} "
                   f"bound {bound:,.0f} {time.perf_counter() - t0:.1f} s", flush=True)
@@ -153,4 +156,4 @@ def priced_lp(problem: Problem, count: int, start: NDArray[np.int64], seconds: f
         if best_bound - value <= tolerance * best_bound or time.perf_counter() - t0 >= seconds:
             break
         pool = positive[np.argsort(-reduced[positive], kind="stable")[:grow]]
-    return PricedLP(value, best_bound, best_prices, support, len(model.pool), rounds, converged)
+    return PricedLP(value, best_bound, best_prices, support, share, len(model.pool), rounds, converged)

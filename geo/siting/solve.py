@@ -21,7 +21,7 @@ import numpy as np
 from reach_planner.geo.siting.bound import Bound, dual_bound, fixings, gap_pct, lagrangian
 from reach_planner.geo.siting.exact import solve_milp
 from reach_planner.geo.siting.greedy import covered_by, greedy, improve, order_by_gain, solve_greedy
-from reach_planner.geo.siting.lp import priced_lp
+from reach_planner.geo.siting.lp import PricedLP, priced_lp
 from reach_planner.geo.siting.problem import Problem, Reduction, column_counts, reduce
 
 Progress = Callable[[int, str], None]
@@ -104,6 +104,11 @@ def _certify(small: Problem, count: int, picks: list[int], best: float, bound: f
     lp = priced_lp(small, count, start, LP_SHARE * max(0.5, time_limit), tolerance=tol / 20)
     bound = min(bound, lp.bound)
     if gap_pct(best, bound) > 100 * tol / 2:
+        rounded = _round_lp(small, count, lp)
+        value = covered_by(small, rounded)
+        if value > best + 1e-6:
+            picks, best = rounded, value
+    if gap_pct(best, bound) > 100 * tol / 2:
         if progress:
             progress(75, "exact solver on the LP's candidates")
         rows = np.union1d(lp.support, np.asarray(picks, dtype=np.int64))
@@ -118,6 +123,19 @@ def _certify(small: Problem, count: int, picks: list[int], best: float, bound: f
                            seconds=left, start=lp.prices)  # (until the tolerance, a stall or the deadline)
         bound = min(bound, again.value)
     return picks, best, bound
+
+
+def _round_lp(small: Problem, count: int, lp: PricedLP) -> list[int]:
+    """An answer from the LP: the candidates it takes whole, greedy among the rest of its
+    support for what they leave, then interchange over every candidate."""
+    whole = lp.support[lp.share >= 1 - 1e-6]
+    part = lp.support[lp.share < 1 - 1e-6]
+    if len(whole) >= count or not len(part):
+        chosen = [int(j) for j in lp.support[np.argsort(-lp.share, kind="stable")][:count]]
+        return improve(small, chosen)
+    left = small.with_people(np.where(column_counts(small.cover, whole) > 0, 0.0, small.people))
+    rest, _gains = greedy(left.subset(part), count - len(whole))
+    return improve(small, [int(j) for j in whole] + [int(part[i]) for i in rest])
 
 
 def _start_pool(small: Problem, count: int, picks: list[int], seen: np.ndarray | None) -> np.ndarray:
