@@ -92,8 +92,9 @@ def _certify(small: Problem, count: int, picks: list[int], best: float, bound: f
              seen: np.ndarray | None, time_limit: float, tol: float, progress: Progress | None
              ) -> tuple[list[int], float, float]:
     """The LP relaxation by column generation from the picks (and ``seen``, candidates
-    to start the pool with), whose prices prove a bound on the whole problem; then a
-    MILP among the LP's support and the picks (warm-started, so never worse), stopped as
+    to start the pool with), whose prices prove a bound on the whole problem; then an
+    answer rounded from the LP (:func:`_round_lp`); then a MILP among the LP's support
+    and the picks (warm-started, so never worse), stopped as
     soon as it is within half the tolerance of that bound; then, if the gap is still
     above the tolerance and time is left, subgradient steps from the LP's prices.
     Each stage gets a share of ``time_limit``."""
