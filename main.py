@@ -233,7 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "possible (default); exact = proven optimum (HiGHS) or the gap at the "
                         "time limit")
     r.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
-                   help="time limit of the exact solver (default 60)")
+                   help="time limit of the certified and exact solvers (default 60); stopped there, "
+                        "the answer says so and keeps its proven bound")
     r.add_argument("--backup", action="store_true",
                    help="instead of gaps: give the most singly covered rural people a second "
                         "outlet (backup coverage)")

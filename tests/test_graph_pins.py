@@ -28,6 +28,11 @@ newly covered; national 100: same value, bound 5,301,782 -> 5,303,180, both with
 backup's bound counts the cells two picks back up (8,137,760 -> 9,319,943: the old
 "within tolerance" was not a bound).
 
+Issue 21 (3) re-pinned ``recommend`` once more: certified's LP is now column generation,
+whose prices prove tighter bounds; every pick, gain and value is equal, only certified's
+bounds moved down (54/30: 746,896 -> 746,876; national 10 and 100 are now proven optimal:
+871,226 -> 870,375 and 4,948,366 -> 4,947,194) and 54/5's by one ulp.
+
 Rewritten again for issue 22 (geography v3), with this same code: every figure moved on
 purpose, none because of the graph code. The places now hold the official division seats
 (Xiamen added, Wuzhong's 7.2 M dropped), so the simulated network and the demand move;

@@ -47,6 +47,20 @@ def trivial_bound(problem: Problem, count: int) -> float:
     return float(min(problem.people.sum(), alone[top_k(alone, count)].sum()))
 
 
+def dual_bound(problem: Problem, count: int, prices: NDArray[np.float64]
+               ) -> tuple[float, NDArray[np.float64]]:
+    """The relaxation above at one set of prices (clipped to [0, people], where it is valid),
+    and what each candidate collects. Any prices give a proven bound: an LP's duals, a
+    subgradient step's, or a stopped solver's."""
+    w = problem.people
+    price = np.clip(np.asarray(prices, dtype=np.float64), 0.0, w)
+    collected = problem.cover.astype(np.float64) @ price
+    if count >= len(collected):
+        return float(w.sum()), collected
+    top = top_k(collected, count)
+    return float(np.maximum(0.0, w - price).sum() + collected[top].sum()), collected
+
+
 def lagrangian(problem: Problem, count: int, lower: float, iterations: int = 1000,
                tolerance: float = 5e-4, progress: Progress | None = None,
                min_step: float = 1e-4, seconds: float = 60.0,

@@ -37,8 +37,10 @@ class MilpAnswer:
 
 def solve_milp(problem: Problem, count: int, start: list[int], time_limit: float = 60.0,
                gap_tolerance: float = 1e-6, progress: Progress | None = None,
-               fixed_in: NDArray[np.bool_] | None = None) -> MilpAnswer:
-    """``fixed_in``: candidates proven to be in every better answer (lower bound 1)."""
+               fixed_in: NDArray[np.bool_] | None = None, target: float | None = None) -> MilpAnswer:
+    """``fixed_in``: candidates proven to be in every better answer (lower bound 1).
+    ``target``: stop as soon as an answer covers this many (its gap to a bound proven
+    elsewhere is then small enough); the status then reads "target reached"."""
     import highspy
 
     n, m = problem.cover.shape
@@ -61,12 +63,12 @@ def solve_milp(problem: Problem, count: int, start: list[int], time_limit: float
         sol = highspy.HighsSolution()
         sol.col_value = x0.tolist()
         h.setSolution(sol)
-    cancelled = _watch(h, progress)
+    cancelled, reached = _watch(h, progress, target)
     h.run()
     if cancelled:
         raise Cancelled()
     info = h.getInfo()
-    status = h.modelStatusToString(h.getModelStatus()).lower()
+    status = "target reached" if reached else h.modelStatusToString(h.getModelStatus()).lower()
     values = np.asarray(h.getSolution().col_value) if info.primal_solution_status else x0
     picks = [int(j) for j in np.flatnonzero(values[:n] > 0.5)]
     value = float(problem.people @ (column_counts(problem.cover, picks) > 0)) if picks else 0.0
@@ -118,18 +120,26 @@ def _columns(cover: sparse.csr_matrix) -> tuple[NDArray[np.int32], NDArray[np.in
     return a.indptr.astype(np.int32), a.indices.astype(np.int32), a.data.astype(np.float64)
 
 
-def _watch(h, progress: Progress | None) -> list[bool]:
-    """Pass HiGHS's progress on, and stop it when the progress callback cancels."""
+def _watch(h, progress: Progress | None, target: float | None = None) -> tuple[list[bool], list[bool]]:
+    """Pass HiGHS's progress on, stop it when the progress callback cancels (first list
+    set) or when an answer reaches ``target`` (second list set)."""
     cancelled: list[bool] = []
-    if progress is None:
-        return cancelled
+    reached: list[bool] = []
+    if progress is None and target is None:
+        return cancelled, reached
     last = [time.perf_counter()]
+    mip_event = h.cbMipInterrupt.callback_type
 
     def check(event) -> None:
-        if cancelled:
+        if cancelled or reached:
             event.interrupt()
             return
-        if time.perf_counter() - last[0] < 0.25:  # HiGHS calls this very often
+        if (target is not None and event.callback_type == mip_event
+                and event.data_out.mip_primal_bound <= -target):  # HiGHS minimises
+            reached.append(True)
+            event.interrupt()
+            return
+        if progress is None or time.perf_counter() - last[0] < 0.25:  # HiGHS calls this very often
             return
         last[0] = time.perf_counter()
         try:
@@ -139,5 +149,6 @@ def _watch(h, progress: Progress | None) -> list[bool]:
             event.interrupt()
 
     h.cbMipInterrupt += check
-    h.cbSimplexInterrupt += check
-    return cancelled
+    if progress is not None:
+        h.cbSimplexInterrupt += check
+    return cancelled, reached
