@@ -64,7 +64,8 @@ def test_ctrl_e_puts_the_legend_beside_the_map(window, tmp_path):
     assert (band > 245).all(axis=2).mean() > 0.5
     for colour in style.GAP_COLOURS:
         assert has_colour(band, colour, min(1.0, style.GAP_ALPHA + 0.15)), colour
-    assert has_colour(band, style.COVERED, min(1.0, style.COVERED_ALPHA + 0.15))
+    # at national zoom the provinces are a choropleth (the covered area shows zoomed in)
+    assert has_colour(band, style.CHORO_COLOURS[-1]), "choropleth ramp"
     # no recommended, newly covered or overloaded outlets on this map: not in its legend
     assert not has_colour(band, style.RECOMMENDED)
     assert not has_colour(band, style.OVERLOADED)
@@ -89,8 +90,9 @@ def test_the_exported_legend_lists_the_layers_on_the_map(qapp, tmp_path):
     loop.exec()
     assert not isinstance(box[0], Exception), box[0]
     t = opts.t
-    assert grab.legend_rows == [t("Service outlet"), t("Within service radius"),
-                                t("Outside the network data (Taiwan, Hong Kong, Macao)"),
-                                t("Unreached rural people per cell"),
-                                *style.gap_class_labels(t)]
+    # national zoom: the zoomed-out rows (choropleth, outlet density), no single outlets
+    assert grab.legend_rows == [t("Outside the network data (Taiwan, Hong Kong, Macao)"),
+                                t("Rural covered by province (zoomed out)"),
+                                t("Service outlets per 1,000 km² (zoomed out)"),
+                                t("Unreached rural people per km²")]
     assert box[0].width() > 900 and box[0].height() == 600

@@ -74,11 +74,15 @@ LEGEND_JS = """(function(rows) { try {
   css.textContent = '.rp-legend.rp-printed b:after{content:none}';
   document.head.appendChild(css);
   var shown = [];
+  var heading = true;  // a class ramp follows its heading
   leg.querySelectorAll(':scope > div').forEach(function(row) {
-    var text = row.textContent.trim(), name = rows[text];
-    var on = name === null || (name !== undefined && rp.named[name] && rp.map.hasLayer(rp.named[name]));
+    var text = row.textContent.trim(), name = rows[text], ramp = row.classList.contains('rp-ramp');
+    // rows that name no layer (the national view's headings) stay; the zoom's CSS decides
+    var on = ramp ? heading : (name === null || name === undefined ||
+                                (rp.named[name] && rp.map.hasLayer(rp.named[name])));
+    if (row.classList.contains('rp-sub')) { heading = on; }
     row.style.display = on ? '' : 'none';
-    if (on) { shown.push(text); }
+    if (on && !ramp && getComputedStyle(row).display !== 'none') { shown.push(text); }
   });
   rp.afterFrames(3, function() { rp.exportStep = 1; });
   var r = leg.getBoundingClientRect();
