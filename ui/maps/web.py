@@ -387,7 +387,7 @@ rp.fold = function() {
   if (!box || document.body.classList.contains('rp-export')) { return; }
   var narrow = rp.map.getSize().x < 700;
   if (narrow === rp.folded) { return; }
-  rp.folded = narrow;
+  rp.folded = ctl.options.collapsed = narrow;  // (Leaflet re-opens an uncollapsed list on every layer added)
   if (!rp.foldHooked) {
     rp.foldHooked = true;
     L.DomEvent.on(box, 'mouseenter', function() { ctl.expand(); });
