@@ -41,6 +41,7 @@ def test_import_shows_the_report_then_replaces_outlets(window, tmp_path, monkeyp
     def accept(self):
         seen["rows"] = self.table.rowCount()
         seen["first"] = [self.table.item(0, c).text() for c in range(4)]
+        self.replace.setChecked(True)  # the simulated outlets go (the default adds)
         self.empty.setChecked(False)
         return 1
 
@@ -61,7 +62,8 @@ def test_import_shows_the_report_then_replaces_outlets(window, tmp_path, monkeyp
 def import_outlets(window, tmp_path, monkeypatch):
     from reach_planner.ui import import_dialog
 
-    monkeypatch.setattr(import_dialog.ImportReportDialog, "exec", lambda self: 1)
+    monkeypatch.setattr(import_dialog.ImportReportDialog, "exec",
+                        lambda self: (self.replace.setChecked(True), 1)[1])
     f = tmp_path / "two.csv"
     f.write_text("lat,lon\n39.9,116.4\n30.6,104.1\n", encoding="utf-8")
     window.import_file(f)

@@ -44,7 +44,11 @@ def when_modal(kind, act) -> list:
         dlg = QApplication.activeModalWidget()
         if isinstance(dlg, kind) and dlg.isVisible():
             seen.append(dlg)
-            act(dlg)
+            try:
+                act(dlg)
+            finally:  # a failed check must not leave a modal dialog blocking the run
+                if dlg.isVisible():
+                    dlg.reject()
         else:
             QTimer.singleShot(50, poll)
 
@@ -150,7 +154,7 @@ def import_with(w, path, choose) -> list:
     seen = when_modal(ImportReportDialog, act)
     before = w.state.result
     w.import_file(path)
-    assert wait_until(lambda: bool(seen) and w.state.result is not before and idle(w), 90)
+    assert wait_until(lambda: bool(seen) and w.state.result is not before and idle(w), 30)
     return seen
 
 
