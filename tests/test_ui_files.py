@@ -100,7 +100,8 @@ def test_dropping_a_site_file_imports_it(window, tmp_path, monkeypatch):
                     Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     assert window._dropped_file(ev) == f
     window.dropEvent(ev)
-    assert wait_until(lambda: idle(window) and window.reach.values["sites"].text() == "1", 60)
+    assert wait_until(lambda: idle(window) and window.reach.values["sites"].text() == "301", 60)
+    assert window.state.overlay.adds == ("sites",)  # added to the simulated sites: the default
 
 
 def test_export_results_from_the_window(window, tmp_path):
