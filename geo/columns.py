@@ -70,6 +70,27 @@ def guess_columns(columns: list[str]) -> ColumnMap:
     return ColumnMap(**found)
 
 
+COORD_HINTS = {"lat": ("lat", "纬", "緯", "north"), "lon": ("lon", "lng", "经", "經", "east")}
+
+
+def preset_coordinates(columns: list[str]) -> tuple[str | None, str | None]:
+    """Latitude and longitude columns to offer first when the names were not recognised:
+    recognised names, then names that contain a hint (``Lat_WGS``, ``纬度值``), then the
+    first columns left; never the same column for both (issue 23.17: both were preset
+    to the first column, and the dialog accepted that)."""
+    guess = guess_columns(columns)
+    chosen: dict[str, str | None] = {"lat": guess.lat, "lon": guess.lon}
+    for key, hints in COORD_HINTS.items():
+        if chosen[key] is None:
+            chosen[key] = next((c for c in columns if c not in chosen.values()
+                                and any(h in normalise(c) for h in hints)), None)
+    rest = [c for c in columns if c not in chosen.values()]
+    for key in ("lat", "lon"):
+        if chosen[key] is None and rest:
+            chosen[key] = rest.pop(0)
+    return chosen["lat"], chosen["lon"]
+
+
 def kinds_of(values: pd.Series) -> pd.Series:
     """distribution/outlet for each type text; NaN where the text is not a known type."""
     return values.str.strip().str.lower().map(KIND_LOOKUP)

@@ -36,6 +36,12 @@ class Comparison:
     newly_covered: NDArray[np.bool_]  # per grid cell: covered in B, not in A
     lost: NDArray[np.bool_]  # covered in A, not in B
     newly_covered_people: float
+    lost_people: float = 0.0  # rural people covered in A and not in B
+
+    @property
+    def net_covered(self) -> float:
+        """The change in rural people covered, B minus A (the headline when some were lost)."""
+        return self.row("rural_covered").change
 
     def row(self, key: str) -> CompareRow:
         return next(r for r in self.rows if r.key == key)
@@ -50,4 +56,5 @@ def compare(before: ScenarioResult, after: ScenarioResult) -> Comparison:
     new = after.coverage.covered & ~before.coverage.covered & (after.demand.rural > 0)
     lost = before.coverage.covered & ~after.coverage.covered & (after.demand.rural > 0)
     return Comparison(rows=rows, newly_covered=new, lost=lost,
-                      newly_covered_people=float(after.demand.rural[new].sum()))
+                      newly_covered_people=float(after.demand.rural[new].sum()),
+                      lost_people=float(before.demand.rural[lost].sum()))

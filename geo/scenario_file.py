@@ -83,7 +83,7 @@ def to_dict(scenario: ScenarioFile) -> dict[str, Any]:
     if ov is not None:
         imported = {"other": ov.other, "source_name": ov.source_name,
                     "sites": _records(ov.sites), "outlets": _records(ov.outlets),
-                    "added_outlets": _records(ov.added_outlets)}
+                    "added_outlets": _records(ov.added_outlets), "adds": list(ov.adds)}
     return {"format": FORMAT, "version": VERSION, "params": scenario.params.to_dict(),
             "imported": imported, "demand": _demand_record(demand),
             "settings": dict(scenario.settings)}

@@ -127,13 +127,18 @@ def check_overlay(doc: Any, found: Problems):
     source = doc.get("source_name", "")
     if not isinstance(source, str):
         found.add(f"imported.source_name must be text, got {show(source)}")
+    adds = doc.get("adds", [])  # files written before 23.19 have none: every layer replaced
+    if not isinstance(adds, list) or any(a not in ("sites", "outlets") for a in adds):
+        found.add(f"imported.adds must be a list of 'sites'/'outlets', got {show(adds)}")
+        adds = []
     layers = {key: _layer(kind, doc.get(key), key, found, src)
               for key, kind, src in (("sites", DISTRIBUTION, "imported"), ("outlets", OUTLET, "imported"),
                                      ("added_outlets", OUTLET, "recommended"))}
     if other not in ("keep", "empty") or not isinstance(source, str):
         return None
     return SiteOverlay(sites=layers["sites"], outlets=layers["outlets"], other=other,
-                       source_name=source, added_outlets=layers["added_outlets"])
+                       source_name=source, added_outlets=layers["added_outlets"],
+                       adds=tuple(dict.fromkeys(adds)))
 
 
 def _record_problems(key: str, k: int, r: Any, names: dict) -> list[str]:

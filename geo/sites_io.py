@@ -54,6 +54,7 @@ __all__ = ["ALIASES", "KIND_WORDS", "SUFFIXES", "ColumnMap", "ColumnsNotFound", 
 COAST_TOLERANCE_DEG = 0.03  # ~3 km: a site on the shore may fall just outside simplified coasts
 ERROR, WARNING = "error", "warning"
 REPLACE = ("both", "outlets", "sites")
+LAYERS = ("sites", "outlets")
 OTHER = ("keep", "empty")
 
 
@@ -115,7 +116,8 @@ class ImportResult:
 class SiteOverlay:
     """The planner's changes laid over the simulation: imported layers replace the
     simulated ones (``other``: keep the layer the file did not contain simulated, or
-    leave it empty), and accepted recommendations are added as outlets. ``demand``
+    leave it empty), or join them (the layers named in ``adds``), and accepted
+    recommendations are added as outlets. ``demand``
     (a ``geo.demand.Demand`` from ``geo.demand_io``) replaces the census model."""
 
     sites: gpd.GeoDataFrame | None = None
@@ -124,19 +126,37 @@ class SiteOverlay:
     source_name: str = ""
     added_outlets: gpd.GeoDataFrame | None = None
     demand: Any = None
+    adds: tuple[str, ...] = ()  # "sites"/"outlets": imported rows join the simulated ones
 
     def with_demand(self, demand: Any) -> SiteOverlay:
         """The same overlay measured against another demand (None: the census model)."""
         return dataclasses.replace(self, demand=demand)
 
+    @property
+    def has_layers(self) -> bool:
+        return self.sites is not None or self.outlets is not None
+
     def combined(self, more: SiteOverlay) -> SiteOverlay:
         """This import plus another one (File › Import, "Add"): layers are joined, ids
-        renumbered if the two files used the same ones; accepted outlets stay."""
+        renumbered if the two files used the same ones; accepted outlets and the demand
+        stay. A layer keeps joining the simulation if it did before."""
         names = " + ".join(n for n in (self.source_name, more.source_name) if n)
+        other = more.other if more.other == self.other or not self.has_layers else "keep"
         return SiteOverlay(_joined(self.sites, more.sites, "DS"),
-                           _joined(self.outlets, more.outlets, "SO"),
-                           more.other if more.other == self.other else "keep", names,
-                           self.added_outlets)
+                           _joined(self.outlets, more.outlets, "SO"), other, names,
+                           self.added_outlets, self.demand, _adds(self, more))
+
+    def replaced(self, more: SiteOverlay) -> SiteOverlay:
+        """Another import in place of the layers it holds ("Replace"); the layers it does
+        not hold, accepted outlets and the demand stay as they were."""
+        keeps_mine = (more.sites is None and self.sites is not None
+                      or more.outlets is None and self.outlets is not None)
+        names = " + ".join(n for n in (self.source_name if keeps_mine else "", more.source_name)
+                           if n)
+        return SiteOverlay(more.sites if more.sites is not None else self.sites,
+                           more.outlets if more.outlets is not None else self.outlets,
+                           more.other, names, self.added_outlets, self.demand,
+                           _adds(more, self))
 
     def with_added(self, outlets: gpd.GeoDataFrame) -> SiteOverlay:
         """A new overlay with more accepted outlets (ids stay unique)."""
@@ -147,6 +167,25 @@ class SiteOverlay:
         both = add if old is None else gpd.GeoDataFrame(
             pd.concat([old, add], ignore_index=True), geometry="geometry", crs=add.crs)
         return dataclasses.replace(self, added_outlets=both)
+
+
+def _adds(first: SiteOverlay, second: SiteOverlay) -> tuple[str, ...]:
+    """Which layers join the simulation: ``first``'s say for the layers it holds,
+    ``second``'s for the rest."""
+    return tuple(k for k in LAYERS if k in (first.adds if getattr(first, k) is not None
+                                             else second.adds))
+
+
+def _added(simulated: gpd.GeoDataFrame, imported: gpd.GeoDataFrame, prefix: str
+           ) -> gpd.GeoDataFrame:
+    """Imported rows after the simulated ones; imported ids that repeat a simulated id
+    are renumbered (the simulated ids stay as they are)."""
+    add = imported.to_crs(simulated.crs) if simulated.crs != imported.crs else imported.copy()
+    taken = set(simulated["site_id"].astype(str))
+    if add["site_id"].astype(str).isin(taken).any():
+        add["site_id"] = [f"{prefix}I{k + 1:06d}" for k in range(len(add))]
+    return gpd.GeoDataFrame(pd.concat([simulated, add], ignore_index=True), geometry="geometry",
+                            crs=simulated.crs)
 
 
 def _joined(a: gpd.GeoDataFrame | None, b: gpd.GeoDataFrame | None,
@@ -451,9 +490,9 @@ def _ids(frame: pd.DataFrame, cols: ColumnMap, idx: np.ndarray,
 
 
 # -- using an import ---------------------------------------------------------------------
-def overlay_from(result: ImportResult, other: str = "keep", replace: str = "both"
-                 ) -> SiteOverlay:
-    """The imported layers that replace the simulated ones.
+def overlay_from(result: ImportResult, other: str = "keep", replace: str = "both",
+                 add: bool = False) -> SiteOverlay:
+    """The imported layers that replace the simulated ones (``add``: join them).
 
     ``replace="both"``: every layer the file has rows for; ``"outlets"``/``"sites"``:
     only that layer (even if the file had none of it). ``other``: the layer not
@@ -467,7 +506,9 @@ def overlay_from(result: ImportResult, other: str = "keep", replace: str = "both
         else None
     outlets = result.outlets if (replace == "outlets" or replace == "both"
                                  and len(result.outlets)) else None
-    return SiteOverlay(sites=sites, outlets=outlets, other=other, source_name=result.path.name)
+    adds = tuple(k for k, layer in zip(LAYERS, (sites, outlets)) if add and layer is not None)
+    return SiteOverlay(sites=sites, outlets=outlets, other="keep" if add else other,
+                       source_name=result.path.name, adds=adds)
 
 
 def apply_overlay(network: Network, overlay: SiteOverlay | None) -> Network:
@@ -479,6 +520,10 @@ def apply_overlay(network: Network, overlay: SiteOverlay | None) -> Network:
         network.sites if keep else empty_layer(DISTRIBUTION))
     outlets = overlay.outlets if overlay.outlets is not None else (
         network.outlets if keep else empty_layer(OUTLET))
+    if "sites" in overlay.adds and overlay.sites is not None:
+        sites = _added(network.sites, overlay.sites, "DS")
+    if "outlets" in overlay.adds and overlay.outlets is not None:
+        outlets = _added(network.outlets, overlay.outlets, "SO")
     if overlay.added_outlets is not None and len(overlay.added_outlets):
         outlets = gpd.GeoDataFrame(pd.concat([outlets, overlay.added_outlets], ignore_index=True),
                                    geometry="geometry", crs=overlay.added_outlets.crs)

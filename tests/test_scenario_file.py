@@ -90,7 +90,8 @@ def test_the_file_keeps_every_documented_key(tmp_path, overlay):
     assert set(doc) == {"format", "version", "params", "imported", "demand", "settings"}
     assert doc["demand"] == {"name": "reach-planner census model", "version": "3"}
     assert doc["params"]["distance"] == "straight"
-    assert set(doc["imported"]) == {"other", "source_name", "sites", "outlets", "added_outlets"}
+    assert set(doc["imported"]) == {"other", "source_name", "sites", "outlets", "added_outlets",
+                                   "adds"}
     assert set(doc["imported"]["outlets"][0]) == {"site_id", "name", "lon", "lat", "gb_code"}
     assert doc["imported"]["source_name"] == "s.csv"
 
@@ -104,6 +105,7 @@ OK_HEAD = '{"format": "reach-planner-scenario", "version": 1, '
     (OK_HEAD + '"params": {}, "imported": {"outlets": "x"}}', "imported.outlets must be a list"),
     (OK_HEAD + '"params": {}, "imported": {"outlets": [{"lon": 1}]}}', "needs site_id"),
     (OK_HEAD + '"params": {}, "imported": {"other": "maybe"}}', "imported.other must be"),
+    (OK_HEAD + '"params": {}, "imported": {"adds": ["roads"]}}', "imported.adds must be"),
     (OK_HEAD + '"params": {}, "imported": {"sites": [{"site_id": "a", "name": "a", '
                '"lon": 116.4, "lat": 999, "gb_code": 11}]}}', "bad coordinates"),
     (OK_HEAD + '"params": {}, "imported": {"sites": [{"site_id": "a", "name": "a", '

@@ -41,6 +41,7 @@ def test_import_shows_the_report_then_replaces_outlets(window, tmp_path, monkeyp
     def accept(self):
         seen["rows"] = self.table.rowCount()
         seen["first"] = [self.table.item(0, c).text() for c in range(4)]
+        self.replace.setChecked(True)  # the simulated outlets go (the default adds)
         self.empty.setChecked(False)
         return 1
 
@@ -61,7 +62,8 @@ def test_import_shows_the_report_then_replaces_outlets(window, tmp_path, monkeyp
 def import_outlets(window, tmp_path, monkeypatch):
     from reach_planner.ui import import_dialog
 
-    monkeypatch.setattr(import_dialog.ImportReportDialog, "exec", lambda self: 1)
+    monkeypatch.setattr(import_dialog.ImportReportDialog, "exec",
+                        lambda self: (self.replace.setChecked(True), 1)[1])
     f = tmp_path / "two.csv"
     f.write_text("lat,lon\n39.9,116.4\n30.6,104.1\n", encoding="utf-8")
     window.import_file(f)
@@ -98,7 +100,8 @@ def test_dropping_a_site_file_imports_it(window, tmp_path, monkeypatch):
                     Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     assert window._dropped_file(ev) == f
     window.dropEvent(ev)
-    assert wait_until(lambda: idle(window) and window.reach.values["sites"].text() == "1", 60)
+    assert wait_until(lambda: idle(window) and window.reach.values["sites"].text() == "301", 60)
+    assert window.state.overlay.adds == ("sites",)  # added to the simulated sites: the default
 
 
 def test_export_results_from_the_window(window, tmp_path):

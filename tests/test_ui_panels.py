@@ -15,12 +15,14 @@ def credit(w) -> str:
     return run_js(w.map, "document.querySelector('.leaflet-control-attribution').textContent")
 
 
-def import_csv(w, path, monkeypatch, text: str, answer: str | None = None):
+def import_csv(w, path, monkeypatch, text: str, answer: str = "replace"):
     from reach_planner.ui import import_dialog
 
-    monkeypatch.setattr(import_dialog.ImportReportDialog, "exec", lambda self: 1)
-    if answer is not None:
-        monkeypatch.setattr(type(w), "replace_or_add", lambda self, old, new: answer)
+    def choose(self) -> int:
+        (self.add if answer == "add" else self.replace).setChecked(True)
+        return 0 if answer == "cancel" else 1
+
+    monkeypatch.setattr(import_dialog.ImportReportDialog, "exec", choose)
     path.write_text(text, encoding="utf-8")
     before = w.state.result
     w.import_file(path)
@@ -81,7 +83,7 @@ def test_the_scenario_panel_shows_the_import_and_disables_what_it_replaces(
     assert w.state.path is None and not w.state.dirty
 
 
-def test_a_second_import_asks_replace_or_add(window, tmp_path, monkeypatch):
+def test_a_second_import_adds_or_replaces(window, tmp_path, monkeypatch):
     w = window
     import_csv(w, tmp_path / "a.csv", monkeypatch, "lat,lon\n39.9,116.4\n30.6,104.1\n")
     import_csv(w, tmp_path / "b.csv", monkeypatch, "lat,lon\n23.1,113.3\n", answer="add")
@@ -90,7 +92,9 @@ def test_a_second_import_asks_replace_or_add(window, tmp_path, monkeypatch):
     import_csv(w, tmp_path / "c.csv", monkeypatch, "lat,lon\n31.2,121.5\n", answer="replace")
     assert w.state.result.summary.service_outlets == 1
     before = w.state.result
-    monkeypatch.setattr(type(w), "replace_or_add", lambda self, old, new: "cancel")
+    from reach_planner.ui import import_dialog
+
+    monkeypatch.setattr(import_dialog.ImportReportDialog, "exec", lambda self: 0)  # Cancel
     w.import_file(tmp_path / "a.csv")
     assert wait_until(lambda: w.state.runner.settled, 30)
     assert w.state.result is before and w.state.overlay.source_name == "c.csv"

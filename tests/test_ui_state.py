@@ -102,7 +102,8 @@ def test_columns_not_found_opens_the_mapping_dialog(window, tmp_path, monkeypatc
         return 1
 
     monkeypatch.setattr(import_dialog.ColumnMappingDialog, "exec", choose)
-    monkeypatch.setattr(import_dialog.ImportReportDialog, "exec", lambda self: 1)
+    monkeypatch.setattr(import_dialog.ImportReportDialog, "exec",
+                        lambda self: (self.replace.setChecked(True), 1)[1])
     f = tmp_path / "sites.csv"
     f.write_text("nord,ost,label\n39.9,116.4,a\n30.6,104.1,b\n", encoding="utf-8")
     window.import_file(f)

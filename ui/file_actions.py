@@ -97,7 +97,9 @@ class FileActions:
 
     def _import_read(self, result, mapping: ColumnMap | None) -> None:
         self.statusBar().clearMessage()
-        dlg = ImportReportDialog(self, result)
+        summary = self.state.result.summary if self.state.result is not None else None
+        current = None if summary is None else (summary.distribution_sites, summary.service_outlets)
+        dlg = ImportReportDialog(self, result, current)
         code = dlg.exec()
         if code == REREAD:  # another text encoding chosen: read the file again with it
             self.import_file(result.path, mapping, source=dlg.source())
@@ -113,32 +115,13 @@ class FileActions:
             return
         if result.imported == 0:
             return
-        overlay = overlay_from(result, dlg.other())
+        # the dialog said which: add to the layers now in the scenario, or replace them
+        overlay = overlay_from(result, dlg.other(), add=dlg.adds())
         old = self.state.overlay
-        if old is not None and (old.sites is not None or old.outlets is not None):
-            how = self.replace_or_add(old.source_name, result.path.name)
-            if how == "cancel":
-                return
-            if how == "add":
-                overlay = old.combined(overlay)
-        if old is not None and old.added_outlets is not None and overlay.added_outlets is None:
-            overlay = overlay.with_added(old.added_outlets)
+        if old is not None:
+            overlay = old.combined(overlay) if dlg.adds() else old.replaced(overlay)
         self._remember_folder(result.path)
         self.state.change(overlay=overlay, text=tr("Import {file}").format(file=result.path.name))
-
-    def replace_or_add(self, old_name: str, new_name: str) -> str:
-        """An import over an earlier one: 'replace', 'add' or 'cancel' (the user's choice)."""
-        box = QMessageBox(QMessageBox.Icon.Question, tr("Import sites"),
-                          tr("Sites from {old} are already imported. Replace them with {new}, "
-                             "or add {new} to them?").format(old=old_name or tr("a file"),
-                                                            new=new_name), parent=self)
-        box.setTextFormat(Qt.TextFormat.PlainText)  # file names are shown as written
-        replace = box.addButton(tr("Replace"), QMessageBox.ButtonRole.AcceptRole)
-        add = box.addButton(tr("Add"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        clicked = box.clickedButton()
-        return "replace" if clicked is replace else "add" if clicked is add else "cancel"
 
     # -- drag and drop ----------------------------------------------------------------
     @staticmethod

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reach_planner.geo.columns import preset_coordinates
 from reach_planner.geo.sites_io import SUFFIXES as READERS
 from reach_planner.geo.sites_io import ColumnMap, ImportResult, Source
 from reach_planner.geo.vector_read import ALL_LAYERS
@@ -50,8 +51,26 @@ def file_filter() -> str:
     return tr("Site lists ({patterns})").format(patterns=patterns)
 
 
+def read_text(result: ImportResult) -> str:
+    """"2 rows read: 1 distribution site and 1 service outlet are valid, ..." with each
+    count's noun in the singular or the plural (it said "1 rows read", 23.17)."""
+    def n(k: int) -> str:
+        return f"{k:,}"
+
+    rows, sites, outlets, skipped = (result.rows_read, len(result.sites), len(result.outlets),
+                                     result.skipped)
+    return tr("{rows} read: {sites} and {outlets} are valid, {skipped} would be skipped.").format(
+        rows=tr("1 row") if rows == 1 else tr("{n} rows").format(n=n(rows)),
+        sites=tr("1 distribution site") if sites == 1 else
+        tr("{n} distribution sites").format(n=n(sites)),
+        outlets=tr("1 service outlet") if outlets == 1 else
+        tr("{n} service outlets").format(n=n(outlets)),
+        skipped=tr("1 row") if skipped == 1 else tr("{n} rows").format(n=n(skipped)))
+
+
 class ColumnMappingDialog(QDialog):
-    """Pick which columns hold latitude, longitude, name and type."""
+    """Pick which columns hold latitude, longitude, name and type. Latitude and
+    longitude start on two different columns, and OK stays off while they are the same."""
 
     FIELDS = ("lat", "lon", "name", "type")
 
@@ -75,11 +94,34 @@ class ColumnMappingDialog(QDialog):
                 box.addItem(c, c)
             self.boxes[key] = box
             form.addRow(labels[key], box)
+        for key, column in zip(("lat", "lon"), preset_coordinates(columns)):
+            self.boxes[key].setCurrentIndex(max(self.boxes[key].findData(column), 0))
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color:#b00020")
+        form.addRow(self.problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        for key in ("lat", "lon"):
+            self.boxes[key].currentIndexChanged.connect(self._check)
+        self._check()
+
+    def _check(self) -> None:
+        """OK only for two different coordinate columns; the reason is shown in red."""
+        text = ""
+        if self.boxes["lat"].currentData() == self.boxes["lon"].currentData():
+            text = tr("Latitude and longitude must be two different columns.")
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
+        self.ok.setEnabled(not text)
+
+    def accept(self) -> None:
+        if self.ok.isEnabled():
+            super().accept()
 
     def mapping(self) -> ColumnMap:
         return ColumnMap(**{k: self.boxes[k].currentData() for k in self.FIELDS})
@@ -88,15 +130,15 @@ class ColumnMappingDialog(QDialog):
 class ImportReportDialog(QDialog):
     """What would be imported and what would be skipped (file, row, column, problem)."""
 
-    def __init__(self, parent: QWidget | None, result: ImportResult) -> None:
+    def __init__(self, parent: QWidget | None, result: ImportResult,
+                 current: tuple[int, int] | None = None) -> None:
+        """``current``: the scenario's distribution sites and service outlets now, named in
+        the choice between adding to them and replacing them."""
         super().__init__(parent)
         self.result = result
         self.setWindowTitle(tr("Import sites — {file}").format(file=result.path.name))
         lay = QVBoxLayout(self)
-        head = QLabel(tr("{rows} rows read: {sites} distribution sites and {outlets} service "
-                         "outlets are valid, {skipped} rows would be skipped.").format(
-            rows=f"{result.rows_read:,}", sites=f"{len(result.sites):,}",
-            outlets=f"{len(result.outlets):,}", skipped=f"{result.skipped:,}"))
+        head = QLabel(read_text(result))
         if result.swapped:
             head.setText(head.text() + " " + tr("Latitude and longitude were swapped in {n} "
                                                 "rows.").format(n=f"{result.swapped:,}"))
@@ -121,6 +163,9 @@ class ImportReportDialog(QDialog):
         self.nothing.setWordWrap(True)
         self.nothing.setStyleSheet("color:#b00020")
         lay.addWidget(self.nothing)
+        self.add, self.replace = self._how_buttons(result, current)
+        for b in (self.add, self.replace):
+            lay.addWidget(b)
         self.keep = QRadioButton(tr("Keep the other layer simulated"))
         self.empty = QRadioButton(tr("Leave the other layer empty"))
         self.keep.setChecked(True)
@@ -131,6 +176,8 @@ class ImportReportDialog(QDialog):
         for b in (self.keep, self.empty):
             b.setVisible(only_one)
             lay.addWidget(b)
+        self.replace.toggled.connect(self._other_choice)
+        self._other_choice()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_btn = buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
@@ -142,6 +189,39 @@ class ImportReportDialog(QDialog):
         self.encoding.currentIndexChanged.connect(lambda _i: self.done(REREAD))
         self._count()
         self.resize(820, 600)
+
+    def _how_buttons(self, result: ImportResult, current: tuple[int, int] | None
+                     ) -> tuple[QRadioButton, QRadioButton]:
+        """Add to the layers now in the scenario (the default: nothing is lost) or replace
+        them; each says what it does (18 outlets silently replaced 17,000, issue 23.19)."""
+        sites, outlets = current if current is not None else (None, None)
+        parts = []
+        for mine, now, one, many, plain in (
+                (len(result.sites), sites, tr("1 distribution site"), tr("{n} distribution sites"),
+                 tr("distribution sites")),
+                (len(result.outlets), outlets, tr("1 service outlet"), tr("{n} service outlets"),
+                 tr("service outlets"))):
+            if mine:
+                parts.append(plain if now is None else one if now == 1 else
+                             many.format(n=f"{now:,}"))
+        what = tr("{a} and {b}").format(a=parts[0], b=parts[1]) if len(parts) == 2 else \
+            (parts[0] if parts else tr("the sites"))
+        add = QRadioButton(tr("Add them to the {what} now in the scenario").format(what=what))
+        replace = QRadioButton(tr("Replace the {what} now in the scenario with them").format(
+            what=what))
+        add.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(add)
+        group.addButton(replace)
+        return add, replace
+
+    def _other_choice(self) -> None:
+        """Keep or empty the layer the file lacks: a question only when replacing."""
+        for b in (self.keep, self.empty):
+            b.setEnabled(self.replace.isChecked())
+
+    def adds(self) -> bool:
+        return self.add.isChecked()
 
     def _crs_row(self, result: ImportResult) -> QFormLayout:
         """The coordinate system the file was read in; choosing another one reads it again
@@ -189,7 +269,8 @@ class ImportReportDialog(QDialog):
 
     def _count(self) -> None:
         n = self.rows_to_import()
-        self.import_btn.setText(tr("Import {n} valid rows").format(n=f"{n:,}"))
+        self.import_btn.setText(tr("Import 1 valid row") if n == 1 else
+                                tr("Import {n} valid rows").format(n=f"{n:,}"))
         self.import_btn.setEnabled(n > 0)
         text = ""
         if n == 0:

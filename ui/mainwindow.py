@@ -39,6 +39,7 @@ MIN_DOCK_WIDTH = 170  # px: a dock can be this narrow (its panel scrolls)
 # whatever the docks ask for (the right side holds the wider tables).
 DOCK_SHARE = {"left": 0.25, "right": 0.32}
 DEFAULT_SIZE = (1500, 920)
+MAX_FIT_ZOOM = 9  # a zoom to a pick or a province shows its surroundings, not a 20 km street scale (23.21)
 
 
 def fitted_size(available) -> tuple[int, int]:
@@ -202,7 +203,7 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
         self.view_menu = bar.addMenu("")
-        self.reset_action = self._action(lambda: self.map.fit_bounds(18.0, 73.5, 53.6, 135.1),
+        self.reset_action = self._action(self.map.home,
                                          "Ctrl+0")
         self.view_menu.addAction(self.reset_action)
         self.view_menu.addSeparator()
@@ -231,7 +232,7 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
         s.progressChanged.connect(self._progress)
         s.errorRaised.connect(self._error)
         s.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
-        s.zoomRequested.connect(self.map.fit_bounds)
+        s.zoomRequested.connect(lambda *box: self.map.fit_bounds(*box, max_zoom=MAX_FIT_ZOOM))
         s.dirtyChanged.connect(self.update_title)
         s.pathChanged.connect(self.update_title)
         s.paramsChanged.connect(self.controls.show_params)
@@ -363,7 +364,7 @@ class MainWindow(FileActions, DemandActions, QMainWindow):
                 return
             s = rec.sites  # show every pick, none under the legend
             self.map.fit_bounds(float(s["lat"].min()), float(s["lon"].min()),
-                                float(s["lat"].max()), float(s["lon"].max()))
+                                float(s["lat"].max()), float(s["lon"].max()), max_zoom=MAX_FIT_ZOOM)
 
     def _show_capacity(self, _cap=None) -> None:
         """Overloaded outlets get their own map layer, added or dropped in place. While

@@ -193,5 +193,13 @@ class MapView(QWebEngineView):
         """Outline the selected feature (nothing when ``kind`` is empty)."""
         self.page().runJavaScript(f"window.rp && rp.highlight && rp.highlight({json.dumps(kind)}, {int(index)});")
 
-    def fit_bounds(self, south: float, west: float, north: float, east: float) -> None:
-        self.page().runJavaScript(f"rp.fitBounds({south}, {west}, {north}, {east});")
+    def fit_bounds(self, south: float, west: float, north: float, east: float,
+                   max_zoom: float | None = None) -> None:
+        """Frame a box (clear of the legend and layer list), no closer than ``max_zoom``."""
+        cap = "" if max_zoom is None else (
+            f" if (rp.map.getZoom() > {float(max_zoom)}) {{ rp.map.setZoom({float(max_zoom)}, {{animate: false}}); }}")
+        self.page().runJavaScript(f"rp.fitBounds({south}, {west}, {north}, {east});{cap}")
+
+    def home(self) -> None:
+        """The whole country, framed exactly as at launch (23.16)."""
+        self.page().runJavaScript("window.rp && rp.home && rp.home();")

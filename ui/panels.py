@@ -70,7 +70,11 @@ class ReachPanel(QWidget):
         for key in self.KEYS:
             self.labels[key] = QLabel()
             self.values[key] = plain_label("–")
+            # long values wrap inside the dock: "478,351,611 (93.83%, two outlets or more in
+            # reach)" ran past its right edge, behind a horizontal scroll bar
+            self.values[key].setWordWrap(True)
             form.addRow(self.labels[key], self.values[key])
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.figures = QGroupBox()
         self.figures.setLayout(form)
         self.context = plain_label()
@@ -92,12 +96,13 @@ class ReachPanel(QWidget):
         if ov is None:
             return tr("simulated")
 
-        def layer(imported) -> str:
+        def layer(key: str, imported) -> str:
             if imported is not None:
-                return tr("imported")
+                return tr("simulated + imported") if key in ov.adds else tr("imported")
             return tr("simulated") if ov.other == "keep" else tr("none")
 
-        text = tr("sites {s}, outlets {o}").format(s=layer(ov.sites), o=layer(ov.outlets))
+        text = tr("sites {s}, outlets {o}").format(s=layer("sites", ov.sites),
+                                                   o=layer("outlets", ov.outlets))
         if ov.added_outlets is not None and len(ov.added_outlets):
             text += " " + tr("+{n} accepted").format(n=f"{len(ov.added_outlets):,}")
         return text + (f" ({ov.source_name})" if ov.source_name else "")
@@ -120,7 +125,6 @@ class ReachPanel(QWidget):
         self.summary = s
         p, v = s.params, self.values
         v["network"].setText(self.network_text())
-        v["network"].setWordWrap(True)
         v["sites"].setText(f"{s.distribution_sites:,}")
         v["outlets"].setText(f"{s.service_outlets:,}")
         v["rural"].setText(fmt_count(s.rural_population))
@@ -136,9 +140,7 @@ class ReachPanel(QWidget):
         v["gaps"].setText(tr("{n} (service radius {km} km)").format(
             n=fmt_count(s.gap_regions), km=f"{p['radius_km']:g}"))
         v["demand"].setText(demand_value(s))
-        v["demand"].setWordWrap(True)
         v["distance"].setText(distance_value(s))
-        v["distance"].setWordWrap(True)
         c = s.context
         self.context.setText(tr(
             "Alibaba invested about {usd} in Haier's logistics arm Goodaymart so "
@@ -586,7 +588,9 @@ class ControlsPanel(QWidget):
         if ov is not None:
             for key, layer, word in (("sites", ov.sites, tr("distribution sites")),
                                      ("outlets", ov.outlets, tr("service outlets"))):
-                if layer is not None:
+                if layer is not None and key in ov.adds:  # the simulated count still counts
+                    parts.append(tr("{n} {what} added").format(n=f"{len(layer):,}", what=word))
+                elif layer is not None:
                     fixed[key] = True
                     parts.append(tr("{n} {what} imported").format(n=f"{len(layer):,}", what=word))
                 elif ov.other == "empty" and (ov.sites is not None or ov.outlets is not None):

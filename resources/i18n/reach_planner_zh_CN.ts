@@ -280,14 +280,6 @@
       <translation>导入站点</translation>
     </message>
     <message>
-      <source>Replace</source>
-      <translation>替换</translation>
-    </message>
-    <message>
-      <source>Add</source>
-      <translation>添加</translation>
-    </message>
-    <message>
       <source>Save scenario</source>
       <translation>保存情景</translation>
     </message>
@@ -328,10 +320,6 @@
       <translation>导出结果</translation>
     </message>
     <message>
-      <source>Sites from {old} are already imported. Replace them with {new}, or add {new} to them?</source>
-      <translation>已导入来自 {old} 的站点。用 {new} 替换它们，还是把 {new} 添加进去？</translation>
-    </message>
-    <message>
       <source>Saving {path}…</source>
       <translation>正在保存 {path}…</translation>
     </message>
@@ -350,10 +338,6 @@
     <message>
       <source>Import {file}</source>
       <translation>导入 {file}</translation>
-    </message>
-    <message>
-      <source>a file</source>
-      <translation>一个文件</translation>
     </message>
     <message>
       <source>{file} already exists. Replace it?</source>
@@ -376,6 +360,10 @@
       <translation>站点列表 ({patterns})</translation>
     </message>
     <message>
+      <source>{rows} read: {sites} and {outlets} are valid, {skipped} would be skipped.</source>
+      <translation>共读取 {rows}：有效的有 {sites}和 {outlets}，将跳过 {skipped}。</translation>
+    </message>
+    <message>
       <source>Choose columns</source>
       <translation>选择列</translation>
     </message>
@@ -386,6 +374,10 @@
     <message>
       <source>Longitude</source>
       <translation>经度</translation>
+    </message>
+    <message>
+      <source>Latitude and longitude must be two different columns.</source>
+      <translation>纬度和经度必须是两个不同的列。</translation>
     </message>
     <message>
       <source>Keep the other layer simulated</source>
@@ -414,6 +406,42 @@
     <message>
       <source>{file} has several point layers. Which one holds the sites?</source>
       <translation>{file} 有多个点图层。站点在哪个图层？</translation>
+    </message>
+    <message>
+      <source>1 row</source>
+      <translation>1 行</translation>
+    </message>
+    <message>
+      <source>1 distribution site</source>
+      <translation>1 个配送中心</translation>
+    </message>
+    <message>
+      <source>1 service outlet</source>
+      <translation>1 个服务网点</translation>
+    </message>
+    <message>
+      <source>{n} distribution sites</source>
+      <translation>{n} 个配送中心</translation>
+    </message>
+    <message>
+      <source>distribution sites</source>
+      <translation>配送中心</translation>
+    </message>
+    <message>
+      <source>{n} service outlets</source>
+      <translation>{n} 个服务网点</translation>
+    </message>
+    <message>
+      <source>service outlets</source>
+      <translation>服务网点</translation>
+    </message>
+    <message>
+      <source>the sites</source>
+      <translation>站点</translation>
+    </message>
+    <message>
+      <source>Import 1 valid row</source>
+      <translation>导入 1 行有效数据</translation>
     </message>
     <message>
       <source>Recognised columns: {columns}</source>
@@ -448,20 +476,32 @@
       <translation>导入站点 — {file}</translation>
     </message>
     <message>
-      <source>{rows} rows read: {sites} distribution sites and {outlets} service outlets are valid, {skipped} rows would be skipped.</source>
-      <translation>共读取 {rows} 行：有效配送中心 {sites} 个、服务网点 {outlets} 个，将跳过 {skipped} 行。</translation>
-    </message>
-    <message>
       <source>Swap latitude and longitude in the {n} rows where they look swapped</source>
       <translation>交换 {n} 行中疑似颠倒的纬度和经度</translation>
     </message>
     <message>
-      <source>Import {n} valid rows</source>
-      <translation>导入 {n} 行有效数据</translation>
+      <source>{a} and {b}</source>
+      <translation>{a}和{b}</translation>
+    </message>
+    <message>
+      <source>Add them to the {what} now in the scenario</source>
+      <translation>添加到方案现有的{what}中</translation>
+    </message>
+    <message>
+      <source>Replace the {what} now in the scenario with them</source>
+      <translation>用它们替换方案现有的{what}</translation>
+    </message>
+    <message>
+      <source>{n} rows</source>
+      <translation>{n} 行</translation>
     </message>
     <message>
       <source>Text encoding: {name}</source>
       <translation>文字编码：{name}</translation>
+    </message>
+    <message>
+      <source>Import {n} valid rows</source>
+      <translation>导入 {n} 行有效数据</translation>
     </message>
     <message>
       <source>Latitude and longitude were swapped in {n} rows.</source>
@@ -804,10 +844,6 @@
       <translation>点击地图上的配送中心、服务网点、空白区域或省份查看详情。</translation>
     </message>
     <message>
-      <source>imported</source>
-      <translation>导入</translation>
-    </message>
-    <message>
       <source>none</source>
       <translation>无</translation>
     </message>
@@ -818,6 +854,14 @@
     <message>
       <source>a number from {lo} to {hi}</source>
       <translation>{lo} 到 {hi} 之间的数字</translation>
+    </message>
+    <message>
+      <source>simulated + imported</source>
+      <translation>模拟 + 导入</translation>
+    </message>
+    <message>
+      <source>imported</source>
+      <translation>导入</translation>
     </message>
     <message>
       <source>{n} ({pct}%, two outlets or more in reach)</source>
@@ -844,14 +888,6 @@
       <translation>{lo} 到 {hi} 之间的整数</translation>
     </message>
     <message>
-      <source>distribution sites</source>
-      <translation>配送中心</translation>
-    </message>
-    <message>
-      <source>service outlets</source>
-      <translation>服务网点</translation>
-    </message>
-    <message>
       <source>Set by the imported file; File › New scenario goes back to the simulation</source>
       <translation>由导入文件决定；“文件 › 新建情景”可回到模拟网络</translation>
     </message>
@@ -874,6 +910,10 @@
     <message>
       <source>Network: {parts}</source>
       <translation>网络：{parts}</translation>
+    </message>
+    <message>
+      <source>{n} {what} added</source>
+      <translation>已添加 {n} 个{what}</translation>
     </message>
     <message>
       <source>{n} {what} imported</source>
@@ -1016,6 +1056,10 @@
       <translation>与最优解相差不超过 {gap}%（上界 ≤ {bound}）。</translation>
     </message>
     <message>
+      <source>{net} rural people covered, net: {lost} lost, {new} newly covered (blue on the map).</source>
+      <translation>覆盖农村人口净变化 {net}：失去 {lost}，新增 {new}（地图上蓝色区域）。</translation>
+    </message>
+    <message>
       <source>Use current as A (baseline)</source>
       <translation>将当前设为 A（基准）</translation>
     </message>
@@ -1064,6 +1108,10 @@
       <translation>达到时间限制，停止时差距为 {gap}%；最优值 ≤ {bound}。</translation>
     </message>
     <message>
+      <source>{people} rural people newly covered (blue on the map).</source>
+      <translation>新增覆盖农村人口 {people}（地图上蓝色区域）。</translation>
+    </message>
+    <message>
       <source>Figure</source>
       <translation>指标</translation>
     </message>
@@ -1110,10 +1158,6 @@
     <message>
       <source>network {a} ({sa} sites, {oa} outlets) → {b} ({sb} sites, {ob} outlets)</source>
       <translation>网络 {a}（{sa} 个配送中心，{oa} 个网点）→ {b}（{sb} 个配送中心，{ob} 个网点）</translation>
-    </message>
-    <message>
-      <source>{people} rural people newly covered (blue on the map).</source>
-      <translation>新增覆盖农村人口 {people}（地图上蓝色区域）。</translation>
     </message>
     <message>
       <source>{inside} in the province, {across} across its border.</source>

@@ -500,6 +500,28 @@ rp.padding = function() {
   var cw = ctl ? ctl.offsetWidth + 24 : 16, k = Math.min(1, x / 3 / (lw + cw));
   return {paddingTopLeft: [lw * k, 20], paddingBottomRight: [cw * k, 20]};
 };
+rp.home = function() {
+  // The whole country as at launch (View > Whole country gives exactly this framing).
+  var leg = document.querySelector('.rp-legend'), x = rp.map.getSize().x;
+  var lw = !leg || rp.legendCollapsed ? 16 : Math.min(leg.offsetWidth + 24, x * 0.3);
+  rp.map.fitBounds(rp.bounds, {animate: false, paddingTopLeft: [lw, 16], paddingBottomRight: [16, 16]});
+};
+rp.fold = function() {
+  // A narrow map folds the layer list to its button (hover or click opens it) so the
+  // list does not cover the map; a wide one shows it open.
+  var ctl = rp.layerControl, box = ctl && ctl.getContainer();
+  if (!box || document.body.classList.contains('rp-export')) { return; }
+  var narrow = rp.map.getSize().x < 700;
+  if (narrow === rp.folded) { return; }
+  rp.folded = ctl.options.collapsed = narrow;  // (Leaflet re-opens an uncollapsed list on every layer added)
+  if (!rp.foldHooked) {
+    rp.foldHooked = true;
+    L.DomEvent.on(box, 'mouseenter', function() { ctl.expand(); });
+    L.DomEvent.on(box, 'mouseleave', function() { if (rp.folded) { ctl.collapse(); } });
+    rp.map.on('click', function() { if (rp.folded) { ctl.collapse(); } });
+  }
+  if (narrow) { ctl.collapse(); } else { ctl.expand(); }
+};
 rp.fitBounds = function(s, w, n, e) { rp.map.fitBounds([[s, w], [n, e]], Object.assign({animate: false}, rp.padding())); };
 rp.afterFrames = function(n, fn) {
   if (n <= 0) { fn(); return; }
@@ -601,12 +623,12 @@ rp.finish = function(map, control, attribution, bounds) {
     leg.classList.add('rp-collapsed');
     rp.legendCollapsed = true;
   }
+  rp.bounds = bounds;
+  rp.fold();
+  map.on('resize', rp.fold);
   var m = /view=([-0-9.]+),([-0-9.]+),([0-9.]+)/.exec(window.location.hash);
   if (m) { map.setView([+m[1], +m[2]], +m[3], {animate: false}); }
-  else {
-    var lw = !leg || rp.legendCollapsed ? 16 : Math.min(leg.offsetWidth + 24, map.getSize().x * 0.3);
-    map.fitBounds(bounds, {animate: false, paddingTopLeft: [lw, 16], paddingBottomRight: [16, 16]});
-  }
+  else { rp.home(); }
   rp.rescale();
   rp.applyLod();
   if (rp.towns) { rp.towns(); }
