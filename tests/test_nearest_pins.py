@@ -35,6 +35,8 @@ Issue 21.4 re-pinned ``decisions.relocate`` on purpose: relocation became one jo
 and its answer carries ``gap_pct``, ``status`` and ``requested`` (the solve time is left
 out of the pin): net 289,330 -> 289,331 (the net is rounded once, as recommend's is; the
 same sites), bound 289,470 -> 289,351; every other value came out equal.
+With the certified solver's column-generation prices (issue 21.3) the relocation bound
+fell to the answer, 289,331 (proven optimal; the same moves).
 """
 from __future__ import annotations
 

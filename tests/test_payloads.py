@@ -322,7 +322,7 @@ def test_the_map_view_cannot_read_local_files(qapp, tmp_path):
     got: dict = {}
     view.evaluate(PROBE % json.dumps(secret.as_uri()), lambda _: None)
     wait_until(lambda: False, 1.5)
-    view.evaluate("JSON.stringify([window.__probe, typeof L, rp.layers.outlet ? 1 : 0])",
+    view.evaluate("JSON.stringify([window.__probe, typeof L, rp.layers.provinces ? 1 : 0])",
                   lambda v: got.setdefault("probe", v))
     assert wait_until(lambda: "probe" in got, 30)
     probe, leaflet, outlets = json.loads(got["probe"])

@@ -288,7 +288,7 @@ def milp(p: JointProblem, count: int, start: Move, time_limit: float,
     sol = highspy.HighsSolution()
     sol.col_value = x0.tolist()
     h.setSolution(sol)
-    cancelled = _watch(h, progress)
+    cancelled, _reached = _watch(h, progress)
     h.run()
     if cancelled:
         raise Cancelled()

@@ -203,7 +203,8 @@ def _head_html() -> str:
         ".rp-city span{position:absolute;left:5px;top:-8px;font-size:11px;color:#2b2b2b;"
         "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff}.rp-city.rp-cap span{font-weight:600}"
         ".leaflet-container .leaflet-control-layers,.leaflet-container .rp-legend{font-size:12.5px}"
-        ".leaflet-container .leaflet-control-attribution{font-size:10.5px}"
+        # the credit line stays right of the scale bar when a narrow map wraps it
+        ".leaflet-container .leaflet-control-attribution{font-size:10.5px;max-width:calc(100vw - 150px)}"
         ".leaflet-container .leaflet-control-scale-line{font-size:11px}"
         ".rp-far .rp-legend .rp-near-only,.rp-near .rp-legend .rp-far-only{display:none}"
         ".rp-legend .rp-ramp{display:flex;gap:2px;max-width:300px}"
