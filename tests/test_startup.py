@@ -94,7 +94,7 @@ def test_the_shell_reports_drawn_only_once_the_data_is_on_it(qapp, tmp_path):
     view.show_data(script)
     assert wait_until(lambda: view.is_drawn, 60)
     assert len(drawn) == 1
-    assert run_js(view, "rp.layers.outlet.getLayers().length") == SMALL_SCENARIO.outlets
+    assert run_js(view, "rp.need.outlet().getLayers().length") == SMALL_SCENARIO.outlets  # made on demand
     names = run_js(view, "JSON.stringify(rp.layerControl._layers.map(function(l) { return l.name; }))")
     assert json.loads(names)[:2] == ["Provinces", "Covered area"]  # as on a whole page:
     assert json.loads(names)[-2:] == ["Shaded relief", "Cities"]  # the base map's layers last
@@ -115,7 +115,7 @@ def test_data_sent_before_the_shell_has_loaded_waits_for_it(qapp, tmp_path):
     view.load_shell(write_shell(tmp_path / "shell.html"))
     view.show_data(script)  # at once: Chromium has not even started on the page
     assert wait_until(lambda: view.is_drawn, 60)
-    assert run_js(view, "rp.layers.outlet.getLayers().length") == SMALL_SCENARIO.outlets
+    assert run_js(view, "rp.need.outlet().getLayers().length") == SMALL_SCENARIO.outlets  # made on demand
     # a layer the options switch off arrives listed but not shown
     assert run_js(view, "rp.map.hasLayer(rp.layers.site)") is False
     view.close()
